@@ -1,0 +1,44 @@
+package ingest_test
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ratecard/ratecard/ingest"
+)
+
+func ExampleNewReader() {
+	log := `10.0.0.1 - - [14/Oct/2026:10:00:00 +0200] "GET /api/v1/users/me HTTP/1.1" 200 512 "-" "okta-sdk-go/2.0"
+10.0.0.2 - - [14/Oct/2026:01:00:00.250 -0700] "POST /oauth2/v1/token HTTP/1.1" 200 1024 "-" "curl/8.5.0" "-"
+
+10.0.0.3 - - [14/Oct/2026:08:00:01 +0000] "-" 400 0 "-" "-"
+`
+	r, err := ingest.NewReader(strings.NewReader(log), "access.log", ingest.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer r.Close()
+	fmt.Println("format:", r.Format())
+	for r.Next() {
+		rec := r.Record()
+		t := time.UnixMicro(rec.Time).UTC().Format("2006-01-02T15:04:05.000Z")
+		fmt.Println(rec.Line, t, rec.Method, rec.Target, rec.Status)
+	}
+	if err := r.Err(); err != nil {
+		fmt.Println(err)
+	}
+	st := r.Stats()
+	fmt.Printf("lines %d = requests %d + skipped %d %v\n", st.Lines, st.Requests, st.Skipped, st.Reasons)
+	for _, s := range st.Examples {
+		fmt.Printf("%s:%d: %s\n", s.File, s.Line, s.Reason)
+	}
+	// Output:
+	// format: combined
+	// 1 2026-10-14T08:00:00.000Z GET /api/v1/users/me 200
+	// 2 2026-10-14T08:00:00.250Z POST /oauth2/v1/token 200
+	// lines 4 = requests 2 + skipped 2 map[bad-request-line:1 blank:1]
+	// access.log:3: blank
+	// access.log:4: bad-request-line
+}

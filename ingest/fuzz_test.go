@@ -1,0 +1,162 @@
+package ingest
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// fuzzSeedLines are hand-written lines for FuzzParseLine; the lines of testdata/cases/*.log are added.
+var fuzzSeedLines = []string{
+	`10.0.0.1 - - [10/Oct/2026:13:55:36 -0700] "GET /api/v1/users/me HTTP/1.1" 200 2326 "-" "okta-sdk-go/2.0"`,
+	`10.0.0.1 - frank [10/Oct/2026:13:55:36.123 +0200] "POST /oauth2/v1/token HTTP/1.0" 401 -`,
+	`2001:db8::1 - - [29/Feb/2028:00:00:00 +1400] "GET /api/v1/groups HTTP/2.0" 200 1 "-" "x" "-" 0.012`,
+	`egress.example.com - - [10/Oct/2026:13:55:36 +0530] "GET /s?q=\"a\" HTTP/1.1" 200 9 "-" "a \"b\" \\"`,
+	`10.0.0.1 - - [10/Oct/2026:13:55:36 +0000] "\x16\x03\x01\x00\xa5" 400 157 "-" "-"`,
+	`10.112.81.15 - - [15/Feb/2013:06:00:31 +0000] "-" 400 0 "-" "-"`,
+	`10.0.0.1 - - [31/Feb/2026:13:55:36 +0000] "GET / HTTP/1.1" 200 9 "-" "-"`,
+	`10.0.0.1 - - [10/Oct/2026:13:55:36 +2500] "GET / HTTP/1.1" 200 9 "-" "-"`,
+	`10.0.0.1 - - [10/Oct/2026:13:55:36 +0000] "GET / HTTP/1.1 200 9 "-" "-"`,
+	`10.0.0.1 - - [10/Oct/2026:13:55:36 +0000 "GET / HTTP/1.1" 200 9 "-" "-"`,
+	`10.0.0.1 - - [10/Oct/2026:13:55:36 +0000] "M-SEARCH * HTTP/1.1" - -` + "\r\n",
+	"\xef\xbb\xbf \t\r\n",
+	`{"ts":"2026-10-10T13:55:36Z","method":"GET"}`,
+}
+
+// caseLines returns the lines of the testdata/cases/*.log files.
+func caseLines(t testing.TB) [][]byte {
+	paths, _ := filepath.Glob(filepath.Join("testdata", "cases", "*.log"))
+	var lines [][]byte
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, bytes.SplitAfter(data, []byte("\n"))...)
+	}
+	if len(lines) == 0 {
+		t.Fatal("no fuzz seeds found in testdata/cases")
+	}
+	return lines
+}
+
+// FuzzParseLine checks, for every format: no panic; on error a *ParseError with a known reason and the
+// record left untouched; on success a non-empty method and target and a time that time.Parse reads
+// from one of the line's bracketed fields.
+func FuzzParseLine(f *testing.F) {
+	for _, s := range fuzzSeedLines {
+		f.Add([]byte(s))
+	}
+	for _, l := range caseLines(f) {
+		f.Add(l)
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		for _, format := range Formats() {
+			sentinel := Record{Method: "sentinel", Time: -1, Line: 7}
+			rec := sentinel
+			err := ParseLine(format, line, &rec)
+			if err != nil {
+				var pe *ParseError
+				if !errors.As(err, &pe) || !contains(Reasons, pe.Reason) || pe.Format != format {
+					t.Fatalf("ParseLine(%s, %q) = %v, want a *ParseError with a known reason", format, line, err)
+				}
+				if rec != sentinel {
+					t.Fatalf("ParseLine(%s, %q) failed (%s) but changed the record: %+v", format, line, pe.Reason, rec)
+				}
+				if !utf8.ValidString(pe.Excerpt) {
+					t.Fatalf("excerpt is not valid UTF-8: %q", pe.Excerpt)
+				}
+				continue
+			}
+			if rec.Method == "" || rec.Target == "" || rec.Client == "" || rec.Line != 7 || rec.Status < 0 || rec.Status > 999 || rec.UserAgent == "-" {
+				t.Fatalf("ParseLine(%s, %q) = %+v", format, line, rec)
+			}
+			if !timeRoundTrips(line, rec.Time) {
+				t.Fatalf("ParseLine(%s, %q): time %d (%s) is in no bracketed field", format, line, rec.Time,
+					time.UnixMicro(rec.Time).UTC().Format(time.RFC3339Nano))
+			}
+		}
+	})
+}
+
+// timeRoundTrips reports whether some [...] field of line is a timestamp time.Parse reads as the
+// instant micros.
+func timeRoundTrips(line []byte, micros int64) bool {
+	for i := 0; i < len(line); i++ {
+		if line[i] != '[' {
+			continue
+		}
+		end := bytes.IndexByte(line[i:], ']')
+		if end < 0 {
+			return false
+		}
+		tm, err := time.Parse(clfLayout, string(line[i+1:i+end]))
+		if err == nil && tm.UnixMicro() == micros {
+			return true
+		}
+	}
+	return false
+}
+
+// FuzzReader reads whole inputs, sniffed and forced with a small line limit: no panic, exact
+// accounting, strictly increasing line numbers, never more examples than asked for.
+func FuzzReader(f *testing.F) {
+	paths, _ := filepath.Glob(filepath.Join("testdata", "cases", "*.log"))
+	if len(paths) == 0 {
+		f.Fatal("no fuzz seeds found in testdata/cases")
+	}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	plain := goodLines(50)
+	gz, zs := gzipMembers(f, plain[:1000], plain[1000:]), zstdFrames(f, plain)
+	f.Add(gz)
+	f.Add(gz[:len(gz)/2])
+	f.Add(zs)
+	f.Add(zs[:len(zs)-5])
+	f.Add([]byte{})
+	f.Add([]byte("\xef\xbb\xbf\r\n\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, opt := range []Options{{}, {Format: "combined", MaxLineBytes: 80, MaxExamples: 3}} {
+			r, err := NewReader(bytes.NewReader(data), "fuzz.log", opt)
+			if err != nil {
+				continue
+			}
+			last := 0
+			for r.Next() {
+				rec := r.Record()
+				if rec.Line <= last || rec.Method == "" || rec.Target == "" {
+					t.Fatalf("record %+v after line %d", rec, last)
+				}
+				last = rec.Line
+			}
+			st := r.Stats()
+			if st.Lines != st.Requests+st.Skipped || int64(last) > st.Lines {
+				t.Fatalf("stats %+v, last record line %d", st, last)
+			}
+			maxEx := opt.MaxExamples
+			if maxEx == 0 {
+				maxEx = defaultMaxExamples
+			}
+			if len(st.Examples) > maxEx {
+				t.Fatalf("%d examples, max %d", len(st.Examples), maxEx)
+			}
+			if opt.MaxLineBytes > 0 {
+				for _, ex := range st.Examples {
+					if ex.Reason != ReasonTooLong && ex.Reason != ReasonTruncated && len(ex.Excerpt) > 3*opt.MaxLineBytes {
+						t.Fatalf("example of a line over the limit: %+v", ex)
+					}
+				}
+			}
+			r.Close()
+		}
+	})
+}

@@ -1,0 +1,348 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"unicode/utf8"
+)
+
+// Record is one parsed request. Its strings alias the Reader's buffer and are valid only until the
+// next call to [Reader.Next] (copy them, e.g. with strings.Clone, to keep them longer).
+type Record struct {
+	Time      int64  // UTC instant, Unix microseconds (sub-second precision kept when the log has it)
+	Method    string // e.g. "GET"
+	Target    string // request target as logged: path with optional query, or absolute URL
+	Status    int    // HTTP status, 0 if logged as "-"
+	Client    string // first field (remote address or host)
+	UserAgent string // "" when absent or "-"
+	Line      int    // 1-based line number in the file
+}
+
+// Skip reasons: stable ids used in the JSON summary.
+const (
+	ReasonBlank        = "blank"            // empty or whitespace-only line
+	ReasonMalformed    = "malformed"        // not the format's shape (missing fields, unbalanced quotes/brackets, bad status)
+	ReasonBadTimestamp = "bad-timestamp"    // timestamp field present but impossible (31/Feb, 25:00, bad month, bad offset)
+	ReasonBadRequest   = "bad-request-line" // request field not `METHOD TARGET [PROTO]` (e.g. "-" or TLS bytes "\x16\x03\x01")
+	ReasonTooLong      = "line-too-long"    // longer than Options.MaxLineBytes; skipped whole, never truncated into a record
+	ReasonTruncated    = "truncated"        // partial last line cut off by a read/decompression error
+)
+
+// Reasons lists every skip reason, in a fixed order.
+var Reasons = []string{ReasonBlank, ReasonMalformed, ReasonBadTimestamp, ReasonBadRequest, ReasonTooLong, ReasonTruncated}
+
+// Skip is one example of a skipped line, kept for the report.
+type Skip struct {
+	File    string // the name given to Open or NewReader
+	Line    int    // 1-based line number
+	Reason  string // one of Reasons
+	Excerpt string // first 200 bytes of the line (without its line ending), invalid UTF-8 replaced by U+FFFD
+}
+
+// Stats is the accounting for one file. Lines == Requests + Skipped always, exactly.
+type Stats struct {
+	Lines, Requests, Skipped int64
+	Reasons                  map[string]int64 // only reasons that occurred
+	Examples                 []Skip           // at most Options.MaxExamples, in line order
+	First, Last              int64            // min and max Record.Time of parsed requests (0 when none)
+}
+
+// Options configure a Reader. The zero value sniffs the format and uses the defaults.
+type Options struct {
+	Format       string // "" = sniff; else a name from Formats()
+	MaxLineBytes int    // longest line read, without its line ending; <= 0 means 64 KiB
+	MaxExamples  int    // skipped-line examples kept in Stats; 0 means 5, < 0 keeps none
+}
+
+const (
+	defaultMaxLineBytes = 64 << 10
+	defaultMaxExamples  = 5
+	sniffBytes          = 64 << 10 // the sniff window, of decompressed input
+)
+
+// Reader reads one log file as a stream of requests. It is used like bufio.Scanner:
+//
+//	for r.Next() {
+//		rec := r.Record()
+//		…
+//	}
+//	if err := r.Err(); err != nil { … }
+//
+// A Reader holds one buffer of about max(64 KiB, MaxLineBytes) (two for compressed input, plus the
+// decompressor's window), whatever the size of the file. It is not safe for concurrent use.
+type Reader struct {
+	name     string
+	format   *formatSpec
+	maxLine  int
+	maxEx    int
+	br       *bufio.Reader // the (decompressed) lines
+	codec    string        // "gzip", "zstd" or "" (plain), for error messages
+	closeFns []func() error
+	rec      Record
+	stats    Stats
+	err      error
+	done     bool
+	long     []byte // the start of a line too long for the buffer, kept for its excerpt
+}
+
+// Open opens the file at path and returns a Reader for it; see [NewReader]. Its errors name the path:
+// a missing or unreadable file, a directory, an input in no known format or compression, or an
+// unknown Options.Format. Close the Reader to close the file.
+func Open(path string, opt Options) (*Reader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := f.Stat(); err != nil {
+		f.Close()
+		return nil, err
+	} else if fi.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%s: is a directory, not a log file", path)
+	}
+	r, err := NewReader(f, path, opt)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	r.closeFns = append(r.closeFns, f.Close)
+	return r, nil
+}
+
+// NewReader returns a Reader for the log read from src; name is used in errors and in [Skip.File].
+//
+// The compression (gzip, zstd, or none) is recognised from the first bytes. Then, unless
+// Options.Format names it, the format is sniffed from the first 64 KiB of decompressed input: the
+// first format of [Formats] that any complete line in that window has the shape of (a line with a bad
+// timestamp or request field counts, since it is still a line of that format). A window with no
+// non-blank line gives the format "empty" when the input ends inside it. Otherwise the error wraps
+// [ErrUnknownFormat] and lists [Formats]; if a read or decompression error struck inside the window
+// and no format was found, that error is returned instead.
+//
+// Close does not close src.
+func NewReader(src io.Reader, name string, opt Options) (*Reader, error) {
+	r := &Reader{name: name, maxLine: opt.MaxLineBytes, maxEx: opt.MaxExamples}
+	if opt.Format != "" {
+		if r.format = lookupFormat(opt.Format); r.format == nil {
+			return nil, fmt.Errorf("%s: %w", name, unknownFormatName(opt.Format))
+		}
+	}
+	if r.maxLine <= 0 {
+		r.maxLine = defaultMaxLineBytes
+	}
+	if r.maxEx == 0 {
+		r.maxEx = defaultMaxExamples
+	}
+	// The buffer holds a longest line with its "\r\n", and the sniff window.
+	bufSize := max(r.maxLine+2, sniffBytes)
+
+	raw := bufio.NewReaderSize(&stickyReader{r: src}, bufSize)
+	if err := r.openCodec(raw, bufSize); err != nil {
+		r.Close()
+		return nil, err
+	}
+	if b, _ := r.br.Peek(len(utf8BOM)); bytes.Equal(b, utf8BOM) {
+		r.br.Discard(len(utf8BOM))
+	}
+	if r.format == nil {
+		if err := r.sniff(); err != nil {
+			r.Close()
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// sniff sets r.format from the first sniffBytes of the decompressed input.
+func (r *Reader) sniff() error {
+	window, err := r.br.Peek(sniffBytes) // the buffer holds at least sniffBytes: no ErrBufferFull
+	complete := window
+	if err != io.EOF { // the input goes on (or broke) after the window: its last piece is not a whole line
+		complete = window[:bytes.LastIndexByte(window, '\n')+1]
+	}
+	var lines [][]byte
+	for len(complete) > 0 {
+		line := complete
+		if nl := bytes.IndexByte(complete, '\n'); nl >= 0 {
+			line, complete = complete[:nl], complete[nl+1:]
+		} else {
+			complete = nil
+		}
+		if t := trimLine(line); len(t) > 0 && len(bytes.TrimSuffix(line, []byte{'\r'})) <= r.maxLine {
+			lines = append(lines, t)
+		}
+	}
+	for i := range formats {
+		for _, line := range lines {
+			if formats[i].sniff(line) {
+				r.format = &formats[i]
+				return nil
+			}
+		}
+	}
+	switch {
+	case err != nil && err != io.EOF:
+		return r.readError(err, bytes.Count(window, []byte{'\n'})+1)
+	case err == io.EOF && len(trimLine(window)) == 0:
+		r.format = &emptyFormat
+		return nil
+	}
+	return fmt.Errorf("%s: %w: no line in the first 64 KiB is in a known format (known formats: %s)",
+		r.name, ErrUnknownFormat, knownFormats())
+}
+
+// Format returns the name of the detected or forced format: one of [Formats], or "empty" for an input
+// with no non-blank line in the sniff window.
+func (r *Reader) Format() string { return r.format.name }
+
+// Next advances to the next parsed request and reports whether there is one. Skipped lines are
+// counted in [Reader.Stats] and never returned. It returns false at the end of the input, or after a
+// read or decompression error ([Reader.Err]).
+func (r *Reader) Next() bool {
+	for !r.done {
+		line, err := r.br.ReadSlice('\n')
+		switch {
+		case err == nil:
+		case err == bufio.ErrBufferFull:
+			r.skipLong(line)
+			continue
+		case err == io.EOF:
+			r.done = true
+			if len(line) == 0 {
+				return false
+			}
+		default:
+			r.done = true
+			if len(line) > 0 {
+				r.stats.Lines++
+				r.skip(ReasonTruncated, dropEOL(line))
+				r.err = r.readError(err, int(r.stats.Lines))
+			} else {
+				r.err = r.readError(err, int(r.stats.Lines)+1)
+			}
+			return false
+		}
+		r.stats.Lines++
+		if r.parse(line) {
+			return true
+		}
+	}
+	return false
+}
+
+// parse parses one whole line (with its line ending, if any) into r.rec, or counts it as skipped.
+func (r *Reader) parse(line []byte) bool {
+	line = dropEOL(line)
+	if len(line) > r.maxLine {
+		r.skip(ReasonTooLong, line)
+		return false
+	}
+	t := trimLine(line)
+	if len(t) == 0 {
+		r.skip(ReasonBlank, line)
+		return false
+	}
+	if reason := r.format.parse(t, &r.rec); reason != "" {
+		r.skip(reason, line)
+		return false
+	}
+	r.rec.Line = int(r.stats.Lines)
+	if r.stats.Requests == 0 || r.rec.Time < r.stats.First {
+		r.stats.First = r.rec.Time
+	}
+	if r.stats.Requests == 0 || r.rec.Time > r.stats.Last {
+		r.stats.Last = r.rec.Time
+	}
+	r.stats.Requests++
+	return true
+}
+
+// skipLong consumes a line that does not fit in the buffer, whose first part is start, and counts it
+// as too long (or truncated, when a read error cuts it off).
+func (r *Reader) skipLong(start []byte) {
+	r.stats.Lines++
+	r.long = append(r.long[:0], start[:min(len(start), excerptBytes+utf8.UTFMax)]...)
+	for {
+		_, err := r.br.ReadSlice('\n')
+		switch err {
+		case bufio.ErrBufferFull:
+			continue
+		case nil:
+		case io.EOF:
+			r.done = true
+		default:
+			r.done = true
+			r.skip(ReasonTruncated, r.long)
+			r.err = r.readError(err, int(r.stats.Lines))
+			return
+		}
+		r.skip(ReasonTooLong, r.long)
+		return
+	}
+}
+
+// skip counts the current line (already counted in Lines) as skipped for reason.
+func (r *Reader) skip(reason string, line []byte) {
+	r.stats.Skipped++
+	if r.stats.Reasons == nil {
+		r.stats.Reasons = make(map[string]int64, len(Reasons))
+	}
+	r.stats.Reasons[reason]++
+	if len(r.stats.Examples) < r.maxEx {
+		r.stats.Examples = append(r.stats.Examples, Skip{File: r.name, Line: int(r.stats.Lines), Reason: reason, Excerpt: excerpt(line)})
+	}
+}
+
+// dropEOL strips a trailing "\n" or "\r\n".
+func dropEOL(b []byte) []byte {
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+		if n := len(b); n > 0 && b[n-1] == '\r' {
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+// Record returns the current request. The pointer is to a struct the Reader reuses, and its strings
+// alias the Reader's buffer: both are valid only until the next call to Next.
+func (r *Reader) Record() *Record { return &r.rec }
+
+// Err returns the read or decompression error that stopped Next, or nil at a clean end of input. The
+// error names the file and the line reached, e.g.
+// "access.log.gz: line 1234: truncated gzip stream: unexpected EOF"; errors.Is sees the cause
+// (e.g. io.ErrUnexpectedEOF).
+func (r *Reader) Err() error { return r.err }
+
+// Stats returns the accounting so far: after Next has returned false it covers the whole input, or,
+// after an error, every line read before it. The returned value is a copy.
+func (r *Reader) Stats() Stats {
+	s := r.stats
+	if s.Reasons != nil {
+		s.Reasons = make(map[string]int64, len(r.stats.Reasons))
+		for k, v := range r.stats.Reasons {
+			s.Reasons[k] = v
+		}
+	}
+	s.Examples = slices.Clone(s.Examples)
+	return s
+}
+
+// Close releases the decompressor and, for a Reader from [Open], closes the file. Next returns false
+// afterwards.
+func (r *Reader) Close() error {
+	r.done = true
+	var errs []error
+	for i := len(r.closeFns) - 1; i >= 0; i-- {
+		errs = append(errs, r.closeFns[i]())
+	}
+	r.closeFns = nil
+	return errors.Join(errs...)
+}
