@@ -1,0 +1,61 @@
+package classify
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Tier is an Okta subscription tier, the column of the rate-limit tables a limit is read from. The
+// zero value is [DeveloperFree]; tiers are ordered as in Okta's tables and as [Tiers] lists them.
+type Tier int
+
+// The tiers of the seed tables, in table order.
+const (
+	DeveloperFree Tier = iota // id "developer-free", title "Developer (free)"
+	DeveloperPaid             // id "developer-paid", title "Developer (paid)"
+	OneApp                    // id "one-app", title "One App"
+	Enterprise                // id "enterprise", title "Enterprise"
+	Workforce                 // id "workforce", title "Workforce Identity"
+)
+
+// NumTiers is the number of tiers, the length of [Bucket.Limits].
+const NumTiers = 5
+
+// Tiers lists every tier in table order, for ranging over.
+var Tiers = [NumTiers]Tier{DeveloperFree, DeveloperPaid, OneApp, Enterprise, Workforce}
+
+var tierIDs = [NumTiers]string{"developer-free", "developer-paid", "one-app", "enterprise", "workforce"}
+
+var tierTitles = [NumTiers]string{"Developer (free)", "Developer (paid)", "One App", "Enterprise", "Workforce Identity"}
+
+func (t Tier) valid() bool { return t >= 0 && t < NumTiers }
+
+// String returns the tier's id, e.g. "developer-free", as flags, catalog headers and summary.json
+// spell it. A value outside [Tiers] prints as "Tier(N)".
+func (t Tier) String() string {
+	if !t.valid() {
+		return fmt.Sprintf("Tier(%d)", int(t))
+	}
+	return tierIDs[t]
+}
+
+// Title returns the tier's name as Okta's tables head its column, e.g. "Developer (free)". A value
+// outside [Tiers] gives the same as [Tier.String].
+func (t Tier) Title() string {
+	if !t.valid() {
+		return t.String()
+	}
+	return tierTitles[t]
+}
+
+// ParseTier returns the tier whose id is s (case-insensitive, surrounding spaces ignored), e.g.
+// "enterprise". For anything else the error lists the valid ids.
+func ParseTier(s string) (Tier, error) {
+	k := strings.TrimSpace(s)
+	for _, t := range Tiers {
+		if strings.EqualFold(k, tierIDs[t]) {
+			return t, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown tier %q (valid tiers: %s)", s, strings.Join(tierIDs[:], ", "))
+}
