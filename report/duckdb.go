@@ -1,0 +1,373 @@
+package report
+
+// This file is the only place that touches DuckDB (and so cgo). Request rows go in as Arrow record
+// batches; the analysis comes out as the plain structs of result.go.
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/marcboeker/go-duckdb"
+
+	"github.com/ratecard/ratecard/classify"
+)
+
+// batchRows is the number of rows per Arrow record batch: DuckDB's row-group size, so each batch
+// lands in DuckDB as one chunk of work and Go holds at most one batch at a time.
+const batchRows = 122_880
+
+// requestSchema is the layout of the rows handed to DuckDB: the request's UTC instant in Unix
+// microseconds and its class (a bucket index, or classify.PublicMetadata / classify.OutsideCatalog).
+var requestSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "ts", Type: arrow.PrimitiveTypes.Int64},
+	{Name: "class", Type: arrow.PrimitiveTypes.Uint8},
+}, nil)
+
+// Analyzer loads classified requests into an embedded, in-memory DuckDB database and computes the
+// per-bucket analysis. It is not safe for concurrent use.
+type Analyzer struct {
+	cat   *classify.Catalog
+	db    *sql.DB
+	conn  *sql.Conn // one connection: the Arrow views are local to it
+	b     *array.RecordBuilder
+	ts    *array.Int64Builder
+	cls   *array.Uint8Builder
+	n     int // rows in the current batch
+	batch int // batches flushed so far (names the temporary views)
+}
+
+// NewAnalyzer opens an in-process DuckDB database for one analysis against the catalog cat.
+func NewAnalyzer(cat *classify.Catalog) (*Analyzer, error) {
+	connector, err := duckdb.NewConnector("", nil)
+	if err != nil {
+		return nil, fmt.Errorf("open duckdb: %w", err)
+	}
+	db := sql.OpenDB(connector)
+	ctx := context.Background()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open duckdb connection: %w", err)
+	}
+	a := &Analyzer{cat: cat, db: db, conn: conn}
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE requests (ts BIGINT NOT NULL, class UTINYINT NOT NULL)`); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("create requests table: %w", err)
+	}
+	a.b = array.NewRecordBuilder(memory.NewGoAllocator(), requestSchema)
+	a.ts = a.b.Field(0).(*array.Int64Builder)
+	a.cls = a.b.Field(1).(*array.Uint8Builder)
+	a.ts.Reserve(batchRows)
+	a.cls.Reserve(batchRows)
+	return a, nil
+}
+
+// Add records one request at UTC instant tsMicros (Unix microseconds) in class cl.
+func (a *Analyzer) Add(tsMicros int64, cl classify.Class) error {
+	a.ts.UnsafeAppend(tsMicros)
+	a.cls.UnsafeAppend(uint8(cl))
+	a.n++
+	if a.n == batchRows {
+		return a.flush()
+	}
+	return nil
+}
+
+// flush moves the current Arrow batch into the DuckDB requests table.
+func (a *Analyzer) flush() error {
+	if a.n == 0 {
+		return nil
+	}
+	rec := a.b.NewRecordBatch()
+	defer rec.Release()
+	a.n = 0
+	a.ts.Reserve(batchRows)
+	a.cls.Reserve(batchRows)
+	rr, err := array.NewRecordReader(requestSchema, []arrow.RecordBatch{rec})
+	if err != nil {
+		return fmt.Errorf("arrow reader: %w", err)
+	}
+	defer rr.Release()
+	name := fmt.Sprintf("arrow_batch_%d", a.batch)
+	a.batch++
+	ctx := context.Background()
+	return a.conn.Raw(func(dc any) error {
+		ar, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
+		if err != nil {
+			return fmt.Errorf("duckdb arrow: %w", err)
+		}
+		release, err := ar.RegisterView(rr, name)
+		if err != nil {
+			return fmt.Errorf("register arrow batch: %w", err)
+		}
+		defer release()
+		ex := dc.(driver.ExecerContext)
+		if _, err := ex.ExecContext(ctx, `INSERT INTO requests SELECT ts, class FROM `+name, nil); err != nil {
+			return fmt.Errorf("load arrow batch: %w", err)
+		}
+		if _, err := ex.ExecContext(ctx, `DROP VIEW `+name, nil); err != nil {
+			return fmt.Errorf("drop arrow view: %w", err)
+		}
+		return nil
+	})
+}
+
+// Close releases the database.
+func (a *Analyzer) Close() error {
+	if a.b != nil {
+		a.b.Release()
+		a.b = nil
+	}
+	if a.conn != nil {
+		a.conn.Close()
+		a.conn = nil
+	}
+	if a.db != nil {
+		err := a.db.Close()
+		a.db = nil
+		return err
+	}
+	return nil
+}
+
+// Params choose what the analysis judges against.
+type Params struct {
+	Tier        classify.Tier
+	WarnPercent int
+}
+
+// analysisSQL builds the derived tables. Minutes are UTC wall-clock minutes (floor division of the
+// microsecond timestamp, correct for instants before 1970 too). The rolling count at a request's
+// instant t is the number of requests in [t, t+60 s): RANGE ... 59999999 FOLLOWING on integer
+// microseconds is exactly "< t + 60 s". The busiest 60-second span always starts at some request, so
+// evaluating it at every distinct instant finds the true maximum.
+const analysisSQL = `
+CREATE MACRO floordiv(a, b) AS CASE WHEN a >= 0 THEN a // b ELSE -((-a - 1) // b) - 1 END;
+CREATE TABLE minutes AS
+  SELECT class, floordiv(ts, 60000000) AS m, count(*)::BIGINT AS n
+  FROM requests WHERE class < 254 GROUP BY ALL;
+CREATE TABLE rolling AS
+  WITH inst AS (SELECT class, ts, count(*)::BIGINT AS c FROM requests WHERE class < 254 GROUP BY ALL)
+  SELECT class, ts, sum(c) OVER (PARTITION BY class ORDER BY ts
+                                 RANGE BETWEEN CURRENT ROW AND 59999999 FOLLOWING)::BIGINT AS n
+  FROM inst;
+`
+
+// Analyze flushes the pending rows and computes the analysis. Input accounting is the caller's: pass
+// it in as in, it is copied into the result.
+func (a *Analyzer) Analyze(p Params, in Input) (*Result, error) {
+	if err := a.flush(); err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	if _, err := a.conn.ExecContext(ctx, analysisSQL); err != nil {
+		return nil, fmt.Errorf("analysis tables: %w", err)
+	}
+	if err := a.loadLimits(ctx, p.WarnPercent); err != nil {
+		return nil, err
+	}
+	res := &Result{Catalog: a.cat.Name, Tier: p.Tier, WarnPercent: p.WarnPercent, Input: in}
+
+	// Time range, and the two never-flagged classes.
+	var minTS, maxTS sql.NullInt64
+	err := a.conn.QueryRowContext(ctx, `SELECT min(ts), max(ts),
+		count(*) FILTER (WHERE class = 254), count(*) FILTER (WHERE class = 255) FROM requests`).
+		Scan(&minTS, &maxTS, &res.PublicMetadata, &res.OutsideCatalog)
+	if err != nil {
+		return nil, fmt.Errorf("time range: %w", err)
+	}
+	if minTS.Valid {
+		res.From = microsToTime(minTS.Int64).Truncate(time.Minute)
+		res.To = microsToTime(maxTS.Int64).Truncate(time.Minute).Add(time.Minute)
+	}
+
+	byClass, err := a.bucketResults(ctx, p.WarnPercent)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.minuteSeries(ctx, byClass); err != nil {
+		return nil, err
+	}
+	for i := range a.cat.Buckets {
+		if b := byClass[classify.Class(i)]; b != nil {
+			res.Buckets = append(res.Buckets, *b)
+		}
+	}
+	res.Tiers, err = a.tierResults(ctx, res.Buckets)
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// loadLimits writes the catalog's limits into a small table (NULL where a tier does not offer the
+// bucket), so the per-tier counts are one join.
+func (a *Analyzer) loadLimits(ctx context.Context, warn int) error {
+	if _, err := a.conn.ExecContext(ctx, `CREATE TABLE limits (class UTINYINT, tier UTINYINT, lim INTEGER)`); err != nil {
+		return fmt.Errorf("limits table: %w", err)
+	}
+	for i := range a.cat.Buckets {
+		b := &a.cat.Buckets[i]
+		for _, t := range classify.Tiers {
+			var lim any
+			if l := b.Limit(t); l != classify.NA {
+				lim = l
+			}
+			if _, err := a.conn.ExecContext(ctx, `INSERT INTO limits VALUES (?, ?, ?)`, i, int(t), lim); err != nil {
+				return fmt.Errorf("limits table: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// bucketResults computes totals, peaks and per-tier minute counts for every bucket with traffic.
+func (a *Analyzer) bucketResults(ctx context.Context, warn int) (map[classify.Class]*BucketResult, error) {
+	out := map[classify.Class]*BucketResult{}
+	rows, err := a.conn.QueryContext(ctx, `
+		WITH tot AS (SELECT class, sum(n)::BIGINT AS requests FROM minutes GROUP BY class),
+		pk AS (SELECT class, m, n FROM minutes QUALIFY row_number() OVER (PARTITION BY class ORDER BY n DESC, m ASC) = 1),
+		rl AS (SELECT class, ts, n FROM rolling QUALIFY row_number() OVER (PARTITION BY class ORDER BY n DESC, ts ASC) = 1)
+		SELECT tot.class, tot.requests, pk.m, pk.n, rl.ts, rl.n
+		FROM tot JOIN pk USING (class) JOIN rl USING (class) ORDER BY tot.class`)
+	if err != nil {
+		return nil, fmt.Errorf("bucket peaks: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var cl uint8
+		var peakMin, rollTS int64
+		b := &BucketResult{}
+		if err := rows.Scan(&cl, &b.Requests, &peakMin, &b.Peak, &rollTS, &b.Rolling); err != nil {
+			return nil, fmt.Errorf("bucket peaks: %w", err)
+		}
+		bk, ok := a.cat.Bucket(classify.Class(cl))
+		if !ok {
+			return nil, fmt.Errorf("bucket peaks: unknown class %d", cl)
+		}
+		b.Bucket = bk
+		b.PeakMinute = time.Unix(peakMin*60, 0).UTC()
+		b.RollingFrom = microsToTime(rollTS)
+		for _, t := range classify.Tiers {
+			lim := bk.Limit(t)
+			v := &b.ByTier[t]
+			v.Limit = lim
+			v.Status = Verdict(b.Peak, lim, warn)
+			v.RollingStatus = Verdict(b.Rolling, lim, warn)
+			if lim != classify.NA {
+				v.Utilization = ratio(b.Peak, lim)
+				v.RollingUtil = ratio(b.Rolling, lim)
+			}
+		}
+		out[classify.Class(cl)] = b
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("bucket peaks: %w", err)
+	}
+
+	// Minutes near and over, per bucket and tier.
+	rows, err = a.conn.QueryContext(ctx, `
+		SELECT l.class, l.tier,
+		       count(*) FILTER (WHERE m.n * 100 >= ? * l.lim AND m.n <= l.lim)::BIGINT,
+		       count(*) FILTER (WHERE m.n > l.lim)::BIGINT
+		FROM minutes m JOIN limits l USING (class)
+		WHERE l.lim IS NOT NULL GROUP BY ALL`, warn)
+	if err != nil {
+		return nil, fmt.Errorf("minutes near/over: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var cl, tier uint8
+		var near, over int64
+		if err := rows.Scan(&cl, &tier, &near, &over); err != nil {
+			return nil, fmt.Errorf("minutes near/over: %w", err)
+		}
+		if b := out[classify.Class(cl)]; b != nil && int(tier) < classify.NumTiers {
+			b.ByTier[tier].MinutesNear = near
+			b.ByTier[tier].MinutesOver = over
+		}
+	}
+	return out, rows.Err()
+}
+
+// minuteSeries fills each bucket's non-empty minutes, for the charts.
+func (a *Analyzer) minuteSeries(ctx context.Context, byClass map[classify.Class]*BucketResult) error {
+	rows, err := a.conn.QueryContext(ctx, `SELECT class, m, n FROM minutes ORDER BY class, m`)
+	if err != nil {
+		return fmt.Errorf("minute series: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var cl uint8
+		var m, n int64
+		if err := rows.Scan(&cl, &m, &n); err != nil {
+			return fmt.Errorf("minute series: %w", err)
+		}
+		if b := byClass[classify.Class(cl)]; b != nil {
+			b.Minutes = append(b.Minutes, MinuteCount{Minute: time.Unix(m*60, 0).UTC(), Count: n})
+		}
+	}
+	return rows.Err()
+}
+
+// tierResults lists, per tier, the buckets over, near and unavailable, and the distinct minutes in
+// which any bucket was over.
+func (a *Analyzer) tierResults(ctx context.Context, buckets []BucketResult) ([]TierResult, error) {
+	over := map[uint8]int64{}
+	rows, err := a.conn.QueryContext(ctx, `
+		SELECT l.tier, count(DISTINCT m.m)::BIGINT
+		FROM minutes m JOIN limits l USING (class)
+		WHERE m.n > l.lim GROUP BY l.tier`)
+	if err != nil {
+		return nil, fmt.Errorf("tier minutes over: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var tier uint8
+		var n int64
+		if err := rows.Scan(&tier, &n); err != nil {
+			return nil, fmt.Errorf("tier minutes over: %w", err)
+		}
+		over[tier] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("tier minutes over: %w", err)
+	}
+	out := make([]TierResult, 0, classify.NumTiers)
+	for _, t := range classify.Tiers {
+		tr := TierResult{Tier: t, MinutesOver: over[uint8(t)],
+			BucketsOver: []string{}, BucketsNear: []string{}, BucketsRollingOver: []string{}, BucketsUnavailable: []string{}}
+		for i := range buckets {
+			v := &buckets[i].ByTier[t]
+			id := buckets[i].Bucket.ID
+			switch v.Status {
+			case StatusOver:
+				tr.BucketsOver = append(tr.BucketsOver, id)
+			case StatusNear:
+				tr.BucketsNear = append(tr.BucketsNear, id)
+			case StatusUnavailable:
+				tr.BucketsUnavailable = append(tr.BucketsUnavailable, id)
+			}
+			if v.RollingStatus == StatusOver {
+				tr.BucketsRollingOver = append(tr.BucketsRollingOver, id)
+			}
+		}
+		out = append(out, tr)
+	}
+	return out, nil
+}
+
+// ratio is count/limit rounded to 3 decimals (0.1 % steps).
+func ratio(count int64, limit int) float64 {
+	return math.Round(float64(count)*1000/float64(limit)) / 1000
+}
+
+// microsToTime converts Unix microseconds to a UTC time.
+func microsToTime(us int64) time.Time { return time.UnixMicro(us).UTC() }

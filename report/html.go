@@ -1,0 +1,222 @@
+package report
+
+import (
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ratecard/ratecard/classify"
+)
+
+// EChartsJS is the vendored Apache ECharts build (npm package echarts, dist/echarts.min.js), inlined
+// into every report so that it renders offline. `make echarts` refreshes it and checks EChartsSHA256.
+//
+//go:embed assets/echarts.min.js
+var EChartsJS string
+
+// EChartsVersion and EChartsSHA256 pin the vendored ECharts build.
+const (
+	EChartsVersion = "5.6.0"
+	EChartsSHA256  = "bf4a223524e40b77c304bec67e1222cf551f14880cf42c69dc046558e11c07b1"
+)
+
+//go:embed report.html.tmpl
+var reportTemplate string
+
+var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
+	"pct":      func(f float64) string { return fmt.Sprintf("%.1f %%", f*100) },
+	"num":      thousands,
+	"minute":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
+	"instant":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.999999") },
+	"redact":   Redact,
+	"limitStr": limitString,
+	"path":     breakablePath,
+	"when":     when,
+}).Parse(reportTemplate))
+
+// breakablePath escapes an endpoint pattern and lets the browser wrap it only after a slash, so
+// narrow table columns never split a segment such as {idOrLogin} in the middle.
+func breakablePath(p string) template.HTML {
+	parts := strings.Split(p, "/")
+	for i := range parts {
+		parts[i] = template.HTMLEscapeString(parts[i])
+	}
+	return template.HTML(strings.Join(parts, "/<wbr>"))
+}
+
+// when renders a UTC time as date and time that may wrap between, but never inside, the two.
+func when(t time.Time, layout string) template.HTML {
+	d, c, _ := strings.Cut(t.UTC().Format(layout), " ")
+	return template.HTML(`<span class="nw">` + template.HTMLEscapeString(d) + `</span> <span class="nw">` +
+		template.HTMLEscapeString(c) + `</span>`)
+}
+
+// HTMLOptions are the parts of the page that do not come from the analysis.
+type HTMLOptions struct {
+	Version string // ratecard version shown in the footer
+}
+
+type page struct {
+	R         *Result
+	Opt       HTMLOptions
+	TierTitle string
+	Finding   string
+	Verdicts  []*BucketResult // worst first
+	Tiers     []classify.Tier
+	Charts    []bucketChartView
+	ECharts   template.JS
+	Examples  []exampleView
+}
+
+type bucketChartView struct {
+	B     *BucketResult
+	Chart chartHTML
+}
+
+type exampleView struct {
+	Where, Reason, Excerpt string
+}
+
+// RenderHTML writes the self-contained offline report. Every string that comes from the input (file
+// names, skipped lines) goes through html/template's escaping; skipped-line excerpts are also redacted
+// with Redact. The output holds no wall-clock time: the same Result gives the same bytes.
+func RenderHTML(w io.Writer, res *Result, opt HTMLOptions) error {
+	if sum := sha256.Sum256([]byte(EChartsJS)); hex.EncodeToString(sum[:]) != EChartsSHA256 {
+		return fmt.Errorf("embedded echarts.min.js does not match its pinned sha256 (run make echarts)")
+	}
+	p := &page{R: res, Opt: opt, TierTitle: res.Tier.Title(), Tiers: classify.Tiers[:],
+		ECharts: template.JS(EChartsJS)}
+	for i := range res.Buckets {
+		p.Verdicts = append(p.Verdicts, &res.Buckets[i])
+	}
+	sort.SliceStable(p.Verdicts, func(i, j int) bool {
+		a, b := p.Verdicts[i].Chosen(res.Tier), p.Verdicts[j].Chosen(res.Tier)
+		if ra, rb := statusRank(a.Status), statusRank(b.Status); ra != rb {
+			return ra > rb
+		}
+		if a.RollingUtil != b.RollingUtil {
+			return a.RollingUtil > b.RollingUtil
+		}
+		return a.Utilization > b.Utilization
+	})
+	p.Finding = finding(res)
+	for _, b := range p.Verdicts {
+		p.Charts = append(p.Charts, bucketChartView{B: b, Chart: bucketChart(b, res.Tier, res.WarnPercent, res.From, res.To)})
+	}
+	for _, e := range res.Input.Examples {
+		p.Examples = append(p.Examples, exampleView{Where: fmt.Sprintf("%s:%d", e.File, e.Line), Reason: e.Reason, Excerpt: e.Excerpt})
+	}
+	return tmpl.Execute(w, p)
+}
+
+// finding is the one-paragraph plain-language verdict for the chosen tier.
+func finding(res *Result) string {
+	t := res.Tier
+	if len(res.Buckets) == 0 {
+		return "The input held no request to a rate-limited Okta endpoint."
+	}
+	var over, near, rollOver, unavail []string
+	var worst *BucketResult
+	for i := range res.Buckets {
+		b := &res.Buckets[i]
+		v := b.Chosen(t)
+		switch v.Status {
+		case StatusOver:
+			over = append(over, b.Bucket.ID)
+		case StatusNear:
+			near = append(near, b.Bucket.ID)
+		case StatusUnavailable:
+			unavail = append(unavail, b.Bucket.ID)
+		}
+		if v.RollingStatus == StatusOver && v.Status != StatusOver {
+			rollOver = append(rollOver, b.Bucket.ID)
+		}
+		if v.Limit != classify.NA && (worst == nil || v.Utilization > worst.Chosen(t).Utilization) {
+			worst = b
+		}
+	}
+	var tr *TierResult
+	for i := range res.Tiers {
+		if res.Tiers[i].Tier == t {
+			tr = &res.Tiers[i]
+		}
+	}
+	var s strings.Builder
+	switch {
+	case len(over) > 0:
+		fmt.Fprintf(&s, "%s exceeded the %s limit on %s (%s).", plural(len(over), "bucket"), t.Title(),
+			plural(int(tr.MinutesOver), "minute"), strings.Join(over, ", "))
+	default:
+		fmt.Fprintf(&s, "No bucket exceeded the %s limit in any wall-clock minute.", t.Title())
+	}
+	if len(near) > 0 {
+		fmt.Fprintf(&s, " %s reached the %d %% warning threshold (%s).", plural(len(near), "bucket"), res.WarnPercent, strings.Join(near, ", "))
+	}
+	if len(rollOver) > 0 {
+		fmt.Fprintf(&s, " Counted in a rolling 60-second window, as Okta's unaligned windows can fall, %s also went over (%s).",
+			plural(len(rollOver), "bucket"), strings.Join(rollOver, ", "))
+	}
+	if len(unavail) > 0 {
+		fmt.Fprintf(&s, " %s saw traffic to endpoints the %s tier does not offer (%s).", plural(len(unavail), "bucket"), t.Title(), strings.Join(unavail, ", "))
+	}
+	if worst != nil {
+		v := worst.Chosen(t)
+		fmt.Fprintf(&s, " The highest was %s (%s) at %.1f %% of its limit of %s: %s requests in the minute starting %s UTC.",
+			worst.Bucket.ID, worst.Bucket.Pattern, v.Utilization*100, thousands(int64(v.Limit)), thousands(worst.Peak), worst.PeakMinute.Format("2 Jan 15:04"))
+	}
+	return s.String()
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// thousands formats n with thin-space-free comma grouping: 1234567 → "1,234,567".
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func limitString(l int) string {
+	if l == classify.NA {
+		return "N/A"
+	}
+	return thousands(int64(l))
+}
+
+var (
+	loginRE = regexp.MustCompile(`[^\s/"'?&=<>]+(@|%40|%2540)[^\s/"'?&<>]+`)
+	userRE  = regexp.MustCompile(`(/api/v1/users/)[^\s/"'?#]+`)
+)
+
+// Redact masks user logins and user ids in a line of log text before it is shown: anything shaped
+// like an e-mail address (also percent-encoded) becomes {login}, and the segment after /api/v1/users/
+// becomes {idOrLogin}. It is applied to every excerpt of raw input the report shows.
+func Redact(s string) string {
+	s = loginRE.ReplaceAllString(s, "{login}")
+	return userRE.ReplaceAllString(s, "${1}{idOrLogin}")
+}

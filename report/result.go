@@ -1,0 +1,135 @@
+package report
+
+import (
+	"time"
+
+	"github.com/ratecard/ratecard/classify"
+	"github.com/ratecard/ratecard/ingest"
+)
+
+// Verdicts a bucket can get on a tier. They are the strings summary.json uses.
+const (
+	StatusOK          = "ok"          // peak below warn% of the limit
+	StatusNear        = "near"        // warn% × limit ≤ peak ≤ limit
+	StatusOver        = "over"        // peak > limit
+	StatusUnavailable = "unavailable" // the tier does not offer the endpoint (limit N/A) yet the input has traffic to it
+)
+
+// Result is a finished analysis: everything the report, summary.json and the terminal table show.
+// It is plain data, so rendering needs no database.
+type Result struct {
+	Catalog     string        // catalog name, e.g. "seed"
+	Tier        classify.Tier // the tier the admin asked to be judged against
+	WarnPercent int           // warning threshold in percent of the limit (Okta's default 60)
+
+	// From and To bound the analysed traffic: From is the UTC minute of the first request, To the minute
+	// after the last one (an exclusive end). Both are zero when the input held no request.
+	From, To time.Time
+
+	Input Input
+
+	// Buckets holds every bucket that saw traffic, in catalog order.
+	Buckets []BucketResult
+
+	PublicMetadata int64 // requests to never-limited public metadata endpoints
+	OutsideCatalog int64 // requests to paths that no Okta bucket covers (e.g. /login/login.htm, /favicon.ico)
+
+	// Tiers holds one verdict per tier, in classify.Tiers order.
+	Tiers []TierResult
+}
+
+// Input is the accounting of what was read: every line is a request or a skipped line.
+type Input struct {
+	Lines, Requests, Skipped int64
+	SkippedReasons           map[string]int64 // every known reason, zero included
+	Files                    []FileInput
+	Examples                 []ingest.Skip // the first few skipped lines of each file
+}
+
+// FileInput is the accounting for one input file.
+type FileInput struct {
+	Path                     string
+	Format                   string
+	Lines, Requests, Skipped int64
+	SkippedReasons           map[string]int64
+	First, Last              time.Time // first and last request time (UTC); zero when none
+	Err                      string    // the read error that stopped this file early, "" when read to the end
+}
+
+// BucketResult is the analysis of one bucket.
+type BucketResult struct {
+	Bucket   *classify.Bucket
+	Requests int64
+
+	Peak        int64     // largest count in one wall-clock UTC minute
+	PeakMinute  time.Time // the first minute with that count
+	Rolling     int64     // largest count in any 60-second span [t, t+60s)
+	RollingFrom time.Time // t: timestamp of the first request of the first such span
+
+	// ByTier holds the verdicts on every tier, indexed by classify.Tier.
+	ByTier [classify.NumTiers]TierVerdict
+
+	// Minutes holds every non-empty minute, in time order, for the charts.
+	Minutes []MinuteCount
+}
+
+// MinuteCount is the number of requests in one wall-clock UTC minute.
+type MinuteCount struct {
+	Minute time.Time
+	Count  int64
+}
+
+// TierVerdict is a bucket's standing against one tier's limit.
+type TierVerdict struct {
+	Limit         int     // classify.NA when the tier does not offer the endpoint
+	Utilization   float64 // Peak / Limit, rounded to 3 decimals; 0 when Limit is NA
+	RollingUtil   float64 // Rolling / Limit, rounded to 3 decimals; 0 when Limit is NA
+	MinutesNear   int64   // minutes with warn% × limit ≤ count ≤ limit
+	MinutesOver   int64   // minutes with count > limit
+	Status        string  // from the fixed-minute peak
+	RollingStatus string  // from the rolling 60-second peak
+}
+
+// TierResult summarises one tier across all buckets.
+type TierResult struct {
+	Tier               classify.Tier
+	BucketsOver        []string // bucket ids whose fixed-minute peak exceeds the limit
+	BucketsNear        []string // bucket ids near the limit by fixed minutes
+	BucketsRollingOver []string // bucket ids whose rolling 60-second peak exceeds the limit
+	BucketsUnavailable []string // bucket ids with traffic that the tier does not offer
+	MinutesOver        int64    // distinct UTC minutes in which at least one bucket was over
+}
+
+// Verdict returns the status of count against limit with the warning threshold warnPercent:
+// over when count > limit, near when warnPercent × limit ≤ 100 × count ≤ 100 × limit, ok otherwise,
+// and unavailable when limit is classify.NA. Integer arithmetic keeps the boundary exact.
+func Verdict(count int64, limit int, warnPercent int) string {
+	switch {
+	case limit == classify.NA:
+		return StatusUnavailable
+	case count > int64(limit):
+		return StatusOver
+	case 100*count >= int64(warnPercent)*int64(limit):
+		return StatusNear
+	default:
+		return StatusOK
+	}
+}
+
+// statusRank orders statuses from best to worst, for sorting and for "worst of".
+func statusRank(s string) int {
+	switch s {
+	case StatusOK:
+		return 0
+	case StatusNear:
+		return 1
+	case StatusOver:
+		return 2
+	case StatusUnavailable:
+		return 3
+	}
+	return -1
+}
+
+// Chosen returns the verdict on the tier the analysis was run for.
+func (b *BucketResult) Chosen(t classify.Tier) *TierVerdict { return &b.ByTier[t] }
