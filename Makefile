@@ -1,0 +1,80 @@
+# ratecard — Okta rate-limit usage from your own logs.
+# Needs Go and gcc (cgo, for the embedded DuckDB). `make help` lists the targets.
+
+GO        ?= go
+BIN       := bin/ratecard
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -X main.version=$(VERSION)
+DEMO_OUT  ?= demo-report
+SAMPLES   := samples/okta-egress-eu.log.gz samples/okta-egress-us.log.gz
+FUZZTIME  ?= 30s
+
+# The vendored ECharts build (npm package "echarts"), inlined into every report. `make echarts`
+# fetches it with npm and refuses a file whose sha256 differs from the pin below.
+ECHARTS_VERSION := 5.6.0
+ECHARTS_SHA256  := bf4a223524e40b77c304bec67e1222cf551f14880cf42c69dc046558e11c07b1
+ECHARTS_DIR     := report/assets
+
+.PHONY: help build demo test test-pure vet bench fuzz echarts echarts-check samples tidy-check deps-check clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+build: ## build bin/ratecard
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/ratecard
+
+demo: build ## analyze the bundled samples and write demo-report/report.html
+	./$(BIN) analyze --tier enterprise --out $(DEMO_OUT) $(SAMPLES)
+	@echo
+	@echo "Open $(CURDIR)/$(DEMO_OUT)/report.html in a browser (it works offline)."
+
+test: vet echarts-check deps-check ## run the whole test suite (what CI runs)
+	$(GO) test -count=1 ./...
+
+test-pure: ## test ingest and classify without cgo
+	CGO_ENABLED=0 $(GO) test ./ingest/... ./classify/...
+
+vet: ## go vet
+	$(GO) vet ./...
+
+bench: ## run the Go benchmarks (lines/s, allocations)
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+fuzz: ## run every fuzz target for FUZZTIME (default 30s) each
+	@set -e; for pkg in ./ingest ./classify; do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+echarts: ## refresh report/assets/echarts.min.js from npm and check its sha256
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	(cd $$tmp && npm pack --silent echarts@$(ECHARTS_VERSION) >/dev/null && tar xzf echarts-$(ECHARTS_VERSION).tgz); \
+	echo "$(ECHARTS_SHA256)  $$tmp/package/dist/echarts.min.js" | sha256sum -c -; \
+	cp $$tmp/package/dist/echarts.min.js $(ECHARTS_DIR)/echarts.min.js; \
+	cp $$tmp/package/LICENSE $(ECHARTS_DIR)/LICENSE-echarts; \
+	cp $$tmp/package/NOTICE $(ECHARTS_DIR)/NOTICE-echarts; \
+	cp $$tmp/package/licenses/LICENSE-d3 $(ECHARTS_DIR)/LICENSE-d3; \
+	zr=$$(sed -n 's/.*"zrender": *"\([^"]*\)".*/\1/p' $$tmp/package/package.json); \
+	(cd $$tmp && npm pack --silent zrender@$$zr >/dev/null && mkdir zr && tar xzf zrender-$$zr.tgz -C zr); \
+	cp $$tmp/zr/package/LICENSE $(ECHARTS_DIR)/LICENSE-zrender; \
+	echo "vendored echarts $(ECHARTS_VERSION)"
+
+echarts-check: ## check the vendored echarts.min.js against its pinned sha256
+	@echo "$(ECHARTS_SHA256)  $(ECHARTS_DIR)/echarts.min.js" | sha256sum -c --quiet -
+
+samples: ## regenerate the bundled sample logs
+	$(GO) run ./samples/gen -out samples
+
+deps-check: ## imports point one way: cmd → report → classify → ingest
+	@set -e; \
+	bad=$$($(GO) list -f '{{.ImportPath}}: {{join .Imports " "}}' ./ingest/... | grep -E 'ratecard/(classify|report|cmd)' || true); \
+	bad="$$bad$$($(GO) list -f '{{.ImportPath}}: {{join .Imports " "}}' ./classify/... | grep -E 'ratecard/(report|cmd)' || true)"; \
+	bad="$$bad$$($(GO) list -f '{{.ImportPath}}: {{join .Imports " "}}' ./report/... | grep -E 'ratecard/cmd' || true)"; \
+	if [ -n "$$bad" ]; then echo "import direction violated:"; echo "$$bad"; exit 1; fi
+
+tidy-check: ## fail if go.mod/go.sum are not tidy
+	$(GO) mod tidy -diff
+
+clean: ## remove build output
+	rm -rf bin $(DEMO_OUT) ratecard-report
