@@ -62,7 +62,7 @@ func goldenResult(t *testing.T) *Result {
 		SkippedReasons: map[string]int64{ingest.ReasonMalformed: 1, ingest.ReasonBadRequest: 1},
 		Files: []FileInput{{Path: file, Format: "combined", Lines: requests + 2, Requests: requests, Skipped: 2,
 			SkippedReasons: map[string]int64{ingest.ReasonMalformed: 1, ingest.ReasonBadRequest: 1},
-			First: time.UnixMicro(base).UTC(), Last: time.UnixMicro(base + 30*60*sec - 1).UTC()}},
+			First:          time.UnixMicro(base).UTC(), Last: time.UnixMicro(base + 30*60*sec - 1).UTC()}},
 		Examples: []ingest.Skip{
 			{File: file, Line: 7, Reason: ingest.ReasonMalformed, Excerpt: `10.0.0.1 - - [14/Oct/2026:10:00:00 +0200] "GET /api/v1/users/jane%40acme.com</script><img src=x onerror=alert(1)>`},
 			{File: file, Line: 9, Reason: ingest.ReasonBadRequest, Excerpt: `10.0.0.1 - - [14/Oct/2026:10:00:00 +0200] "\x16\x03\x01" 400 0 "-" "<script>alert(2)</script>"`},
