@@ -28,6 +28,10 @@ type Bucket struct {
 	Rule    string        // one-line human description, e.g. "only GET to exactly /api/v1/users/{idOrLogin}"
 	Limits  [NumTiers]int // requests per minute per tier, indexed by Tier; NA where not offered
 	Source  string        // which seed table / document the row comes from
+
+	flags    eligibility      // burst, DynamicScale, Workforce-multiplier eligibility (the eligible column)
+	defaults [NumTiers]int    // the catalog's limits before any overrides
+	origins  [NumTiers]string // why Limits differs from defaults, per tier ("" = default)
 }
 
 // Limit returns the bucket's requests-per-minute limit on tier t, or [NA] when the tier does not
@@ -65,9 +69,10 @@ const maxBuckets = int(PublicMetadata)
 // Catalog is a parsed and compiled set of rules: the buckets with their limits, and the matcher that
 // maps a request to one of them. A Catalog is immutable once built and safe for concurrent use.
 type Catalog struct {
-	Name    string   // catalog name, e.g. "seed"
+	Name    string   // catalog name, e.g. "seed", "okta-2025" or "seed+limits.yaml"
 	Buckets []Bucket // one per distinct bucket id, in catalog (data file) order; do not modify
 
+	titles  [NumTiers]string // catalog-specific tier titles ("" = Tier.Title)
 	byID    map[string]int
 	root    *node
 	methods []string // method names with a bit in rule masks; bit i is methods[i]
@@ -76,30 +81,70 @@ type Catalog struct {
 //go:embed catalog/seed.tsv
 var seedTSV string
 
-var seed = sync.OnceValue(func() *Catalog {
-	c, err := parse("seed", "classify/catalog/seed.tsv", strings.NewReader(seedTSV))
-	if err != nil {
-		panic("classify: embedded seed catalog is invalid: " + err.Error())
+//go:embed catalog/okta-2025.tsv
+var okta2025TSV string
+
+// builtin is one catalog embedded in the binary.
+type builtin struct {
+	name, file, data string
+	titles           [NumTiers]string // catalog-specific tier titles; "" = the tier's own Title
+	once             func() *Catalog
+}
+
+// builtins lists the embedded catalogs, in the order [Catalogs] names them; the first is the default.
+var builtins = []*builtin{
+	{name: "seed", file: "classify/catalog/seed.tsv", data: seedTSV},
+	{
+		name: "okta-2025", file: "classify/catalog/okta-2025.tsv", data: okta2025TSV,
+		// Okta replaced Developer (free) with the Integrator Free Plan in May 2025, same numbers
+		// (okta-rate-limits.md §1); the developer-free column of okta-2025 holds its values. The
+		// developer-paid column holds the last Developer (paid) values (April 2025).
+		titles: [NumTiers]string{DeveloperFree: "Integrator Free Plan", DeveloperPaid: "Developer (paid, until April 2025)"},
+	},
+}
+
+func init() {
+	for _, b := range builtins {
+		b.once = sync.OnceValue(func() *Catalog {
+			c, err := parse(b.name, b.file, strings.NewReader(b.data))
+			if err != nil {
+				panic("classify: embedded catalog " + b.name + " is invalid: " + err.Error())
+			}
+			c.titles = b.titles
+			return c
+		})
 	}
-	return c
-})
+}
 
 // Seed returns the embedded default catalog, "seed": the two Okta rate-limit tables the project was
 // started from (see design.md, "Contracts"). It is parsed and compiled once, on first use, and shared
 // by every caller. It panics only if the embedded file is invalid, which the package's tests rule out.
-func Seed() *Catalog { return seed() }
+func Seed() *Catalog { return builtins[0].once() }
 
-// knownCatalogs names the catalogs [Load] knows.
-var knownCatalogs = []string{"seed"}
+// DefaultCatalog is the name of the catalog used when none is chosen: "seed".
+const DefaultCatalog = "seed"
 
-// Load returns the built-in catalog called name. The only one is "seed" ([Seed]); any other name is
-// an error naming the known catalogs.
-func Load(name string) (*Catalog, error) {
-	switch name {
-	case "seed":
-		return Seed(), nil
+// Catalogs returns the names of the built-in catalogs [Load] knows, the default ([DefaultCatalog])
+// first: "seed" (the project's seed tables, design.md's "Contracts") and "okta-2025" (the last
+// per-endpoint tables Okta published, 2025, with the buckets they add: see doc.go). The slice is a
+// fresh copy.
+func Catalogs() []string {
+	names := make([]string, len(builtins))
+	for i, b := range builtins {
+		names[i] = b.name
 	}
-	return nil, fmt.Errorf("unknown catalog %q (known catalogs: %s)", name, strings.Join(knownCatalogs, ", "))
+	return names
+}
+
+// Load returns the built-in catalog called name, one of [Catalogs] (exact, case-sensitive). Each
+// is parsed once, on first use, and shared. Any other name is an error naming the known catalogs.
+func Load(name string) (*Catalog, error) {
+	for _, b := range builtins {
+		if b.name == name {
+			return b.once(), nil
+		}
+	}
+	return nil, fmt.Errorf("unknown catalog %q (known catalogs: %s)", name, strings.Join(Catalogs(), ", "))
 }
 
 // Parse reads, validates and compiles a catalog data file (the format of classify/catalog/seed.tsv,
@@ -110,9 +155,11 @@ func Load(name string) (*Catalog, error) {
 //
 // The file is rejected when a line has the wrong number of columns, the header names an unknown or
 // duplicate column (tier columns must be tier ids) or lacks one, a match kind is not exact or prefix,
-// a limit is not a positive integer or N/A, a method or pattern is malformed, two rules with the same
-// match kind and pattern (placeholders compared by position, not name) share a method, a bucket id
-// repeats with different limits, or there are no rules.
+// a limit is not a positive integer or N/A, a method or pattern is malformed, an eligible cell is
+// not - or a list of burst, dynamicscale and workforce-multiplier (or is set on a public-metadata
+// line), two rules with the same match kind and pattern (placeholders compared by position, not
+// name) share a method, a bucket id repeats with different limits or eligibility, or there are no
+// rules. The eligible column is optional: without it no bucket is eligible for anything.
 func Parse(name string, r io.Reader) (*Catalog, error) {
 	return parse(name, name, r)
 }
@@ -126,16 +173,31 @@ const (
 	colMatch
 	colPattern
 	colSource
-	colTier0 // first of NumTiers tier columns, in Tier order
-	numCols  = colTier0 + NumTiers
+	colEligible // optional: what the bucket is eligible for (burst, dynamicscale, workforce-multiplier)
+	colTier0    // first of NumTiers tier columns, in Tier order
+	numCols     = colTier0 + NumTiers
 )
 
 var colNames = func() [numCols]string {
-	n := [numCols]string{colID: "id", colMethods: "methods", colMatch: "match", colPattern: "pattern", colSource: "source"}
+	n := [numCols]string{colID: "id", colMethods: "methods", colMatch: "match", colPattern: "pattern", colSource: "source", colEligible: "eligible"}
 	for _, t := range Tiers {
 		n[colTier0+column(t)] = t.String()
 	}
 	return n
+}()
+
+// optionalCol reports whether a header may leave column c out.
+func optionalCol(c column) bool { return c == colEligible }
+
+// requiredCols lists the required columns, for error messages.
+var requiredCols = func() string {
+	var names []string
+	for c, n := range colNames {
+		if !optionalCol(column(c)) {
+			names = append(names, n)
+		}
+	}
+	return strings.Join(names, ", ")
 }()
 
 // row is one parsed rule line.
@@ -151,6 +213,7 @@ type row struct {
 	key     string   // match kind and pattern with placeholders anonymised, for duplicate detection
 	limits  [NumTiers]int
 	source  string
+	flags   eligibility
 }
 
 // parser holds the state of one Parse.
@@ -205,7 +268,7 @@ func parse(name, file string, r io.Reader) (*Catalog, error) {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	if !header {
-		return nil, fmt.Errorf("%s: no header line (want the columns %s)", file, strings.Join(colNames[:], ", "))
+		return nil, fmt.Errorf("%s: no header line (want the columns %s, and optionally eligible)", file, requiredCols)
 	}
 	if len(p.rows) == 0 {
 		return nil, fmt.Errorf("%s: no rules", file)
@@ -225,7 +288,7 @@ func (p *parser) header(fields []string) error {
 			}
 		}
 		if c < 0 {
-			return p.errf("unknown column %q in header (want the columns %s; tier columns are tier ids)", f, strings.Join(colNames[:], ", "))
+			return p.errf("unknown column %q in header (want the columns %s, and optionally eligible; tier columns are tier ids)", f, requiredCols)
 		}
 		if p.cols[c] >= 0 {
 			return p.errf("column %q appears twice in header", f)
@@ -234,7 +297,7 @@ func (p *parser) header(fields []string) error {
 	}
 	var missing []string
 	for c, i := range p.cols {
-		if i < 0 {
+		if i < 0 && !optionalCol(column(c)) {
 			missing = append(missing, colNames[c])
 		}
 	}
@@ -247,7 +310,7 @@ func (p *parser) header(fields []string) error {
 
 func (p *parser) row(fields []string) error {
 	if len(fields) != p.ncols {
-		return p.errf("%d tab-separated columns, want %d (%s)", len(fields), p.ncols, strings.Join(colNames[:], ", "))
+		return p.errf("%d tab-separated columns, want %d, as in the header", len(fields), p.ncols)
 	}
 	f := func(c column) string { return fields[p.cols[c]] }
 	r := row{line: p.line, id: f(colID), source: f(colSource), pattern: f(colPattern)}
@@ -276,6 +339,16 @@ func (p *parser) row(fields []string) error {
 
 	if r.segs, err = parsePattern(r.pattern); err != nil {
 		return p.errf("pattern %q: %v", r.pattern, err)
+	}
+
+	if p.cols[colEligible] >= 0 {
+		cell := f(colEligible)
+		if r.flags, err = parseEligibility(cell); err != nil {
+			return p.errf("eligible %q: %v", cell, err)
+		}
+		if r.class == PublicMetadata && r.flags != 0 {
+			return p.errf("eligible %q: public-metadata lines are never limited, write -", cell)
+		}
 	}
 
 	for _, t := range Tiers {
@@ -469,13 +542,17 @@ func (p *parser) build(name string) (*Catalog, error) {
 			firstLine[r.id] = r.line
 			c.Buckets = append(c.Buckets, Bucket{
 				ID: r.id, Pattern: r.pattern, Methods: r.methods, Match: matchString(r.exact),
-				Limits: r.limits, Source: r.source,
+				Limits: r.limits, Source: r.source, flags: r.flags, defaults: r.limits,
 			})
 		} else {
 			b := &c.Buckets[idx]
 			if b.Limits != r.limits {
 				return nil, fmt.Errorf("%s:%d: bucket %q has limits %s here but %s on line %d",
 					p.file, r.line, r.id, limitsString(r.limits), limitsString(b.Limits), firstLine[r.id])
+			}
+			if b.flags != r.flags {
+				return nil, fmt.Errorf("%s:%d: bucket %q is eligible for %s here but %s on line %d",
+					p.file, r.line, r.id, r.flags, b.flags, firstLine[r.id])
 			}
 			if r.source != "" && !strings.Contains(b.Source, r.source) {
 				b.Source += "; " + r.source

@@ -331,13 +331,24 @@ func TestLoad(t *testing.T) {
 	if Seed() != Seed() {
 		t.Error("Seed() is not shared")
 	}
-	for _, name := range []string{"", "okta-2025", "SEED", "seed.tsv"} {
+	if c, err := Load("okta-2025"); err != nil || c == nil || c.Name != "okta-2025" {
+		t.Errorf("Load(okta-2025) = %v, %v", c, err)
+	} else if again, _ := Load("okta-2025"); again != c {
+		t.Error("Load(okta-2025) is not shared")
+	}
+	if got := strings.Join(Catalogs(), " "); got != "seed okta-2025" {
+		t.Errorf("Catalogs() = %q, want seed okta-2025", got)
+	}
+	if Catalogs()[0] != DefaultCatalog {
+		t.Errorf("Catalogs()[0] = %q, want DefaultCatalog %q", Catalogs()[0], DefaultCatalog)
+	}
+	for _, name := range []string{"", "okta-2024", "OKTA-2025", "SEED", "seed.tsv"} {
 		c, err := Load(name)
 		if err == nil || c != nil {
 			t.Errorf("Load(%q) = %v, %v; want an error", name, c, err)
 			continue
 		}
-		if !strings.Contains(err.Error(), "seed") || !strings.Contains(err.Error(), "unknown catalog") {
+		if !strings.Contains(err.Error(), "seed, okta-2025") || !strings.Contains(err.Error(), "unknown catalog") {
 			t.Errorf("Load(%q) error %q does not name the known catalogs", name, err)
 		}
 	}

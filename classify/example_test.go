@@ -2,6 +2,7 @@ package classify_test
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/ratecard/ratecard/classify"
 )
@@ -38,4 +39,64 @@ func ExampleParseTier() {
 	// Output:
 	// one-app One App <nil>
 	// unknown tier "premium" (valid tiers: developer-free, developer-paid, one-app, enterprise, workforce)
+}
+
+func ExampleCatalog_WithOverrides() {
+	limits := `# limits.yaml: what our org's rate-limit dashboard shows
+authn: 3000            # every tier
+users-get:
+  enterprise: 2500     # one tier
+dynamicscale: 5x       # One App and Enterprise, eligible buckets
+`
+	o, err := classify.ParseOverrides("limits.yaml", strings.NewReader(limits))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cat, err := classify.Seed().WithOverrides(o)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(cat.Name)
+	for _, id := range []string{"authn", "users-get", "sessions", "logs"} {
+		b, _, _ := cat.BucketByID(id)
+		fmt.Printf("%s: enterprise %d (default %d)", id, b.Limit(classify.Enterprise), b.DefaultLimit(classify.Enterprise))
+		if origin := b.LimitOrigin(classify.Enterprise); origin != "" {
+			fmt.Print(" from ", origin)
+		}
+		fmt.Println()
+	}
+
+	_, err = classify.Seed().WithOverrides(must(classify.ParseOverrides("limits.yaml", strings.NewReader("authnn: 3000\n"))))
+	fmt.Println(err)
+	_, err = classify.ParseOverrides("limits.yaml", strings.NewReader("authn: 3000\nworkforce-multiplier: 7x\n"))
+	fmt.Println(err)
+	// Output:
+	// seed+limits.yaml
+	// authn: enterprise 3000 (default 600) from limits.yaml:2
+	// users-get: enterprise 2500 (default 1000) from limits.yaml:4
+	// sessions: enterprise 3000 (default 600) from dynamicscale 5x (limits.yaml:5)
+	// logs: enterprise 50 (default 50)
+	// limits.yaml:1: unknown bucket "authnn" in catalog seed (did you mean "authn"?)
+	// limits.yaml:2: workforce-multiplier "7x": the Workforce license multiplier is 1x (under 10,000 licenses), 5x (10,000 to 100,000) or 10x (over 100,000)
+}
+
+func must(o *classify.Overrides, err error) *classify.Overrides {
+	if err != nil {
+		panic(err)
+	}
+	return o
+}
+
+func ExampleBurstStatus() {
+	for _, count := range []int64{600, 601, 3000, 3001} {
+		fmt.Printf("%d of 600: burst-eligible %q, not eligible %q\n", count,
+			classify.BurstStatus(count, 600, true), classify.BurstStatus(count, 600, false))
+	}
+	// Output:
+	// 600 of 600: burst-eligible "", not eligible ""
+	// 601 of 600: burst-eligible "burst", not eligible "violation"
+	// 3000 of 600: burst-eligible "burst", not eligible "violation"
+	// 3001 of 600: burst-eligible "violation", not eligible "violation"
 }

@@ -59,3 +59,17 @@ func ParseTier(s string) (Tier, error) {
 	}
 	return 0, fmt.Errorf("unknown tier %q (valid tiers: %s)", s, strings.Join(tierIDs[:], ", "))
 }
+
+// TierTitle returns tier t's name as catalog c titles its column. A catalog may title a tier
+// differently from [Tier.Title]: in "okta-2025" the developer-free column holds the Integrator Free
+// Plan, which replaced Developer (free) in May 2025 with the same limits, so it is titled
+// "Integrator Free Plan", and developer-paid "Developer (paid, until April 2025)". The tier ids are
+// the same in every catalog (flags, summary.json and overrides files use them); only titles
+// differ. Catalogs without titles of their own (seed, and any [Parse]d file), a nil catalog, and
+// a value outside [Tiers] give [Tier.Title]. Overrides keep the catalog's titles.
+func (c *Catalog) TierTitle(t Tier) string {
+	if c != nil && t.valid() && c.titles[t] != "" {
+		return c.titles[t]
+	}
+	return t.Title()
+}
