@@ -80,7 +80,35 @@ func (a *Analyzer) Add(tsMicros int64, cl classify.Class) error {
 	return nil
 }
 
-// flush moves the current Arrow batch into the DuckDB requests table.
+// AddBatch records len(ts) requests at once: ts[i] is a UTC instant in Unix microseconds and cls[i]
+// its class. The slices become the Arrow record batch handed to DuckDB without a copy; they are not
+// kept after AddBatch returns, so the caller may reuse them. len(cls) must equal len(ts).
+func (a *Analyzer) AddBatch(ts []int64, cls []uint8) error {
+	if len(ts) != len(cls) {
+		return fmt.Errorf("AddBatch: %d instants but %d classes", len(ts), len(cls))
+	}
+	if len(ts) == 0 {
+		return nil
+	}
+	if err := a.flush(); err != nil { // rows from Add first, so nothing is reordered needlessly
+		return err
+	}
+	n := len(ts)
+	tsData := array.NewData(arrow.PrimitiveTypes.Int64, n,
+		[]*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int64Traits.CastToBytes(ts))}, nil, 0, 0)
+	defer tsData.Release()
+	clsData := array.NewData(arrow.PrimitiveTypes.Uint8, n,
+		[]*memory.Buffer{nil, memory.NewBufferBytes(cls)}, nil, 0, 0)
+	defer clsData.Release()
+	tsArr, clsArr := array.NewInt64Data(tsData), array.NewUint8Data(clsData)
+	defer tsArr.Release()
+	defer clsArr.Release()
+	rec := array.NewRecordBatch(requestSchema, []arrow.Array{tsArr, clsArr}, int64(n))
+	defer rec.Release()
+	return a.load(rec)
+}
+
+// flush moves the rows collected by Add into the DuckDB requests table.
 func (a *Analyzer) flush() error {
 	if a.n == 0 {
 		return nil
@@ -90,6 +118,11 @@ func (a *Analyzer) flush() error {
 	a.n = 0
 	a.ts.Reserve(batchRows)
 	a.cls.Reserve(batchRows)
+	return a.load(rec)
+}
+
+// load inserts one Arrow record batch into the requests table through a temporary view.
+func (a *Analyzer) load(rec arrow.RecordBatch) error {
 	rr, err := array.NewRecordReader(requestSchema, []arrow.RecordBatch{rec})
 	if err != nil {
 		return fmt.Errorf("arrow reader: %w", err)

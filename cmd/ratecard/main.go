@@ -194,7 +194,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	res, readErr := report.AnalyzeFiles(files, report.Options{
+	res, readErr := report.AnalyzeFiles(ctx, files, report.Options{
 		Catalog: classify.Seed(), Tier: tier, WarnPercent: *warn, Format: *format,
 	})
 	if res == nil {

@@ -1,0 +1,90 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ratecard/ratecard/classify"
+)
+
+// TestSplitMatchesSequential checks that cutting a plain file into parts parsed in parallel changes
+// nothing: the same accounting, the same examples at the same line numbers in the whole file, and the
+// same analysis as one reader.
+func TestSplitMatchesSequential(t *testing.T) {
+	old := splitMinBytes
+	splitMinBytes = 1
+	defer func() { splitMinBytes = old }()
+
+	dir := t.TempDir()
+	path := filepath.Join(dir, "access.log")
+	var sb strings.Builder
+	base := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC)
+	var badLines []int
+	for i := 1; i <= 20_000; i++ {
+		if i%1999 == 0 {
+			sb.WriteString("this is not a log line\n")
+			badLines = append(badLines, i)
+			continue
+		}
+		ts := base.Add(time.Duration(i) * 137 * time.Millisecond).Format("02/Jan/2006:15:04:05 -0700")
+		target := []string{"/api/v1/users/jane%40example.com", "/api/v1/apps", "/oauth2/default/v1/token", "/favicon.ico"}[i%4]
+		fmt.Fprintf(&sb, "10.0.0.%d - - [%s] \"GET %s HTTP/1.1\" 200 12 \"-\" \"ua\"\n", i%250, ts, target)
+	}
+	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	analyze := func(workers int, progress *atomic.Int64) *Result {
+		t.Helper()
+		res, err := AnalyzeFiles(context.Background(), []string{path}, Options{Catalog: classify.Seed(),
+			Tier: classify.Enterprise, WarnPercent: 60, Workers: workers, MaxExamples: 20, Progress: progress})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if b, _ := splitPoints(path, "combined", 4); len(b) != 5 {
+		t.Fatalf("split points %v, want 4 parts", b)
+	}
+	one := analyze(1, nil)
+	var read atomic.Int64
+	four := analyze(4, &read)
+	if !reflect.DeepEqual(one, four) {
+		t.Errorf("split analysis differs:\n one: %+v\nfour: %+v", one.Input, four.Input)
+	}
+	if read.Load() != int64(sb.Len()) {
+		t.Errorf("progress counted %d bytes, file has %d", read.Load(), sb.Len())
+	}
+	var got []int
+	for _, ex := range four.Input.Examples {
+		got = append(got, ex.Line)
+	}
+	if !reflect.DeepEqual(got, badLines) {
+		t.Errorf("example lines %v, want %v", got, badLines)
+	}
+	if four.Input.Lines != 20_000 || four.Input.Skipped != int64(len(badLines)) {
+		t.Errorf("lines %d skipped %d", four.Input.Lines, four.Input.Skipped)
+	}
+}
+
+// TestAnalyzeFilesCancel checks that a cancelled context stops the run with its error.
+func TestAnalyzeFilesCancel(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.log")
+	line := "10.0.0.1 - - [14/Oct/2026:10:00:00 +0200] \"GET /api/v1/apps HTTP/1.1\" 200 1 \"-\" \"-\"\n"
+	if err := os.WriteFile(path, []byte(strings.Repeat(line, 300_000)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := AnalyzeFiles(ctx, []string{path}, Options{Catalog: classify.Seed(), Tier: classify.Enterprise, WarnPercent: 60})
+	if err != context.Canceled || res != nil {
+		t.Fatalf("got %v, %v; want nil, context.Canceled", res, err)
+	}
+}
