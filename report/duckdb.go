@@ -177,20 +177,35 @@ type Params struct {
 }
 
 // analysisSQL builds the derived tables. Minutes are UTC wall-clock minutes (floor division of the
-// microsecond timestamp, correct for instants before 1970 too). The rolling count at a request's
-// instant t is the number of requests in [t, t+60 s): RANGE ... 59999999 FOLLOWING on integer
-// microseconds is exactly "< t + 60 s". The busiest 60-second span always starts at some request, so
-// evaluating it at every distinct instant finds the true maximum.
+// microsecond timestamp, correct for instants before 1970 too).
+//
+// The rolling count at a request's instant t is the number of requests in [t, t+60 s): RANGE ...
+// 59999999 FOLLOWING on integer microseconds is exactly "< t + 60 s", and a RANGE frame starting at
+// the CURRENT ROW includes every request at the same instant. The busiest span always starts at some
+// request, so evaluating it at every request finds the true maximum. Evaluating it at all of a month's
+// requests is the most expensive step, and most of them cannot matter: a span starting in minute m
+// lies within minutes m and m+1, so it holds at most n(m) + n(m+1) requests, and the rolling peak is at
+// least the fixed-minute peak. Only "candidate" minutes where n(m) + n(m+1) reaches the bucket's
+// minute peak can hold a rolling peak, so the window runs over the requests of candidate minutes and
+// the minute after each. A request in such a following minute that is not itself a candidate may get
+// a count cut short (minute m+2 is not loaded), but its true count is below the minute peak, so it
+// can neither be nor tie the maximum: the peak and its earliest start are exact.
 const analysisSQL = `
 CREATE MACRO floordiv(a, b) AS CASE WHEN a >= 0 THEN a // b ELSE -((-a - 1) // b) - 1 END;
 CREATE TABLE minutes AS
   SELECT class, floordiv(ts, 60000000) AS m, count(*)::BIGINT AS n
   FROM requests WHERE class < 254 GROUP BY ALL;
+CREATE TABLE candidates AS
+  WITH pk AS (SELECT class, max(n) AS peak FROM minutes GROUP BY class)
+  SELECT a.class, a.m
+  FROM minutes a JOIN pk USING (class)
+  LEFT JOIN minutes b ON b.class = a.class AND b.m = a.m + 1
+  WHERE a.n + coalesce(b.n, 0) >= pk.peak;
 CREATE TABLE rolling AS
-  WITH inst AS (SELECT class, ts, count(*)::BIGINT AS c FROM requests WHERE class < 254 GROUP BY ALL)
-  SELECT class, ts, sum(c) OVER (PARTITION BY class ORDER BY ts
-                                 RANGE BETWEEN CURRENT ROW AND 59999999 FOLLOWING)::BIGINT AS n
-  FROM inst;
+  WITH span AS (SELECT class, m FROM candidates UNION SELECT class, m + 1 FROM candidates)
+  SELECT r.class, r.ts, count(*) OVER (PARTITION BY r.class ORDER BY r.ts
+                                       RANGE BETWEEN CURRENT ROW AND 59999999 FOLLOWING)::BIGINT AS n
+  FROM requests r JOIN span s ON r.class = s.class AND floordiv(r.ts, 60000000) = s.m;
 `
 
 // Analyze flushes the pending rows and computes the analysis. Input accounting is the caller's: pass
@@ -267,7 +282,8 @@ func (a *Analyzer) bucketResults(ctx context.Context, warn int) (map[classify.Cl
 	rows, err := a.conn.QueryContext(ctx, `
 		WITH tot AS (SELECT class, sum(n)::BIGINT AS requests FROM minutes GROUP BY class),
 		pk AS (SELECT class, m, n FROM minutes QUALIFY row_number() OVER (PARTITION BY class ORDER BY n DESC, m ASC) = 1),
-		rl AS (SELECT class, ts, n FROM rolling QUALIFY row_number() OVER (PARTITION BY class ORDER BY n DESC, ts ASC) = 1)
+		rmax AS (SELECT class, max(n) AS n FROM rolling GROUP BY class),
+		rl AS (SELECT class, min(ts) AS ts, n FROM rolling JOIN rmax USING (class, n) GROUP BY class, n)
 		SELECT tot.class, tot.requests, pk.m, pk.n, rl.ts, rl.n
 		FROM tot JOIN pk USING (class) JOIN rl USING (class) ORDER BY tot.class`)
 	if err != nil {

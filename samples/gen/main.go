@@ -18,7 +18,8 @@
 //
 // Flags: -out DIR (default: the samples directory this generator lives in), -days N (3), -start
 // YYYY-MM-DD (the first UTC day, 2026-10-12), -seed N (1), -markdown (also print the README's tables
-// to stdout). The output depends only on the flags (and the pinned klauspost/compress version): the
+// to stdout). -bench-lines N switches to bench mode, which writes a month-sized input for make bench
+// instead (see bench.go; -split K sets its number of parts). The output depends only on the flags (and the pinned klauspost/compress version): the
 // random source is a PCG seeded with -seed, nothing reads the clock, and the gzip streams carry no
 // name or modification time, so the same flags always give byte-identical files. The planted events
 // are placed relative to -start (event times are "day D, hh:mm UTC"); events on days beyond -days are
@@ -82,6 +83,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	start := fs.String("start", "2026-10-12", "first UTC day, YYYY-MM-DD")
 	seed := fs.Uint64("seed", 1, "random seed")
 	md := fs.Bool("markdown", false, "also print the manifest as the Markdown tables samples/README.md quotes, to stdout")
+	benchLines := fs.Int64("bench-lines", 0, "bench mode: write N lines of month-sized input for make bench instead of the samples (see bench.go)")
+	split := fs.Int("split", 8, "bench mode: number of parts the input is also cut into")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -94,6 +97,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	st, err := time.Parse("2006-01-02", *start)
 	if err != nil {
 		return fmt.Errorf("%w: -start: %v", errUsage, err)
+	}
+	if *benchLines > 0 {
+		if *split < 1 {
+			return fmt.Errorf("%w: -split must be at least 1", errUsage)
+		}
+		return runBench(benchConfig{out: *out, lines: *benchLines, days: *days, split: *split, start: st.UTC(), seed: *seed}, stderr)
 	}
 	cfg := config{out: *out, days: *days, start: st.UTC(), seed: *seed}
 
