@@ -196,11 +196,11 @@ CREATE TABLE minutes AS
   SELECT class, floordiv(ts, 60000000) AS m, count(*)::BIGINT AS n
   FROM requests WHERE class < 254 GROUP BY ALL;
 CREATE TABLE candidates AS
-  WITH pk AS (SELECT class, max(n) AS peak FROM minutes GROUP BY class)
-  SELECT a.class, a.m
-  FROM minutes a JOIN pk USING (class)
-  LEFT JOIN minutes b ON b.class = a.class AND b.m = a.m + 1
-  WHERE a.n + coalesce(b.n, 0) >= pk.peak;
+  WITH pk AS (SELECT class, max(n) AS peak FROM minutes GROUP BY class),
+  bound AS (
+    SELECT class, m, n + CASE WHEN lead(m) OVER w = m + 1 THEN lead(n) OVER w ELSE 0 END AS b
+    FROM minutes WINDOW w AS (PARTITION BY class ORDER BY m))
+  SELECT class, m FROM bound JOIN pk USING (class) WHERE b >= peak;
 CREATE TABLE rolling AS
   WITH span AS (SELECT class, m FROM candidates UNION SELECT class, m + 1 FROM candidates)
   SELECT r.class, r.ts, count(*) OVER (PARTITION BY r.class ORDER BY r.ts
@@ -280,8 +280,8 @@ func (a *Analyzer) loadLimits(ctx context.Context, warn int) error {
 func (a *Analyzer) bucketResults(ctx context.Context, warn int) (map[classify.Class]*BucketResult, error) {
 	out := map[classify.Class]*BucketResult{}
 	rows, err := a.conn.QueryContext(ctx, `
-		WITH tot AS (SELECT class, sum(n)::BIGINT AS requests FROM minutes GROUP BY class),
-		pk AS (SELECT class, m, n FROM minutes QUALIFY row_number() OVER (PARTITION BY class ORDER BY n DESC, m ASC) = 1),
+		WITH tot AS (SELECT class, sum(n)::BIGINT AS requests, max(n) AS n FROM minutes GROUP BY class),
+		pk AS (SELECT class, min(m) AS m, n FROM minutes JOIN tot USING (class, n) GROUP BY class, n),
 		rmax AS (SELECT class, max(n) AS n FROM rolling GROUP BY class),
 		rl AS (SELECT class, min(ts) AS ts, n FROM rolling JOIN rmax USING (class, n) GROUP BY class, n)
 		SELECT tot.class, tot.requests, pk.m, pk.n, rl.ts, rl.n
@@ -346,24 +346,67 @@ func (a *Analyzer) bucketResults(ctx context.Context, warn int) (map[classify.Cl
 	return out, rows.Err()
 }
 
-// minuteSeries fills each bucket's non-empty minutes, for the charts.
-func (a *Analyzer) minuteSeries(ctx context.Context, byClass map[classify.Class]*BucketResult) error {
-	rows, err := a.conn.QueryContext(ctx, `SELECT class, m, n FROM minutes ORDER BY class, m`)
+// minuteCounts returns the number of non-empty minutes per class, to size the series; a failure only
+// costs the sizing.
+func (a *Analyzer) minuteCounts(ctx context.Context) map[uint8]int {
+	out := map[uint8]int{}
+	rows, err := a.conn.QueryContext(ctx, `SELECT class, count(*) FROM minutes GROUP BY class`)
 	if err != nil {
-		return fmt.Errorf("minute series: %w", err)
+		return out
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var cl uint8
-		var m, n int64
-		if err := rows.Scan(&cl, &m, &n); err != nil {
-			return fmt.Errorf("minute series: %w", err)
-		}
-		if b := byClass[classify.Class(cl)]; b != nil {
-			b.Minutes = append(b.Minutes, MinuteCount{Minute: time.Unix(m*60, 0).UTC(), Count: n})
+		var n int
+		if rows.Scan(&cl, &n) == nil {
+			out[cl] = n
 		}
 	}
-	return rows.Err()
+	return out
+}
+
+// minuteSeries fills each bucket's non-empty minutes, for the charts. A month has tens of thousands of
+// minutes per bucket, so the rows come back as Arrow columns rather than one database/sql Scan each.
+func (a *Analyzer) minuteSeries(ctx context.Context, byClass map[classify.Class]*BucketResult) error {
+	var byIndex [256]*BucketResult
+	for cl, b := range byClass {
+		byIndex[uint8(cl)] = b
+	}
+	for cl, n := range a.minuteCounts(ctx) { // before Raw, which holds the connection
+		if b := byIndex[cl]; b != nil {
+			b.Minutes = make([]MinuteCount, 0, n)
+		}
+	}
+	err := a.conn.Raw(func(dc any) error {
+		ar, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
+		if err != nil {
+			return err
+		}
+		rr, err := ar.QueryContext(ctx, `SELECT class::UTINYINT AS class, m::BIGINT AS m, n::BIGINT AS n FROM minutes ORDER BY class, m`)
+		if err != nil {
+			return err
+		}
+		defer rr.Release()
+		for rr.Next() {
+			rec := rr.RecordBatch()
+			cls, ok1 := rec.Column(0).(*array.Uint8)
+			ms, ok2 := rec.Column(1).(*array.Int64)
+			ns, ok3 := rec.Column(2).(*array.Int64)
+			if !ok1 || !ok2 || !ok3 {
+				return fmt.Errorf("unexpected column types %s", rec.Schema())
+			}
+			for i := range int(rec.NumRows()) {
+				if b := byIndex[cls.Value(i)]; b != nil {
+					b.Minutes = append(b.Minutes, MinuteCount{Minute: time.Unix(ms.Value(i)*60, 0).UTC(), Count: ns.Value(i)})
+				}
+			}
+		}
+		return rr.Err()
+	})
+	if err != nil {
+		return fmt.Errorf("minute series: %w", err)
+	}
+	return nil
 }
 
 // tierResults lists, per tier, the buckets over, near and unavailable, and the distinct minutes in

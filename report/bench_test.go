@@ -1,0 +1,75 @@
+package report
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/ratecard/ratecard/classify"
+)
+
+// benchRows makes n requests spread over 30 days in second-resolution instants, in time order, over
+// the seed catalog's classes, as month-long access logs give.
+func benchRows(n int) ([]int64, []uint8) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	ts := make([]int64, n)
+	cls := make([]uint8, n)
+	const month = 30 * 86400
+	for i := range n {
+		ts[i] = (1_790_000_000 + int64(i)*month/int64(n)) * 1_000_000
+		cls[i] = uint8(rng.IntN(len(classify.Seed().Buckets)))
+		if i%10 == 0 {
+			cls[i] = uint8(classify.OutsideCatalog)
+		}
+	}
+	return ts, cls
+}
+
+// BenchmarkLoad measures building Arrow record batches over column slices and loading them into
+// DuckDB, per row.
+func BenchmarkLoad(b *testing.B) {
+	ts, cls := benchRows(batchRows * 8)
+	cat := classify.Seed()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		an, err := NewAnalyzer(cat)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := 0; i < len(ts); i += batchRows {
+			if err := an.AddBatch(ts[i:i+batchRows], cls[i:i+batchRows]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		an.Close()
+	}
+	b.ReportMetric(float64(len(ts))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkAnalyze measures the analysis queries over a month of 1 M loaded rows.
+func BenchmarkAnalyze(b *testing.B) {
+	ts, cls := benchRows(1_000_000)
+	cat := classify.Seed()
+	b.ReportAllocs()
+	for range b.N {
+		b.StopTimer()
+		an, err := NewAnalyzer(cat)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := 0; i < len(ts); i += batchRows {
+			end := min(i+batchRows, len(ts))
+			if err := an.AddBatch(ts[i:end], cls[i:end]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		if _, err := an.Analyze(Params{Tier: classify.Enterprise, WarnPercent: 60}, Input{}); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		an.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(len(ts))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
