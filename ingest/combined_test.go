@@ -230,9 +230,9 @@ func TestParseLine(t *testing.T) {
 
 func TestParseLineUnknownFormat(t *testing.T) {
 	var rec Record
-	err := ParseLine("json", []byte("x"), &rec)
+	err := ParseLine("xml", []byte("x"), &rec)
 	if !errors.Is(err, ErrUnknownFormat) || !strings.Contains(err.Error(), "combined, common") {
-		t.Errorf("ParseLine(json) = %v, want ErrUnknownFormat listing the formats", err)
+		t.Errorf("ParseLine(xml) = %v, want ErrUnknownFormat listing the formats", err)
 	}
 }
 

@@ -1,23 +1,76 @@
-// Package ingest reads HTTP access logs as a stream of parsed requests, one [Record] per line, and
-// accounts for every line it reads: each one is either a request or a skipped line counted by reason
-// ([Stats.Lines] == [Stats.Requests] + [Stats.Skipped], always).
+// Package ingest reads HTTP access logs and Okta System Log exports as a stream of parsed requests,
+// one [Record] per line, and accounts for every line it reads: each one is either a request or a
+// skipped line counted by reason ([Stats.Lines] == [Stats.Requests] + [Stats.Skipped], always).
 //
 // # Formats
 //
-// The accepted formats, by the name [Options.Format] and the --format flag use:
+// The accepted formats, by the name [Options.Format] and the --format flag use, in sniffing order
+// (see [Formats]):
 //
+//   - okta-array: an Okta System Log export as GET /api/v1/logs returns it, a JSON array of
+//     LogEvents, or several pages concatenated ("[…][…]"), pretty-printed or not. It is decoded
+//     event by event with a json.Decoder, never read whole. Here a "line" is an event: Stats.Lines
+//     counts events and Record.Line, Event.Line and Skip.Line are the 1-based index of the event in
+//     the file, across pages. An event longer than max(MaxLineBytes, 1 MiB), or a JSON syntax error,
+//     stops the Reader with an error naming the file and the event (the decoder cannot resync).
+//     Sniffed from a window that starts with '[' then '{' (with an "eventType" key) or ']'.
+//   - okta-ndjson: System Log events one JSON object per line, as collectors and SIEMs write them.
+//     Sniffed from a line that is a JSON object with an eventType.
+//   - okta-csv: a System Log CSV export, read by column names from its header row, compared
+//     lower-cased without spaces, dots or underscores, whole or by their last dotted part. It needs
+//     an event-type column (eventType, "Event Type") and a time column (published, time, timestamp,
+//     date, datetime, eventTime); it uses client.ipAddress, client.userAgent.rawUserAgent,
+//     transaction.id/type, a debugData (or debugContext) column holding JSON, and any other column
+//     as a debugData key (requestUri, requestId, threshold, urlPattern…); a target column holding
+//     JSON [{id,type}] is read as target[]. A quoted field spanning lines is not supported (its
+//     lines are skipped as malformed). Sniffed from the header row; a repeated header is skipped.
+//   - cloudflare: Cloudflare Logpush HTTP request logs (JSON lines with ClientRequestURI).
+//   - caddy: Caddy's JSON access log (ts, request.method, request.uri…); Caddy's other messages in
+//     the same file are skipped as not-a-request. A "name | " prefix (docker compose) is ignored in
+//     every JSON-lines format.
+//   - envoy: Envoy / Istio JSON access logs with the default keys (start_time, method, path,
+//     response_code…).
+//   - w3c: W3C extended logs as IIS writes them, driven by their "#Fields:" directives (IIS's
+//     default field list until the first one); sniffed from a "#Fields:" or IIS "#Software:" line.
+//   - alb: AWS Application Load Balancer access logs (the target is the absolute URL logged).
+//   - haproxy: HAProxy's HTTP log format, with or without a syslog prefix; its accept date, which
+//     carries no offset, is taken as UTC.
+//   - vhost_combined: a "host:port" field, then a combined line (Apache's vhost_combined); a line
+//     without the vhost is read as combined.
 //   - combined: nginx's and Apache's combined log format, optionally followed by extra fields
 //     (an X-Forwarded-For, a request time), which are ignored:
 //     10.0.0.1 - alice [14/Oct/2026:10:00:00 +0200] "GET /api/v1/users/me HTTP/1.1" 200 512 "-" "okta-sdk/1.0" "-"
 //   - common: the Common Log Format, the same line without referer and user agent:
 //     10.0.0.1 - - [14/Oct/2026:10:00:00.123 -0700] "POST /oauth2/v1/token HTTP/1.1" 200 1024
+//   - nginx: any nginx log_format, given in [Options.LogFormat] (see [CompileLogFormat]); it reads
+//     $upstream_http_x_rate_limit_* / $sent_http_x_rate_limit_* into the Record's rate-limit fields.
+//     Never sniffed: setting LogFormat selects it (before any sniffing).
+//   - json: any JSON-lines log, mapped by [Options.Fields] ("time=ts", "path=request.uri", dotted
+//     paths); setting Fields selects it. Without Fields it reads the keys time/timestamp/ts/@timestamp,
+//     method, path/uri/url, status, client, user_agent, and is sniffed (last) from a line that has a
+//     time, a method and a path under those keys.
 //
-// Both share one tolerant parser: a line with only the common fields in a combined file is a request
-// with an empty [Record.UserAgent], and a combined line in a common file is a request too. The format
-// name only says what the file was detected (sniffed) as. The client field may be an IPv4 or IPv6
-// address or a host name; quoted fields may hold backslash escapes (Apache's \" and nginx's \x22),
-// which are kept as logged. The timestamp may carry fractional seconds, and every request is placed at
-// its UTC instant using the offset on its own line.
+// Combined and common share one tolerant parser: a line with only the common fields in a combined
+// file is a request with an empty [Record.UserAgent], and a combined line in a common file is a
+// request too. The format name only says what the file was detected (sniffed) as. The client field
+// may be an IPv4 or IPv6 address or a host name; quoted fields may hold backslash escapes (Apache's
+// \" and nginx's \x22), which are kept as logged. The timestamp may carry fractional seconds, and
+// every request is placed at its UTC instant using the offset on its own line (timestamps without an
+// offset, in the formats that have them, are taken as UTC).
+//
+// # Okta System Log
+//
+// The okta-* formats read Okta's LogEvent with its keys matched case-insensitively (SIEMs write
+// "eventtype", "debugcontext", "debugdata", "requesturi") and "published" with or without 'T'/'Z'
+// ("2022-08-26 07:51:24.601" is UTC). An event with debugContext.debugData.requestUri is a request:
+// Record.Source is [SourceSystemLog], Target is the requestUri, Method is debugData's requestMethod
+// (or method) or "" when absent (unknown), Status is 0 unless debugData has a statusCode. Okta does
+// not log every API call, so these requests are a lower bound of the traffic; and one call often
+// writes several events, so an event whose Okta request id (debugData.requestId, else a WEB
+// transaction.id) was seen recently is skipped as [ReasonDuplicate]. Rate-limit events (see
+// [IsRateLimitEventType]) are kept as [Event] values ([Reader.Events]) as well, with the bucket's URL
+// pattern and the threshold Okta applied; one without a requestUri is skipped as
+// [ReasonRateLimitEvent], and any other event without one as [ReasonNotARequest].
 //
 // # Input
 //
@@ -27,8 +80,9 @@
 // [Options.MaxLineBytes] is skipped whole ([ReasonTooLong]) without being buffered. A UTF-8 byte-order
 // mark is ignored, CRLF line endings are accepted, and a last line without a final newline is read.
 //
-// Unless [Options.Format] names the format, it is detected from the first 64 KiB of the decompressed
-// input (see [Open]).
+// Unless [Options.Format] names the format (or LogFormat or Fields select one), it is detected from the
+// first 64 KiB of the decompressed input (see [NewReader]). [Open] reads standard input for the path
+// "-".
 //
 // # Bad input
 //

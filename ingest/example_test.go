@@ -42,3 +42,35 @@ func ExampleNewReader() {
 	// access.log:3: blank
 	// access.log:4: bad-request-line
 }
+
+func ExampleReader_Events() {
+	// Two pages of GET /api/v1/logs, as an Okta System Log export writes them (keys as SIEMs
+	// lower-case them work too).
+	export := `[{"published":"2026-10-14T08:00:00.000Z","eventType":"user.session.start",
+  "debugContext":{"debugData":{"requestId":"r1","requestUri":"/api/v1/authn"}}}]
+[{"published":"2026-10-14 08:00:01.5","eventtype":"system.org.rate_limit.warning",
+  "debugcontext":{"debugdata":{"requestId":"r2","requesturi":"/api/v1/users","threshold":"600","warningPercent":"60"}},
+  "target":[{"id":"/api/v1/users","type":"URL Pattern"}]}]`
+	r, err := ingest.NewReader(strings.NewReader(export), "logs.json", ingest.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer r.Close()
+	fmt.Println("format:", r.Format())
+	for r.Next() {
+		rec := r.Record()
+		fmt.Println(rec.Line, time.UnixMicro(rec.Time).UTC().Format(time.RFC3339Nano), rec.Target, rec.Source)
+	}
+	for _, ev := range r.Events() {
+		fmt.Println("event", ev.Line, ev.Type, ev.URLPattern, ev.Threshold, ev.WarningPercent)
+	}
+	st := r.Stats()
+	fmt.Println("events:", st.Events, "requests:", st.Requests)
+	// Output:
+	// format: okta-array
+	// 1 2026-10-14T08:00:00Z /api/v1/authn system-log
+	// 2 2026-10-14T08:00:01.5Z /api/v1/users system-log
+	// event 2 system.org.rate_limit.warning /api/v1/users 600 60
+	// events: 1 requests: 2
+}

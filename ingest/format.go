@@ -18,18 +18,39 @@ type formatSpec struct {
 	name string
 	// sniff reports whether a complete, trimmed, non-blank line has this format's shape. A line whose
 	// timestamp or request field is bad still has the shape: it is a line of this format that will be
-	// skipped for that reason.
+	// skipped for that reason. nil: the format is never sniffed (it needs options).
 	sniff func(line []byte) bool
+	// sniffWindow, when set, is tried on the whole sniff window before any per-line sniff.
+	sniffWindow func(window []byte) bool
 	// parse parses a trimmed, non-blank line into rec. It returns "" on success; otherwise the skip
-	// reason, and rec is left untouched. The strings it stores alias line.
+	// reason, and rec is left untouched. The strings it stores alias line (or, for JSON and CSV
+	// formats, are fresh strings). Used when newParser is nil.
 	parse func(line []byte, rec *Record) (reason string)
+	// newParser, when set, returns a parse function with per-file state (a header seen, a compiled
+	// log_format), built from opt; rate-limit events go to sink. ParseLine calls it with zero Options
+	// and a nil sink for every line.
+	newParser func(opt *Options, sink *eventSink) (func(line []byte, rec *Record) string, error)
+	// stream: the input is a sequence of JSON arrays whose elements are parsed, not lines.
+	stream bool
 }
 
 // formats is the format table, in sniffing order: the most specific format first. A new format is a
 // new file with its sniff and parse functions and one row here.
 var formats = []formatSpec{
+	{name: "okta-array", sniffWindow: sniffOktaArray, newParser: newSysLogJSONParser, stream: true},
+	{name: "okta-ndjson", sniff: sniffSysLogJSON, newParser: newSysLogJSONParser},
+	{name: "okta-csv", sniff: sniffSysLogCSV, newParser: newSysLogCSVParser},
+	{name: "cloudflare", sniff: sniffCloudflare, parse: cloudflareMapping.parse},
+	{name: "caddy", sniff: sniffCaddy, parse: caddyMapping.parse},
+	{name: "envoy", sniff: sniffEnvoy, parse: envoyMapping.parse},
+	{name: "w3c", sniff: sniffW3C, newParser: newW3CParser},
+	{name: "alb", sniff: sniffALB, parse: parseALB},
+	{name: "haproxy", sniff: sniffHAProxy, parse: parseHAProxy},
+	{name: "vhost_combined", sniff: sniffVhostCombined, parse: parseVhostCombined},
 	{name: "combined", sniff: sniffCombined, parse: parseCLF},
 	{name: "common", sniff: sniffCommon, parse: parseCLF},
+	{name: "nginx", newParser: newNginxParser},
+	{name: "json", sniff: sniffGenericJSON, newParser: newJSONParser},
 }
 
 // emptyFormat is the format of a file whose sniff window holds no non-blank line. Such a file has no
@@ -49,11 +70,18 @@ func Formats() []string {
 	return names
 }
 
-func lookupFormat(name string) *formatSpec {
+// formatIndex maps a format name to its row of formats.
+var formatIndex = func() map[string]int {
+	m := make(map[string]int, len(formats))
 	for i := range formats {
-		if formats[i].name == name {
-			return &formats[i]
-		}
+		m[formats[i].name] = i
+	}
+	return m
+}()
+
+func lookupFormat(name string) *formatSpec {
+	if i, ok := formatIndex[name]; ok {
+		return &formats[i]
 	}
 	return nil
 }
@@ -71,7 +99,7 @@ func unknownFormatName(name string) error {
 type ParseError struct {
 	Format  string // format the line was parsed as, e.g. "combined"
 	File    string // file name; "" when unknown
-	Line    int    // 1-based line number; 0 when unknown
+	Line    int    // 1-based line number (for okta-array: event index); 0 when unknown
 	Reason  string // one of [Reasons]
 	Excerpt string // the first 200 bytes of the line, invalid UTF-8 replaced by U+FFFD
 }
@@ -96,7 +124,13 @@ func (e *ParseError) Error() string {
 // ("\n" or "\r\n") and surrounding spaces and tabs are ignored.
 //
 // On success it returns nil and sets every field of rec except Line, which it leaves as it was; the
-// strings in rec alias line and stay valid only while line is not modified. On failure it returns a
+// strings in rec alias line (or are copies) and stay valid only while line is not modified.
+//
+// Each line is parsed alone, with zero [Options]: "nginx" uses nginx's predefined combined
+// log_format, "json" the default keys (time/timestamp/ts/@timestamp, method, path/uri/url, status,
+// client, user_agent), "w3c" IIS's default field list; an "okta-csv" data line, which needs its
+// header row, is malformed; "okta-array" parses one array element (an event object). Rate-limit
+// events are not kept. On failure it returns a
 // *[ParseError] whose Reason is one of [Reasons] (File and Line are zero), and rec is left untouched:
 // there is never a half-built record. An unknown format name returns an error wrapping
 // [ErrUnknownFormat].
@@ -105,10 +139,18 @@ func ParseLine(format string, line []byte, rec *Record) error {
 	if spec == nil {
 		return unknownFormatName(format)
 	}
+	parse := spec.parse
+	if spec.newParser != nil {
+		p, err := spec.newParser(&Options{}, nil)
+		if err != nil {
+			return fmt.Errorf("%s: %w", format, err)
+		}
+		parse = p
+	}
 	t := trimLine(line)
 	reason := ReasonBlank
 	if len(t) > 0 {
-		reason = spec.parse(t, rec)
+		reason = parse(t, rec)
 	}
 	if reason == "" {
 		return nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -25,6 +26,19 @@ var fuzzSeedLines = []string{
 	`10.0.0.1 - - [10/Oct/2026:13:55:36 +0000] "M-SEARCH * HTTP/1.1" - -` + "\r\n",
 	"\xef\xbb\xbf \t\r\n",
 	`{"ts":"2026-10-10T13:55:36Z","method":"GET"}`,
+	`{"ts":"2026-10-10T13:55:36Z","method":"GET","path":"/api/v1/users","status":"200"}`,
+	`{"published":"2022-08-26 07:51:24.601","eventtype":"system.org.rate_limit.warning","debugcontext":{"debugData":{"requesturi":"/api/v1/users","threshold":"500"}}}`,
+	`{"published":1,"eventType":"x","debugContext":{"debugData":{"requestUri":"/","requestMethod":"get"}},"transaction":{"type":"WEB","id":"t"}}`,
+	`published,eventType,debugContext.debugData.requestUri`,
+	`2026-10-14T08:00:00Z,user.session.start,/api/v1/authn`,
+	`#Fields: date time cs-method cs-uri-stem sc-status`,
+	`2026-10-14 08:00:00 GET /api/v1/users - 443 - 192.0.2.1 okta+sdk - 200 0 0 41`,
+	`https 2026-10-14T08:00:00.123456Z app/x/1 192.0.2.1:1 10.0.0.5:443 0 0 0 200 200 1 1 "GET https://a:443/ HTTP/1.1" "ua" x`,
+	`Oct 14 08:00:01 lb haproxy[7]: 10.0.0.9:1 [14/Oct/2026:08:00:00.143] fe~ be/s 0/0/7/145/152 200 1 - - ---- 2/1/0/0/0 0/0 "GET / HTTP/1.1"`,
+	`acme:443 10.0.0.1 - - [10/Oct/2026:13:55:36 -0700] "GET / HTTP/1.1" 200 1 "-" "x" 12`,
+	`c  | {"ts":1.5,"request":{"method":"GET","uri":"/","headers":{"User-Agent":["x"]}},"status":200,"resp_headers":{"X-Rate-Limit-Remaining":["0"]}}`,
+	`{"ClientIP":"1","ClientRequestMethod":"GET","ClientRequestURI":"/","EdgeStartTimestamp":1712790000123000000,"EdgeResponseStatus":200}`,
+	`{"start_time":"2026-10-14T08:00:00Z","method":"GET","path":"/","response_code":200,"downstream_remote_address":"[::1]:1"}`,
 }
 
 // caseLines returns the lines of the testdata/cases/*.log files.
@@ -44,9 +58,13 @@ func caseLines(t testing.TB) [][]byte {
 	return lines
 }
 
+// clfFormats are the formats whose lines hold a bracketed CLF timestamp, a method and a client.
+var clfFormats = map[string]bool{"combined": true, "common": true, "vhost_combined": true, "nginx": true}
+
 // FuzzParseLine checks, for every format: no panic; on error a *ParseError with a known reason and the
-// record left untouched; on success a non-empty method and target and a time that time.Parse reads
-// from one of the line's bracketed fields.
+// record left untouched; on success a non-empty target, a valid method or none, a status and
+// rate-limit values in range, Source set exactly for System Log formats; and for the CLF formats a
+// method, a client and a time that time.Parse reads from one of the line's bracketed fields.
 func FuzzParseLine(f *testing.F) {
 	for _, s := range fuzzSeedLines {
 		f.Add([]byte(s))
@@ -72,7 +90,17 @@ func FuzzParseLine(f *testing.F) {
 				}
 				continue
 			}
-			if rec.Method == "" || rec.Target == "" || rec.Client == "" || rec.Line != 7 || rec.Status < 0 || rec.Status > 999 || rec.UserAgent == "-" {
+			if rec.Target == "" || rec.Line != 7 || rec.Status < 0 || rec.Status > 999 || rec.UserAgent == "-" ||
+				(rec.Method != "" && !isMethod(rec.Method)) || rec.RateLimitLimit < 0 || rec.RateLimitRemaining < 0 || rec.RateLimitReset < 0 {
+				t.Fatalf("ParseLine(%s, %q) = %+v", format, line, rec)
+			}
+			if (rec.Source == SourceSystemLog) != strings.HasPrefix(format, "okta-") {
+				t.Fatalf("ParseLine(%s, %q): Source %q", format, line, rec.Source)
+			}
+			if !clfFormats[format] {
+				continue
+			}
+			if rec.Method == "" || rec.Client == "" {
 				t.Fatalf("ParseLine(%s, %q) = %+v", format, line, rec)
 			}
 			if !timeRoundTrips(line, rec.Time) {
@@ -102,6 +130,9 @@ func timeRoundTrips(line []byte, micros int64) bool {
 	return false
 }
 
+// methodOptional are the formats whose records may have no method (the log does not say).
+var methodOptional = map[string]bool{"okta-array": true, "okta-ndjson": true, "okta-csv": true, "json": true, "w3c": true}
+
 // FuzzReader reads whole inputs, sniffed and forced with a small line limit: no panic, exact
 // accounting, strictly increasing line numbers, never more examples than asked for.
 func FuzzReader(f *testing.F) {
@@ -124,8 +155,12 @@ func FuzzReader(f *testing.F) {
 	f.Add(zs[:len(zs)-5])
 	f.Add([]byte{})
 	f.Add([]byte("\xef\xbb\xbf\r\n\x00"))
+	f.Add([]byte(`[{"published":"2026-10-14T08:00:00Z","eventType":"a","debugContext":{"debugData":{"requestUri":"/"}}}][]` + "\n[{}]"))
+	f.Add([]byte("[\n{\"eventType\":\"system.org.rate_limit.burst\"},\n\"x\",1,[],{\"a\""))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, opt := range []Options{{}, {Format: "combined", MaxLineBytes: 80, MaxExamples: 3}} {
+		for _, opt := range []Options{{}, {Format: "combined", MaxLineBytes: 80, MaxExamples: 3},
+			{Format: "okta-array", MaxLineBytes: 80, MaxExamples: 3}, {Format: "w3c", MaxLineBytes: 80},
+			{LogFormat: `$remote_addr [$time_local] "$request" $status $upstream_http_x_rate_limit_remaining`}} {
 			r, err := NewReader(bytes.NewReader(data), "fuzz.log", opt)
 			if err != nil {
 				continue
@@ -133,7 +168,7 @@ func FuzzReader(f *testing.F) {
 			last := 0
 			for r.Next() {
 				rec := r.Record()
-				if rec.Line <= last || rec.Method == "" || rec.Target == "" {
+				if rec.Line <= last || (rec.Method == "" && !methodOptional[r.Format()]) || rec.Target == "" {
 					t.Fatalf("record %+v after line %d", rec, last)
 				}
 				last = rec.Line
@@ -141,6 +176,9 @@ func FuzzReader(f *testing.F) {
 			st := r.Stats()
 			if st.Lines != st.Requests+st.Skipped || int64(last) > st.Lines {
 				t.Fatalf("stats %+v, last record line %d", st, last)
+			}
+			if evs := r.Events(); int64(len(evs)) > st.Events || len(evs) > MaxEvents {
+				t.Fatalf("%d events, Stats.Events %d", len(evs), st.Events)
 			}
 			maxEx := opt.MaxExamples
 			if maxEx == 0 {

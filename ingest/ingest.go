@@ -11,17 +11,36 @@ import (
 	"unicode/utf8"
 )
 
-// Record is one parsed request. Its strings alias the Reader's buffer and are valid only until the
-// next call to [Reader.Next] (copy them, e.g. with strings.Clone, to keep them longer).
+// Record is one parsed request. Its strings alias the Reader's buffer (or, for the JSON and CSV
+// formats, are fresh copies) and are valid only until the next call to [Reader.Next] (copy them, e.g.
+// with strings.Clone, to keep them longer).
+//
+// The rate-limit fields are filled only by formats that can log response headers: a custom nginx
+// log_format with $upstream_http_x_rate_limit_* or $sent_http_x_rate_limit_*, W3C logs with
+// sc(X-Rate-Limit-…) columns, Caddy's resp_headers, JSON logs with rate_limit_* keys or Fields. HasRateLimit tells whether the line carried at least one of the three
+// headers; a header the line does not carry (absent, "-" or empty) is 0. So RateLimitRemaining 0
+// with HasRateLimit means an exhausted window, and the zero value means "not logged".
 type Record struct {
 	Time      int64  // UTC instant, Unix microseconds (sub-second precision kept when the log has it)
-	Method    string // e.g. "GET"
+	Method    string // e.g. "GET"; "" when the log does not say (System Log events without a method)
 	Target    string // request target as logged: path with optional query, or absolute URL
-	Status    int    // HTTP status, 0 if logged as "-"
-	Client    string // first field (remote address or host)
+	Status    int    // HTTP status, 0 if logged as "-" or not logged
+	Client    string // remote address or host; "" when the format has none
 	UserAgent string // "" when absent or "-"
-	Line      int    // 1-based line number in the file
+	Line      int    // 1-based line number in the file (for the okta-array format: 1-based event index)
+
+	// Source is "" for access logs (every request is in the log) and SourceSystemLog for requests
+	// recovered from Okta System Log events, which are a lower bound: Okta does not log every call.
+	Source string
+
+	HasRateLimit       bool  // the line carried an X-Rate-Limit-Limit, -Remaining or -Reset value
+	RateLimitLimit     int   // X-Rate-Limit-Limit of the response (0 also for Okta's concurrency 429); 0 when absent
+	RateLimitRemaining int   // X-Rate-Limit-Remaining of the response; 0 when absent
+	RateLimitReset     int64 // X-Rate-Limit-Reset of the response, UTC epoch seconds; 0 when absent
 }
+
+// SourceSystemLog is the [Record.Source] of requests read from Okta System Log events.
+const SourceSystemLog = "system-log"
 
 // Skip reasons: stable ids used in the JSON summary.
 const (
@@ -31,17 +50,35 @@ const (
 	ReasonBadRequest   = "bad-request-line" // request field not `METHOD TARGET [PROTO]` (e.g. "-" or TLS bytes "\x16\x03\x01")
 	ReasonTooLong      = "line-too-long"    // longer than Options.MaxLineBytes; skipped whole, never truncated into a record
 	ReasonTruncated    = "truncated"        // partial last line cut off by a read/decompression error
+
+	// ReasonHeader is a format's header or directive line: a W3C "#Fields:"/"#Software:" line, the
+	// header row of a CSV export.
+	ReasonHeader = "header"
+	// ReasonNotARequest is a well-formed line or event that records no HTTP request: a System Log
+	// event without debugContext.debugData.requestUri (e.g. a JOB event), a Caddy or HAProxy
+	// message that is not an access-log entry.
+	ReasonNotARequest = "not-a-request"
+	// ReasonRateLimitEvent is a System Log rate-limit event that names no request URI: it is kept in
+	// [Reader.Events] but is not a request.
+	ReasonRateLimitEvent = "rate-limit-event"
+	// ReasonDuplicate is a System Log event of a request already counted: the same Okta request id
+	// (debugData.requestId or a WEB transaction.id, of 12 characters or more) and request URI as a
+	// recent earlier event. One API call often writes several events; counting each would overstate
+	// the request rate.
+	ReasonDuplicate = "duplicate-request"
 )
 
 // Reasons lists every skip reason, in a fixed order.
-var Reasons = []string{ReasonBlank, ReasonMalformed, ReasonBadTimestamp, ReasonBadRequest, ReasonTooLong, ReasonTruncated}
+var Reasons = []string{ReasonBlank, ReasonMalformed, ReasonBadTimestamp, ReasonBadRequest, ReasonTooLong, ReasonTruncated,
+	ReasonHeader, ReasonNotARequest, ReasonRateLimitEvent, ReasonDuplicate}
 
 // Skip is one example of a skipped line, kept for the report.
 type Skip struct {
 	File    string // the name given to Open or NewReader
-	Line    int    // 1-based line number
+	Line    int    // 1-based line number (for the okta-array format: 1-based event index, see Event)
 	Reason  string // one of Reasons
 	Excerpt string // first 200 bytes of the line (without its line ending), invalid UTF-8 replaced by U+FFFD
+	Event   bool   // Line is the index of an event in a JSON array (okta-array), not a line number
 }
 
 // Stats is the accounting for one file. Lines == Requests + Skipped always, exactly.
@@ -50,13 +87,29 @@ type Stats struct {
 	Reasons                  map[string]int64 // only reasons that occurred
 	Examples                 []Skip           // at most Options.MaxExamples, in line order
 	First, Last              int64            // min and max Record.Time of parsed requests (0 when none)
+	// Events is the number of System Log rate-limit events seen, including those past the
+	// [MaxEvents] kept by [Reader.Events]. An event is also a request or a skipped line, so it is
+	// not part of Lines == Requests + Skipped.
+	Events int64
 }
 
 // Options configure a Reader. The zero value sniffs the format and uses the defaults.
 type Options struct {
-	Format       string // "" = sniff; else a name from Formats()
+	Format       string // "" = sniff (or "nginx" when LogFormat is set); else a name from Formats()
 	MaxLineBytes int    // longest line read, without its line ending; <= 0 means 64 KiB
 	MaxExamples  int    // skipped-line examples kept in Stats; 0 means 5, < 0 keeps none
+
+	// LogFormat is an nginx log_format string, e.g.
+	// `$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_user_agent"`.
+	// It is required by the format "nginx" and selects it when Format is "". See [CompileLogFormat].
+	LogFormat string
+
+	// Fields maps record fields to the keys of a generic JSON-lines log, for the format "json":
+	// "time", "method", "path" (or "target"), "status", "client", "user_agent", "rate_limit_limit",
+	// "rate_limit_remaining", "rate_limit_reset" → a key or a dotted path into nested objects, e.g.
+	// {"time": "ts", "path": "request.uri", "method": "request.method"}. "time" and "path" are
+	// required. Setting Fields with Format "" selects "json".
+	Fields map[string]string
 }
 
 const (
@@ -74,7 +127,9 @@ const (
 //	if err := r.Err(); err != nil { … }
 //
 // A Reader holds one buffer of about max(64 KiB, MaxLineBytes) (two for compressed input, plus the
-// decompressor's window), whatever the size of the file. It is not safe for concurrent use.
+// decompressor's window), whatever the size of the file; the System Log formats add at most
+// [MaxEvents] events, the request ids of the last 32–64k events (for [ReasonDuplicate]) and, for
+// okta-array, one event of at most max(MaxLineBytes, 1 MiB). It is not safe for concurrent use.
 type Reader struct {
 	name     string
 	format   *formatSpec
@@ -88,12 +143,21 @@ type Reader struct {
 	err      error
 	done     bool
 	long     []byte // the start of a line too long for the buffer, kept for its excerpt
+
+	parseFn func(line []byte, rec *Record) string // the format's parser, with its per-file state
+	sink    eventSink                             // System Log rate-limit events
+	arr     *arrayStream                          // non-nil for the okta-array format
 }
 
 // Open opens the file at path and returns a Reader for it; see [NewReader]. Its errors name the path:
 // a missing or unreadable file, a directory, an input in no known format or compression, or an
 // unknown Options.Format. Close the Reader to close the file.
+//
+// The path "-" reads standard input (named "-" in errors and examples); Close does not close it.
 func Open(path string, opt Options) (*Reader, error) {
+	if path == "-" {
+		return NewReader(os.Stdin, "-", opt)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -127,6 +191,14 @@ func Open(path string, opt Options) (*Reader, error) {
 // Close does not close src.
 func NewReader(src io.Reader, name string, opt Options) (*Reader, error) {
 	r := &Reader{name: name, maxLine: opt.MaxLineBytes, maxEx: opt.MaxExamples}
+	r.sink.line = &r.stats.Lines
+	switch {
+	case opt.Format != "":
+	case opt.LogFormat != "":
+		opt.Format = "nginx"
+	case opt.Fields != nil:
+		opt.Format = "json"
+	}
 	if opt.Format != "" {
 		if r.format = lookupFormat(opt.Format); r.format == nil {
 			return nil, fmt.Errorf("%s: %w", name, unknownFormatName(opt.Format))
@@ -155,7 +227,30 @@ func NewReader(src io.Reader, name string, opt Options) (*Reader, error) {
 			return nil, err
 		}
 	}
+	if err := r.setup(&opt); err != nil {
+		r.Close()
+		return nil, err
+	}
 	return r, nil
+}
+
+// setup prepares the parser of r.format, with its options and per-file state.
+func (r *Reader) setup(opt *Options) error {
+	f := r.format
+	switch {
+	case f.newParser != nil:
+		p, err := f.newParser(opt, &r.sink)
+		if err != nil {
+			return fmt.Errorf("%s: %s: %w", r.name, f.name, err)
+		}
+		r.parseFn = p
+	default:
+		r.parseFn = f.parse
+	}
+	if f.stream {
+		r.arr = newArrayStream(r)
+	}
+	return nil
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -180,6 +275,15 @@ func (r *Reader) sniff() error {
 		}
 	}
 	for i := range formats {
+		if formats[i].sniffWindow != nil && formats[i].sniffWindow(window) {
+			r.format = &formats[i]
+			return nil
+		}
+	}
+	for i := range formats {
+		if formats[i].sniff == nil {
+			continue
+		}
 		for _, line := range lines {
 			if formats[i].sniff(line) {
 				r.format = &formats[i]
@@ -206,6 +310,9 @@ func (r *Reader) Format() string { return r.format.name }
 // counted in [Reader.Stats] and never returned. It returns false at the end of the input, or after a
 // read or decompression error ([Reader.Err]).
 func (r *Reader) Next() bool {
+	if r.arr != nil {
+		return r.nextArray()
+	}
 	for !r.done {
 		line, err := r.br.ReadSlice('\n')
 		switch {
@@ -249,7 +356,13 @@ func (r *Reader) parse(line []byte) bool {
 		r.skip(ReasonBlank, line)
 		return false
 	}
-	if reason := r.format.parse(t, &r.rec); reason != "" {
+	return r.parseTrimmed(t, line)
+}
+
+// parseTrimmed parses a trimmed, non-blank line (or JSON array element) t, whose untrimmed form is
+// line, into r.rec, or counts it as skipped.
+func (r *Reader) parseTrimmed(t, line []byte) bool {
+	if reason := r.parseFn(t, &r.rec); reason != "" {
 		r.skip(reason, line)
 		return false
 	}
@@ -296,7 +409,8 @@ func (r *Reader) skip(reason string, line []byte) {
 	}
 	r.stats.Reasons[reason]++
 	if len(r.stats.Examples) < r.maxEx {
-		r.stats.Examples = append(r.stats.Examples, Skip{File: r.name, Line: int(r.stats.Lines), Reason: reason, Excerpt: excerpt(line)})
+		r.stats.Examples = append(r.stats.Examples, Skip{File: r.name, Line: int(r.stats.Lines), Reason: reason, Excerpt: excerpt(line),
+			Event: r.arr != nil})
 	}
 }
 
@@ -332,8 +446,17 @@ func (r *Reader) Stats() Stats {
 		}
 	}
 	s.Examples = slices.Clone(s.Examples)
+	s.Events = r.sink.total
 	return s
 }
+
+// MaxEvents is the number of System Log rate-limit events a Reader keeps for [Reader.Events]; later
+// ones are only counted in [Stats.Events].
+const MaxEvents = 10_000
+
+// Events returns the System Log rate-limit events read so far (at most [MaxEvents], in input order),
+// for the formats that read System Log exports; nil for the others. The returned slice is a copy.
+func (r *Reader) Events() []Event { return slices.Clone(r.sink.events) }
 
 // Close releases the decompressor and, for a Reader from [Open], closes the file. Next returns false
 // afterwards.

@@ -39,6 +39,7 @@ func goodLines(n int) []byte {
 type result struct {
 	format string
 	recs   []Record
+	events []Event
 	stats  Stats
 	err    error
 }
@@ -52,6 +53,7 @@ func readAll(t testing.TB, r *Reader) result {
 		rec := *r.Record()
 		rec.Method, rec.Target = strings.Clone(rec.Method), strings.Clone(rec.Target)
 		rec.Client, rec.UserAgent = strings.Clone(rec.Client), strings.Clone(rec.UserAgent)
+		rec.Source = strings.Clone(rec.Source)
 		if n := len(res.recs); n > 0 && rec.Line <= res.recs[n-1].Line {
 			t.Fatalf("record line %d after line %d", rec.Line, res.recs[n-1].Line)
 		}
@@ -60,8 +62,11 @@ func readAll(t testing.TB, r *Reader) result {
 	if r.Next() {
 		t.Fatal("Next returned true after returning false")
 	}
-	res.stats, res.err = r.Stats(), r.Err()
+	res.stats, res.err, res.events = r.Stats(), r.Err(), r.Events()
 	checkStats(t, res.stats, res.recs)
+	if n := int64(len(res.events)); n > res.stats.Events || n > MaxEvents || (n < res.stats.Events && n != MaxEvents) {
+		t.Fatalf("%d events kept, Stats.Events = %d", n, res.stats.Events)
+	}
 	return res
 }
 
@@ -520,12 +525,18 @@ func TestOpenErrors(t *testing.T) {
 	}{
 		{name: "missing file", path: filepath.Join(dir, "missing.log"), is: fs.ErrNotExist, message: "no such file"},
 		{name: "directory", path: dir, message: "is a directory"},
-		{name: "unknown forced format", path: writeFile(t, "a.log", goodLines(1)), opt: Options{Format: "json"},
-			is: ErrUnknownFormat, message: `unknown log format "json" (known formats: combined, common)`},
-		{name: "NUL bytes", path: nul, is: ErrUnknownFormat, message: "known formats: combined, common"},
+		{name: "unknown forced format", path: writeFile(t, "a.log", goodLines(1)), opt: Options{Format: "jsonx"},
+			is: ErrUnknownFormat, message: `unknown log format "jsonx" (known formats: ` + knownFormats() + ")"},
+		{name: "NUL bytes", path: nul, is: ErrUnknownFormat, message: "known formats: " + knownFormats()},
 		{name: "NUL lines", path: writeFile(t, "nul2.log", bytes.Repeat([]byte("\x00\x00\x00\n"), 100)), is: ErrUnknownFormat},
-		{name: "JSON lines", path: writeFile(t, "caddy.log", []byte(`{"ts":1,"request":{"method":"GET","uri":"/"}}`+"\n")),
+		{name: "JSON lines of no known shape", path: writeFile(t, "app.log", []byte(`{"ts":1,"msg":"GET /"}`+"\n")),
 			is: ErrUnknownFormat, message: "no line in the first 64 KiB is in a known format"},
+		{name: "bad Fields", path: writeFile(t, "b.log", goodLines(1)), opt: Options{Fields: map[string]string{"time": "ts"}},
+			message: `json: Fields must map "time" and "path"`},
+		{name: "unknown field in Fields", path: writeFile(t, "c.log", goodLines(1)), opt: Options{Fields: map[string]string{"time": "ts", "path": "p", "bytes": "b"}},
+			message: `json: unknown field "bytes" in Fields`},
+		{name: "bad key path in Fields", path: writeFile(t, "d.log", goodLines(1)), opt: Options{Fields: map[string]string{"time": "ts", "path": "a..b"}},
+			message: `json: field path: bad key path "a..b"`},
 		{name: "bzip2", path: writeFile(t, "a.log.bz2", []byte("BZh91AY&SY\x00\x00")), is: ErrUnknownFormat, message: "bzip2"},
 		{name: "gzip magic only", path: writeFile(t, "a.log.gz", gz[:2]), is: io.ErrUnexpectedEOF,
 			message: "line 1: truncated gzip stream"},
@@ -619,11 +630,42 @@ func TestNextDoesNotAllocate(t *testing.T) {
 }
 
 func TestReasons(t *testing.T) {
-	want := []string{"blank", "malformed", "bad-timestamp", "bad-request-line", "line-too-long", "truncated"}
+	want := []string{"blank", "malformed", "bad-timestamp", "bad-request-line", "line-too-long", "truncated",
+		"header", "not-a-request", "rate-limit-event", "duplicate-request"}
 	if fmt.Sprint(Reasons) != fmt.Sprint(want) {
 		t.Errorf("Reasons = %v", Reasons)
 	}
-	if fmt.Sprint(Formats()) != "[combined common]" {
+	if fmt.Sprint(Formats()) != "[okta-array okta-ndjson okta-csv cloudflare caddy envoy w3c alb haproxy vhost_combined combined common nginx json]" {
 		t.Errorf("Formats() = %v", Formats())
+	}
+}
+
+func TestOpenStdin(t *testing.T) {
+	f, err := os.Open(writeFile(t, "stdin.log", gzipMembers(t, goodLines(3))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	saved := os.Stdin
+	os.Stdin = f
+	defer func() { os.Stdin = saved }()
+	r, err := Open("-", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := readAll(t, r)
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got.format != "combined" || got.stats.Requests != 3 || got.err != nil {
+		t.Errorf("format %s, stats %+v, err %v", got.format, got.stats, got.err)
+	}
+	if _, err := f.Stat(); err != nil {
+		t.Errorf("Close closed standard input: %v", err)
+	}
+	// Standard input at its end is an empty input.
+	os.Stdin = f // at EOF now: an empty input
+	if r, err := Open("-", Options{}); err != nil || r.Format() != "empty" {
+		t.Errorf("Open(-) at EOF: %v", err)
 	}
 }

@@ -1,0 +1,92 @@
+package ingest
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+)
+
+// benchFormat generates n lines of one format, request i at second i/40 after 2026-10-14 00:00 UTC.
+func benchFormat(format string, n int) []byte {
+	var b bytes.Buffer
+	paths := []string{"/api/v1/users/00u%08x", "/oauth2/v1/token", "/api/v1/groups/00g%08x/users?limit=200", "/api/v1/authn", "/api/v1/logs?after=%d"}
+	if format == "okta-array" {
+		b.WriteString("[\n")
+	}
+	for i := range n {
+		path := paths[i%len(paths)]
+		if bytes.Contains([]byte(path), []byte("%")) {
+			path = fmt.Sprintf(path, i*2654435761%1000003)
+		}
+		sec := i / 40
+		h, m, s := sec/3600%24, sec/60%60, sec%60
+		switch format {
+		case "nginx":
+			fmt.Fprintf(&b, `10.0.%d.%d - - [14/Oct/2026:%02d:%02d:%02d +0000] "GET %s HTTP/1.1" 200 512 "okta-sdk-go/2.0.3 golang/go1.22" 0.041 600 %d 1791936060`+"\n",
+				i%7, i%251, h, m, s, path, 600-i%600)
+		case "vhost_combined":
+			fmt.Fprintf(&b, `acme.okta.com:443 10.0.%d.%d - - [14/Oct/2026:%02d:%02d:%02d +0000] "GET %s HTTP/1.1" 200 512 "-" "okta-sdk-go/2.0.3 golang/go1.22" 1234`+"\n",
+				i%7, i%251, h, m, s, path)
+		case "okta-ndjson", "okta-array":
+			if format == "okta-array" && i > 0 {
+				b.WriteString(",\n")
+			}
+			fmt.Fprintf(&b, `{"uuid":"u%d","published":"2026-10-14T%02d:%02d:%02d.000Z","eventType":"user.session.start","severity":"INFO","client":{"ipAddress":"10.0.%d.%d","userAgent":{"rawUserAgent":"okta-sdk-go/2.0.3","browser":"UNKNOWN","os":"Unknown"},"zone":"null"},"debugContext":{"debugData":{"requestId":"r%d","requestUri":"%s","url":"%s","dtHash":"53dd1a7513e0256eb13b9a47bb07ed61e8ca3d35fbdc36c909567a21a65a2b19"}},"transaction":{"type":"WEB","id":"r%d","detail":{}},"outcome":{"result":"SUCCESS"},"target":[]}`,
+				i, h, m, s, i%7, i%251, i, path, path, i)
+			if format == "okta-ndjson" {
+				b.WriteByte('\n')
+			}
+		case "w3c":
+			if i == 0 {
+				b.WriteString("#Fields: " + w3cDefaultFields + "\n")
+			}
+			fmt.Fprintf(&b, "2026-10-14 %02d:%02d:%02d 10.0.0.5 GET %s - 443 - 10.0.%d.%d okta-sdk-go/2.0.3+golang/go1.22 - 200 0 0 41\n", h, m, s, path, i%7, i%251)
+		case "alb":
+			fmt.Fprintf(&b, `https 2026-10-14T%02d:%02d:%02d.123456Z app/okta-egress/50dc6c495c0c9188 10.0.%d.%d:46532 10.0.0.5:443 0.000 0.048 0.000 200 200 34 366 "GET https://acme.okta.com:443%s HTTP/1.1" "okta-sdk-go/2.0.3" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/t/73e2d6bc24d8a067 "Root=1-58337262-36d228ad5d99923122bbe354" "acme.okta.com" "-" 0 2026-10-14T00:00:00.075000Z "forward" "-" "-" "10.0.0.5:443" "200" "-" "-"`+"\n",
+				h, m, s, i%7, i%251, path)
+		case "haproxy":
+			fmt.Fprintf(&b, `Oct 14 %02d:%02d:%02d lb1 haproxy[7]: 10.0.%d.%d:53332 [14/Oct/2026:%02d:%02d:%02d.143] okta_out~ okta/acme 0/0/7/145/152 200 1394 - - ---- 2/1/0/0/0 0/0 "GET %s HTTP/1.1"`+"\n",
+				h, m, s, i%7, i%251, h, m, s, path)
+		case "caddy":
+			fmt.Fprintf(&b, `{"level":"info","ts":%d.5,"logger":"http.log.access","msg":"handled request","request":{"remote_ip":"10.0.%d.%d","proto":"HTTP/1.1","method":"GET","host":"acme.okta.com","uri":"%s","headers":{"User-Agent":["okta-sdk-go/2.0.3"]}},"status":200,"resp_headers":{"X-Rate-Limit-Remaining":["%d"]}}`+"\n",
+				1791936000+sec, i%7, i%251, path, 600-i%600)
+		}
+	}
+	if format == "okta-array" {
+		b.WriteString("\n]\n")
+	}
+	return b.Bytes()
+}
+
+// BenchmarkReadFormats reads 100k lines of each format other than combined from memory (plain).
+func BenchmarkReadFormats(b *testing.B) {
+	const n = 100_000
+	for _, format := range []string{"vhost_combined", "nginx", "w3c", "alb", "haproxy", "caddy", "okta-ndjson", "okta-array"} {
+		data := benchFormat(format, n)
+		opt := Options{}
+		if format == "nginx" {
+			opt.LogFormat = `$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_user_agent" $request_time $upstream_http_x_rate_limit_limit $upstream_http_x_rate_limit_remaining $upstream_http_x_rate_limit_reset`
+		}
+		b.Run(format, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			var src bytes.Reader
+			for b.Loop() {
+				src.Reset(data)
+				r, err := NewReader(&src, "bench.log", opt)
+				if err != nil {
+					b.Fatal(err)
+				}
+				count := 0
+				for r.Next() {
+					count++
+				}
+				if count != n || r.Err() != nil || r.Format() != format {
+					b.Fatalf("%s: %d records, err %v, stats %+v", r.Format(), count, r.Err(), r.Stats())
+				}
+				r.Close()
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+		})
+	}
+}

@@ -1,0 +1,361 @@
+package ingest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// JSON-lines access logs, one JSON object per line, read through a mapping from record fields to
+// (dotted) key paths:
+//
+//   - caddy: Caddy's access log (logger "http.log.access…"): ts, request.method, request.uri,
+//     status, request.client_ip/remote_ip, request.headers.User-Agent, resp_headers.X-Rate-Limit-*.
+//     Caddy's other log lines (same file) are skipped as not-a-request. A "name | " prefix (docker
+//     compose) before the object is ignored, in every JSON-lines format.
+//   - cloudflare: Cloudflare Logpush HTTP requests: EdgeStartTimestamp (RFC 3339, or Unix seconds,
+//     ms or ns), ClientRequestMethod, ClientRequestURI, EdgeResponseStatus, ClientIP,
+//     ClientRequestUserAgent.
+//   - envoy: Envoy / Istio JSON access logs with the default field names: start_time, method,
+//     path (or x_envoy_original_path), response_code, downstream_remote_address, user_agent.
+//   - json: any JSON-lines log, mapped by Options.Fields (see [Options]); without Fields (ParseLine),
+//     the keys time/timestamp/ts/@timestamp, method, path/uri/url, status, client/remote_addr,
+//     user_agent.
+//
+// Key lookups are case-insensitive; a header value logged as an array takes its first element; a
+// time is an ISO 8601 string (no zone = UTC), a CLF timestamp, or a Unix number (seconds, with or
+// without fraction, ms, µs or ns, told by size).
+
+// jsonMapping lists, for each record field, the key paths to try in order.
+type jsonMapping struct {
+	time, method, target, status, client, ua [][]string
+	rl                                       [3][][]string // X-Rate-Limit-Limit, -Remaining, -Reset
+	stripPort                                bool          // client is "ip:port"
+	needMethod                               bool          // a line without a method is a bad request
+}
+
+func paths(ps ...string) [][]string {
+	out := make([][]string, len(ps))
+	for i, p := range ps {
+		out[i] = strings.Split(p, ".")
+	}
+	return out
+}
+
+var caddyMapping = &jsonMapping{
+	needMethod: true,
+	time:       paths("ts"),
+	method:     paths("request.method"),
+	target:     paths("request.uri"),
+	status:     paths("status"),
+	client:     paths("request.client_ip", "request.remote_ip"),
+	ua:         paths("request.headers.User-Agent"),
+	rl: [3][][]string{paths("resp_headers.X-Rate-Limit-Limit"), paths("resp_headers.X-Rate-Limit-Remaining"),
+		paths("resp_headers.X-Rate-Limit-Reset")},
+}
+
+var cloudflareMapping = &jsonMapping{
+	needMethod: true,
+	time:       paths("EdgeStartTimestamp", "EdgeEndTimestamp"),
+	method:     paths("ClientRequestMethod"),
+	target:     paths("ClientRequestURI", "ClientRequestPath"),
+	status:     paths("EdgeResponseStatus"),
+	client:     paths("ClientIP"),
+	ua:         paths("ClientRequestUserAgent"),
+}
+
+var envoyMapping = &jsonMapping{
+	time:       paths("start_time", "timestamp"),
+	method:     paths("method"),
+	target:     paths("x_envoy_original_path", "path"),
+	status:     paths("response_code"),
+	client:     paths("downstream_remote_address", "x_forwarded_for"),
+	ua:         paths("user_agent"),
+	stripPort:  true,
+	needMethod: true,
+}
+
+var defaultJSONMapping = &jsonMapping{
+	time:   paths("time", "timestamp", "ts", "@timestamp"),
+	method: paths("method", "request_method"),
+	target: paths("path", "uri", "url", "request_uri"),
+	status: paths("status", "status_code", "response_code"),
+	client: paths("client", "client_ip", "remote_addr", "remote_ip"),
+	ua:     paths("user_agent", "http_user_agent"),
+	rl:     [3][][]string{paths("rate_limit_limit"), paths("rate_limit_remaining"), paths("rate_limit_reset")},
+}
+
+// fieldNames are the keys of Options.Fields.
+var fieldNames = []string{"time", "method", "path", "target", "status", "client", "user_agent",
+	"rate_limit_limit", "rate_limit_remaining", "rate_limit_reset"}
+
+// mappingFromFields builds the mapping of the json format from Options.Fields.
+func mappingFromFields(fields map[string]string) (*jsonMapping, error) {
+	if len(fields) == 0 {
+		return defaultJSONMapping, nil
+	}
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	m := &jsonMapping{}
+	for _, k := range keys {
+		v := strings.TrimSpace(fields[k])
+		if v == "" || strings.Contains(v, "..") || strings.HasPrefix(v, ".") || strings.HasSuffix(v, ".") {
+			return nil, fmt.Errorf("field %s: bad key path %q", k, fields[k])
+		}
+		p := paths(v)
+		switch strings.ToLower(k) {
+		case "time":
+			m.time = p
+		case "method":
+			m.method = p
+		case "path", "target":
+			m.target = append(m.target, p...)
+		case "status":
+			m.status = p
+		case "client":
+			m.client = p
+		case "user_agent":
+			m.ua = p
+		case "rate_limit_limit":
+			m.rl[0] = p
+		case "rate_limit_remaining":
+			m.rl[1] = p
+		case "rate_limit_reset":
+			m.rl[2] = p
+		default:
+			return nil, fmt.Errorf("unknown field %q in Fields (known: %s)", k, strings.Join(fieldNames, ", "))
+		}
+	}
+	if m.time == nil || m.target == nil {
+		return nil, errors.New(`Fields must map "time" and "path"`)
+	}
+	return m, nil
+}
+
+func newJSONParser(opt *Options, _ *eventSink) (func([]byte, *Record) string, error) {
+	m, err := mappingFromFields(opt.Fields)
+	if err != nil {
+		return nil, err
+	}
+	return m.parse, nil
+}
+
+// jsonObject returns the JSON object of a line: from its first byte, or after a "name | " prefix.
+func jsonObject(line []byte) []byte {
+	if len(line) > 0 && line[0] == '{' {
+		return line
+	}
+	if i := bytes.Index(line, []byte("| {")); i >= 0 {
+		return line[i+2:]
+	}
+	return nil
+}
+
+// decodeObject decodes a JSON object keeping numbers as json.Number.
+func decodeObject(b []byte) (map[string]any, bool) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil || m == nil {
+		return nil, false
+	}
+	if dec.More() { // trailing data after the object
+		return nil, false
+	}
+	return m, true
+}
+
+// lookupPath follows a key path through nested objects, matching keys case-insensitively. An array
+// met on the way (or at the end) is replaced by its first element.
+//
+// A key that itself holds dots ("http.request.method", as flattened exports write) is found too: at
+// each level the rest of the path, joined by dots, is tried as one key first.
+func lookupPath(m map[string]any, path []string) any {
+	var v any = m
+	for i := 0; i < len(path); i++ {
+		if a, ok := v.([]any); ok && len(a) > 0 {
+			v = a[0]
+		}
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		if i < len(path)-1 {
+			if w := lookupFold(obj, strings.Join(path[i:], ".")); w != nil {
+				v = w
+				break
+			}
+		}
+		if v = lookupFold(obj, path[i]); v == nil {
+			return nil
+		}
+	}
+	if a, ok := v.([]any); ok {
+		if len(a) == 0 {
+			return nil
+		}
+		v = a[0]
+	}
+	return v
+}
+
+func (m *jsonMapping) first(obj map[string]any, ps [][]string) any {
+	for _, p := range ps {
+		if v := lookupPath(obj, p); v != nil {
+			if s, ok := v.(string); ok && (s == "" || s == "-") {
+				continue
+			}
+			return v
+		}
+	}
+	return nil
+}
+
+func (m *jsonMapping) str(obj map[string]any, ps [][]string) string {
+	s := anyString(m.first(obj, ps))
+	if s == "-" {
+		return ""
+	}
+	return s
+}
+
+// parse parses one JSON line through the mapping.
+func (m *jsonMapping) parse(line []byte, rec *Record) string {
+	b := jsonObject(line)
+	if b == nil {
+		return ReasonMalformed
+	}
+	obj, ok := decodeObject(b)
+	if !ok {
+		return ReasonMalformed
+	}
+	target := m.str(obj, m.target)
+	if target == "" {
+		return ReasonNotARequest
+	}
+	t, ok := jsonTime(m.first(obj, m.time))
+	if !ok {
+		return ReasonBadTimestamp
+	}
+	method := strings.ToUpper(m.str(obj, m.method))
+	if (method != "" || m.needMethod) && !isMethod(method) {
+		return ReasonBadRequest
+	}
+	status := 0
+	if v := m.first(obj, m.status); v != nil {
+		n, ok := headerInt([]byte(anyString(v)))
+		if !ok || n > 999 {
+			return ReasonMalformed
+		}
+		status = int(n)
+	}
+	client := m.str(obj, m.client)
+	if c := strings.IndexByte(client, ','); c >= 0 { // an X-Forwarded-For list
+		client = strings.TrimSpace(client[:c])
+	}
+	if m.stripPort {
+		client = stripPort(client)
+	}
+	*rec = Record{
+		Time:      t,
+		Method:    method,
+		Target:    target,
+		Status:    status,
+		Client:    client,
+		UserAgent: m.str(obj, m.ua),
+		Line:      rec.Line,
+	}
+	for k, ps := range m.rl {
+		n, ok := headerInt([]byte(anyString(m.first(obj, ps))))
+		if !ok {
+			continue
+		}
+		rec.HasRateLimit = true
+		switch k {
+		case 0:
+			rec.RateLimitLimit = int(n)
+		case 1:
+			rec.RateLimitRemaining = int(n)
+		case 2:
+			rec.RateLimitReset = n
+		}
+	}
+	return ""
+}
+
+// jsonTime reads a time value: a string (ISO 8601, CLF or a number in a string) or a JSON number.
+func jsonTime(v any) (int64, bool) {
+	switch v := v.(type) {
+	case string:
+		return parseAnyTime([]byte(v))
+	case json.Number:
+		return parseEpoch([]byte(v))
+	}
+	return 0, false
+}
+
+// stripPort removes a ":port" from "1.2.3.4:5678" or "[2001:db8::1]:5678".
+func stripPort(s string) string {
+	if strings.HasPrefix(s, "[") {
+		if e := strings.Index(s, "]"); e > 0 {
+			return s[1:e]
+		}
+		return s
+	}
+	if c := strings.LastIndexByte(s, ':'); c > 0 && strings.IndexByte(s, ':') == c {
+		return s[:c]
+	}
+	return s
+}
+
+// sniffJSONWith reports whether line is a JSON object holding every one of the keys (paths).
+func sniffJSONWith(line []byte, quick string, keys ...string) bool {
+	b := jsonObject(line)
+	if b == nil || !containsFold(b, []byte(quick)) {
+		return false
+	}
+	obj, ok := decodeObject(b)
+	if !ok {
+		return false
+	}
+	for _, k := range keys {
+		if lookupPath(obj, strings.Split(k, ".")) == nil {
+			return false
+		}
+	}
+	return true
+}
+
+func sniffCaddy(line []byte) bool {
+	return sniffJSONWith(line, `"request"`, "ts", "request.uri", "request.method")
+}
+
+func sniffCloudflare(line []byte) bool {
+	return sniffJSONWith(line, `"clientrequesturi"`, "ClientRequestURI", "ClientRequestMethod")
+}
+
+func sniffEnvoy(line []byte) bool {
+	return sniffJSONWith(line, `"response_code"`, "start_time", "method", "path", "response_code")
+}
+
+// sniffGenericJSON reports whether line is a JSON object with the default keys of the json format:
+// a time, a method and a path (e.g. {"time":…,"method":"GET","path":"/…"}).
+func sniffGenericJSON(line []byte) bool {
+	b := jsonObject(line)
+	if b == nil {
+		return false
+	}
+	obj, ok := decodeObject(b)
+	if !ok {
+		return false
+	}
+	m := defaultJSONMapping
+	_, timeOK := jsonTime(m.first(obj, m.time))
+	return timeOK && m.str(obj, m.target) != "" && isMethod(strings.ToUpper(m.str(obj, m.method)))
+}
