@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"html/template"
+	"sort"
 	"strings"
 	"time"
 
@@ -20,7 +21,10 @@ const maxChartPoints = 3000
 type chartHTML struct {
 	Element template.HTML
 	Script  template.HTML
-	Step    int // minutes per drawn point (1 = full resolution)
+	ID      string        // the chart container's element id
+	Step    int           // minutes per drawn point (1 = full resolution)
+	Fine    int           // minutes drawn at full resolution around near/over minutes when Step > 1
+	Ranges  []rangeButton // range selector presets; none when the period is short
 }
 
 // minuteSeries returns one point per step minutes over [from, to): the maximum count of the minutes
@@ -44,21 +48,127 @@ func minuteSeries(minutes []MinuteCount, from, to time.Time) (points [][2]int64,
 	return points, step
 }
 
-// bucketChart draws a bucket's requests per minute with the chosen tier's limit and warning lines.
-// Everything that reaches the chart's script is a number or a catalog string (bucket id, tier title),
-// never text from the logs.
-func bucketChart(b *BucketResult, tier classify.Tier, warn int, from, to time.Time) chartHTML {
-	points, step := minuteSeries(b.Minutes, from, to)
+// maxFineMinutes bounds how many minutes of one bucket chart are drawn at full resolution around
+// near and over minutes when the rest of the range is downsampled.
+const maxFineMinutes = 6000
+
+// displaySeries is what a bucket chart draws: minuteSeries' per-step maxima, except that every step
+// holding a minute at or above the warning threshold (hot), and the step on either side of it, is
+// drawn minute by minute. If that would exceed maxFineMinutes, the steps with the highest counts get
+// full resolution first (ties: the earliest). Points keep increasing time order; each holds its value
+// until the next point. fine is the number of minutes drawn at full resolution.
+func displaySeries(minutes []MinuteCount, from, to time.Time, hot func(int64) bool) (points [][2]int64, step, fine int) {
+	coarse, step := minuteSeries(minutes, from, to)
+	if step == 1 || hot == nil {
+		return coarse, step, 0
+	}
+	total := int(to.Sub(from) / time.Minute)
+	var hotSteps []int // step indexes holding a hot minute, in time order, without repeats
+	for _, m := range minutes {
+		i := int(m.Minute.Sub(from)/time.Minute) / step
+		if i >= 0 && i < len(coarse) && hot(m.Count) && (len(hotSteps) == 0 || hotSteps[len(hotSteps)-1] != i) {
+			hotSteps = append(hotSteps, i)
+		}
+	}
+	if len(hotSteps) == 0 {
+		return coarse, step, 0
+	}
+	sort.SliceStable(hotSteps, func(a, b int) bool { return coarse[hotSteps[a]][1] > coarse[hotSteps[b]][1] })
+	isFine := make([]bool, len(coarse))
+	nFine := 0
+	for _, h := range hotSteps {
+		for i := h - 1; i <= h+1; i++ {
+			if i >= 0 && i < len(coarse) && !isFine[i] && (nFine+1)*step <= maxFineMinutes {
+				isFine[i] = true
+				nFine++
+			}
+		}
+	}
+	counts := make(map[int]int64)
+	for _, m := range minutes {
+		if k := int(m.Minute.Sub(from) / time.Minute); k >= 0 && k < total && isFine[k/step] {
+			counts[k] = m.Count
+		}
+	}
+	points = make([][2]int64, 0, len(coarse)+nFine*(step-1))
+	for i, p := range coarse {
+		if !isFine[i] {
+			points = append(points, p)
+			continue
+		}
+		for k := i * step; k < (i+1)*step && k < total; k++ {
+			points = append(points, [2]int64{from.Add(time.Duration(k) * time.Minute).UnixMilli(), counts[k]})
+			fine++
+		}
+	}
+	return points, step, fine
+}
+
+// rangeButton is one preset of a chart's range selector: a window [Start, End] in Unix milliseconds.
+type rangeButton struct {
+	Label, Title string
+	Start, End   int64
+}
+
+// rangeButtons returns the range presets of a bucket chart over [from, to): windows of 2 hours, 1 day
+// and 7 days centred on the peak minute (each only when the range is longer), and the whole range.
+func rangeButtons(peak, from, to time.Time) []rangeButton {
+	var out []rangeButton
+	for _, w := range []struct {
+		label string
+		d     time.Duration
+	}{{"2 hours", 2 * time.Hour}, {"1 day", 24 * time.Hour}, {"7 days", 7 * 24 * time.Hour}} {
+		if to.Sub(from) <= w.d {
+			break
+		}
+		start := peak.Add(-w.d / 2).Truncate(time.Minute)
+		if start.Before(from) {
+			start = from
+		}
+		if end := start.Add(w.d); end.After(to) {
+			start = to.Add(-w.d)
+		}
+		out = append(out, rangeButton{Label: w.label, Title: w.label + " around the peak minute",
+			Start: start.UnixMilli(), End: start.Add(w.d).UnixMilli()})
+	}
+	if len(out) > 0 {
+		out = append(out, rangeButton{Label: "All", Title: "the whole period", Start: from.UnixMilli(), End: to.UnixMilli()})
+	}
+	return out
+}
+
+// Colours of the verdicts in the charts, matching the tables' status colours.
+const (
+	colourOK   = "#3b6fd8"
+	colourNear = "#d68a00"
+	colourOver = "#c81e1e"
+	colourRoll = "#7a3fc4"
+)
+
+// bucketChart draws a bucket's requests per minute with the chosen tier's limit and warning lines: the
+// line turns amber at or above the warning threshold and red above the limit; pins mark the peak minute
+// and the start of the rolling 60-second peak. Everything that reaches the chart's script is a number or
+// a catalog string (bucket id, tier title), never text from the logs.
+// colourEvent marks Okta's own rate-limit events on a chart.
+const colourEvent = "#111827"
+
+func bucketChart(b *BucketResult, tier classify.Tier, tierTitle string, warn int, from, to time.Time, events []OktaEvent) chartHTML {
+	lim := b.Chosen(tier).Limit
+	var hot func(int64) bool
+	if lim != classify.NA {
+		hot = func(n int64) bool { return Verdict(n, lim, warn) != StatusOK }
+	}
+	points, step, fine := displaySeries(b.Minutes, from, to, hot)
 	data := make([]opts.LineData, len(points))
 	for i, p := range points {
 		data[i] = opts.LineData{Value: []int64{p[0], p[1]}}
 	}
 	name := "requests per minute"
 	if step > 1 {
-		name = fmt.Sprintf("busiest minute of each %d", step)
+		name = "requests per minute (busiest of a step)"
 	}
 	line := charts.NewLine()
-	line.SetGlobalOptions(
+	global := []charts.GlobalOpts{
 		charts.WithInitializationOpts(opts.Initialization{ChartID: chartID(b.Bucket.ID), Width: "100%", Height: "300px"}),
 		charts.WithAnimation(false),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
@@ -66,22 +176,55 @@ func bucketChart(b *BucketResult, tier classify.Tier, warn int, from, to time.Ti
 		charts.WithXAxisOpts(opts.XAxis{Type: "time"}),
 		// The axis always reaches the limit line, so a quiet bucket still shows how far below it stays.
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "req/min", Max: yMax(b, tier)}),
-		charts.WithDataZoomOpts(opts.DataZoom{Type: "inside"}, opts.DataZoom{Type: "slider"}),
-	)
+		charts.WithDataZoomOpts(opts.DataZoom{Type: "inside", FilterMode: "none"}, opts.DataZoom{Type: "slider", FilterMode: "none"}),
+	}
 	seriesOpts := []charts.SeriesOpts{
-		charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false), Step: "start"}),
+		// "end": each point's value holds until the next point, so a minute is drawn over [mm:00, mm+1:00).
+		charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false), Step: "end"}),
 		charts.WithLineStyleOpts(opts.LineStyle{Width: 1}),
 	}
-	if lim := b.Bucket.Limit(tier); lim != classify.NA {
+	marks := []opts.MarkPointNameCoordItem{{
+		Name: "peak minute", Coordinate: []interface{}{b.PeakMinute.UnixMilli(), b.Peak}, Value: thousands(b.Peak),
+		Symbol: "pin", SymbolSize: 44, ItemStyle: &opts.ItemStyle{Color: colourOf(Verdict(b.Peak, lim, warn))},
+	}, {
+		Name: "rolling 60 s peak", Coordinate: []interface{}{b.RollingFrom.UnixMilli(), b.Rolling},
+		Value: "rolling " + thousands(b.Rolling), Symbol: "triangle", SymbolSize: 10, SymbolRotate: 180,
+		ItemStyle: &opts.ItemStyle{Color: colourRoll},
+		Label:     &opts.Label{Show: opts.Bool(true), Position: "right", Formatter: "{c}", Color: colourRoll},
+	}}
+	for _, m := range overMinutes(b, lim, maxOverMarks) {
+		marks = append(marks, opts.MarkPointNameCoordItem{Name: "over the limit",
+			Coordinate: []interface{}{m.Minute.UnixMilli(), m.Count}, Value: thousands(m.Count),
+			Symbol: "circle", SymbolSize: 7, ItemStyle: &opts.ItemStyle{Color: colourOver},
+			Label: &opts.Label{Show: opts.Bool(false)}})
+	}
+	for _, e := range events {
+		marks = append(marks, opts.MarkPointNameCoordItem{Name: "Okta " + e.Kind + " event",
+			Coordinate: []interface{}{e.Time.Truncate(time.Minute).UnixMilli(), e.Count}, Value: "Okta " + e.Kind,
+			Symbol: "diamond", SymbolSize: 12, ItemStyle: &opts.ItemStyle{Color: colourEvent},
+			Label: &opts.Label{Show: opts.Bool(false)}})
+	}
+	seriesOpts = append(seriesOpts, charts.WithMarkPointNameCoordItemOpts(marks...))
+	if lim != classify.NA {
 		seriesOpts = append(seriesOpts,
 			charts.WithMarkLineNameYAxisItemOpts(
-				opts.MarkLineNameYAxisItem{Name: fmt.Sprintf("%s limit %d", tier.Title(), lim), YAxis: lim},
+				opts.MarkLineNameYAxisItem{Name: fmt.Sprintf("%s limit %d", tierTitle, lim), YAxis: lim},
 				opts.MarkLineNameYAxisItem{Name: fmt.Sprintf("warning %d%%", warn), YAxis: float64(lim) * float64(warn) / 100},
 			),
 			charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"},
 				Label: &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: "insideEndTop"}}),
 		)
+		if lim > 0 {
+			// Counts are whole numbers: near starts at the first count with 100 × count ≥ warn × limit,
+			// over at limit + 1. The piece edges sit half-way between counts, and no piece is closed at
+			// another's edge, so ECharts' line gradient takes each piece's own colour.
+			near := (int64(lim)*int64(warn) + 99) / 100
+			a, b := float32(near)-0.5, float32(lim)+0.5
+			global = append(global, charts.WithVisualMapOpts(opts.VisualMap{Type: "piecewise", Show: opts.Bool(false),
+				Pieces: []opts.Piece{{Lte: a, Color: colourOK}, {Gt: a, Lt: b, Color: colourNear}, {Gte: b, Color: colourOver}}}))
+		}
 	}
+	line.SetGlobalOptions(global...)
 	line.AddSeries(name, data, seriesOpts...)
 	line.Validate()
 	snip := line.RenderSnippet()
@@ -90,14 +233,51 @@ func bucketChart(b *BucketResult, tier classify.Tier, warn int, from, to time.Ti
 		// script so that no future string can close the script element early.
 		Element: template.HTML(snip.Element),
 		Script:  template.HTML(safeScript(snip.Script)),
+		ID:      chartID(b.Bucket.ID),
 		Step:    step,
+		Fine:    fine,
+		Ranges:  rangeButtons(b.PeakMinute, from, to),
 	}
+}
+
+// maxOverMarks bounds the dots that mark over-limit minutes on one chart.
+const maxOverMarks = 100
+
+// overMinutes returns the minutes with more requests than lim, other than the peak minute (which has
+// its own pin): the n highest, ties to the earliest, in time order.
+func overMinutes(b *BucketResult, lim, n int) []MinuteCount {
+	if lim == classify.NA {
+		return nil
+	}
+	var out []MinuteCount
+	for _, m := range b.Minutes {
+		if m.Count > int64(lim) && !m.Minute.Equal(b.PeakMinute) {
+			out = append(out, m)
+		}
+	}
+	if len(out) > n {
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Count > out[j].Count })
+		out = out[:n]
+		sort.Slice(out, func(i, j int) bool { return out[i].Minute.Before(out[j].Minute) })
+	}
+	return out
+}
+
+// colourOf is the chart colour of a verdict.
+func colourOf(status string) string {
+	switch status {
+	case StatusOver, StatusUnavailable:
+		return colourOver
+	case StatusNear:
+		return colourNear
+	}
+	return colourOK
 }
 
 // yMax is the top of a bucket chart's value axis: 10 % above the larger of the peak and the limit.
 func yMax(b *BucketResult, tier classify.Tier) int64 {
-	top := b.Peak
-	if lim := int64(b.Bucket.Limit(tier)); lim > top {
+	top := max(b.Peak, b.Rolling)
+	if lim := int64(b.Chosen(tier).Limit); lim > top {
 		top = lim
 	}
 	return top + (top+9)/10

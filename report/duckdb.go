@@ -9,6 +9,9 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -24,40 +27,75 @@ import (
 const batchRows = 122_880
 
 // requestSchema is the layout of the rows handed to DuckDB: the request's UTC instant in Unix
-// microseconds and its class (a bucket index, or classify.PublicMetadata / classify.OutsideCatalog).
-var requestSchema = arrow.NewSchema([]arrow.Field{
+// microseconds, its class (a bucket index, or classify.PublicMetadata / classify.OutsideCatalog), and
+// the facts kept for the drill-down (see Rows).
+var requestSchema = arrow.NewSchema(append([]arrow.Field{
 	{Name: "ts", Type: arrow.PrimitiveTypes.Int64},
 	{Name: "class", Type: arrow.PrimitiveTypes.Uint8},
-}, nil)
+}, detailFields...), nil)
 
-// Analyzer loads classified requests into an embedded, in-memory DuckDB database and computes the
-// per-bucket analysis. It is not safe for concurrent use.
-type Analyzer struct {
-	cat   *classify.Catalog
-	db    *sql.DB
-	conn  *sql.Conn // one connection: the Arrow views are local to it
-	b     *array.RecordBuilder
-	ts    *array.Int64Builder
-	cls   *array.Uint8Builder
-	n     int // rows in the current batch
-	batch int // batches flushed so far (names the temporary views)
+// detailFields are the columns after the class column(s).
+var detailFields = []arrow.Field{
+	{Name: "status", Type: arrow.PrimitiveTypes.Uint16},
+	{Name: "client", Type: arrow.PrimitiveTypes.Uint64},
+	{Name: "agent", Type: arrow.PrimitiveTypes.Uint32},
+	{Name: "rl", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "src", Type: arrow.PrimitiveTypes.Uint8},
 }
 
-// NewAnalyzer opens an in-process DuckDB database for one analysis against the catalog cat.
+// detailColumns is detailFields in SQL.
+const detailColumns = `status USMALLINT NOT NULL, client UBIGINT NOT NULL, agent UINTEGER NOT NULL, rl INTEGER NOT NULL, src UTINYINT NOT NULL`
+
+// Rows is a column batch of classified requests for AddRows. Every slice has one entry per request.
+type Rows struct {
+	TS     []int64   // UTC instant, Unix microseconds
+	Class  [][]uint8 // the class in each catalog (one for NewAnalyzer; a store's, in CreateStore's order)
+	Status []uint16  // HTTP status; 0 when not logged
+	Client []uint64  // client address: an IPv4 address coded with ipv4Flag, or an id into the names given to SetNames; 0 when not logged
+	Agent  []uint32  // user agent, likewise
+	RL     []int32   // X-Rate-Limit-Limit of the response; 0 when not logged
+	Src    []uint8   // 0: access log; 1: Okta System Log (a lower bound)
+}
+
+// Len is the number of requests in r.
+func (r *Rows) Len() int { return len(r.TS) }
+
+// Reset empties r, keeping its storage.
+func (r *Rows) Reset() {
+	r.TS, r.Status, r.Client, r.Agent, r.RL, r.Src = r.TS[:0], r.Status[:0], r.Client[:0], r.Agent[:0], r.RL[:0], r.Src[:0]
+	for k := range r.Class {
+		r.Class[k] = r.Class[k][:0]
+	}
+}
+
+// Analyzer loads classified requests into an embedded DuckDB database and computes the per-bucket
+// analysis. It is not safe for concurrent use.
+//
+// An Analyzer made by NewAnalyzer holds one class per request, for one catalog, in memory. One made by
+// CreateStore keeps the rows in a DuckDB file with one class column per catalog, so that OpenStore
+// can analyse them again later for any tier, warning threshold or catalog without the logs.
+type Analyzer struct {
+	cat    *classify.Catalog
+	db     *sql.DB
+	conn   *sql.Conn // one connection: the Arrow views are local to it
+	schema *arrow.Schema
+	table  string // where rows go: "requests", or "requests_all" in a store
+	column string // in a store, the class column of cat's base catalog
+	b      *array.RecordBuilder
+	ts     *array.Int64Builder
+	cls    *array.Uint8Builder
+	n      int // rows in the current batch
+	batch  int // batches flushed so far (names the temporary views)
+}
+
+// NewAnalyzer opens an in-process, in-memory DuckDB database for one analysis against the catalog cat.
 func NewAnalyzer(cat *classify.Catalog) (*Analyzer, error) {
-	connector, err := duckdb.NewConnector("", nil)
+	a, err := openDB("", cat)
 	if err != nil {
-		return nil, fmt.Errorf("open duckdb: %w", err)
+		return nil, err
 	}
-	db := sql.OpenDB(connector)
-	ctx := context.Background()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open duckdb connection: %w", err)
-	}
-	a := &Analyzer{cat: cat, db: db, conn: conn}
-	if _, err := conn.ExecContext(ctx, `CREATE TABLE requests (ts BIGINT NOT NULL, class UTINYINT NOT NULL)`); err != nil {
+	a.schema, a.table = requestSchema, "requests"
+	if _, err := a.conn.ExecContext(context.Background(), `CREATE TABLE requests (ts BIGINT NOT NULL, class UTINYINT NOT NULL, `+detailColumns+`)`); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("create requests table: %w", err)
 	}
@@ -69,10 +107,40 @@ func NewAnalyzer(cat *classify.Catalog) (*Analyzer, error) {
 	return a, nil
 }
 
-// Add records one request at UTC instant tsMicros (Unix microseconds) in class cl.
+// openDB opens a DuckDB database (in memory when path is "") on one connection. DuckDB may spill to a
+// private directory under the system temp directory rather than the working directory.
+func openDB(path string, cat *classify.Catalog) (*Analyzer, error) {
+	connector, err := duckdb.NewConnector(path, nil)
+	if err != nil {
+		return nil, fmt.Errorf("open duckdb %s: %w", path, err)
+	}
+	db := sql.OpenDB(connector)
+	ctx := context.Background()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open duckdb connection: %w", err)
+	}
+	a := &Analyzer{cat: cat, db: db, conn: conn}
+	tmp := filepath.Join(os.TempDir(), "ratecard-duckdb")
+	if _, err := conn.ExecContext(ctx, `SET temp_directory = '`+strings.ReplaceAll(tmp, "'", "''")+`'`); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("duckdb temp directory: %w", err)
+	}
+	return a, nil
+}
+
+// Add records one request at UTC instant tsMicros (Unix microseconds) in class cl. It is for
+// analyzers made by NewAnalyzer; a store takes rows through AddBatch.
 func (a *Analyzer) Add(tsMicros int64, cl classify.Class) error {
+	if a.b == nil {
+		return fmt.Errorf("Add on a store: use AddBatch with a class per catalog")
+	}
 	a.ts.UnsafeAppend(tsMicros)
 	a.cls.UnsafeAppend(uint8(cl))
+	for i := range detailFields {
+		a.b.Field(2 + i).AppendEmptyValue()
+	}
 	a.n++
 	if a.n == batchRows {
 		return a.flush()
@@ -80,32 +148,112 @@ func (a *Analyzer) Add(tsMicros int64, cl classify.Class) error {
 	return nil
 }
 
-// AddBatch records len(ts) requests at once: ts[i] is a UTC instant in Unix microseconds and cls[i]
-// its class. The slices become the Arrow record batch handed to DuckDB without a copy; they are not
-// kept after AddBatch returns, so the caller may reuse them. len(cls) must equal len(ts).
-func (a *Analyzer) AddBatch(ts []int64, cls []uint8) error {
-	if len(ts) != len(cls) {
-		return fmt.Errorf("AddBatch: %d instants but %d classes", len(ts), len(cls))
+// AddBatch records len(ts) requests with nothing but their instant and class (cls[k][i] in the k-th
+// catalog): a convenience over AddRows for tests and benchmarks.
+func (a *Analyzer) AddBatch(ts []int64, cls ...[]uint8) error {
+	n := len(ts)
+	return a.AddRows(&Rows{TS: ts, Class: cls, Status: make([]uint16, n), Client: make([]uint64, n),
+		Agent: make([]uint32, n), RL: make([]int32, n), Src: make([]uint8, n)})
+}
+
+// AddRows records a batch of requests. The slices become the Arrow record batch handed to DuckDB
+// without a copy; they are not kept after AddRows returns, so the caller may reuse them.
+func (a *Analyzer) AddRows(r *Rows) error {
+	n := len(r.TS)
+	if len(r.Class) != len(a.schema.Fields())-1-len(detailFields) {
+		return fmt.Errorf("AddRows: %d class columns, want %d", len(r.Class), len(a.schema.Fields())-1-len(detailFields))
 	}
-	if len(ts) == 0 {
+	for _, c := range r.Class {
+		if len(c) != n {
+			return fmt.Errorf("AddRows: %d instants but %d classes", n, len(c))
+		}
+	}
+	if len(r.Status) != n || len(r.Client) != n || len(r.Agent) != n || len(r.RL) != n || len(r.Src) != n {
+		return fmt.Errorf("AddRows: columns of different lengths")
+	}
+	if n == 0 {
 		return nil
 	}
 	if err := a.flush(); err != nil { // rows from Add first, so nothing is reordered needlessly
 		return err
 	}
-	n := len(ts)
-	tsData := array.NewData(arrow.PrimitiveTypes.Int64, n,
-		[]*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int64Traits.CastToBytes(ts))}, nil, 0, 0)
-	defer tsData.Release()
-	clsData := array.NewData(arrow.PrimitiveTypes.Uint8, n,
-		[]*memory.Buffer{nil, memory.NewBufferBytes(cls)}, nil, 0, 0)
-	defer clsData.Release()
-	tsArr, clsArr := array.NewInt64Data(tsData), array.NewUint8Data(clsData)
-	defer tsArr.Release()
-	defer clsArr.Release()
-	rec := array.NewRecordBatch(requestSchema, []arrow.Array{tsArr, clsArr}, int64(n))
+	cols := make([]arrow.Array, 0, len(a.schema.Fields()))
+	defer func() {
+		for _, c := range cols {
+			c.Release()
+		}
+	}()
+	add := func(t arrow.DataType, b []byte) {
+		d := array.NewData(t, n, []*memory.Buffer{nil, memory.NewBufferBytes(b)}, nil, 0, 0)
+		cols = append(cols, array.MakeFromData(d))
+		d.Release()
+	}
+	add(arrow.PrimitiveTypes.Int64, arrow.Int64Traits.CastToBytes(r.TS))
+	for _, c := range r.Class {
+		add(arrow.PrimitiveTypes.Uint8, c)
+	}
+	add(arrow.PrimitiveTypes.Uint16, arrow.Uint16Traits.CastToBytes(r.Status))
+	add(arrow.PrimitiveTypes.Uint64, arrow.Uint64Traits.CastToBytes(r.Client))
+	add(arrow.PrimitiveTypes.Uint32, arrow.Uint32Traits.CastToBytes(r.Agent))
+	add(arrow.PrimitiveTypes.Int32, arrow.Int32Traits.CastToBytes(r.RL))
+	add(arrow.PrimitiveTypes.Uint8, r.Src)
+	rec := array.NewRecordBatch(a.schema, cols, int64(n))
 	defer rec.Release()
 	return a.load(rec)
+}
+
+// SetNames stores the names behind the client and agent ids of the rows (id i is names[i]), for the
+// drill-down. A store keeps them.
+func (a *Analyzer) SetNames(clients, agents []string) error {
+	for _, t := range []struct {
+		table string
+		names []string
+	}{{"client_names", clients}, {"agent_names", agents}} {
+		if err := a.loadNames(t.table, t.names); err != nil {
+			return fmt.Errorf("%s: %w", t.table, err)
+		}
+	}
+	return nil
+}
+
+var namesSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "id", Type: arrow.PrimitiveTypes.Uint32},
+	{Name: "name", Type: arrow.BinaryTypes.String},
+}, nil)
+
+func (a *Analyzer) loadNames(table string, names []string) error {
+	b := array.NewRecordBuilder(memory.NewGoAllocator(), namesSchema)
+	defer b.Release()
+	ids, strs := b.Field(0).(*array.Uint32Builder), b.Field(1).(*array.StringBuilder)
+	for i, n := range names {
+		ids.Append(uint32(i))
+		strs.Append(n)
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	rr, err := array.NewRecordReader(namesSchema, []arrow.RecordBatch{rec})
+	if err != nil {
+		return err
+	}
+	defer rr.Release()
+	ctx := context.Background()
+	return a.conn.Raw(func(dc any) error {
+		ar, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
+		if err != nil {
+			return err
+		}
+		release, err := ar.RegisterView(rr, "arrow_names")
+		if err != nil {
+			return err
+		}
+		defer release()
+		ex := dc.(driver.ExecerContext)
+		if _, err := ex.ExecContext(ctx, `CREATE OR REPLACE TABLE `+table+` AS SELECT id, name FROM arrow_names`, nil); err != nil {
+			return err
+		}
+		_, err = ex.ExecContext(ctx, `DROP VIEW arrow_names`, nil)
+		return err
+	})
 }
 
 // flush moves the rows collected by Add into the DuckDB requests table.
@@ -123,7 +271,7 @@ func (a *Analyzer) flush() error {
 
 // load inserts one Arrow record batch into the requests table through a temporary view.
 func (a *Analyzer) load(rec arrow.RecordBatch) error {
-	rr, err := array.NewRecordReader(requestSchema, []arrow.RecordBatch{rec})
+	rr, err := array.NewRecordReader(a.schema, []arrow.RecordBatch{rec})
 	if err != nil {
 		return fmt.Errorf("arrow reader: %w", err)
 	}
@@ -142,7 +290,7 @@ func (a *Analyzer) load(rec arrow.RecordBatch) error {
 		}
 		defer release()
 		ex := dc.(driver.ExecerContext)
-		if _, err := ex.ExecContext(ctx, `INSERT INTO requests SELECT ts, class FROM `+name, nil); err != nil {
+		if _, err := ex.ExecContext(ctx, `INSERT INTO `+a.table+` SELECT * FROM `+name, nil); err != nil {
 			return fmt.Errorf("load arrow batch: %w", err)
 		}
 		if _, err := ex.ExecContext(ctx, `DROP VIEW `+name, nil); err != nil {
@@ -191,17 +339,18 @@ type Params struct {
 // a count cut short (minute m+2 is not loaded), but its true count is below the minute peak, so it
 // can neither be nor tie the maximum: the peak and its earliest start are exact.
 const analysisSQL = `
-CREATE MACRO floordiv(a, b) AS CASE WHEN a >= 0 THEN a // b ELSE -((-a - 1) // b) - 1 END;
-CREATE TABLE minutes AS
-  SELECT class, floordiv(ts, 60000000) AS m, count(*)::BIGINT AS n
+CREATE OR REPLACE TEMP MACRO floordiv(a, b) AS CASE WHEN a >= 0 THEN a // b ELSE -((-a - 1) // b) - 1 END;
+CREATE OR REPLACE TEMP TABLE minutes AS
+  SELECT class, floordiv(ts, 60000000) AS m, count(*)::BIGINT AS n,
+         count(*) FILTER (WHERE status = 429)::BIGINT AS n429, count(*) FILTER (WHERE src = 1)::BIGINT AS nsys
   FROM requests WHERE class < 254 GROUP BY ALL;
-CREATE TABLE candidates AS
+CREATE OR REPLACE TEMP TABLE candidates AS
   WITH pk AS (SELECT class, max(n) AS peak FROM minutes GROUP BY class),
   bound AS (
     SELECT class, m, n + CASE WHEN lead(m) OVER w = m + 1 THEN lead(n) OVER w ELSE 0 END AS b
     FROM minutes WINDOW w AS (PARTITION BY class ORDER BY m))
   SELECT class, m FROM bound JOIN pk USING (class) WHERE b >= peak;
-CREATE TABLE rolling AS
+CREATE OR REPLACE TEMP TABLE rolling AS
   WITH span AS (SELECT class, m FROM candidates UNION SELECT class, m + 1 FROM candidates)
   SELECT r.class, r.ts, count(*) OVER (PARTITION BY r.class ORDER BY r.ts
                                        RANGE BETWEEN CURRENT ROW AND 59999999 FOLLOWING)::BIGINT AS n
@@ -215,6 +364,11 @@ func (a *Analyzer) Analyze(p Params, in Input) (*Result, error) {
 		return nil, err
 	}
 	ctx := context.Background()
+	if a.column != "" {
+		if _, err := a.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP VIEW requests AS SELECT ts, `+a.column+` AS class, status, client, agent, rl, src FROM requests_all`); err != nil {
+			return nil, fmt.Errorf("requests view: %w", err)
+		}
+	}
 	if _, err := a.conn.ExecContext(ctx, analysisSQL); err != nil {
 		return nil, fmt.Errorf("analysis tables: %w", err)
 	}
@@ -222,6 +376,9 @@ func (a *Analyzer) Analyze(p Params, in Input) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Catalog: a.cat.Name, Tier: p.Tier, WarnPercent: p.WarnPercent, Input: in}
+	for _, t := range classify.Tiers {
+		res.TierTitles[t] = a.cat.TierTitle(t)
+	}
 
 	// Time range, and the two never-flagged classes.
 	var minTS, maxTS sql.NullInt64
@@ -243,6 +400,12 @@ func (a *Analyzer) Analyze(p Params, in Input) (*Result, error) {
 	if err := a.minuteSeries(ctx, byClass); err != nil {
 		return nil, err
 	}
+	if err := a.learnedLimits(ctx, byClass); err != nil {
+		return nil, err
+	}
+	if err := a.drillDown(ctx, p, byClass); err != nil {
+		return nil, err
+	}
 	for i := range a.cat.Buckets {
 		if b := byClass[classify.Class(i)]; b != nil {
 			res.Buckets = append(res.Buckets, *b)
@@ -252,25 +415,35 @@ func (a *Analyzer) Analyze(p Params, in Input) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	res.Events = matchEvents(a.cat, p.Tier, in.Events, res.Buckets)
 	return res, nil
 }
 
 // loadLimits writes the catalog's limits into a small table (NULL where a tier does not offer the
 // bucket), so the per-tier counts are one join.
 func (a *Analyzer) loadLimits(ctx context.Context, warn int) error {
-	if _, err := a.conn.ExecContext(ctx, `CREATE TABLE limits (class UTINYINT, tier UTINYINT, lim INTEGER)`); err != nil {
+	if _, err := a.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE limits (class UTINYINT, tier UTINYINT, lim INTEGER)`); err != nil {
 		return fmt.Errorf("limits table: %w", err)
 	}
+	// One statement: the values are integers from the catalog, so they are written into it directly.
+	var sb strings.Builder
+	sb.WriteString(`INSERT INTO limits VALUES `)
 	for i := range a.cat.Buckets {
 		b := &a.cat.Buckets[i]
 		for _, t := range classify.Tiers {
-			var lim any
+			if i > 0 || t > 0 {
+				sb.WriteString(", ")
+			}
+			lim := "NULL"
 			if l := b.Limit(t); l != classify.NA {
-				lim = l
+				lim = fmt.Sprint(l)
 			}
-			if _, err := a.conn.ExecContext(ctx, `INSERT INTO limits VALUES (?, ?, ?)`, i, int(t), lim); err != nil {
-				return fmt.Errorf("limits table: %w", err)
-			}
+			fmt.Fprintf(&sb, "(%d, %d, %s)", i, int(t), lim)
+		}
+	}
+	if len(a.cat.Buckets) > 0 {
+		if _, err := a.conn.ExecContext(ctx, sb.String()); err != nil {
+			return fmt.Errorf("limits table: %w", err)
 		}
 	}
 	return nil
@@ -280,11 +453,12 @@ func (a *Analyzer) loadLimits(ctx context.Context, warn int) error {
 func (a *Analyzer) bucketResults(ctx context.Context, warn int) (map[classify.Class]*BucketResult, error) {
 	out := map[classify.Class]*BucketResult{}
 	rows, err := a.conn.QueryContext(ctx, `
-		WITH tot AS (SELECT class, sum(n)::BIGINT AS requests, max(n) AS n FROM minutes GROUP BY class),
+		WITH tot AS (SELECT class, sum(n)::BIGINT AS requests, max(n) AS n, sum(n429)::BIGINT AS n429,
+		             count(*) FILTER (WHERE n429 > 0)::BIGINT AS m429, sum(nsys)::BIGINT AS nsys FROM minutes GROUP BY class),
 		pk AS (SELECT class, min(m) AS m, n FROM minutes JOIN tot USING (class, n) GROUP BY class, n),
 		rmax AS (SELECT class, max(n) AS n FROM rolling GROUP BY class),
 		rl AS (SELECT class, min(ts) AS ts, n FROM rolling JOIN rmax USING (class, n) GROUP BY class, n)
-		SELECT tot.class, tot.requests, pk.m, pk.n, rl.ts, rl.n
+		SELECT tot.class, tot.requests, pk.m, pk.n, rl.ts, rl.n, tot.n429, tot.m429, tot.nsys
 		FROM tot JOIN pk USING (class) JOIN rl USING (class) ORDER BY tot.class`)
 	if err != nil {
 		return nil, fmt.Errorf("bucket peaks: %w", err)
@@ -294,7 +468,7 @@ func (a *Analyzer) bucketResults(ctx context.Context, warn int) (map[classify.Cl
 		var cl uint8
 		var peakMin, rollTS int64
 		b := &BucketResult{}
-		if err := rows.Scan(&cl, &b.Requests, &peakMin, &b.Peak, &rollTS, &b.Rolling); err != nil {
+		if err := rows.Scan(&cl, &b.Requests, &peakMin, &b.Peak, &rollTS, &b.Rolling, &b.Throttled, &b.ThrottledMinutes, &b.SystemLog); err != nil {
 			return nil, fmt.Errorf("bucket peaks: %w", err)
 		}
 		bk, ok := a.cat.Bucket(classify.Class(cl))
@@ -463,3 +637,125 @@ func ratio(count int64, limit int) float64 {
 
 // microsToTime converts Unix microseconds to a UTC time.
 func microsToTime(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// learnedLimits fills each bucket's most frequent X-Rate-Limit-Limit, where the log recorded it.
+func (a *Analyzer) learnedLimits(ctx context.Context, byClass map[classify.Class]*BucketResult) error {
+	rows, err := a.conn.QueryContext(ctx, `
+		SELECT class, rl, c FROM (
+		  SELECT class, rl, count(*)::BIGINT AS c FROM requests WHERE rl > 0 AND class < 254 GROUP BY class, rl)
+		QUALIFY row_number() OVER (PARTITION BY class ORDER BY c DESC, rl DESC) = 1`)
+	if err != nil {
+		return fmt.Errorf("learned limits: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var cl uint8
+		var lim int
+		var n int64
+		if err := rows.Scan(&cl, &lim, &n); err != nil {
+			return fmt.Errorf("learned limits: %w", err)
+		}
+		if b := byClass[classify.Class(cl)]; b != nil {
+			b.LearnedLimit, b.LearnedCount = lim, n
+		}
+	}
+	return rows.Err()
+}
+
+// drillDownTop is the number of callers listed per bucket.
+const drillDownTop = 5
+
+// drillDown finds who made the requests of each bucket's hot minutes: the minutes near or over the
+// chosen tier's limit, and the minutes of its rolling 60 s peak when that is near or over. Buckets
+// that were never near get none.
+func (a *Analyzer) drillDown(ctx context.Context, p Params, byClass map[classify.Class]*BucketResult) error {
+	var rollMinutes []string
+	for cl, b := range byClass {
+		v := &b.ByTier[p.Tier]
+		if v.RollingStatus == StatusNear || v.RollingStatus == StatusOver || v.RollingStatus == StatusUnavailable {
+			m := b.RollingFrom.Unix() / 60
+			if b.RollingFrom.Unix()%60 < 0 {
+				m--
+			}
+			end := b.RollingFrom.Add(time.Minute-time.Microsecond).Unix() / 60
+			rollMinutes = append(rollMinutes, fmt.Sprintf("(%d, %d), (%d, %d)", cl, m, cl, end))
+		}
+	}
+	roll := ""
+	if len(rollMinutes) > 0 {
+		roll = ` UNION SELECT * FROM (VALUES ` + strings.Join(rollMinutes, ", ") + `) v(class, m)`
+	}
+	// Near or over on the chosen tier: count >= warn% of the limit, or any traffic where the tier
+	// does not offer the bucket.
+	hot := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE hot AS
+		SELECT m.class, m.m FROM minutes m JOIN limits l USING (class)
+		WHERE l.tier = %d AND (l.lim IS NULL OR m.n * 100 >= %d * l.lim)`, int(p.Tier), p.WarnPercent) + roll
+	if _, err := a.conn.ExecContext(ctx, hot); err != nil {
+		return fmt.Errorf("drill-down: %w", err)
+	}
+	rows, err := a.conn.QueryContext(ctx, `SELECT h.class, count(*)::BIGINT, sum(m.n)::BIGINT FROM hot h JOIN minutes m USING (class, m) GROUP BY h.class`)
+	if err != nil {
+		return fmt.Errorf("drill-down: %w", err)
+	}
+	for rows.Next() {
+		var cl uint8
+		var mins, reqs int64
+		if err := rows.Scan(&cl, &mins, &reqs); err != nil {
+			rows.Close()
+			return fmt.Errorf("drill-down: %w", err)
+		}
+		if b := byClass[classify.Class(cl)]; b != nil {
+			b.HotMinutes, b.HotRequests = mins, reqs
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("drill-down: %w", err)
+	}
+	for _, col := range []struct {
+		id, names string
+		set       func(b *BucketResult, s Share)
+	}{
+		{"client", "client_names", func(b *BucketResult, s Share) { b.Clients = append(b.Clients, s) }},
+		{"agent", "agent_names", func(b *BucketResult, s Share) { b.Agents = append(b.Agents, s) }},
+	} {
+		names := "(SELECT NULL::UBIGINT AS id, NULL::VARCHAR AS name WHERE false)"
+		var exists bool
+		if err := a.conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = ?`, col.names).Scan(&exists); err == nil && exists {
+			names = col.names
+		}
+		q := fmt.Sprintf(`
+			WITH c AS (
+			  SELECT class, id, n FROM (
+			    SELECT r.class, r.%[1]s AS id, count(*)::BIGINT AS n
+			    FROM requests r JOIN hot h ON r.class = h.class AND floordiv(r.ts, 60000000) = h.m
+			    GROUP BY r.class, r.%[1]s)
+			  QUALIFY row_number() OVER (PARTITION BY class ORDER BY n DESC, id) <= %[2]d)
+			SELECT c.class, c.id::UBIGINT, coalesce(nm.name, ''), c.n FROM c LEFT JOIN %[3]s nm ON nm.id = c.id
+			ORDER BY c.class, c.n DESC, c.id`, col.id, drillDownTop, names)
+		rows, err := a.conn.QueryContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("drill-down %s: %w", col.id, err)
+		}
+		for rows.Next() {
+			var cl uint8
+			var id uint64
+			var s Share
+			if err := rows.Scan(&cl, &id, &s.Name, &s.Count); err != nil {
+				rows.Close()
+				return fmt.Errorf("drill-down %s: %w", col.id, err)
+			}
+			if col.id == "client" && id&ipv4Flag != 0 {
+				s.Name = clientName(id, nil)
+			}
+			if b := byClass[classify.Class(cl)]; b != nil {
+				col.set(b, s)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("drill-down %s: %w", col.id, err)
+		}
+	}
+	return nil
+}

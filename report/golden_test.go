@@ -2,10 +2,12 @@ package report
 
 import (
 	"bytes"
+	"encoding/csv"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -137,8 +139,58 @@ func TestGoldenHTML(t *testing.T) {
 			t.Errorf("report contains %q unescaped or unredacted", bad)
 		}
 	}
-	if got := strings.Count(html, "<script"); got != 1+len(res.Buckets) {
-		t.Errorf("%d <script elements, want ECharts plus one per chart (%d)", got, 1+len(res.Buckets))
+	// ECharts, one per bucket chart, two heatmaps and the range selector.
+	if got, want := strings.Count(html, "<script"), 1+len(res.Buckets)+2+1; got != want {
+		t.Errorf("%d <script elements, want %d", got, want)
+	}
+}
+
+func TestGoldenMinutesCSV(t *testing.T) {
+	res := goldenResult(t)
+	var buf bytes.Buffer
+	if err := WriteMinutesCSV(&buf, res); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "minutes.golden.csv", buf.Bytes())
+
+	// One row per non-empty bucket-minute, and the counts add up to the bucket totals.
+	rows, err := csv.NewReader(bytes.NewReader(buf.Bytes())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells, sum := 0, int64(0)
+	for i := range res.Buckets {
+		cells += len(res.Buckets[i].Minutes)
+		sum += res.Buckets[i].Requests
+	}
+	if len(rows) != 1+cells {
+		t.Fatalf("%d rows, want a header and %d cells", len(rows), cells)
+	}
+	var got int64
+	for _, r := range rows[1:] {
+		n, err := strconv.ParseInt(r[2], 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got += n
+	}
+	if got != sum {
+		t.Errorf("counts add up to %d, want %d", got, sum)
+	}
+}
+
+func TestGoldenMarkdown(t *testing.T) {
+	res := goldenResult(t)
+	var buf bytes.Buffer
+	if err := WriteMarkdown(&buf, res); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "summary.golden.md", buf.Bytes())
+	md := buf.String()
+	for _, bad := range []string{"<script", "<img", "proxy-", "jane", "acme"} {
+		if strings.Contains(md, bad) {
+			t.Errorf("summary.md contains %q", bad)
+		}
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"html/template"
 	"io"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 
@@ -39,6 +38,8 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"limitStr": limitString,
 	"path":     breakablePath,
 	"when":     when,
+	"mult":     func(f float64) string { return fmt.Sprintf("%.2f", f) },
+	"numi":     func(n int) string { return thousands(int64(n)) },
 }).Parse(reportTemplate))
 
 // breakablePath escapes an endpoint pattern and lets the browser wrap it only after a slash, so
@@ -71,8 +72,15 @@ type page struct {
 	Verdicts  []*BucketResult // worst first
 	Tiers     []classify.Tier
 	Charts    []bucketChartView
+	Heatmaps  []heatmapView
+	Rec       Recommendation
 	ECharts   template.JS
 	Examples  []exampleView
+}
+
+type heatmapView struct {
+	Title string
+	Chart chartHTML
 }
 
 type bucketChartView struct {
@@ -91,24 +99,19 @@ func RenderHTML(w io.Writer, res *Result, opt HTMLOptions) error {
 	if sum := sha256.Sum256([]byte(EChartsJS)); hex.EncodeToString(sum[:]) != EChartsSHA256 {
 		return fmt.Errorf("embedded echarts.min.js does not match its pinned sha256 (run make echarts)")
 	}
-	p := &page{R: res, Opt: opt, TierTitle: res.Tier.Title(), Tiers: classify.Tiers[:],
+	p := &page{R: res, Opt: opt, TierTitle: res.TierTitle(res.Tier), Tiers: classify.Tiers[:],
 		ECharts: template.JS(EChartsJS)}
-	for i := range res.Buckets {
-		p.Verdicts = append(p.Verdicts, &res.Buckets[i])
-	}
-	sort.SliceStable(p.Verdicts, func(i, j int) bool {
-		a, b := p.Verdicts[i].Chosen(res.Tier), p.Verdicts[j].Chosen(res.Tier)
-		if ra, rb := statusRank(a.Status), statusRank(b.Status); ra != rb {
-			return ra > rb
-		}
-		if a.RollingUtil != b.RollingUtil {
-			return a.RollingUtil > b.RollingUtil
-		}
-		return a.Utilization > b.Utilization
-	})
+	p.Verdicts = sortedVerdicts(res)
+	p.Rec = Recommend(res)
 	p.Finding = finding(res)
 	for _, b := range p.Verdicts {
-		p.Charts = append(p.Charts, bucketChartView{B: b, Chart: bucketChart(b, res.Tier, res.WarnPercent, res.From, res.To)})
+		p.Charts = append(p.Charts, bucketChartView{B: b, Chart: bucketChart(b, res.Tier, res.TierTitle(res.Tier), res.WarnPercent, res.From, res.To, eventsOf(res, b.Bucket.ID))})
+	}
+	if c, ok := heatmapChart(res, heatByDay); ok {
+		p.Heatmaps = append(p.Heatmaps, heatmapView{Title: "Peak minute per day", Chart: c})
+	}
+	if c, ok := heatmapChart(res, heatByHour); ok {
+		p.Heatmaps = append(p.Heatmaps, heatmapView{Title: "Peak minute per hour of the day, over all days", Chart: c})
 	}
 	for _, e := range res.Input.Examples {
 		p.Examples = append(p.Examples, exampleView{Where: fmt.Sprintf("%s:%d", e.File, e.Line), Reason: e.Reason, Excerpt: e.Excerpt})
@@ -151,10 +154,10 @@ func finding(res *Result) string {
 	var s strings.Builder
 	switch {
 	case len(over) > 0:
-		fmt.Fprintf(&s, "%s exceeded the %s limit on %s (%s).", plural(len(over), "bucket"), t.Title(),
+		fmt.Fprintf(&s, "%s exceeded the %s limit on %s (%s).", plural(len(over), "bucket"), res.TierTitle(t),
 			plural(int(tr.MinutesOver), "minute"), strings.Join(over, ", "))
 	default:
-		fmt.Fprintf(&s, "No bucket exceeded the %s limit in any wall-clock minute.", t.Title())
+		fmt.Fprintf(&s, "No bucket exceeded the %s limit in any wall-clock minute.", res.TierTitle(t))
 	}
 	if len(near) > 0 {
 		fmt.Fprintf(&s, " %s reached the %d %% warning threshold (%s).", plural(len(near), "bucket"), res.WarnPercent, strings.Join(near, ", "))
@@ -164,7 +167,7 @@ func finding(res *Result) string {
 			plural(len(rollOver), "bucket"), strings.Join(rollOver, ", "))
 	}
 	if len(unavail) > 0 {
-		fmt.Fprintf(&s, " %s saw traffic to endpoints the %s tier does not offer (%s).", plural(len(unavail), "bucket"), t.Title(), strings.Join(unavail, ", "))
+		fmt.Fprintf(&s, " %s saw traffic to endpoints the %s tier does not offer (%s).", plural(len(unavail), "bucket"), res.TierTitle(t), strings.Join(unavail, ", "))
 	}
 	if worst != nil {
 		v := worst.Chosen(t)
@@ -219,4 +222,15 @@ var (
 func Redact(s string) string {
 	s = loginRE.ReplaceAllString(s, "{login}")
 	return userRE.ReplaceAllString(s, "${1}{idOrLogin}")
+}
+
+// eventsOf lists the Okta events of one bucket that carry a time, for its chart.
+func eventsOf(res *Result, id string) []OktaEvent {
+	var out []OktaEvent
+	for _, e := range res.Events {
+		if e.Bucket == id && !e.Time.IsZero() {
+			out = append(out, e)
+		}
+	}
+	return out
 }

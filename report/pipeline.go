@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/ratecard/ratecard/classify"
 	"github.com/ratecard/ratecard/ingest"
@@ -21,13 +24,23 @@ type Options struct {
 	Tier        classify.Tier
 	WarnPercent int
 	Format      string // "" sniffs each file's format; else passed to ingest
-	MaxExamples int    // skipped-line examples kept per file; 0 means ingest's default
+	// LogFormat (an nginx log_format) and Fields (a JSON field mapping) are passed to ingest; see
+	// ingest.Options.
+	LogFormat   string
+	Fields      map[string]string
+	MaxExamples int // skipped-line examples kept per file; 0 means ingest's default
 	// Workers is the number of goroutines that parse and classify; 0 means GOMAXPROCS. Files are
 	// parsed in parallel, and a large plain file is split into line-aligned parts parsed in parallel.
 	Workers int
 	// Progress, when set, is added the number of input bytes read (compressed bytes for compressed
-	// files) as the run goes; a progress display polls it.
-	Progress *atomic.Int64
+	// files) as the run goes, and Lines the number of lines parsed; a progress display polls them.
+	Progress, Lines *atomic.Int64
+	// DB, when set, keeps the classified requests in a DuckDB file at this path (see CreateStore), so
+	// that AnalyzeStore can analyse them again without the logs.
+	DB string
+	// From and To, when not zero, keep only requests at or after From and before To (UTC). The
+	// others are still parsed and counted (Input.OutsideWindow), never silently dropped.
+	From, To time.Time
 }
 
 // splitMinBytes is the smallest plain file that is split into parts parsed in parallel: below it the
@@ -45,13 +58,164 @@ type part struct {
 	r     *ingest.Reader
 	f     io.Closer // the file under r when r was made with ingest.NewReader
 	stats ingest.Stats
-	err   error
+	// outside counts the requests parsed but left out by Options.From/To.
+	outside int64
+	events  []ingest.Event
+	err     error
 }
 
-// batch is a column-oriented block of classified requests, reused through a free list.
+// window is the [from, to) span of Unix microseconds kept by Options.From/To.
+type window struct{ from, to int64 }
+
+// batch is a column-oriented block of classified requests, reused through a free list. Client and
+// agent ids in it are the part's own (see dict) until the loading goroutine maps them to global ones.
 type batch struct {
-	ts  []int64
-	cls []uint8
+	Rows
+	part                  *part
+	newClients, newAgents []string // names the part's dictionaries gained while filling this batch
+}
+
+// maxDictNames bounds each part's client and agent dictionaries (and so memory on inputs with
+// millions of distinct client addresses, as a CDN in front of Okta writes): later new names are
+// counted as "(other)". Heavy callers, the ones the drill-down is for, show up long before the bound.
+const maxDictNames = 1 << 16
+
+// Dictionary ids with a fixed meaning, in parts and globally.
+const (
+	idNone  = 0 // not logged ("")
+	idOther = 1 // a name past maxDictNames
+)
+
+// dict interns the strings of one part.
+type dict struct {
+	ids  map[string]uint32
+	next uint32
+}
+
+func newDict() *dict { return &dict{ids: map[string]uint32{}, next: 2} }
+
+// id returns s's id, adding s (a copy) to *added when it is new. Looking up s does not allocate.
+func (d *dict) id(s string, added *[]string) uint32 {
+	if s == "" {
+		return idNone
+	}
+	if id, ok := d.ids[s]; ok {
+		return id
+	}
+	if len(d.ids) >= maxDictNames {
+		return idOther
+	}
+	s = strings.Clone(s)
+	id := d.next
+	d.next++
+	d.ids[s] = id
+	*added = append(*added, s)
+	return id
+}
+
+// ipv4Flag marks a client id that is an IPv4 address itself (flag | a<<24 | b<<16 | c<<8 | d) rather
+// than a dictionary id: most logs' clients are IPv4 addresses, and coding them directly spares a map
+// lookup per request on inputs with hundreds of thousands of addresses.
+const ipv4Flag = 1 << 32
+
+// clientID is the id of a client address: the address itself for a dotted-quad IPv4, else a
+// dictionary id.
+func clientID(d *dict, s string, added *[]string) uint64 {
+	if ip, ok := parseIPv4(s); ok {
+		return ipv4Flag | uint64(ip)
+	}
+	return uint64(d.id(s, added))
+}
+
+// parseIPv4 parses a canonical dotted quad ("10.0.0.1": no leading zeros, no spaces).
+func parseIPv4(s string) (uint32, bool) {
+	var ip uint32
+	part, digits, dots := uint32(0), 0, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if digits > 0 && part == 0 { // a leading zero
+				return 0, false
+			}
+			part = part*10 + uint32(c-'0')
+			digits++
+			if digits > 3 || part > 255 {
+				return 0, false
+			}
+		case c == '.' && digits > 0 && dots < 3:
+			ip, part, digits = ip<<8|part, 0, 0
+			dots++
+		default:
+			return 0, false
+		}
+	}
+	if dots != 3 || digits == 0 {
+		return 0, false
+	}
+	return ip<<8 | part, true
+}
+
+// clientName is the name of a client id.
+func clientName(id uint64, names []string) string {
+	if id&ipv4Flag != 0 {
+		ip := uint32(id)
+		return fmt.Sprintf("%d.%d.%d.%d", ip>>24, ip>>16&255, ip>>8&255, ip&255)
+	}
+	if id < uint64(len(names)) {
+		return names[id]
+	}
+	return ""
+}
+
+// globalDict maps each part's ids to global ones, in the loading goroutine.
+type globalDict struct {
+	ids   map[string]uint32
+	names []string
+	remap map[*part][]uint32 // part-local id -> global id
+}
+
+func newGlobalDict() *globalDict {
+	return &globalDict{ids: map[string]uint32{}, names: []string{"", "(other)"}, remap: map[*part][]uint32{}}
+}
+
+// translate rewrites a batch's local ids of column col to global ones, registering the names the
+// part added (in the order it added them: local id 2, 3, ...).
+func (g *globalDict) translate(p *part, added []string, col []uint32) {
+	g.register(p, added)
+	m := g.remap[p]
+	for i, v := range col {
+		col[i] = m[v]
+	}
+}
+
+// translate64 is translate for client ids, which may be IPv4 addresses (kept as they are).
+func (g *globalDict) translate64(p *part, added []string, col []uint64) {
+	g.register(p, added)
+	m := g.remap[p]
+	for i, v := range col {
+		if v&ipv4Flag == 0 {
+			col[i] = uint64(m[v])
+		}
+	}
+}
+
+// register gives the names a part added global ids.
+func (g *globalDict) register(p *part, added []string) {
+	m := g.remap[p]
+	if m == nil {
+		m = []uint32{idNone, idOther}
+	}
+	for _, s := range added {
+		id, ok := g.ids[s]
+		if !ok {
+			id = uint32(len(g.names))
+			g.ids[s] = id
+			g.names = append(g.names, s)
+		}
+		m = append(m, id)
+	}
+	g.remap[p] = m
 }
 
 // AnalyzeFiles reads every file, classifies each request and analyses the traffic.
@@ -73,7 +237,7 @@ func AnalyzeFiles(ctx context.Context, paths []string, opt Options) (*Result, er
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	iopt := ingest.Options{Format: opt.Format, MaxExamples: opt.MaxExamples}
+	iopt := ingest.Options{Format: opt.Format, MaxExamples: opt.MaxExamples, LogFormat: opt.LogFormat, Fields: opt.Fields}
 	parts, formats, err := openParts(paths, iopt, workers, opt.Progress)
 	defer func() {
 		for _, p := range parts {
@@ -84,13 +248,33 @@ func AnalyzeFiles(ctx context.Context, paths []string, opt Options) (*Result, er
 		return nil, err
 	}
 
-	an, err := NewAnalyzer(opt.Catalog)
+	cats := []*classify.Catalog{opt.Catalog}
+	var an *Analyzer
+	if opt.DB != "" {
+		if cats, err = builtinCatalogs(); err != nil {
+			return nil, err
+		}
+		an, err = CreateStore(opt.DB, cats, opt.Catalog)
+	} else {
+		an, err = NewAnalyzer(opt.Catalog)
+	}
 	if err != nil {
 		return nil, err
 	}
 	defer an.Close()
 
-	if err := runParts(ctx, parts, workers, opt.Catalog, an); err != nil {
+	win := window{from: math.MinInt64, to: math.MaxInt64}
+	if !opt.From.IsZero() {
+		win.from = opt.From.UnixMicro()
+	}
+	if !opt.To.IsZero() {
+		win.to = opt.To.UnixMicro()
+	}
+	clients, agents, err := runParts(ctx, parts, workers, cats, an, opt.Lines, win)
+	if err != nil {
+		return nil, err
+	}
+	if err := an.SetNames(clients, agents); err != nil {
 		return nil, err
 	}
 
@@ -102,11 +286,43 @@ func AnalyzeFiles(ctx context.Context, paths []string, opt Options) (*Result, er
 		}
 	}
 
+	if opt.DB != "" {
+		if err := an.SaveInput(in); err != nil {
+			return nil, fmt.Errorf("%s: %w", opt.DB, err)
+		}
+	}
 	res, err := an.Analyze(Params{Tier: opt.Tier, WarnPercent: opt.WarnPercent}, in)
 	if err != nil {
 		return nil, err
 	}
 	return res, errors.Join(readErrs...)
+}
+
+// AnalyzeStore analyses the requests kept in a store (a DuckDB file written by AnalyzeFiles with
+// Options.DB) again, for opt's catalog, tier and warning threshold, without reading any log.
+func AnalyzeStore(ctx context.Context, path string, opt Options) (*Result, error) {
+	an, in, err := OpenStore(path, opt.Catalog)
+	if err != nil {
+		return nil, err
+	}
+	defer an.Close()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return an.Analyze(Params{Tier: opt.Tier, WarnPercent: opt.WarnPercent}, in)
+}
+
+// builtinCatalogs loads every built-in catalog, for a store that can be analysed with any of them.
+func builtinCatalogs() ([]*classify.Catalog, error) {
+	var cats []*classify.Catalog
+	for _, name := range classify.Catalogs() {
+		c, err := classify.Load(name)
+		if err != nil {
+			return nil, err
+		}
+		cats = append(cats, c)
+	}
+	return cats, nil
 }
 
 // close closes the part's reader and file, once.
@@ -139,10 +355,16 @@ func mergeInput(paths, formats []string, parts []*part, maxEx int) Input {
 			}
 			st := p.stats
 			f.Lines += st.Lines
+			f.OutsideWindow += p.outside
 			f.Requests += st.Requests
 			f.Skipped += st.Skipped
 			for k, n := range st.Reasons {
 				f.SkippedReasons[k] += n
+			}
+			for _, e := range p.events {
+				if len(in.Events) < maxEvents*len(paths) {
+					in.Events = append(in.Events, InputEvent{Event: e, File: path})
+				}
 			}
 			for _, ex := range st.Examples {
 				ex.Line += int(lineBase)
@@ -175,6 +397,7 @@ func mergeInput(paths, formats []string, parts []*part, maxEx int) Input {
 		in.Files = append(in.Files, f)
 		in.Lines += f.Lines
 		in.Requests += f.Requests
+		in.OutsideWindow += f.OutsideWindow
 		in.Skipped += f.Skipped
 		for k, n := range f.SkippedReasons {
 			in.SkippedReasons[k] += n
@@ -194,6 +417,10 @@ func openParts(paths []string, iopt ingest.Options, workers int, progress *atomi
 			return parts, nil, err
 		}
 		formats[i] = r.Format()
+		if path == "-" { // standard input: one stream, read once
+			parts = append(parts, &part{file: i, r: r})
+			continue
+		}
 		bounds, err := splitPoints(path, r.Format(), workers)
 		if err != nil {
 			r.Close()
@@ -301,14 +528,23 @@ func splitPoints(path, format string, workers int) ([]int64, error) {
 
 // runParts parses and classifies every part on workers goroutines and loads the rows into an on the
 // calling goroutine. Each part's accounting is left in part.stats and part.err.
-func runParts(ctx context.Context, parts []*part, workers int, cat *classify.Catalog, an *Analyzer) error {
+//
+// Client addresses and user agents go into DuckDB as dictionary ids; runParts returns the names
+// behind them (index = id).
+func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.Catalog, an *Analyzer, lines *atomic.Int64, win window) (clients, agents []string, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	jobs := make(chan *part)
 	full := make(chan *batch, 2*workers)
 	free := make(chan *batch, 3*workers+1)
 	for range cap(free) {
-		free <- &batch{ts: make([]int64, 0, batchRows), cls: make([]uint8, 0, batchRows)}
+		b := &batch{Rows: Rows{TS: make([]int64, 0, batchRows), Status: make([]uint16, 0, batchRows),
+			Client: make([]uint64, 0, batchRows), Agent: make([]uint32, 0, batchRows),
+			RL: make([]int32, 0, batchRows), Src: make([]uint8, 0, batchRows)}}
+		for range cats {
+			b.Class = append(b.Class, make([]uint8, 0, batchRows))
+		}
+		free <- b
 	}
 	var wg sync.WaitGroup
 	for range min(workers, len(parts)) {
@@ -316,7 +552,7 @@ func runParts(ctx context.Context, parts []*part, workers int, cat *classify.Cat
 		go func() {
 			defer wg.Done()
 			for p := range jobs {
-				parsePart(ctx, p, cat, full, free)
+				parsePart(ctx, p, cats, full, free, lines, win)
 			}
 		}()
 	}
@@ -336,24 +572,28 @@ func runParts(ctx context.Context, parts []*part, workers int, cat *classify.Cat
 	}()
 
 	var loadErr error
+	gc, ga := newGlobalDict(), newGlobalDict()
 	for b := range full {
 		if loadErr == nil {
-			if loadErr = an.AddBatch(b.ts, b.cls); loadErr != nil {
+			gc.translate64(b.part, b.newClients, b.Client)
+			ga.translate(b.part, b.newAgents, b.Agent)
+			if loadErr = an.AddRows(&b.Rows); loadErr != nil {
 				cancel()
 			}
 		}
-		b.ts, b.cls = b.ts[:0], b.cls[:0]
+		b.Reset()
+		b.newClients, b.newAgents = b.newClients[:0], b.newAgents[:0]
 		free <- b
 	}
 	if loadErr != nil {
-		return loadErr
+		return nil, nil, loadErr
 	}
-	return context.Cause(ctx)
+	return gc.names, ga.names, context.Cause(ctx)
 }
 
 // parsePart reads one part to its end, sending full batches of classified rows, and records its
 // accounting in the part. It stops early, leaving the accounting incomplete, when ctx is cancelled.
-func parsePart(ctx context.Context, p *part, cat *classify.Catalog, full chan<- *batch, free chan *batch) {
+func parsePart(ctx context.Context, p *part, cats []*classify.Catalog, full chan<- *batch, free chan *batch, lines *atomic.Int64, win window) {
 	defer p.close()
 	r := p.r
 	var b *batch
@@ -362,12 +602,40 @@ func parsePart(ctx context.Context, p *part, cat *classify.Catalog, full chan<- 
 	case <-ctx.Done():
 		return
 	}
+	var counted int64
+	count := func() {
+		if lines != nil {
+			n := r.Stats().Lines
+			lines.Add(n - counted)
+			counted = n
+		}
+	}
+	clients, agents := newDict(), newDict()
+	cat := cats[0]
 	for r.Next() {
 		rec := r.Record()
-		b.ts = append(b.ts, rec.Time)
-		b.cls = append(b.cls, uint8(cat.Classify(rec.Method, rec.Target)))
-		if len(b.ts) == batchRows {
+		if rec.Time < win.from || rec.Time >= win.to {
+			p.outside++
+			continue
+		}
+		b.TS = append(b.TS, rec.Time)
+		b.Class[0] = append(b.Class[0], uint8(cat.Classify(rec.Method, rec.Target)))
+		for k := 1; k < len(cats); k++ {
+			b.Class[k] = append(b.Class[k], uint8(cats[k].Classify(rec.Method, rec.Target)))
+		}
+		b.Status = append(b.Status, uint16(min(max(rec.Status, 0), 65535)))
+		b.Client = append(b.Client, clientID(clients, rec.Client, &b.newClients))
+		b.Agent = append(b.Agent, agents.id(rec.UserAgent, &b.newAgents))
+		b.RL = append(b.RL, int32(min(max(rec.RateLimitLimit, 0), 1<<31-1)))
+		src := uint8(0)
+		if rec.Source == ingest.SourceSystemLog {
+			src = 1
+		}
+		b.Src = append(b.Src, src)
+		if len(b.TS) == batchRows {
+			b.part = p
 			full <- b
+			count()
 			if ctx.Err() != nil {
 				return
 			}
@@ -378,10 +646,13 @@ func parsePart(ctx context.Context, p *part, cat *classify.Catalog, full chan<- 
 			}
 		}
 	}
-	if len(b.ts) > 0 {
+	if len(b.TS) > 0 {
+		b.part = p
 		full <- b
 	} else {
 		free <- b
 	}
+	count()
 	p.stats, p.err = r.Stats(), r.Err()
+	p.events = r.Events()
 }

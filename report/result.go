@@ -18,7 +18,10 @@ const (
 // Result is a finished analysis: everything the report, summary.json and the terminal table show.
 // It is plain data, so rendering needs no database.
 type Result struct {
-	Catalog     string        // catalog name, e.g. "seed"
+	Catalog string // catalog name, e.g. "seed"
+	// TierTitles are the catalog's names for the tiers (okta-2025 calls developer-free "Integrator
+	// Free Plan"); "" falls back to Tier.Title. Use TierTitle.
+	TierTitles  [classify.NumTiers]string
 	Tier        classify.Tier // the tier the admin asked to be judged against
 	WarnPercent int           // warning threshold in percent of the limit (Okta's default 60)
 
@@ -36,14 +39,24 @@ type Result struct {
 
 	// Tiers holds one verdict per tier, in classify.Tiers order.
 	Tiers []TierResult
+
+	// Events are Okta's own rate-limit events from System Log input, matched to buckets, in time
+	// order.
+	Events []OktaEvent
 }
 
 // Input is the accounting of what was read: every line is a request or a skipped line.
 type Input struct {
 	Lines, Requests, Skipped int64
-	SkippedReasons           map[string]int64 // every known reason, zero included
-	Files                    []FileInput
-	Examples                 []ingest.Skip // the first few skipped lines of each file
+	// OutsideWindow counts the requests (included in Requests) that --from/--to left out of the
+	// analysis.
+	OutsideWindow  int64
+	SkippedReasons map[string]int64 // every known reason, zero included
+	Files          []FileInput
+	Examples       []ingest.Skip // the first few skipped lines of each file
+	// Events are the Okta rate-limit events found in System Log input (at most maxEvents per file),
+	// for the report to set beside its own figures.
+	Events []InputEvent
 }
 
 // FileInput is the accounting for one input file.
@@ -51,6 +64,7 @@ type FileInput struct {
 	Path                     string
 	Format                   string
 	Lines, Requests, Skipped int64
+	OutsideWindow            int64 // requests left out by --from/--to
 	SkippedReasons           map[string]int64
 	First, Last              time.Time // first and last request time (UTC); zero when none
 	Err                      string    // the read error that stopped this file early, "" when read to the end
@@ -71,6 +85,40 @@ type BucketResult struct {
 
 	// Minutes holds every non-empty minute, in time order, for the charts.
 	Minutes []MinuteCount
+
+	// Throttled is the number of this bucket's requests the log shows answered with HTTP 429, and
+	// ThrottledMinutes the number of distinct minutes with at least one.
+	Throttled, ThrottledMinutes int64
+	// SystemLog is the number of requests recovered from Okta System Log events (a lower bound of
+	// the real traffic: Okta does not log every call).
+	SystemLog int64
+	// LearnedLimit is the X-Rate-Limit-Limit Okta sent most often on this bucket's responses, where
+	// the log recorded the header (LearnedCount responses); 0 when it never did.
+	LearnedLimit int
+	LearnedCount int64
+
+	// HotMinutes is the number of minutes the drill-down covers: the minutes near or over the chosen
+	// tier's limit and the one or two minutes of the rolling peak. HotRequests is their request count,
+	// and Clients and Agents the top callers in them by client address and by user agent, largest
+	// first. All three are empty for a bucket that was never near its limit.
+	HotMinutes  int64
+	HotRequests int64
+	Clients     []Share
+	Agents      []Share
+}
+
+// Share is one caller's part of a bucket's requests in its hot minutes.
+type Share struct {
+	Name  string // client address or user agent as logged ("" when the log had none)
+	Count int64
+}
+
+// Fraction is s.Count / total, 0 when total is 0.
+func (s Share) Fraction(total int64) float64 {
+	if total == 0 {
+		return 0
+	}
+	return float64(s.Count) / float64(total)
 }
 
 // MinuteCount is the number of requests in one wall-clock UTC minute.
@@ -133,3 +181,11 @@ func statusRank(s string) int {
 
 // Chosen returns the verdict on the tier the analysis was run for.
 func (b *BucketResult) Chosen(t classify.Tier) *TierVerdict { return &b.ByTier[t] }
+
+// TierTitle is the display name of tier t in the analysed catalog.
+func (r *Result) TierTitle(t classify.Tier) string {
+	if int(t) >= 0 && int(t) < classify.NumTiers && r.TierTitles[t] != "" {
+		return r.TierTitles[t]
+	}
+	return t.Title()
+}

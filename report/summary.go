@@ -14,15 +14,40 @@ import (
 // Fields may be added; none may be renamed or removed without changing README and tests together.
 
 type summaryJSON struct {
-	Tier           string            `json:"tier"`
-	Catalog        string            `json:"catalog"`
-	WarnPercent    int               `json:"warn_percent"`
-	Window         windowJSON        `json:"window"`
-	Input          inputJSON         `json:"input"`
-	Buckets        []bucketJSON      `json:"buckets"`
-	PublicMetadata requestsJSON      `json:"public_metadata"`
-	OutsideCatalog requestsJSON      `json:"outside_catalog"`
-	Tiers          []tierSummaryJSON `json:"tiers"`
+	Tier           string             `json:"tier"`
+	Catalog        string             `json:"catalog"`
+	WarnPercent    int                `json:"warn_percent"`
+	Window         windowJSON         `json:"window"`
+	Input          inputJSON          `json:"input"`
+	Buckets        []bucketJSON       `json:"buckets"`
+	PublicMetadata requestsJSON       `json:"public_metadata"`
+	OutsideCatalog requestsJSON       `json:"outside_catalog"`
+	Tiers          []tierSummaryJSON  `json:"tiers"`
+	Recommendation recommendationJSON `json:"recommendation"`
+	OktaEvents     []oktaEventJSON    `json:"okta_events"`
+}
+
+// oktaEventJSON is one Okta rate-limit event from System Log input beside ratecard's count.
+type oktaEventJSON struct {
+	Time       *string `json:"time"`
+	Type       string  `json:"type"`
+	Kind       string  `json:"kind"`
+	URLPattern string  `json:"url_pattern"`
+	Bucket     *string `json:"bucket"`
+	Threshold  *int    `json:"threshold"`
+	Count      int64   `json:"count_in_minute"`
+	Limit      *int    `json:"limit"`
+	File       string  `json:"file"`
+	Line       int     `json:"line"`
+}
+
+// recommendationJSON is Recommend's result. Tier is the smallest tier every bucket fits (null when
+// none does); Multipliers and NeededLimits hold, for each bucket that does not fit the chosen tier,
+// the multiple of its limit and the whole limit that would keep its peaks below the warning threshold.
+type recommendationJSON struct {
+	Tier         *string            `json:"tier"`
+	Multipliers  map[string]float64 `json:"multipliers"`
+	NeededLimits map[string]int64   `json:"needed_limits"`
 }
 
 type windowJSON struct {
@@ -37,6 +62,7 @@ type inputJSON struct {
 	SkippedReasons  map[string]int64 `json:"skipped_reasons"`
 	Files           []fileJSON       `json:"files"`
 	SkippedExamples []skipJSON       `json:"skipped_examples"`
+	OutsideWindow   int64            `json:"outside_window"`
 }
 
 type fileJSON struct {
@@ -49,6 +75,7 @@ type fileJSON struct {
 	First          *string          `json:"first_request"`
 	Last           *string          `json:"last_request"`
 	Error          string           `json:"error,omitempty"`
+	OutsideWindow  int64            `json:"outside_window"`
 }
 
 // skipJSON names a skipped line without its content: raw lines may hold user logins.
@@ -83,6 +110,41 @@ type bucketJSON struct {
 	Rule          string              `json:"rule"`
 	RollingUtil   *float64            `json:"rolling_utilization"`
 	ByTier        map[string]tierJSON `json:"by_tier"`
+	BurstEligible bool                `json:"burst_eligible"`
+	Burst         string              `json:"burst"`
+	RollingBurst  string              `json:"rolling_burst"`
+	LimitOrigin   string              `json:"limit_origin,omitempty"`
+	Throttled     int64               `json:"throttled"`
+	ThrottledMins int64               `json:"throttled_minutes"`
+	SystemLog     int64               `json:"system_log_requests"`
+	LearnedLimit  *int                `json:"learned_limit"`
+	HotMinutes    int64               `json:"hot_minutes"`
+	HotRequests   int64               `json:"hot_requests"`
+	TopClients    []shareJSON         `json:"top_clients"`
+	TopAgents     []shareJSON         `json:"top_user_agents"`
+}
+
+// shareJSON is one caller in a bucket's hot minutes.
+type shareJSON struct {
+	Name     string  `json:"name"`
+	Requests int64   `json:"requests"`
+	Share    float64 `json:"share"`
+}
+
+func sharesJSON(shares []Share, total int64) []shareJSON {
+	out := []shareJSON{}
+	for _, s := range shares {
+		out = append(out, shareJSON{Name: s.Name, Requests: s.Count, Share: ratioOf(s.Count, total)})
+	}
+	return out
+}
+
+// ratioOf is n/d rounded to 3 decimals, 0 when d is 0.
+func ratioOf(n, d int64) float64 {
+	if d == 0 {
+		return 0
+	}
+	return float64(n*1000/d) / 1000
 }
 
 type tierJSON struct {
@@ -93,6 +155,9 @@ type tierJSON struct {
 	MinutesOver        int64    `json:"minutes_over"`
 	Status             string   `json:"status"`
 	RollingStatus      string   `json:"rolling_status"`
+	Burst              string   `json:"burst"`
+	RollingBurst       string   `json:"rolling_burst"`
+	LimitOrigin        string   `json:"limit_origin,omitempty"`
 }
 
 type requestsJSON struct {
@@ -119,8 +184,21 @@ func optTime(t time.Time) *string {
 	return &s
 }
 
-func tierJSONOf(v *TierVerdict) tierJSON {
-	j := tierJSON{MinutesNear: v.MinutesNear, MinutesOver: v.MinutesOver, Status: v.Status, RollingStatus: v.RollingStatus}
+// burstJSON is classify.BurstStatus for the summary: "none" (at or under the limit), "burst" (over
+// it but within Okta's 5x burst allowance, on a burst-eligible bucket), "violation", or "unavailable".
+func burstJSON(count int64, limit int, eligible bool) string {
+	if s := classify.BurstStatus(count, limit, eligible); s != classify.BurstNone {
+		return s
+	}
+	return "none"
+}
+
+func tierJSONOf(b *BucketResult, t classify.Tier) tierJSON {
+	v := &b.ByTier[t]
+	eligible := b.Bucket.BurstEligible()
+	j := tierJSON{MinutesNear: v.MinutesNear, MinutesOver: v.MinutesOver, Status: v.Status, RollingStatus: v.RollingStatus,
+		Burst: burstJSON(b.Peak, v.Limit, eligible), RollingBurst: burstJSON(b.Rolling, v.Limit, eligible),
+		LimitOrigin: b.Bucket.LimitOrigin(t)}
 	if v.Limit != classify.NA {
 		lim, u, ru := v.Limit, v.Utilization, v.RollingUtil
 		j.Limit, j.Utilization, j.RollingUtilization = &lim, &u, &ru
@@ -153,11 +231,12 @@ func WriteSummary(w io.Writer, res *Result) error {
 	}
 	in := &res.Input
 	s.Input = inputJSON{Lines: in.Lines, Requests: in.Requests, Skipped: in.Skipped,
-		SkippedReasons: allReasons(in.SkippedReasons), Files: []fileJSON{}, SkippedExamples: []skipJSON{}}
+		SkippedReasons: allReasons(in.SkippedReasons), Files: []fileJSON{}, SkippedExamples: []skipJSON{},
+		OutsideWindow: in.OutsideWindow}
 	for _, f := range in.Files {
 		s.Input.Files = append(s.Input.Files, fileJSON{Path: f.Path, Format: f.Format, Lines: f.Lines,
 			Requests: f.Requests, Skipped: f.Skipped, SkippedReasons: allReasons(f.SkippedReasons),
-			First: optTime(f.First), Last: optTime(f.Last), Error: f.Err})
+			First: optTime(f.First), Last: optTime(f.Last), Error: f.Err, OutsideWindow: f.OutsideWindow})
 	}
 	for _, e := range in.Examples {
 		s.Input.SkippedExamples = append(s.Input.SkippedExamples, skipJSON{File: e.File, Line: e.Line, Reason: e.Reason})
@@ -165,7 +244,7 @@ func WriteSummary(w io.Writer, res *Result) error {
 	for i := range res.Buckets {
 		b := &res.Buckets[i]
 		v := b.Chosen(res.Tier)
-		tj := tierJSONOf(v)
+		tj := tierJSONOf(b, res.Tier)
 		bj := bucketJSON{
 			ID: b.Bucket.ID, Limit: tj.Limit, Requests: b.Requests,
 			Peak:        peakJSON{Count: b.Peak, Minute: rfc3339(b.PeakMinute)},
@@ -174,10 +253,19 @@ func WriteSummary(w io.Writer, res *Result) error {
 			MinutesNear: v.MinutesNear, MinutesOver: v.MinutesOver,
 			Status: v.Status, RollingStatus: v.RollingStatus,
 			Endpoint: b.Bucket.Pattern, Rule: b.Bucket.Rule,
-			ByTier: map[string]tierJSON{},
+			ByTier:        map[string]tierJSON{},
+			BurstEligible: b.Bucket.BurstEligible(), Burst: tj.Burst, RollingBurst: tj.RollingBurst,
+			LimitOrigin: tj.LimitOrigin,
+			Throttled:   b.Throttled, ThrottledMins: b.ThrottledMinutes, SystemLog: b.SystemLog,
+			HotMinutes: b.HotMinutes, HotRequests: b.HotRequests,
+			TopClients: sharesJSON(b.Clients, b.HotRequests), TopAgents: sharesJSON(b.Agents, b.HotRequests),
 		}
-		for t := range b.ByTier {
-			bj.ByTier[classify.Tiers[t].String()] = tierJSONOf(&b.ByTier[t])
+		if b.LearnedLimit > 0 {
+			l := b.LearnedLimit
+			bj.LearnedLimit = &l
+		}
+		for _, t := range classify.Tiers {
+			bj.ByTier[t.String()] = tierJSONOf(b, t)
 		}
 		s.Buckets = append(s.Buckets, bj)
 	}
@@ -185,6 +273,34 @@ func WriteSummary(w io.Writer, res *Result) error {
 		s.Tiers = append(s.Tiers, tierSummaryJSON{Tier: t.Tier.String(), BucketsOver: t.BucketsOver,
 			BucketsNear: t.BucketsNear, MinutesOver: t.MinutesOver,
 			BucketsRollingOver: t.BucketsRollingOver, BucketsUnavailable: t.BucketsUnavailable})
+	}
+	rec := Recommend(res)
+	s.Recommendation = recommendationJSON{Multipliers: map[string]float64{}, NeededLimits: map[string]int64{}}
+	if rec.Found {
+		id := rec.Tier.String()
+		s.Recommendation.Tier = &id
+	}
+	for _, n := range rec.Needs {
+		s.Recommendation.Multipliers[n.ID] = n.Multiplier
+		s.Recommendation.NeededLimits[n.ID] = n.NeededLimit
+	}
+	s.OktaEvents = []oktaEventJSON{}
+	for _, e := range res.Events {
+		j := oktaEventJSON{Time: optTime(e.Time), Type: e.Type, Kind: e.Kind, URLPattern: e.URLPattern,
+			Count: e.Count, File: e.File, Line: e.Line}
+		if e.Bucket != "" {
+			id := e.Bucket
+			j.Bucket = &id
+		}
+		if e.Threshold > 0 {
+			th := e.Threshold
+			j.Threshold = &th
+		}
+		if e.Bucket != "" && e.Limit != classify.NA {
+			l := e.Limit
+			j.Limit = &l
+		}
+		s.OktaEvents = append(s.OktaEvents, j)
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

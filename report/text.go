@@ -3,11 +3,12 @@ package report
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 )
 
 // WriteText writes the terse terminal verdict: one row per bucket with traffic, judged against the
-// chosen tier, then the input accounting in one line.
+// chosen tier, then the input accounting in one line and the tier recommendation in another.
 func WriteText(w io.Writer, res *Result) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "BUCKET\tLIMIT\tPEAK/MIN\tROLLING 60s\tUTIL\tNEAR\tOVER\tSTATUS\tROLLING\n")
@@ -29,5 +30,53 @@ func WriteText(w io.Writer, res *Result) error {
 	_, err := fmt.Fprintf(w, "tier %s, warn %d%%: %s lines, %s requests, %s skipped in %d file(s); %s public metadata, %s outside the catalog\n",
 		res.Tier, res.WarnPercent, thousands(in.Lines), thousands(in.Requests), thousands(in.Skipped), len(in.Files),
 		thousands(res.PublicMetadata), thousands(res.OutsideCatalog))
-	return err
+	if err != nil || len(res.Buckets) == 0 {
+		return err
+	}
+	rec := Recommend(res)
+	line := fmt.Sprintf("no tier keeps every bucket below %d%%", res.WarnPercent)
+	if rec.Found {
+		line = fmt.Sprintf("smallest tier with every bucket below %d%%: %s", res.WarnPercent, rec.Tier)
+	}
+	if len(rec.Needs) > 0 {
+		parts := make([]string, len(rec.Needs))
+		for i, n := range rec.Needs {
+			parts[i] = fmt.Sprintf("%s x%.2f (%s/min)", n.ID, n.Multiplier, thousands(n.NeededLimit))
+		}
+		line += fmt.Sprintf("; on %s raise %s", res.Tier, strings.Join(parts, ", "))
+	}
+	if _, err = fmt.Fprintln(w, line); err != nil {
+		return err
+	}
+	for _, b := range sortedVerdicts(res) {
+		if lim := b.Chosen(res.Tier).Limit; b.LearnedLimit > 0 && b.LearnedLimit != lim {
+			fmt.Fprintf(w, "%s: Okta announced X-Rate-Limit-Limit %d (%s responses); the catalog says %s\n",
+				b.Bucket.ID, b.LearnedLimit, thousands(b.LearnedCount), limitString(lim))
+		}
+	}
+	for _, b := range sortedVerdicts(res) {
+		if b.HotMinutes == 0 || len(b.Clients) == 0 {
+			continue
+		}
+		c := b.Clients[0]
+		fmt.Fprintf(w, "%s: top caller in its %s hot minute(s) %s (%.0f%%)", b.Bucket.ID, thousands(b.HotMinutes),
+			callerName(c.Name), c.Fraction(b.HotRequests)*100)
+		if len(b.Agents) > 0 {
+			a := b.Agents[0]
+			fmt.Fprintf(w, ", user agent %s (%.0f%%)", callerName(a.Name), a.Fraction(b.HotRequests)*100)
+		}
+		if b.Throttled > 0 {
+			fmt.Fprintf(w, "; %s answered 429", thousands(b.Throttled))
+		}
+		fmt.Fprintln(w)
+	}
+	return nil
+}
+
+// callerName is a client or user agent for the terminal: quoted, "(not logged)" when empty.
+func callerName(s string) string {
+	if s == "" {
+		return "(not logged)"
+	}
+	return fmt.Sprintf("%q", s)
 }

@@ -1,0 +1,119 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ratecard/ratecard/classify"
+)
+
+// TestDrillDown checks the callers of a bucket's hot minutes, the 429 counts, and that quiet minutes
+// and quiet buckets stay out of the drill-down. The expectations are counted by hand from the log the
+// test writes.
+func TestDrillDown(t *testing.T) {
+	var sb strings.Builder
+	line := func(sec int, min int, client, agent string, status int, path string) {
+		fmt.Fprintf(&sb, "%s - - [14/Oct/2026:08:%02d:%02d +0000] \"GET %s HTTP/1.1\" %d 12 \"-\" \"%s\"\n", client, min, sec, path, status, agent)
+	}
+	// 08:10, users-get: 700 requests (near the enterprise limit of 1000 at 60 %): 500 from the sync
+	// job, 20 of them answered 429; 150 from the portal; 50 without a user agent.
+	for i := range 700 {
+		switch {
+		case i < 500:
+			status := 200
+			if i < 20 {
+				status = 429
+			}
+			line(i%60, 10, "10.0.0.1", "sync-job/1.0", status, "/api/v1/users/00u1")
+		case i < 650:
+			line(i%60, 10, "10.0.0.2", "portal/2.0", 200, "/api/v1/users/00u2")
+		default:
+			line(i%60, 10, "10.0.0.3", "-", 200, "/api/v1/users/00u3")
+		}
+	}
+	// 08:20, users-get: a quiet minute from someone else, outside the drill-down.
+	for i := range 30 {
+		line(i, 20, "10.9.9.9", "quiet/1.0", 200, "/api/v1/users/00u9")
+	}
+	// apps: quiet all along.
+	for i := range 10 {
+		line(i, 11, "10.0.0.4", "admin/1.0", 200, "/api/v1/apps")
+	}
+	path := filepath.Join(t.TempDir(), "a.log")
+	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := AnalyzeFiles(context.Background(), []string{path}, Options{Catalog: classify.Seed(), Tier: classify.Enterprise, WarnPercent: 60})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]*BucketResult{}
+	for i := range res.Buckets {
+		got[res.Buckets[i].Bucket.ID] = &res.Buckets[i]
+	}
+	u := got["users-get"]
+	if u == nil || got["apps"] == nil {
+		t.Fatalf("buckets %v", res.Buckets)
+	}
+	if u.HotMinutes != 1 || u.HotRequests != 700 {
+		t.Errorf("hot minutes %d requests %d, want 1 and 700", u.HotMinutes, u.HotRequests)
+	}
+	wantClients := []Share{{"10.0.0.1", 500}, {"10.0.0.2", 150}, {"10.0.0.3", 50}}
+	if !reflect.DeepEqual(u.Clients, wantClients) {
+		t.Errorf("clients %v, want %v", u.Clients, wantClients)
+	}
+	wantAgents := []Share{{"sync-job/1.0", 500}, {"portal/2.0", 150}, {"", 50}}
+	if !reflect.DeepEqual(u.Agents, wantAgents) {
+		t.Errorf("agents %v, want %v", u.Agents, wantAgents)
+	}
+	if u.Throttled != 20 || u.ThrottledMinutes != 1 {
+		t.Errorf("throttled %d in %d minutes, want 20 in 1", u.Throttled, u.ThrottledMinutes)
+	}
+	if a := got["apps"]; a.HotMinutes != 0 || a.Clients != nil || a.Throttled != 0 {
+		t.Errorf("quiet bucket has a drill-down: %+v", a)
+	}
+	if f := u.Clients[0].Fraction(u.HotRequests); f < 0.714 || f > 0.715 {
+		t.Errorf("share %v, want 500/700", f)
+	}
+}
+
+func TestDictBound(t *testing.T) {
+	d := newDict()
+	var added []string
+	if d.id("", &added) != idNone {
+		t.Error("empty name is not idNone")
+	}
+	for i := range maxDictNames + 10 {
+		d.id(fmt.Sprint("10.0.", i), &added)
+	}
+	if len(added) != maxDictNames {
+		t.Errorf("dictionary grew to %d names, bound %d", len(added), maxDictNames)
+	}
+	if id := d.id("a name never seen", &added); id != idOther {
+		t.Errorf("id past the bound %d, want idOther", id)
+	}
+	if id := d.id("10.0.0", &added); id != 2 {
+		t.Errorf("first name's id %d, want 2", id)
+	}
+}
+
+func TestParseIPv4(t *testing.T) {
+	for s, want := range map[string]bool{
+		"10.0.0.1": true, "255.255.255.255": true, "0.0.0.0": true, "192.0.2.10": true,
+		"256.0.0.1": false, "10.0.0": false, "10.0.0.1.2": false, "010.0.0.1": false, "10..0.1": false,
+		"": false, "10.0.0.1 ": false, "::1": false, "2001:db8::1": false, "proxy.example.com": false, "1.2.3.4a": false,
+	} {
+		ip, ok := parseIPv4(s)
+		if ok != want {
+			t.Errorf("parseIPv4(%q) ok = %v, want %v", s, ok, want)
+		}
+		if ok && clientName(ipv4Flag|uint64(ip), nil) != s {
+			t.Errorf("parseIPv4(%q) round trip gives %q", s, clientName(ipv4Flag|uint64(ip), nil))
+		}
+	}
+}

@@ -1,0 +1,139 @@
+package report
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ratecard/ratecard/classify"
+	"github.com/ratecard/ratecard/ingest"
+)
+
+// InputEvent is an Okta System Log rate-limit event read from an input file.
+type InputEvent struct {
+	ingest.Event
+	File string
+}
+
+// OktaEvent is an Okta rate-limit event set beside ratecard's own figures: what Okta said happened
+// (a warning, burst or violation on a bucket, with the limit it enforced) and what the logs show for
+// that bucket in the event's minute.
+type OktaEvent struct {
+	Time       time.Time
+	Type       string // eventType, e.g. "system.org.rate_limit.warning"
+	Kind       string // "warning", "burst", "violation" or "other"
+	URLPattern string // the bucket as Okta names it
+	Bucket     string // the catalog bucket it maps to; "" when none does
+	Threshold  int    // the limit Okta reports; 0 when the event has none
+	Count      int64  // requests of Bucket in the event's UTC minute, per the logs
+	Limit      int    // Bucket's limit on the chosen tier (classify.NA when not offered)
+	File       string
+	Line       int
+}
+
+// maxEvents bounds the events kept in a result: a flood of identical violations adds nothing.
+const maxEvents = 1000
+
+// matchEvents maps Okta's events to catalog buckets and our per-minute counts, in time order.
+func matchEvents(cat *classify.Catalog, tier classify.Tier, events []InputEvent, buckets []BucketResult) []OktaEvent {
+	byID := map[string]*BucketResult{}
+	for i := range buckets {
+		byID[buckets[i].Bucket.ID] = &buckets[i]
+	}
+	out := make([]OktaEvent, 0, min(len(events), maxEvents))
+	for _, e := range events {
+		if len(out) == maxEvents {
+			break
+		}
+		o := OktaEvent{Type: e.Type, Kind: eventKind(e.Type), URLPattern: e.URLPattern, Threshold: e.Threshold,
+			File: e.File, Line: e.Line, Limit: classify.NA}
+		if e.Time != 0 {
+			o.Time = time.UnixMicro(e.Time).UTC()
+		}
+		// Only org bucket events speak of a catalog bucket: operation, client and concurrency limits
+		// are other limits (per user, per OAuth client, concurrent requests) and keep no bucket.
+		if !strings.HasPrefix(strings.ToLower(e.Type), "system.org.rate_limit.") {
+			out = append(out, o)
+			continue
+		}
+		if b := bucketForEvent(cat, e.Event); b != nil {
+			o.Bucket = b.ID
+			o.Limit = b.Limit(tier)
+			if r := byID[b.ID]; r != nil && !o.Time.IsZero() {
+				o.Count = minuteCount(r.Minutes, o.Time.Truncate(time.Minute))
+			}
+		}
+		out = append(out, o)
+	}
+	slices.SortStableFunc(out, func(a, b OktaEvent) int { return a.Time.Compare(b.Time) })
+	return out
+}
+
+// eventKind sorts an event type into warning, burst, violation or other.
+func eventKind(t string) string {
+	t = strings.ToLower(t)
+	switch {
+	case strings.Contains(t, "warning"):
+		return "warning"
+	case strings.Contains(t, "burst"):
+		return "burst"
+	case strings.Contains(t, "violation") || strings.Contains(t, "exceeded"):
+		return "violation"
+	}
+	return "other"
+}
+
+// bucketForEvent finds the catalog bucket of an event. Okta names the bucket by its URL pattern
+// ("/api/v1/users/{id}", "/api/v1/logs"): placeholders and "*" segments are compared as
+// placeholders with the catalog's patterns. A pattern several buckets share (users-get and
+// users-update are both /api/v1/users/{id}) or none has falls back to classifying the request URI
+// the event names, then the pattern itself, as a GET.
+func bucketForEvent(cat *classify.Catalog, e ingest.Event) *classify.Bucket {
+	if e.URLPattern != "" {
+		want := patternKey(e.URLPattern)
+		var found *classify.Bucket
+		n := 0
+		for i := range cat.Buckets {
+			if patternKey(cat.Buckets[i].Pattern) == want {
+				found = &cat.Buckets[i]
+				n++
+			}
+		}
+		if n == 1 {
+			return found
+		}
+	}
+	for _, target := range []string{e.RequestURI, e.URLPattern} {
+		if target == "" {
+			continue
+		}
+		if b, ok := cat.Bucket(cat.Classify("GET", strings.NewReplacer("{", "x", "}", "x", "*", "x").Replace(target))); ok {
+			return b
+		}
+	}
+	return nil
+}
+
+// patternKey normalises a URL pattern: placeholders ({id}, {idOrLogin}, *) become "*", a trailing
+// slash and a trailing "/*" are dropped.
+func patternKey(p string) string {
+	segs := strings.Split(strings.TrimRight(p, "/"), "/")
+	for i, s := range segs {
+		if s == "*" || strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
+			segs[i] = "*"
+		}
+	}
+	for len(segs) > 1 && segs[len(segs)-1] == "*" && strings.HasSuffix(p, "*") {
+		segs = segs[:len(segs)-1]
+	}
+	return strings.ToLower(strings.Join(segs, "/"))
+}
+
+// minuteCount is the count of minute m in a sorted series, 0 when absent.
+func minuteCount(ms []MinuteCount, m time.Time) int64 {
+	i, ok := slices.BinarySearchFunc(ms, m, func(x MinuteCount, t time.Time) int { return x.Minute.Compare(t) })
+	if ok {
+		return ms[i].Count
+	}
+	return 0
+}

@@ -1,0 +1,258 @@
+package report
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ratecard/ratecard/classify"
+)
+
+// syntheticResult builds a Result by hand: each bucket id gets the given minute and rolling peaks, and
+// verdicts on every tier from the catalog's limits.
+func syntheticResult(t *testing.T, tier classify.Tier, warn int, peaks map[string][2]int64) *Result {
+	t.Helper()
+	cat := classify.Seed()
+	res := &Result{Catalog: "seed", Tier: tier, WarnPercent: warn}
+	for i := range cat.Buckets {
+		b := &cat.Buckets[i]
+		p, ok := peaks[b.ID]
+		if !ok {
+			continue
+		}
+		br := BucketResult{Bucket: b, Requests: p[0], Peak: p[0], Rolling: p[1]}
+		for _, tt := range classify.Tiers {
+			lim := b.Limit(tt)
+			br.ByTier[tt] = TierVerdict{Limit: lim, Status: Verdict(p[0], lim, warn), RollingStatus: Verdict(p[1], lim, warn)}
+		}
+		res.Buckets = append(res.Buckets, br)
+	}
+	if len(res.Buckets) != len(peaks) {
+		t.Fatalf("unknown bucket id in %v", peaks)
+	}
+	return res
+}
+
+func TestRecommend(t *testing.T) {
+	cat := classify.Seed()
+	limit := func(id string, tier classify.Tier) int64 {
+		b, _, ok := cat.BucketByID(id)
+		if !ok {
+			t.Fatalf("no bucket %s", id)
+		}
+		return int64(b.Limit(tier))
+	}
+	ent := limit("users-get", classify.Enterprise)
+	wf := limit("users-get", classify.Workforce)
+	if wf <= ent {
+		t.Skipf("the catalog's workforce users-get limit (%d) is not above enterprise's (%d)", wf, ent)
+	}
+
+	// Quiet traffic fits the smallest tier.
+	r := Recommend(syntheticResult(t, classify.Enterprise, 60, map[string][2]int64{"users-get": {1, 1}}))
+	if !r.Found || r.Tier != classify.DeveloperFree || len(r.Needs) != 0 {
+		t.Errorf("quiet: %+v", r)
+	}
+
+	// A rolling peak exactly at 60 % of the enterprise limit is near: enterprise does not fit, and the
+	// next tier with a higher limit does.
+	at := ent * 60 / 100
+	if at*100 != ent*60 {
+		t.Skipf("60 %% of %d is not whole", ent)
+	}
+	r = Recommend(syntheticResult(t, classify.Enterprise, 60, map[string][2]int64{"users-get": {at - 1, at}}))
+	if !r.Found || r.Tier != classify.Workforce {
+		t.Errorf("at the threshold: %+v, want workforce", r)
+	}
+	if len(r.Needs) != 1 || r.Needs[0].NeededLimit != ent+1 || r.Needs[0].Multiplier != 1.01 || r.Needs[0].Peak != at {
+		t.Errorf("at the threshold: needs %+v, want limit %d ×1.01", r.Needs, ent+1)
+	}
+	// One below the threshold fits.
+	r = Recommend(syntheticResult(t, classify.Enterprise, 60, map[string][2]int64{"users-get": {at - 1, at - 1}}))
+	if len(r.Needs) != 0 || !r.Found || r.Tier > classify.Enterprise {
+		t.Errorf("below the threshold: %+v", r)
+	}
+
+	// Over every tier: no recommendation, and a multiplier that really keeps the peak below warn.
+	peak := 3*wf + 7
+	r = Recommend(syntheticResult(t, classify.Enterprise, 60, map[string][2]int64{"users-get": {peak - 5, peak}, "orgs": {1, 1}}))
+	if r.Found {
+		t.Errorf("over everywhere: found %v", r.Tier)
+	}
+	if len(r.Needs) != 1 {
+		t.Fatalf("needs %+v", r.Needs)
+	}
+	n := r.Needs[0]
+	m := int64(n.Multiplier*100 + 0.5)
+	if !(m*60*ent > 10000*peak) || !((m-1)*60*ent <= 10000*peak) {
+		t.Errorf("multiplier %.2f is not the smallest hundredth keeping %d below 60 %% of %d", n.Multiplier, peak, ent)
+	}
+	if !(100*peak < 60*n.NeededLimit) || !(100*peak >= 60*(n.NeededLimit-1)) {
+		t.Errorf("needed limit %d is not the smallest keeping %d below 60 %%", n.NeededLimit, peak)
+	}
+
+	// A bucket the chosen tier does not offer is listed, not given a multiplier.
+	r = Recommend(syntheticResult(t, classify.OneApp, 60, map[string][2]int64{"orgs": {1, 1}}))
+	if len(r.Unavailable) != 1 || r.Unavailable[0] != "orgs" || len(r.Needs) != 0 || !r.Found || r.Tier != classify.Enterprise {
+		t.Errorf("orgs on one-app: %+v", r)
+	}
+}
+
+func TestDisplaySeriesKeepsFullResolutionAroundPeaks(t *testing.T) {
+	from := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	to := from.Add(30 * 24 * time.Hour) // 43,200 minutes: steps of 15
+	var minutes []MinuteCount
+	for k := 0; k < 43200; k += 7 {
+		minutes = append(minutes, MinuteCount{from.Add(time.Duration(k) * time.Minute), 5})
+	}
+	spike := from.Add(20*24*time.Hour + 37*time.Minute)
+	minutes = append(minutes, MinuteCount{spike, 900}, MinuteCount{spike.Add(time.Minute), 650})
+	sortMinutes(minutes)
+	hot := func(n int64) bool { return n >= 600 }
+
+	pts, step, fine := displaySeries(minutes, from, to, hot)
+	if step != 15 || fine != 45 {
+		t.Fatalf("step %d, %d fine minutes; want 15 and 3 steps × 15", step, fine)
+	}
+	for i := 1; i < len(pts); i++ {
+		if pts[i][0] <= pts[i-1][0] {
+			t.Fatalf("points out of order at %d", i)
+		}
+	}
+	got := map[int64]int64{}
+	for _, p := range pts {
+		got[p[0]] = p[1]
+	}
+	if got[spike.UnixMilli()] != 900 || got[spike.Add(time.Minute).UnixMilli()] != 650 {
+		t.Errorf("the spike's minutes are not drawn one by one")
+	}
+	// Minutes next to the spike, in the same step, are drawn at their own (small) value.
+	if v, ok := got[spike.Add(2*time.Minute).UnixMilli()]; !ok || v > 5 {
+		t.Errorf("minute after the spike: %d, %v", v, ok)
+	}
+	if len(pts) != 2880-3+45 {
+		t.Errorf("%d points, want %d", len(pts), 2880-3+45)
+	}
+
+	// Many hot minutes: the budget holds, and the highest steps get full resolution first.
+	var busy []MinuteCount
+	for k := 0; k < 43200; k++ {
+		busy = append(busy, MinuteCount{from.Add(time.Duration(k) * time.Minute), 600 + int64(k%1000)})
+	}
+	pts, _, fine = displaySeries(busy, from, to, hot)
+	if fine > maxFineMinutes || fine == 0 {
+		t.Errorf("%d fine minutes, budget %d", fine, maxFineMinutes)
+	}
+	var max int64
+	for _, p := range pts {
+		max = maxInt(max, p[1])
+	}
+	if max != 1599 {
+		t.Errorf("max %d, want 1599 kept", max)
+	}
+
+	// Short ranges are drawn at full resolution anyway.
+	if _, step, fine := displaySeries(minutes[:3], from, from.Add(time.Hour), hot); step != 1 || fine != 0 {
+		t.Errorf("short range: step %d fine %d", step, fine)
+	}
+}
+
+func sortMinutes(m []MinuteCount) {
+	for i := 1; i < len(m); i++ {
+		for j := i; j > 0 && m[j].Minute.Before(m[j-1].Minute); j-- {
+			m[j], m[j-1] = m[j-1], m[j]
+		}
+	}
+}
+
+func maxInt(a, b int64) int64 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+func TestRangeButtons(t *testing.T) {
+	from := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	to := from.Add(3 * 24 * time.Hour)
+	bs := rangeButtons(from.Add(30*time.Minute), from, to)
+	if len(bs) != 3 || bs[0].Label != "2 hours" || bs[1].Label != "1 day" || bs[2].Label != "All" {
+		t.Fatalf("buttons %+v", bs)
+	}
+	// Windows near the start are clamped to the period.
+	if bs[0].Start != from.UnixMilli() || bs[0].End != from.Add(2*time.Hour).UnixMilli() {
+		t.Errorf("2 hours: %+v", bs[0])
+	}
+	bs = rangeButtons(to.Add(-time.Minute), from, to)
+	if bs[1].End != to.UnixMilli() || bs[1].Start != to.Add(-24*time.Hour).UnixMilli() {
+		t.Errorf("1 day at the end: %+v", bs[1])
+	}
+	if bs := rangeButtons(from, from, from.Add(time.Hour)); len(bs) != 0 {
+		t.Errorf("an hour-long period has buttons %+v", bs)
+	}
+}
+
+func TestMinutesCSVOrder(t *testing.T) {
+	res := syntheticResult(t, classify.Enterprise, 60, map[string][2]int64{"apps": {3, 3}, "users-get": {2, 2}, "orgs": {1, 1}})
+	m := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC)
+	for i := range res.Buckets {
+		res.Buckets[i].Minutes = []MinuteCount{{m.Add(time.Duration(i) * time.Minute), int64(i + 1)}, {m.Add(5 * time.Minute), 9}}
+	}
+	var buf bytes.Buffer
+	if err := WriteMinutesCSV(&buf, res); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, l := range strings.Split(strings.TrimSpace(buf.String()), "\n")[1:] {
+		f := strings.Split(l, ",")
+		ids = append(ids, f[0][11:16]+" "+f[1])
+	}
+	want := "08:00 " + res.Buckets[0].Bucket.ID + ",08:01 " + res.Buckets[1].Bucket.ID + ",08:02 " + res.Buckets[2].Bucket.ID +
+		",08:05 " + res.Buckets[0].Bucket.ID + ",08:05 " + res.Buckets[1].Bucket.ID + ",08:05 " + res.Buckets[2].Bucket.ID
+	if got := strings.Join(ids, ","); got != want {
+		t.Errorf("rows %s\nwant %s", got, want)
+	}
+}
+
+func TestOverMinutes(t *testing.T) {
+	m := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC)
+	b := &BucketResult{Peak: 50, PeakMinute: m.Add(2 * time.Minute), Minutes: []MinuteCount{
+		{m, 11}, {m.Add(time.Minute), 10}, {m.Add(2 * time.Minute), 50}, {m.Add(3 * time.Minute), 30}, {m.Add(4 * time.Minute), 11},
+	}}
+	var got []int64
+	for _, o := range overMinutes(b, 10, 2) {
+		got = append(got, o.Count)
+	}
+	// Over 10: 11, 30, 11 (the peak minute has its own pin); the two highest are 30 and the first 11.
+	if len(got) != 2 || got[0] != 11 || got[1] != 30 {
+		t.Errorf("over minutes %v, want [11 30]", got)
+	}
+	if o := overMinutes(b, classify.NA, 5); o != nil {
+		t.Errorf("N/A limit: %v", o)
+	}
+}
+
+// TestEmptyResult renders every output of an analysis that saw no request.
+func TestEmptyResult(t *testing.T) {
+	res := &Result{Catalog: "seed", Tier: classify.Enterprise, WarnPercent: 60, Input: Input{Lines: 1, Skipped: 1, SkippedReasons: map[string]int64{"blank": 1}}}
+	for _, tt := range classify.Tiers {
+		res.Tiers = append(res.Tiers, TierResult{Tier: tt})
+	}
+	var buf bytes.Buffer
+	for name, write := range map[string]func() error{
+		"html":     func() error { return RenderHTML(&buf, res, HTMLOptions{Version: "test"}) },
+		"summary":  func() error { return WriteSummary(&buf, res) },
+		"markdown": func() error { return WriteMarkdown(&buf, res) },
+		"csv":      func() error { return WriteMinutesCSV(&buf, res) },
+		"text":     func() error { return WriteText(&buf, res) },
+	} {
+		buf.Reset()
+		if err := write(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		if name == "csv" && buf.String() != "minute,bucket,count,limit,utilisation,status\n" {
+			t.Errorf("csv of no traffic: %q", buf.String())
+		}
+	}
+}
