@@ -510,9 +510,12 @@ func TestAnalyzeEndToEnd(t *testing.T) {
 	if code, _, stderr := runCLI(t, "analyze", "--out", out2, files[0].path, files[1].path); code != 0 {
 		t.Fatalf("second run: exit %d: %s", code, stderr)
 	}
-	for _, name := range []string{"summary.json", "report.html"} {
+	for _, name := range []string{"summary.json", "report.html", "summary.md", "minutes.csv"} {
 		a, _ := os.ReadFile(filepath.Join(out, name))
 		b, _ := os.ReadFile(filepath.Join(out2, name))
+		if len(a) == 0 {
+			t.Errorf("%s is missing or empty", name)
+		}
 		if !bytes.Equal(a, b) {
 			t.Errorf("%s differs between two runs on the same input", name)
 		}

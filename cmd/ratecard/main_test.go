@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 )
@@ -20,6 +22,18 @@ func TestExitCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "out")
+	limits := filepath.Join(dir, "limits.yaml")
+	if err := os.WriteFile(limits, []byte("users-get:\n  enterprise: 2500\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	badLimits := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(badLimits, []byte("# org limits\nauthnn: 3000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	many := filepath.Join(dir, "many.log") // 200 users-get in one minute: over developer-free (100), near developer-paid (300)
+	if err := os.WriteFile(many, []byte(strings.Repeat(goodLine, 200)), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name       string
 		args       []string
@@ -49,6 +63,18 @@ func TestExitCodes(t *testing.T) {
 		{"buckets", []string{"buckets"}, 0, "oauth2-clients", ""},
 		{"buckets one tier", []string{"buckets", "--tier", "one-app"}, 0, "one-app", ""},
 		{"buckets bad tier", []string{"buckets", "--tier", "x"}, 2, "", "x"},
+		{"buckets okta-2025", []string{"buckets", "--catalog", "okta-2025"}, 0, "Integrator Free Plan", ""},
+		{"buckets bad catalog", []string{"buckets", "--catalog", "okta-1999"}, 2, "", "okta-1999"},
+		{"classify okta-2025 token", []string{"classify", "--catalog", "okta-2025", "POST", "/oauth2/default/v1/token"}, 0, "oauth2-custom-token", ""},
+		{"classify with limits", []string{"classify", "--limits", limits, "GET", "/api/v1/users/00u1"}, 0, "2500", ""},
+		{"limits missing", []string{"classify", "--limits", filepath.Join(dir, "nope.yaml"), "GET", "/"}, 1, "", "nope.yaml"},
+		{"limits invalid", []string{"analyze", "--limits", badLimits, "--out", out, good}, 1, "", "bad.yaml:2:"},
+		{"fail-on bad value", []string{"analyze", "--fail-on", "always", good}, 2, "", "--fail-on"},
+		{"fail-on over, not over", []string{"analyze", "--fail-on", "over", "--out", out, good}, 0, "users-get", ""},
+		{"fail-on over, over on developer-free", []string{"analyze", "--fail-on", "over", "--tier", "developer-free", "--out", out, many}, 3, "users-get", "users-get"},
+		{"fail-on near", []string{"analyze", "--fail-on", "near", "--tier", "developer-paid", "--out", out, many}, 3, "", "users-get"},
+		{"db without files, missing", []string{"analyze", "--db", filepath.Join(dir, "none.duckdb"), "--out", out}, 1, "", "none.duckdb"},
+		{"progress bad value", []string{"analyze", "--progress", "maybe", good}, 2, "", "--progress"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -136,5 +162,167 @@ func TestTruncatedGzip(t *testing.T) {
 	}
 	if s.Input.Files[1].Requests != 1 || s.Input.Lines != s.Input.Requests+s.Input.Skipped {
 		t.Errorf("input accounting %+v", s.Input)
+	}
+
+	// --strict: the same input stops without a report.
+	strictOut := filepath.Join(dir, "strict")
+	code, _, stderr = runCLI(t, "analyze", "--strict", "--out", strictOut, cut, good)
+	if code != 1 || !strings.Contains(stderr, "cut.log.gz") || !strings.Contains(stderr, "--strict") {
+		t.Errorf("--strict: exit %d, stderr %q", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(strictOut, "report.html")); err == nil {
+		t.Errorf("--strict wrote a report")
+	}
+}
+
+// TestWindow checks --from/--to: requests outside are parsed and counted, not analysed.
+func TestWindow(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.log") // 08:23 UTC (10:23 +0200), 200 users-get; 08:30 UTC, 10 apps
+	apps := strings.ReplaceAll(strings.ReplaceAll(goodLine, "10:23:00", "10:30:00"), "/users/00u1a2b3c4d5e6f7g8h9", "/apps")
+	if err := os.WriteFile(path, []byte(strings.Repeat(goodLine, 200)+strings.Repeat(apps, 10)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := runCLI(t, "analyze", "--from", "2026-10-14T08:24:00Z", "--to", "2026-10-15", "--out", out, path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s %s", code, stdout, stderr)
+	}
+	var s struct {
+		Input struct {
+			Lines         int64 `json:"lines"`
+			Requests      int64 `json:"requests"`
+			OutsideWindow int64 `json:"outside_window"`
+		} `json:"input"`
+		Buckets []struct {
+			ID       string `json:"id"`
+			Requests int64  `json:"requests"`
+		} `json:"buckets"`
+	}
+	data, _ := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Input.Lines != 210 || s.Input.Requests != 210 || s.Input.OutsideWindow != 200 {
+		t.Errorf("input %+v, want 210 lines and requests, 200 outside the window", s.Input)
+	}
+	if len(s.Buckets) != 1 || s.Buckets[0].ID != "apps" || s.Buckets[0].Requests != 10 {
+		t.Errorf("buckets %+v, want only apps with 10", s.Buckets)
+	}
+	for _, args := range [][]string{
+		{"analyze", "--from", "yesterday", path},
+		{"analyze", "--from", "2026-10-15", "--to", "2026-10-14", path},
+		{"analyze", "--db", filepath.Join(dir, "x.duckdb"), "--from", "2026-10-14"},
+	} {
+		if code, _, _ := runCLI(t, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}
+
+// TestInterrupted checks that a cancelled run (Ctrl-C) stops with a message and no report.
+func TestInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.log")
+	if err := os.WriteFile(path, []byte(strings.Repeat(goodLine, 1000)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	out := filepath.Join(dir, "out")
+	code := run(ctx, []string{"analyze", "--out", out, path}, &stdout, &stderr)
+	if code != 130 || !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("exit %d, stderr %q; want 130 and a message", code, stderr.String())
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("an interrupted run created %s", out)
+	}
+}
+
+// TestDBReanalysis checks that --db keeps an ingest that analyze --db then analyses again, for another
+// tier, without the logs, with the same figures as a fresh run.
+func TestDBReanalysis(t *testing.T) {
+	dir := t.TempDir()
+	logPath := filepath.Join(dir, "a.log")
+	if err := os.WriteFile(logPath, []byte(strings.Repeat(goodLine, 150)+"junk\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "m.duckdb")
+	if code, stdout, stderr := runCLI(t, "analyze", "--db", db, "--out", filepath.Join(dir, "o1"), logPath); code != 0 || !strings.Contains(stdout, "kept:") {
+		t.Fatalf("ingest: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if err := os.Remove(logPath); err != nil { // the logs are gone: only the store remains
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "analyze", "--db", db, "--tier", "developer-free", "--out", filepath.Join(dir, "o2"))
+	if code != 0 {
+		t.Fatalf("re-analysis: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	var sum struct {
+		Tier  string `json:"tier"`
+		Input struct {
+			Lines, Requests, Skipped int64
+		} `json:"input"`
+		Buckets []struct {
+			ID     string                `json:"id"`
+			Status string                `json:"status"`
+			Peak   struct{ Count int64 } `json:"peak"`
+		} `json:"buckets"`
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "o2", "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Tier != "developer-free" || sum.Input.Lines != 151 || sum.Input.Requests != 150 || sum.Input.Skipped != 1 {
+		t.Errorf("re-analysis summary: %+v", sum)
+	}
+	if len(sum.Buckets) != 1 || sum.Buckets[0].ID != "users-get" || sum.Buckets[0].Peak.Count != 150 || sum.Buckets[0].Status != "over" {
+		t.Errorf("re-analysis buckets: %+v", sum.Buckets)
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	got := progressLine(512<<20, 1024<<20, 4_000_000, 2*time.Second)
+	want := "reading 512.0 MiB of 1024.0 MiB (50 %) · 2.00 M lines/s · about 2s left"
+	if got != want {
+		t.Errorf("progressLine = %q, want %q", got, want)
+	}
+	if isTerminal(new(bytes.Buffer)) {
+		t.Error("a buffer is not a terminal")
+	}
+}
+
+// TestInputFlags checks --log-format, --field and standard input end to end.
+func TestInputFlags(t *testing.T) {
+	dir := t.TempDir()
+	ng := filepath.Join(dir, "okta.log")
+	ngLine := `10.0.0.1 [14/Oct/2026:10:00:00 +0200] "GET /api/v1/users/00u1 HTTP/1.1" 200 "sdk/1" 600 598` + "\n"
+	if err := os.WriteFile(ng, []byte(strings.Repeat(ngLine, 3)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	format := `$remote_addr [$time_local] "$request" $status "$http_user_agent" $upstream_http_x_rate_limit_limit $upstream_http_x_rate_limit_remaining`
+	code, stdout, stderr := runCLI(t, "analyze", "--log-format", format, "--out", out, ng)
+	if code != 0 || !strings.Contains(stdout, "users-get") || !strings.Contains(stdout, "X-Rate-Limit-Limit 600") {
+		t.Errorf("--log-format: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if code, _, stderr := runCLI(t, "analyze", "--log-format", "$nonsense_only", ng); code != 2 {
+		t.Errorf("bad --log-format: exit %d, %s", code, stderr)
+	}
+
+	js := filepath.Join(dir, "gw.jsonl")
+	if err := os.WriteFile(js, []byte(`{"ts":"2026-10-14T08:00:00Z","req":{"m":"GET","uri":"/api/v1/apps"}}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runCLI(t, "analyze", "--field", "time=ts", "--field", "path=req.uri", "--field", "method=req.m", "--out", out, js)
+	if code != 0 || !strings.Contains(stdout, "apps") {
+		t.Errorf("--field: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if code, _, _ := runCLI(t, "analyze", "--field", "time", js); code != 2 {
+		t.Errorf("--field without =: exit %d, want 2", code)
 	}
 }
