@@ -9,13 +9,20 @@ DEMO_OUT  ?= demo-report
 SAMPLES   := samples/okta-egress-eu.log.gz samples/okta-egress-us.log.gz
 FUZZTIME  ?= 30s
 
+# make bench: a generated month of nginx logs (samples/gen -bench-lines), kept between runs in BENCH_DIR
+# and regenerated when the line count or the generator changes.
+BENCH_DIR   ?= $(or $(TMPDIR),/tmp)/ratecard-bench
+BENCH_LINES ?= 5000000
+BENCH_RUNS  ?= 3
+BENCH_STAMP  = $(BENCH_DIR)/.made-$(BENCH_LINES)-$(shell cat samples/gen/bench.go | sha256sum | cut -c1-12)
+
 # The vendored ECharts build (npm package "echarts"), inlined into every report. `make echarts`
 # fetches it with npm and refuses a file whose sha256 differs from the pin below.
 ECHARTS_VERSION := 5.6.0
 ECHARTS_SHA256  := bf4a223524e40b77c304bec67e1222cf551f14880cf42c69dc046558e11c07b1
 ECHARTS_DIR     := report/assets
 
-.PHONY: help build demo test test-pure vet bench fuzz echarts echarts-check samples tidy-check deps-check clean
+.PHONY: help build demo test test-pure vet bench bench-clean fuzz echarts echarts-check samples tidy-check deps-check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -37,8 +44,17 @@ test-pure: ## test ingest and classify without cgo
 vet: ## go vet
 	$(GO) vet ./...
 
-bench: ## run the Go benchmarks (lines/s, allocations)
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+bench: build ## Go benchmarks per stage, then ratecard end to end on a generated month vs DuckDB-only SQL
+	$(GO) test -run '^$$' -bench . -benchmem ./ingest ./classify ./report
+	@if [ ! -f $(BENCH_STAMP) ]; then \
+	  rm -rf $(BENCH_DIR) && \
+	  $(GO) run ./samples/gen -bench-lines $(BENCH_LINES) -days 31 -start 2026-10-01 -out $(BENCH_DIR) && \
+	  touch $(BENCH_STAMP); \
+	fi
+	$(GO) run ./cmd/ratecard-bench -bin $(BIN) -data $(BENCH_DIR) -runs $(BENCH_RUNS) -markdown
+
+bench-clean: ## delete the generated bench input
+	rm -rf $(BENCH_DIR)
 
 fuzz: ## run every fuzz target for FUZZTIME (default 30s) each
 	@set -e; for pkg in ./ingest ./classify; do \
