@@ -1,14 +1,17 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // WriteDir writes summary.json, summary.md, minutes.csv and report.html into dir (created if needed).
-// Each file is written to a temporary name and renamed into place, so an interrupted run never leaves a
-// half-written file; report.html comes last.
+// The four are rendered concurrently (they only read res), each into a temporary file; only when all
+// are complete are they renamed into place, report.html last, so an interrupted or failed run never
+// leaves a half-written file.
 func WriteDir(dir string, res *Result, opt HTMLOptions) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create output directory: %w", err)
@@ -22,18 +25,42 @@ func WriteDir(dir string, res *Result, opt HTMLOptions) error {
 		{"minutes.csv", func(f *os.File) error { return WriteMinutesCSV(f, res) }},
 		{"report.html", func(f *os.File) error { return RenderHTML(f, res, opt) }},
 	}
-	for _, f := range files {
-		if err := writeAtomic(filepath.Join(dir, f.name), f.write); err != nil {
-			return err
+	tmps := make([]string, len(files))
+	errs := make([]error, len(files))
+	var wg sync.WaitGroup
+	for i, f := range files {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tmps[i], errs[i] = writeTemp(filepath.Join(dir, f.name), f.write)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		for _, t := range tmps {
+			if t != "" {
+				os.Remove(t)
+			}
+		}
+		return err
+	}
+	for i, f := range files {
+		if err := os.Rename(tmps[i], filepath.Join(dir, f.name)); err != nil {
+			for _, t := range tmps[i:] {
+				os.Remove(t)
+			}
+			return fmt.Errorf("write %s: %w", filepath.Join(dir, f.name), err)
 		}
 	}
 	return nil
 }
 
-func writeAtomic(path string, write func(*os.File) error) error {
+// writeTemp writes a file beside path under a temporary name and returns that name; on error nothing
+// is left behind.
+func writeTemp(path string, write func(*os.File) error) (string, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return "", fmt.Errorf("write %s: %w", path, err)
 	}
 	tmp := f.Name()
 	err = write(f)
@@ -43,12 +70,9 @@ func writeAtomic(path string, write func(*os.File) error) error {
 	if err == nil {
 		err = os.Chmod(tmp, 0o644)
 	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
 	if err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
+		return "", fmt.Errorf("write %s: %w", path, err)
 	}
-	return nil
+	return tmp, nil
 }
