@@ -11,22 +11,96 @@ import (
 	"time"
 )
 
-var update = flag.Bool("update", false, "rewrite the testdata/cases/*.want files from the current output")
+var update = flag.Bool("update", false, "rewrite the testdata/<format>/<case>/want.txt files from the current output")
 
-// TestCases reads every testdata/cases/*.log file and compares a dump of what the Reader produced
-// (format, records, events, accounting, every skipped line) with the .want file beside it. A
-// .logformat file beside the .log sets Options.LogFormat; a .fields file ("field=key" lines) sets
-// Options.Fields. Run
-// `go test ./ingest -run TestCases -update` to rewrite the .want files, then review the diff.
-func TestCases(t *testing.T) {
-	paths, err := filepath.Glob(filepath.Join("testdata", "cases", "*.log"))
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no test cases found: %v", err)
+// A test case is a folder testdata/<format>/<case>/ holding:
+//
+//   - input.log: the input, read as plain, gzip and zstd (which must agree);
+//   - want.txt: a dump of what the Reader produced (format, records, events, accounting, every
+//     skipped line), written by -update;
+//   - options.txt (optional): the Options, one a line: "format NAME", "logformat LOG_FORMAT",
+//     "field FIELD=KEY" (one per Fields entry), "forwarded-for".
+//
+// <format> is the format the Reader must report (one of Formats(), or "empty").
+const caseInput, caseWant, caseOptions = "input.log", "want.txt", "options.txt"
+
+// caseDir is one testdata/<format>/<case>/ folder.
+type caseDir struct {
+	format, name, dir string
+}
+
+// caseDirs lists every case folder, sorted by format then case.
+func caseDirs(t testing.TB) []caseDir {
+	t.Helper()
+	inputs, err := filepath.Glob(filepath.Join("testdata", "*", "*", caseInput))
+	if err != nil || len(inputs) == 0 {
+		t.Fatalf("no test cases found under testdata/<format>/<case>/%s: %v", caseInput, err)
 	}
-	for _, path := range paths {
-		t.Run(filepath.Base(path), func(t *testing.T) {
-			got := dumpFile(t, path)
-			wantPath := strings.TrimSuffix(path, ".log") + ".want"
+	var out []caseDir
+	for _, in := range inputs {
+		dir := filepath.Dir(in)
+		out = append(out, caseDir{format: filepath.Base(filepath.Dir(dir)), name: filepath.Base(dir), dir: dir})
+	}
+	return out
+}
+
+// options reads the case's options.txt (zero Options when there is none).
+func (c caseDir) options(t testing.TB) Options {
+	t.Helper()
+	var opt Options
+	data, err := os.ReadFile(filepath.Join(c.dir, caseOptions))
+	if os.IsNotExist(err) {
+		return opt
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		key, val, _ := strings.Cut(strings.TrimSpace(l), " ")
+		val = strings.TrimSpace(val)
+		switch key {
+		case "":
+		case "format":
+			opt.Format = val
+		case "logformat":
+			opt.LogFormat = val
+		case "field":
+			k, v, ok := strings.Cut(val, "=")
+			if !ok {
+				t.Fatalf("%s: bad field line %q", c.dir, l)
+			}
+			if opt.Fields == nil {
+				opt.Fields = map[string]string{}
+			}
+			opt.Fields[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		case "forwarded-for":
+			opt.ForwardedFor = true
+		default:
+			t.Fatalf("%s: unknown option %q", filepath.Join(c.dir, caseOptions), key)
+		}
+	}
+	return opt
+}
+
+func (c caseDir) input(t testing.TB) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(c.dir, caseInput))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// TestCases reads every testdata/<format>/<case>/input.log and compares a dump of what the Reader
+// produced with want.txt beside it; the Reader must report the folder's format. Run
+// `go test ./ingest -run TestCases -update` to rewrite the want.txt files, then review the diff.
+func TestCases(t *testing.T) {
+	for _, c := range caseDirs(t) {
+		t.Run(c.format+"/"+c.name, func(t *testing.T) {
+			got, format := dumpCase(t, c)
+			if format != c.format {
+				t.Errorf("%s: read as format %s, want %s (the folder name)", c.dir, format, c.format)
+			}
+			wantPath := filepath.Join(c.dir, caseWant)
 			if *update {
 				if err := os.WriteFile(wantPath, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
@@ -38,39 +112,27 @@ func TestCases(t *testing.T) {
 				t.Fatalf("%v (run with -update to create it)", err)
 			}
 			if got != string(want) {
-				t.Errorf("%s differs from %s:\n--- got\n%s--- want\n%s", path, wantPath, got, want)
+				t.Errorf("%s differs from %s:\n--- got\n%s--- want\n%s", c.dir, wantPath, got, want)
 			}
 		})
 	}
 }
 
-// dumpFile reads path (as plain, gzip and zstd input, which must agree) and renders the result as text.
-func dumpFile(t *testing.T, path string) string {
+// dumpCase reads a case (as plain, gzip and zstd input, which must agree) and renders the result as
+// text; it also returns the format read.
+func dumpCase(t *testing.T, c caseDir) (string, string) {
 	t.Helper()
-	plain, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opt := Options{MaxExamples: 1000}
-	base := strings.TrimSuffix(path, ".log")
-	if lf, err := os.ReadFile(base + ".logformat"); err == nil { // an nginx log_format for the case
-		opt.LogFormat = strings.TrimSpace(string(lf))
-	}
-	if fl, err := os.ReadFile(base + ".fields"); err == nil { // Options.Fields, one "field=key" a line
-		opt.Fields = map[string]string{}
-		for _, l := range strings.Split(strings.TrimSpace(string(fl)), "\n") {
-			if k, v, ok := strings.Cut(l, "="); ok {
-				opt.Fields[strings.TrimSpace(k)] = strings.TrimSpace(v)
-			}
-		}
-	}
-	var out string
+	plain := c.input(t)
+	opt := c.options(t)
+	opt.MaxExamples = 1000
+	var out, format string
 	for i, data := range [][]byte{plain, gzipMembers(t, plain), zstdFrames(t, plain)} {
-		r, err := NewReader(bytes.NewReader(data), filepath.Base(path), opt)
+		r, err := NewReader(bytes.NewReader(data), c.format+"/"+c.name, opt)
 		if err != nil {
 			t.Fatal(err)
 		}
 		d := dump(t, r)
+		format = r.Format()
 		r.Close()
 		if i == 0 {
 			out = d
@@ -78,7 +140,7 @@ func dumpFile(t *testing.T, path string) string {
 			t.Fatalf("compressed input #%d reads differently:\n%s\nvs plain:\n%s", i, d, out)
 		}
 	}
-	return out
+	return out, format
 }
 
 func dump(t *testing.T, r *Reader) string {
@@ -88,6 +150,9 @@ func dump(t *testing.T, r *Reader) string {
 	for _, rec := range res.recs {
 		fmt.Fprintf(&b, "%d %s %s %q %d client=%q ua=%q", rec.Line,
 			time.UnixMicro(rec.Time).UTC().Format("2006-01-02T15:04:05.000000Z"), rec.Method, rec.Target, rec.Status, rec.Client, rec.UserAgent)
+		if rec.Principal != "" {
+			fmt.Fprintf(&b, " principal=%q", rec.Principal)
+		}
 		if rec.Source != "" {
 			fmt.Fprintf(&b, " source=%s", rec.Source)
 		}

@@ -17,14 +17,14 @@ import (
 // sniffCombined reports whether line has the combined shape, referer and user agent included.
 func sniffCombined(line []byte) bool {
 	var rec Record
-	reason, agent := scanCLF(line, &rec)
+	reason, agent := scanCLF(line, &rec, false)
 	return agent && shapeOK(reason)
 }
 
 // sniffCommon reports whether line has at least the common shape.
 func sniffCommon(line []byte) bool {
 	var rec Record
-	reason, _ := scanCLF(line, &rec)
+	reason, _ := scanCLF(line, &rec, false)
 	return shapeOK(reason)
 }
 
@@ -36,15 +36,22 @@ func shapeOK(reason string) bool {
 
 // parseCLF parses a trimmed, non-blank combined or common line (the formatSpec.parse of both).
 func parseCLF(line []byte, rec *Record) string {
-	reason, _ := scanCLF(line, rec)
+	reason, _ := scanCLF(line, rec, false)
+	return reason
+}
+
+// parseCLFXFF is parseCLF for Options.ForwardedFor.
+func parseCLFXFF(line []byte, rec *Record) string {
+	reason, _ := scanCLF(line, rec, true)
 	return reason
 }
 
 // scanCLF parses line into rec. It returns the skip reason ("" on success; rec is untouched otherwise)
 // and whether the line holds the quoted referer and user-agent pair, which is known as soon as the
 // line's structure is (so also for a bad timestamp or request field). Structure is checked first: a
-// line that is both malformed and has a bad timestamp is malformed.
-func scanCLF(line []byte, rec *Record) (reason string, agent bool) {
+// line that is both malformed and has a bad timestamp is malformed. With xff, the client is the first
+// hop of a quoted X-Forwarded-For field right after the user agent, when there is one (not "-").
+func scanCLF(line []byte, rec *Record, xff bool) (reason string, agent bool) {
 	n := len(line)
 
 	// client ident user: three space-separated tokens, then '['.
@@ -123,6 +130,10 @@ func scanCLF(line []byte, rec *Record) (reason string, agent bool) {
 			firstQuoted = true
 		case field == 1 && firstQuoted:
 			ua, agent = line[i+1:q], true
+		case field == 2 && agent && xff:
+			if hop := firstHop(line[i+1 : q]); len(hop) > 0 {
+				client = hop
+			}
 		}
 		i = q + 1
 	}

@@ -38,7 +38,7 @@
 //   - vhost_combined: a "host:port" field, then a combined line (Apache's vhost_combined); a line
 //     without the vhost is read as combined.
 //   - combined: nginx's and Apache's combined log format, optionally followed by extra fields
-//     (an X-Forwarded-For, a request time), which are ignored:
+//     (an X-Forwarded-For, a request time), which are ignored (but see [Options.ForwardedFor]):
 //     10.0.0.1 - alice [14/Oct/2026:10:00:00 +0200] "GET /api/v1/users/me HTTP/1.1" 200 512 "-" "okta-sdk/1.0" "-"
 //   - common: the Common Log Format, the same line without referer and user agent:
 //     10.0.0.1 - - [14/Oct/2026:10:00:00.123 -0700] "POST /oauth2/v1/token HTTP/1.1" 200 1024
@@ -71,6 +71,17 @@
 // [IsRateLimitEventType]) are kept as [Event] values ([Reader.Events]) as well, with the bucket's URL
 // pattern and the threshold Okta applied; one without a requestUri is skipped as
 // [ReasonRateLimitEvent], and any other event without one as [ReasonNotARequest].
+//
+// # Client identity
+//
+// [Record.Client] is the socket peer the format logs (the client address, or the proxy in front of
+// it). With [Options.ForwardedFor] it is the first hop of the request's X-Forwarded-For instead,
+// when the format logs that header and the line has a value: combined and vhost_combined (a quoted
+// field right after the user agent), nginx ($http_x_forwarded_for, $proxy_add_x_forwarded_for),
+// envoy (x_forwarded_for), caddy (request.headers.X-Forwarded-For) and json (x_forwarded_for,
+// http_x_forwarded_for or the Fields key "forwarded_for"). [Record.Principal] is an Okta principal
+// hint: the API token id of a System Log event (transaction.detail.requestApiTokenId), else the
+// OAuth client_id in the query string of an /oauth2/ request, in every format; "" otherwise.
 //
 // # Input
 //

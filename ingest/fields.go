@@ -1,6 +1,9 @@
 package ingest
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+)
 
 // nextField returns the next space- (or tab-) separated field of line at or after i, and the index
 // after it. A field that starts with '"' runs to the closing quote (a quote escaped by a backslash
@@ -78,4 +81,38 @@ func parseStatusLoose(b []byte) (int, bool) {
 		return 0, true
 	}
 	return parseStatus(b)
+}
+
+// firstHop returns the first address of an X-Forwarded-For value ("203.0.113.7, 10.0.0.2" →
+// "203.0.113.7"), trimmed; nil for "-", "" or a value without a first address.
+func firstHop(b []byte) []byte {
+	if c := bytes.IndexByte(b, ','); c >= 0 {
+		b = b[:c]
+	}
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || isDash(b) {
+		return nil
+	}
+	return b
+}
+
+// oauthClientID returns the client_id query parameter of an /oauth2/ request target (a path or an
+// absolute URL), as logged (not unescaped), or "" when there is none. It does not allocate.
+func oauthClientID(target string) string {
+	q := strings.IndexByte(target, '?')
+	if q < 0 || !strings.Contains(target[:q], "/oauth2/") {
+		return ""
+	}
+	query := target[q+1:]
+	if h := strings.IndexByte(query, '#'); h >= 0 {
+		query = query[:h]
+	}
+	for query != "" {
+		var kv string
+		kv, query, _ = strings.Cut(query, "&")
+		if v, ok := strings.CutPrefix(kv, "client_id="); ok && v != "" {
+			return v
+		}
+	}
+	return ""
 }

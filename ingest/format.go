@@ -30,6 +30,9 @@ type formatSpec struct {
 	// log_format), built from opt; rate-limit events go to sink. ParseLine calls it with zero Options
 	// and a nil sink for every line.
 	newParser func(opt *Options, sink *eventSink) (func(line []byte, rec *Record) string, error)
+	// parseXFF, when set, is parse for Options.ForwardedFor: Record.Client is the first
+	// X-Forwarded-For hop when the line has one. (Formats with newParser read the option there.)
+	parseXFF func(line []byte, rec *Record) string
 	// stream: the input is a sequence of JSON arrays whose elements are parsed, not lines.
 	stream bool
 }
@@ -41,13 +44,13 @@ var formats = []formatSpec{
 	{name: "okta-ndjson", sniff: sniffSysLogJSON, newParser: newSysLogJSONParser},
 	{name: "okta-csv", sniff: sniffSysLogCSV, newParser: newSysLogCSVParser},
 	{name: "cloudflare", sniff: sniffCloudflare, parse: cloudflareMapping.parse},
-	{name: "caddy", sniff: sniffCaddy, parse: caddyMapping.parse},
-	{name: "envoy", sniff: sniffEnvoy, parse: envoyMapping.parse},
+	{name: "caddy", sniff: sniffCaddy, parse: caddyMapping.parse, parseXFF: caddyMapping.withXFF().parse},
+	{name: "envoy", sniff: sniffEnvoy, parse: envoyMapping.parse, parseXFF: envoyMapping.withXFF().parse},
 	{name: "w3c", sniff: sniffW3C, newParser: newW3CParser},
 	{name: "alb", sniff: sniffALB, parse: parseALB},
 	{name: "haproxy", sniff: sniffHAProxy, parse: parseHAProxy},
-	{name: "vhost_combined", sniff: sniffVhostCombined, parse: parseVhostCombined},
-	{name: "combined", sniff: sniffCombined, parse: parseCLF},
+	{name: "vhost_combined", sniff: sniffVhostCombined, parse: parseVhostCombined, parseXFF: parseVhostCombinedXFF},
+	{name: "combined", sniff: sniffCombined, parse: parseCLF, parseXFF: parseCLFXFF},
 	{name: "common", sniff: sniffCommon, parse: parseCLF},
 	{name: "nginx", newParser: newNginxParser},
 	{name: "json", sniff: sniffGenericJSON, newParser: newJSONParser},
@@ -153,6 +156,9 @@ func ParseLine(format string, line []byte, rec *Record) error {
 		reason = parse(t, rec)
 	}
 	if reason == "" {
+		if rec.Principal == "" {
+			rec.Principal = oauthClientID(rec.Target)
+		}
 		return nil
 	}
 	return &ParseError{Format: format, Reason: reason, Excerpt: excerpt(bytes.TrimRight(line, "\r\n"))}

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"fmt"
+	"runtime"
 	"testing"
 )
 
@@ -21,6 +22,26 @@ func benchFormat(format string, n int) []byte {
 		sec := i / 40
 		h, m, s := sec/3600%24, sec/60%60, sec%60
 		switch format {
+		case "combined":
+			fmt.Fprintf(&b, `10.0.%d.%d - - [14/Oct/2026:%02d:%02d:%02d +0000] "GET %s HTTP/1.1" 200 512 "-" "okta-sdk-go/2.0.3 golang/go1.22" "203.0.113.%d, 10.0.0.1" 0.041`+"\n",
+				i%7, i%251, h, m, s, path, i%251)
+		case "common":
+			fmt.Fprintf(&b, `10.0.%d.%d - - [14/Oct/2026:%02d:%02d:%02d +0000] "GET %s HTTP/1.1" 200 512`+"\n", i%7, i%251, h, m, s, path)
+		case "cloudflare":
+			fmt.Fprintf(&b, `{"ClientIP":"10.0.%d.%d","ClientRequestHost":"acme.okta.com","ClientRequestMethod":"GET","ClientRequestURI":"%s","ClientRequestUserAgent":"okta-sdk-go/2.0.3","EdgeResponseStatus":200,"EdgeStartTimestamp":"2026-10-14T%02d:%02d:%02dZ","RayID":"7c5a1b2c3d4e5f60"}`+"\n",
+				i%7, i%251, path, h, m, s)
+		case "envoy":
+			fmt.Fprintf(&b, `{"start_time":"2026-10-14T%02d:%02d:%02d.000Z","method":"GET","path":"%s","protocol":"HTTP/1.1","response_code":200,"response_flags":"-","bytes_received":0,"bytes_sent":512,"duration":41,"x_forwarded_for":"203.0.113.%d","user_agent":"okta-sdk-go/2.0.3","request_id":"r%d","authority":"acme.okta.com","upstream_host":"10.0.0.5:443","downstream_remote_address":"10.0.%d.%d:5000"}`+"\n",
+				h, m, s, path, i%251, i, i%7, i%251)
+		case "json":
+			fmt.Fprintf(&b, `{"time":"2026-10-14T%02d:%02d:%02dZ","level":"info","method":"GET","path":"%s","status":200,"client":"10.0.%d.%d","user_agent":"okta-sdk-go/2.0.3","rate_limit_remaining":%d}`+"\n",
+				h, m, s, path, i%7, i%251, 600-i%600)
+		case "okta-csv":
+			if i == 0 {
+				b.WriteString("uuid,published,eventType,severity,client.ipAddress,client.userAgent.rawUserAgent,debugContext.debugData.requestId,debugContext.debugData.requestUri,transaction.type,transaction.id\n")
+			}
+			fmt.Fprintf(&b, "u%d,2026-10-14T%02d:%02d:%02d.000Z,user.session.start,INFO,10.0.%d.%d,okta-sdk-go/2.0.3,r%d,\"%s\",WEB,r%d\n",
+				i, h, m, s, i%7, i%251, i, path, i)
 		case "nginx":
 			fmt.Fprintf(&b, `10.0.%d.%d - - [14/Oct/2026:%02d:%02d:%02d +0000] "GET %s HTTP/1.1" 200 512 "okta-sdk-go/2.0.3 golang/go1.22" 0.041 600 %d 1791936060`+"\n",
 				i%7, i%251, h, m, s, path, 600-i%600)
@@ -58,19 +79,47 @@ func benchFormat(format string, n int) []byte {
 	return b.Bytes()
 }
 
-// BenchmarkReadFormats reads 100k lines of each format other than combined from memory (plain).
+// benchOptions are the Options a format's benchmark input is read with.
+func benchOptions(format string) Options {
+	opt := Options{}
+	if format == "nginx" {
+		opt.LogFormat = `$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_user_agent" $request_time $upstream_http_x_rate_limit_limit $upstream_http_x_rate_limit_remaining $upstream_http_x_rate_limit_reset`
+	}
+	return opt
+}
+
+// TestBenchFormats: benchFormat writes input for every format of the table, which reads (sniffed,
+// or selected by its options) as that format, one request per line.
+func TestBenchFormats(t *testing.T) {
+	const n = 200
+	for _, format := range Formats() {
+		data := benchFormat(format, n)
+		got := readAll(t, newReader(t, data, benchOptions(format)))
+		if got.format != format || len(got.recs) != n {
+			t.Errorf("%s: benchmark input reads as %s, %d requests (want %d); stats %+v", format, got.format, len(got.recs), n, got.stats)
+		}
+	}
+}
+
+// BenchmarkReadFormats reads 100k lines of each format of the table from memory (plain), sniffed
+// (or selected by LogFormat), and reports lines/s and allocs/line besides the usual figures; the
+// combined one again with Options.ForwardedFor (combined+xff). BenchmarkReadCombined has the
+// compressed variants of combined.
 func BenchmarkReadFormats(b *testing.B) {
 	const n = 100_000
-	for _, format := range []string{"vhost_combined", "nginx", "w3c", "alb", "haproxy", "caddy", "okta-ndjson", "okta-array"} {
-		data := benchFormat(format, n)
-		opt := Options{}
-		if format == "nginx" {
-			opt.LogFormat = `$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_user_agent" $request_time $upstream_http_x_rate_limit_limit $upstream_http_x_rate_limit_remaining $upstream_http_x_rate_limit_reset`
+	for _, format := range append(Formats(), "combined+xff") {
+		name := format
+		opt := benchOptions(format)
+		if format == "combined+xff" {
+			format, opt.ForwardedFor = "combined", true
 		}
-		b.Run(format, func(b *testing.B) {
+		data := benchFormat(format, n)
+		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(data)))
 			var src bytes.Reader
+			var ms0, ms1 runtime.MemStats
+			runtime.ReadMemStats(&ms0)
 			for b.Loop() {
 				src.Reset(data)
 				r, err := NewReader(&src, "bench.log", opt)
@@ -86,7 +135,9 @@ func BenchmarkReadFormats(b *testing.B) {
 				}
 				r.Close()
 			}
+			runtime.ReadMemStats(&ms1)
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+			b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/(float64(n)*float64(b.N)), "allocs/line")
 		})
 	}
 }

@@ -3,15 +3,13 @@ package ingest
 import (
 	"bytes"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 )
 
-// fuzzSeedLines are hand-written lines for FuzzParseLine; the lines of testdata/cases/*.log are added.
+// fuzzSeedLines are hand-written lines for FuzzParseLine; the lines of the test cases are added.
 var fuzzSeedLines = []string{
 	`10.0.0.1 - - [10/Oct/2026:13:55:36 -0700] "GET /api/v1/users/me HTTP/1.1" 200 2326 "-" "okta-sdk-go/2.0"`,
 	`10.0.0.1 - frank [10/Oct/2026:13:55:36.123 +0200] "POST /oauth2/v1/token HTTP/1.0" 401 -`,
@@ -41,19 +39,14 @@ var fuzzSeedLines = []string{
 	`{"start_time":"2026-10-14T08:00:00Z","method":"GET","path":"/","response_code":200,"downstream_remote_address":"[::1]:1"}`,
 }
 
-// caseLines returns the lines of the testdata/cases/*.log files.
+// caseLines returns the lines of every test case's input (testdata/<format>/<case>/input.log).
 func caseLines(t testing.TB) [][]byte {
-	paths, _ := filepath.Glob(filepath.Join("testdata", "cases", "*.log"))
 	var lines [][]byte
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, bytes.SplitAfter(data, []byte("\n"))...)
+	for _, c := range caseDirs(t) {
+		lines = append(lines, bytes.SplitAfter(c.input(t), []byte("\n"))...)
 	}
 	if len(lines) == 0 {
-		t.Fatal("no fuzz seeds found in testdata/cases")
+		t.Fatal("no fuzz seeds found in testdata/<format>/<case>/")
 	}
 	return lines
 }
@@ -136,16 +129,8 @@ var methodOptional = map[string]bool{"okta-array": true, "okta-ndjson": true, "o
 // FuzzReader reads whole inputs, sniffed and forced with a small line limit: no panic, exact
 // accounting, strictly increasing line numbers, never more examples than asked for.
 func FuzzReader(f *testing.F) {
-	paths, _ := filepath.Glob(filepath.Join("testdata", "cases", "*.log"))
-	if len(paths) == 0 {
-		f.Fatal("no fuzz seeds found in testdata/cases")
-	}
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
+	for _, c := range caseDirs(f) {
+		f.Add(c.input(f))
 	}
 	plain := goodLines(50)
 	gz, zs := gzipMembers(f, plain[:1000], plain[1000:]), zstdFrames(f, plain)

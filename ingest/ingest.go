@@ -33,6 +33,15 @@ type Record struct {
 	// recovered from Okta System Log events, which are a lower bound: Okta does not log every call.
 	Source string
 
+	// Principal is an Okta principal hint, "" when the input has none: for System Log requests the
+	// API token id of transaction.detail.requestApiTokenId; otherwise (and for System Log events
+	// without a token) the OAuth client id of an /oauth2/ request, the value of a client_id
+	// parameter in the target's query string (e.g. "0oa1b2c3d4…" from
+	// "/oauth2/v1/token?grant_type=…&client_id=0oa1b2c3d4"). It aliases Target (or the token id
+	// string), so finding it does not allocate. A client id sent in the request body (the usual
+	// case for /oauth2/v1/token) is not in any log and is not found.
+	Principal string
+
 	HasRateLimit       bool  // the line carried an X-Rate-Limit-Limit, -Remaining or -Reset value
 	RateLimitLimit     int   // X-Rate-Limit-Limit of the response (0 also for Okta's concurrency 429); 0 when absent
 	RateLimitRemaining int   // X-Rate-Limit-Remaining of the response; 0 when absent
@@ -105,11 +114,22 @@ type Options struct {
 	LogFormat string
 
 	// Fields maps record fields to the keys of a generic JSON-lines log, for the format "json":
-	// "time", "method", "path" (or "target"), "status", "client", "user_agent", "rate_limit_limit",
+	// "time", "method", "path" (or "target"), "status", "client", "user_agent", "forwarded_for" (see ForwardedFor), "rate_limit_limit",
 	// "rate_limit_remaining", "rate_limit_reset" → a key or a dotted path into nested objects, e.g.
 	// {"time": "ts", "path": "request.uri", "method": "request.method"}. "time" and "path" are
 	// required. Setting Fields with Format "" selects "json".
 	Fields map[string]string
+
+	// ForwardedFor makes Record.Client the first hop of the request's X-Forwarded-For header
+	// (the original client, as the first proxy saw it) instead of the socket peer, when the format
+	// logs that header and the line has a value for it (not "-" or empty); otherwise Client stays
+	// the peer. Formats that log it: combined and vhost_combined (a quoted field right after the
+	// user agent, as nginx setups append "$http_x_forwarded_for"), nginx ($http_x_forwarded_for or
+	// $proxy_add_x_forwarded_for), envoy (x_forwarded_for), caddy
+	// (request.headers.X-Forwarded-For) and json (x_forwarded_for / http_x_forwarded_for, or the
+	// Fields key "forwarded_for"). alb, haproxy, w3c, common and the okta-* formats log no
+	// X-Forwarded-For; cloudflare's ClientIP already is the visitor's address.
+	ForwardedFor bool
 }
 
 const (
@@ -244,6 +264,8 @@ func (r *Reader) setup(opt *Options) error {
 			return fmt.Errorf("%s: %s: %w", r.name, f.name, err)
 		}
 		r.parseFn = p
+	case opt.ForwardedFor && f.parseXFF != nil:
+		r.parseFn = f.parseXFF
 	default:
 		r.parseFn = f.parse
 	}
@@ -367,6 +389,9 @@ func (r *Reader) parseTrimmed(t, line []byte) bool {
 		return false
 	}
 	r.rec.Line = int(r.stats.Lines)
+	if r.rec.Principal == "" {
+		r.rec.Principal = oauthClientID(r.rec.Target)
+	}
 	if r.stats.Requests == 0 || r.rec.Time < r.stats.First {
 		r.stats.First = r.rec.Time
 	}

@@ -53,7 +53,7 @@ func readAll(t testing.TB, r *Reader) result {
 		rec := *r.Record()
 		rec.Method, rec.Target = strings.Clone(rec.Method), strings.Clone(rec.Target)
 		rec.Client, rec.UserAgent = strings.Clone(rec.Client), strings.Clone(rec.UserAgent)
-		rec.Source = strings.Clone(rec.Source)
+		rec.Source, rec.Principal = strings.Clone(rec.Source), strings.Clone(rec.Principal)
 		if n := len(res.recs); n > 0 && rec.Line <= res.recs[n-1].Line {
 			t.Fatalf("record line %d after line %d", rec.Line, res.recs[n-1].Line)
 		}

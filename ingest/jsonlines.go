@@ -33,6 +33,8 @@ import (
 type jsonMapping struct {
 	time, method, target, status, client, ua [][]string
 	rl                                       [3][][]string // X-Rate-Limit-Limit, -Remaining, -Reset
+	xff                                      [][]string    // X-Forwarded-For, for Options.ForwardedFor
+	useXFF                                   bool          // Options.ForwardedFor: client is xff's first hop when set
 	stripPort                                bool          // client is "ip:port"
 	needMethod                               bool          // a line without a method is a bad request
 }
@@ -53,6 +55,7 @@ var caddyMapping = &jsonMapping{
 	status:     paths("status"),
 	client:     paths("request.client_ip", "request.remote_ip"),
 	ua:         paths("request.headers.User-Agent"),
+	xff:        paths("request.headers.X-Forwarded-For"),
 	rl: [3][][]string{paths("resp_headers.X-Rate-Limit-Limit"), paths("resp_headers.X-Rate-Limit-Remaining"),
 		paths("resp_headers.X-Rate-Limit-Reset")},
 }
@@ -74,6 +77,7 @@ var envoyMapping = &jsonMapping{
 	status:     paths("response_code"),
 	client:     paths("downstream_remote_address", "x_forwarded_for"),
 	ua:         paths("user_agent"),
+	xff:        paths("x_forwarded_for"),
 	stripPort:  true,
 	needMethod: true,
 }
@@ -85,11 +89,12 @@ var defaultJSONMapping = &jsonMapping{
 	status: paths("status", "status_code", "response_code"),
 	client: paths("client", "client_ip", "remote_addr", "remote_ip"),
 	ua:     paths("user_agent", "http_user_agent"),
+	xff:    paths("x_forwarded_for", "http_x_forwarded_for"),
 	rl:     [3][][]string{paths("rate_limit_limit"), paths("rate_limit_remaining"), paths("rate_limit_reset")},
 }
 
 // fieldNames are the keys of Options.Fields.
-var fieldNames = []string{"time", "method", "path", "target", "status", "client", "user_agent",
+var fieldNames = []string{"time", "method", "path", "target", "status", "client", "user_agent", "forwarded_for",
 	"rate_limit_limit", "rate_limit_remaining", "rate_limit_reset"}
 
 // mappingFromFields builds the mapping of the json format from Options.Fields.
@@ -122,6 +127,8 @@ func mappingFromFields(fields map[string]string) (*jsonMapping, error) {
 			m.client = p
 		case "user_agent":
 			m.ua = p
+		case "forwarded_for", "x_forwarded_for":
+			m.xff = p
 		case "rate_limit_limit":
 			m.rl[0] = p
 		case "rate_limit_remaining":
@@ -143,7 +150,17 @@ func newJSONParser(opt *Options, _ *eventSink) (func([]byte, *Record) string, er
 	if err != nil {
 		return nil, err
 	}
+	if opt.ForwardedFor {
+		m = m.withXFF()
+	}
 	return m.parse, nil
+}
+
+// withXFF returns a copy of m for Options.ForwardedFor.
+func (m *jsonMapping) withXFF() *jsonMapping {
+	c := *m
+	c.useXFF = true
+	return &c
 }
 
 // jsonObject returns the JSON object of a line: from its first byte, or after a "name | " prefix.
@@ -261,6 +278,11 @@ func (m *jsonMapping) parse(line []byte, rec *Record) string {
 	}
 	if m.stripPort {
 		client = stripPort(client)
+	}
+	if m.useXFF {
+		if hop := firstHop([]byte(m.str(obj, m.xff))); len(hop) > 0 {
+			client = stripPort(string(hop))
+		}
 	}
 	*rec = Record{
 		Time:      t,

@@ -66,6 +66,7 @@ type LogFormat struct {
 	prefix []byte      // literal text before the first variable
 	steps  []nginxStep // each variable and the literal after it
 	has    [nvRLReset + 1]bool
+	xff    bool // Options.ForwardedFor: the client is the first hop of $http_x_forwarded_for
 }
 
 type nginxStep struct {
@@ -188,6 +189,11 @@ func newNginxParser(opt *Options, _ *eventSink) (func([]byte, *Record) string, e
 	if err != nil {
 		return nil, err
 	}
+	if opt.ForwardedFor {
+		g := *f
+		g.xff = true
+		return g.parse, nil
+	}
 	return f.parse, nil
 }
 
@@ -288,7 +294,9 @@ func (f *LogFormat) parse(line []byte, rec *Record) string {
 		return ReasonBadRequest
 	}
 	client := addr
-	if len(client) == 0 || isDash(client) {
+	if hop := firstHop(xff); f.xff && len(hop) > 0 {
+		client = hop
+	} else if len(client) == 0 || isDash(client) {
 		client = xff
 		if c := bytes.IndexByte(client, ','); c >= 0 {
 			client = client[:c]

@@ -278,6 +278,7 @@ func (p *sysLogParser) finish(ev *sysEvent, rec *Record) string {
 		UserAgent: ev.ua,
 		Line:      rec.Line,
 		Source:    SourceSystemLog,
+		Principal: ev.tokenID,
 	}
 	return ""
 }

@@ -41,18 +41,25 @@ func sniffVhostCombined(line []byte) bool {
 		return false
 	}
 	var rec Record
-	reason, _ := scanCLF(rest, &rec)
+	reason, _ := scanCLF(rest, &rec, false)
 	return shapeOK(reason)
 }
 
 // parseVhostCombined parses a vhost_combined line, or a combined/common line without the vhost
 // field (as a default server may write in the same file).
-func parseVhostCombined(line []byte, rec *Record) string {
+func parseVhostCombined(line []byte, rec *Record) string { return scanVhostCombined(line, rec, false) }
+
+// parseVhostCombinedXFF is parseVhostCombined for Options.ForwardedFor.
+func parseVhostCombinedXFF(line []byte, rec *Record) string {
+	return scanVhostCombined(line, rec, true)
+}
+
+func scanVhostCombined(line []byte, rec *Record, xff bool) string {
 	if rest := splitVhost(line); rest != nil {
-		if reason, _ := scanCLF(rest, rec); reason != ReasonMalformed {
+		if reason, _ := scanCLF(rest, rec, xff); reason != ReasonMalformed {
 			return reason
 		}
 	}
-	reason, _ := scanCLF(line, rec)
+	reason, _ := scanCLF(line, rec, xff)
 	return reason
 }
