@@ -48,6 +48,20 @@ type Record struct {
 	RateLimitReset     int64 // X-Rate-Limit-Reset of the response, UTC epoch seconds; 0 when absent
 }
 
+// setRateLimit stores the k-th X-Rate-Limit header value, in the order every format lists them:
+// 0 X-Rate-Limit-Limit, 1 -Remaining, 2 -Reset.
+func (rec *Record) setRateLimit(k int, n int64) {
+	rec.HasRateLimit = true
+	switch k {
+	case 0:
+		rec.RateLimitLimit = int(n)
+	case 1:
+		rec.RateLimitRemaining = int(n)
+	case 2:
+		rec.RateLimitReset = n
+	}
+}
+
 // SourceSystemLog is the [Record.Source] of requests read from Okta System Log events.
 const SourceSystemLog = "system-log"
 

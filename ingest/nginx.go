@@ -323,15 +323,7 @@ func (f *LogFormat) parse(line []byte, rec *Record) string {
 		if !ok {
 			continue
 		}
-		rec.HasRateLimit = true
-		switch k {
-		case 0:
-			rec.RateLimitLimit = int(n)
-		case 1:
-			rec.RateLimitRemaining = int(n)
-		case 2:
-			rec.RateLimitReset = n
-		}
+		rec.setRateLimit(k, n)
 	}
 	return ""
 }
