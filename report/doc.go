@@ -8,6 +8,11 @@
 // (summary.json), [RenderHTML] (report.html, one offline file with inlined ECharts) and [WriteText]
 // (the terminal table) render.
 //
+// [BuildRequest] turns a Result into the evidence pack for a rate-limit increase or DynamicScale
+// request (ratecard request): [WriteRequestMarkdown] (request.md, with a draft case text),
+// [WriteRequestCSV] (request.csv) and a section of report.html; [WriteDir] writes it beside the other
+// files, all from [Anonymize] unless the caller asked to name the callers.
+//
 // DuckDB, and with it cgo, is confined to duckdb.go.
 //
 // # Windows

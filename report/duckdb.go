@@ -416,6 +416,7 @@ func (a *Analyzer) Analyze(p Params, in Input) (*Result, error) {
 		return nil, err
 	}
 	res.Events = matchEvents(a.cat, p.Tier, in.Events, res.Buckets)
+	setChartWindow(res)
 	return res, nil
 }
 
@@ -493,6 +494,28 @@ func (a *Analyzer) bucketResults(ctx context.Context, warn int) (map[classify.Cl
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("bucket peaks: %w", err)
+	}
+
+	// Percentiles of the non-empty minutes.
+	rows, err = a.conn.QueryContext(ctx, `
+		SELECT class, quantile_disc(n, 0.95)::BIGINT, quantile_disc(n, 0.99)::BIGINT FROM minutes GROUP BY class`)
+	if err != nil {
+		return nil, fmt.Errorf("minute percentiles: %w", err)
+	}
+	for rows.Next() {
+		var cl uint8
+		var p95, p99 int64
+		if err := rows.Scan(&cl, &p95, &p99); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("minute percentiles: %w", err)
+		}
+		if b := out[classify.Class(cl)]; b != nil {
+			b.P95, b.P99 = p95, p99
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("minute percentiles: %w", err)
 	}
 
 	// Minutes near and over, per bucket and tier.

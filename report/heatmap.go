@@ -53,8 +53,8 @@ func heatmapChart(res *Result, kind heatmapKind) (chartHTML, bool) {
 	id, title := "heatmap_day", "day (UTC)"
 	switch kind {
 	case heatByDay:
-		first := res.From.UTC().Truncate(24 * time.Hour)
-		last := res.To.UTC().Add(-time.Minute).Truncate(24 * time.Hour)
+		first := res.ChartFrom.UTC().Truncate(24 * time.Hour)
+		last := res.ChartTo.UTC().Add(-time.Minute).Truncate(24 * time.Hour)
 		for d := first; !d.After(last); d = d.Add(24 * time.Hour) {
 			cols = append(cols, d.Format("Mon 2 Jan"))
 		}

@@ -40,6 +40,15 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"when":     when,
 	"mult":     func(f float64) string { return fmt.Sprintf("%.2f", f) },
 	"numi":     func(n int) string { return thousands(int64(n)) },
+	"yesno":    yesNo,
+	"needed":   neededLimitString,
+	"multx":    multString,
+	"step":     stepString,
+	"worst":    worstString,
+	"perMin":   limitPerMin,
+	"methods":  methodsString,
+	"quality":  dataQuality,
+	"lead":     func() string { return leadTimeStatement },
 }).Parse(reportTemplate))
 
 // breakablePath escapes an endpoint pattern and lets the browser wrap it only after a slash, so
@@ -62,6 +71,9 @@ func when(t time.Time, layout string) template.HTML {
 // HTMLOptions are the parts of the page that do not come from the analysis.
 type HTMLOptions struct {
 	Version string // ratecard version shown in the footer
+	// Request, when set, adds the "Rate-limit increase request" section (the evidence pack of
+	// BuildRequest) to the page; unless Request.ShowClients the page is rendered from Anonymize(res).
+	Request *RequestOptions
 }
 
 type page struct {
@@ -76,6 +88,8 @@ type page struct {
 	Rec       Recommendation
 	ECharts   template.JS
 	Examples  []exampleView
+	Req       *Request // nil unless HTMLOptions.Request
+	Draft     string   // the draft case text of Req
 }
 
 type heatmapView struct {
@@ -99,13 +113,16 @@ func RenderHTML(w io.Writer, res *Result, opt HTMLOptions) error {
 	if sum := sha256.Sum256([]byte(EChartsJS)); hex.EncodeToString(sum[:]) != EChartsSHA256 {
 		return fmt.Errorf("embedded echarts.min.js does not match its pinned sha256 (run make echarts)")
 	}
+	if opt.Request != nil && !opt.Request.ShowClients {
+		res = Anonymize(res)
+	}
 	p := &page{R: res, Opt: opt, TierTitle: res.TierTitle(res.Tier), Tiers: classify.Tiers[:],
 		ECharts: template.JS(EChartsJS)}
 	p.Verdicts = sortedVerdicts(res)
 	p.Rec = Recommend(res)
 	p.Finding = finding(res)
 	for _, b := range p.Verdicts {
-		p.Charts = append(p.Charts, bucketChartView{B: b, Chart: bucketChart(b, res.Tier, res.TierTitle(res.Tier), res.WarnPercent, res.From, res.To, eventsOf(res, b.Bucket.ID))})
+		p.Charts = append(p.Charts, bucketChartView{B: b, Chart: bucketChart(b, res.Tier, res.TierTitle(res.Tier), res.WarnPercent, res.ChartFrom, res.ChartTo, eventsOf(res, b.Bucket.ID))})
 	}
 	if c, ok := heatmapChart(res, heatByDay); ok {
 		p.Heatmaps = append(p.Heatmaps, heatmapView{Title: "Peak minute per day", Chart: c})
@@ -115,6 +132,10 @@ func RenderHTML(w io.Writer, res *Result, opt HTMLOptions) error {
 	}
 	for _, e := range res.Input.Examples {
 		p.Examples = append(p.Examples, exampleView{Where: fmt.Sprintf("%s:%d", e.File, e.Line), Reason: e.Reason, Excerpt: e.Excerpt})
+	}
+	if opt.Request != nil {
+		p.Req = BuildRequest(res, *opt.Request)
+		p.Draft = draftCase(p.Req)
 	}
 	return tmpl.Execute(w, p)
 }

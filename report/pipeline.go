@@ -26,9 +26,11 @@ type Options struct {
 	Format      string // "" sniffs each file's format; else passed to ingest
 	// LogFormat (an nginx log_format) and Fields (a JSON field mapping) are passed to ingest; see
 	// ingest.Options.
-	LogFormat   string
-	Fields      map[string]string
-	MaxExamples int // skipped-line examples kept per file; 0 means ingest's default
+	LogFormat string
+	Fields    map[string]string
+	// ForwardedFor takes the first X-Forwarded-For hop as the client where the log has one.
+	ForwardedFor bool
+	MaxExamples  int // skipped-line examples kept per file; 0 means ingest's default
 	// Workers is the number of goroutines that parse and classify; 0 means GOMAXPROCS. Files are
 	// parsed in parallel, and a large plain file is split into line-aligned parts parsed in parallel.
 	Workers int
@@ -38,6 +40,9 @@ type Options struct {
 	// DB, when set, keeps the classified requests in a DuckDB file at this path (see CreateStore), so
 	// that AnalyzeStore can analyse them again without the logs.
 	DB string
+	// Strict stops the run at the first file that cannot be opened or read; otherwise such a file is
+	// reported (FileInput.Err) and the others are analysed.
+	Strict bool
 	// From and To, when not zero, keep only requests at or after From and before To (UTC). The
 	// others are still parsed and counted (Input.OutsideWindow), never silently dropped.
 	From, To time.Time
@@ -237,8 +242,9 @@ func AnalyzeFiles(ctx context.Context, paths []string, opt Options) (*Result, er
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	iopt := ingest.Options{Format: opt.Format, MaxExamples: opt.MaxExamples, LogFormat: opt.LogFormat, Fields: opt.Fields}
-	parts, formats, err := openParts(paths, iopt, workers, opt.Progress)
+	iopt := ingest.Options{Format: opt.Format, MaxExamples: opt.MaxExamples, LogFormat: opt.LogFormat, Fields: opt.Fields,
+		ForwardedFor: opt.ForwardedFor}
+	parts, formats, err := openParts(paths, iopt, workers, opt.Progress, opt.Strict)
 	defer func() {
 		for _, p := range parts {
 			p.close()
@@ -246,6 +252,15 @@ func AnalyzeFiles(ctx context.Context, paths []string, opt Options) (*Result, er
 	}()
 	if err != nil {
 		return nil, err
+	}
+	var openErrs []error
+	for _, p := range parts {
+		if p.r == nil {
+			openErrs = append(openErrs, p.err)
+		}
+	}
+	if len(openErrs) == len(parts) {
+		return nil, errors.Join(openErrs...) // nothing to analyse
 	}
 
 	cats := []*classify.Catalog{opt.Catalog}
@@ -294,6 +309,10 @@ func AnalyzeFiles(ctx context.Context, paths []string, opt Options) (*Result, er
 	res, err := an.Analyze(Params{Tier: opt.Tier, WarnPercent: opt.WarnPercent}, in)
 	if err != nil {
 		return nil, err
+	}
+	if !opt.From.IsZero() || !opt.To.IsZero() { // an explicit window is the axis, outliers and all
+		res.ChartFrom, res.ChartTo, res.Outliers = res.From, res.To, 0
+		res.OutlierFirst, res.OutlierLast = time.Time{}, time.Time{}
 	}
 	return res, errors.Join(readErrs...)
 }
@@ -408,13 +427,20 @@ func mergeInput(paths, formats []string, parts []*part, maxEx int) Input {
 
 // openParts opens every file (so a bad path fails before anything is read) and cuts large plain files
 // in a splittable format into line-aligned parts, one per worker.
-func openParts(paths []string, iopt ingest.Options, workers int, progress *atomic.Int64) ([]*part, []string, error) {
+//
+// A file that cannot be opened (missing, unreadable, a directory, an unknown format) is an error when
+// strict; otherwise it becomes a part with no reader and its error, reported with the results.
+func openParts(paths []string, iopt ingest.Options, workers int, progress *atomic.Int64, strict bool) ([]*part, []string, error) {
 	var parts []*part
 	formats := make([]string, len(paths))
 	for i, path := range paths {
 		r, err := ingest.Open(path, iopt)
 		if err != nil {
-			return parts, nil, err
+			if strict {
+				return parts, nil, err
+			}
+			parts = append(parts, &part{file: i, err: err})
+			continue
 		}
 		formats[i] = r.Format()
 		if path == "-" { // standard input: one stream, read once
@@ -559,6 +585,9 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 	go func() {
 		defer close(jobs)
 		for _, p := range parts {
+			if p.r == nil {
+				continue // could not be opened: nothing to read
+			}
 			select {
 			case jobs <- p:
 			case <-ctx.Done():

@@ -28,6 +28,12 @@ type Result struct {
 	// From and To bound the analysed traffic: From is the UTC minute of the first request, To the minute
 	// after the last one (an exclusive end). Both are zero when the input held no request.
 	From, To time.Time
+	// ChartFrom and ChartTo are the time axis of the charts and heatmaps: From and To, or the bulk of
+	// the traffic when a few requests lie far outside it (Outliers of them, in the minutes from
+	// OutlierFirst to OutlierLast; see setChartWindow). With --from/--to the axis is the whole window.
+	ChartFrom, ChartTo        time.Time
+	Outliers                  int64
+	OutlierFirst, OutlierLast time.Time
 
 	Input Input
 
@@ -79,6 +85,11 @@ type BucketResult struct {
 	PeakMinute  time.Time // the first minute with that count
 	Rolling     int64     // largest count in any 60-second span [t, t+60s)
 	RollingFrom time.Time // t: timestamp of the first request of the first such span
+
+	// P95 and P99 are the 95th and 99th percentiles of the bucket's non-empty minutes' counts
+	// (DuckDB quantile_disc: an observed minute count, never an interpolation). Minutes without a
+	// request are left out, so they describe the bucket's busy minutes rather than a mostly idle month.
+	P95, P99 int64
 
 	// ByTier holds the verdicts on every tier, indexed by classify.Tier.
 	ByTier [classify.NumTiers]TierVerdict

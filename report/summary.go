@@ -25,6 +25,15 @@ type summaryJSON struct {
 	Tiers          []tierSummaryJSON  `json:"tiers"`
 	Recommendation recommendationJSON `json:"recommendation"`
 	OktaEvents     []oktaEventJSON    `json:"okta_events"`
+	ChartWindow    windowJSON         `json:"chart_window"`
+	Outliers       outliersJSON       `json:"outliers"`
+}
+
+// outliersJSON counts the requests far outside the bulk of the traffic (see setChartWindow).
+type outliersJSON struct {
+	Requests int64   `json:"requests"`
+	First    *string `json:"first_minute"`
+	Last     *string `json:"last_minute"`
 }
 
 // oktaEventJSON is one Okta rate-limit event from System Log input beside ratecard's count.
@@ -284,6 +293,8 @@ func WriteSummary(w io.Writer, res *Result) error {
 		s.Recommendation.Multipliers[n.ID] = n.Multiplier
 		s.Recommendation.NeededLimits[n.ID] = n.NeededLimit
 	}
+	s.ChartWindow = windowJSON{From: optTime(res.ChartFrom), To: optTime(res.ChartTo)}
+	s.Outliers = outliersJSON{Requests: res.Outliers, First: optTime(res.OutlierFirst), Last: optTime(res.OutlierLast)}
 	s.OktaEvents = []oktaEventJSON{}
 	for _, e := range res.Events {
 		j := oktaEventJSON{Time: optTime(e.Time), Type: e.Type, Kind: e.Kind, URLPattern: e.URLPattern,

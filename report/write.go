@@ -8,23 +8,35 @@ import (
 	"sync"
 )
 
-// WriteDir writes summary.json, summary.md, minutes.csv and report.html into dir (created if needed).
-// The four are rendered concurrently (they only read res), each into a temporary file; only when all
+// WriteDir writes summary.json, summary.md, minutes.csv and report.html into dir (created if needed),
+// and, when opt.Request is set, the evidence pack request.md and request.csv (see BuildRequest); then
+// unless opt.Request.ShowClients every file is written from Anonymize(res), so no caller address, user
+// agent or raw log line is in the directory. The files are rendered concurrently (they only read res), each into a temporary file; only when all
 // are complete are they renamed into place, report.html last, so an interrupted or failed run never
 // leaves a half-written file.
 func WriteDir(dir string, res *Result, opt HTMLOptions) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create output directory: %w", err)
 	}
-	files := []struct {
+	type file struct {
 		name  string
 		write func(*os.File) error
-	}{
-		{"summary.json", func(f *os.File) error { return WriteSummary(f, res) }},
-		{"summary.md", func(f *os.File) error { return WriteMarkdown(f, res) }},
-		{"minutes.csv", func(f *os.File) error { return WriteMinutesCSV(f, res) }},
-		{"report.html", func(f *os.File) error { return RenderHTML(f, res, opt) }},
 	}
+	var files []file
+	if opt.Request != nil {
+		if !opt.Request.ShowClients {
+			res = Anonymize(res)
+		}
+		rq := BuildRequest(res, *opt.Request)
+		files = append(files,
+			file{"request.md", func(f *os.File) error { return WriteRequestMarkdown(f, rq) }},
+			file{"request.csv", func(f *os.File) error { return WriteRequestCSV(f, rq) }})
+	}
+	files = append(files,
+		file{"summary.json", func(f *os.File) error { return WriteSummary(f, res) }},
+		file{"summary.md", func(f *os.File) error { return WriteMarkdown(f, res) }},
+		file{"minutes.csv", func(f *os.File) error { return WriteMinutesCSV(f, res) }},
+		file{"report.html", func(f *os.File) error { return RenderHTML(f, res, opt) }})
 	tmps := make([]string, len(files))
 	errs := make([]error, len(files))
 	var wg sync.WaitGroup

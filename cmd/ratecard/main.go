@@ -195,7 +195,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	progress := fs.String("progress", "auto", "progress on stderr: auto (when stderr is a terminal), always or never")
 	fromS := fs.String("from", "", "analyse only requests at or after this UTC time (2026-10-01 or 2026-10-01T08:00:00Z)")
 	toS := fs.String("to", "", "analyse only requests before this UTC time (same forms; a bare date means its midnight)")
-	strict := fs.Bool("strict", false, "stop with exit status 1 and no report when any file cannot be read to its end")
+	strict := fs.Bool("strict", false, "stop with exit status 1 and no report when any file cannot be opened or read to its end")
 	files, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -242,7 +242,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	opt := report.Options{Catalog: cat, Tier: tier, WarnPercent: *warn, Format: *format, DB: *db, From: from, To: to,
-		LogFormat: *logFormat, Fields: fields.m}
+		LogFormat: *logFormat, Fields: fields.m, Strict: *strict}
 	if *logFormat != "" {
 		if _, err := ingest.CompileLogFormat(*logFormat); err != nil {
 			return usageError{"--log-format: " + err.Error()}

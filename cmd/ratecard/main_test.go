@@ -326,3 +326,45 @@ func TestInputFlags(t *testing.T) {
 		t.Errorf("--field without =: exit %d, want 2", code)
 	}
 }
+
+// TestUnopenableFileAmongOthers checks that a missing file does not stop the analysis of the others
+// (the report names it, exit 1) unless --strict.
+func TestUnopenableFileAmongOthers(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.log")
+	if err := os.WriteFile(good, []byte(strings.Repeat(goodLine, 5)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "rotated.log.1")
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := runCLI(t, "analyze", "--out", out, good, missing, dir)
+	if code != 1 || !strings.Contains(stderr, "rotated.log.1") || !strings.Contains(stdout, "users-get") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	var s struct {
+		Input struct {
+			Requests int64
+			Files    []struct {
+				Path  string
+				Error string
+			}
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Input.Requests != 5 || len(s.Input.Files) != 3 || s.Input.Files[1].Error == "" || s.Input.Files[2].Error == "" {
+		t.Errorf("input %+v", s.Input)
+	}
+	strictOut := filepath.Join(dir, "strict")
+	if code, _, stderr := runCLI(t, "analyze", "--strict", "--out", strictOut, good, missing); code != 1 || !strings.Contains(stderr, "rotated.log.1") {
+		t.Errorf("--strict: exit %d, %s", code, stderr)
+	}
+	if _, err := os.Stat(strictOut); err == nil {
+		t.Errorf("--strict wrote %s", strictOut)
+	}
+}

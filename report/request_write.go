@@ -1,0 +1,365 @@
+package report
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/ratecard/ratecard/classify"
+)
+
+// leadTimeStatement is the fact sheet's statement of Okta's lead time (okta-rate-limits.md §15,
+// sources S-KB-INC, S-BP, S-INC), quoted in request.md.
+const leadTimeStatement = "Open an Okta Support case ≥ 15 business days before needed; earlier is better; permanent or ≥ 5× requests take longer."
+
+// WriteRequestMarkdown writes request.md: the scope of the analysis (period, catalog, tier, warning
+// threshold, data quality), per bucket near or over the evidence an Okta support engineer asks for,
+// the projections, the method, and a draft case text with the lead-time reminder. It names endpoints
+// by Okta's path templates only; callers are numbered unless rq.Opt.ShowClients. It holds no clock
+// time, so the same input gives the same bytes.
+func WriteRequestMarkdown(w io.Writer, rq *Request) error {
+	bw := bufio.NewWriter(w)
+	res := rq.Res
+	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
+
+	p("# Okta rate-limit increase request: evidence\n\n")
+	p("Prepared with ratecard from the org's own logs of calls to Okta. Endpoints are named by Okta's path templates; no user login, user id or request path from the logs appears here")
+	if rq.Opt.ShowClients {
+		p(". Callers are named by client address and user agent as logged.\n\n")
+	} else {
+		p(", and callers are numbered rather than named.\n\n")
+	}
+
+	p("## Scope\n\n")
+	if res.From.IsZero() {
+		p("- **Period analysed:** no request in the input\n")
+	} else {
+		p("- **Period analysed:** %s to %s UTC (%s)\n", res.From.UTC().Format("2006-01-02 15:04"),
+			res.To.UTC().Format("2006-01-02 15:04"), span(res.To.Sub(res.From)))
+	}
+	p("- **Catalog:** %s (Okta's published default limits, with any org overrides given to ratecard)\n", mdText(res.Catalog))
+	p("- **Tier:** %s (`%s`)\n", mdText(res.TierTitle(res.Tier)), res.Tier)
+	p("- **Warning threshold:** %d %% of the limit\n", res.WarnPercent)
+	p("- **Data quality:** %s\n", mdText(dataQuality(res)))
+	if len(rq.Scenarios) > 1 {
+		names := make([]string, 0, len(rq.Scenarios)-1)
+		for _, s := range rq.Scenarios[1:] {
+			names = append(names, s.Name)
+		}
+		p("- **Projections:** %s\n", mdText(strings.Join(names, "; ")))
+	}
+	p("\n")
+
+	p("## Buckets to raise\n\n")
+	if len(rq.Buckets) == 0 {
+		p("No bucket reached the %d %% warning threshold on %s, observed or projected: the analysed traffic gives no ground for an increase.\n\n",
+			res.WarnPercent, mdText(res.TierTitle(res.Tier)))
+	}
+	for i := range rq.Buckets {
+		rb := &rq.Buckets[i]
+		b := rb.B
+		obs := &rb.Figures[0]
+		p("### %s: %s %s\n\n", mdCode(b.Bucket.ID), methodsString(b.Bucket), mdCode(b.Bucket.Pattern))
+		p("| | |\n|---|---|\n")
+		p("| Current limit (%s) | %s |\n", mdText(res.TierTitle(res.Tier)), limitPerMin(rb.Limit))
+		p("| Status (fixed minute / rolling 60 s) | %s / %s |\n", rb.Status, rb.RollingStatus)
+		p("| Peak, fixed UTC minute | %s at %s UTC |\n", thousands(b.Peak), b.PeakMinute.UTC().Format("2006-01-02 15:04"))
+		p("| Peak, rolling 60 s | %s from %s UTC |\n", thousands(b.Rolling), b.RollingFrom.UTC().Format("2006-01-02 15:04:05.999"))
+		p("| p95 / p99 of non-empty minutes | %s / %s |\n", thousands(b.P95), thousands(b.P99))
+		p("| Minutes near / over | %s / %s |\n", thousands(obs.MinutesNear), thousands(obs.MinutesOver))
+		p("| Worst minutes (UTC) | %s |\n", worstString(rb.Worst))
+		p("| Needed to stay below %d %% | %s |\n", res.WarnPercent, mdText(neededString(obs, b.Bucket.DynamicScaleEligible())))
+		p("| DynamicScale-eligible | %s |\n", yesNo(b.Bucket.DynamicScaleEligible()))
+		p("| Workforce-multiplier-eligible | %s |\n", yesNo(b.Bucket.WorkforceMultiplierEligible()))
+		p("| Top callers (hot minutes) | %s |\n", mdShares(rb.Clients, b.HotRequests))
+		p("| Top user agents (hot minutes) | %s |\n", mdShares(rb.Agents, b.HotRequests))
+		p("\n")
+		if len(rb.Figures) > 1 {
+			p("| Scenario | Peak minute | Rolling 60 s peak | p95 | p99 | Minutes near / over today's limit | Limit needed | Multiplier | DynamicScale-style step |\n")
+			p("|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+			for _, f := range rb.Figures {
+				p("| %s | %s | %s | %s | %s | %s / %s | %s | %s | %s |\n", mdText(f.Scenario.Name), thousands(f.Peak), thousands(f.Rolling),
+					thousands(f.P95), thousands(f.P99), thousands(f.MinutesNear), thousands(f.MinutesOver),
+					neededLimitString(f.NeededLimit), multString(f.Multiplier), stepString(f))
+			}
+			p("\n")
+		}
+	}
+
+	p("## Method\n\n")
+	p("%s\n\n", mdText(requestMethod(rq)))
+
+	p("## Draft case text\n\n")
+	p("Fill in the bracketed parts; everything else comes from the figures above.\n\n")
+	p("~~~~text\n%s~~~~\n\n", draftCase(rq))
+
+	p("## Lead time\n\n")
+	p("Okta asks for an increase request well ahead. ratecard's fact sheet (okta-rate-limits.md §15, from Okta's knowledge-base article on rate-limit increases and its rate-limit best practices) states: \"%s\" Each request is reviewed on its own and may be denied; on endpoints that DynamicScale or the Workforce multiplier cover, a permanent increase, one of 5× the default or more, or one of several temporary increases in a calendar year is likely redirected to sales (DynamicScale or a higher multiplier).", mdText(leadTimeStatement))
+	for _, s := range rq.Scenarios {
+		if s.Event != nil {
+			p(" For the event starting %s, open the case on or before %s (%d business days ahead, public holidays not counted).",
+				s.Event.From.Format("Monday 2 January 2006"), caseDeadline(s.Event.From, leadBusinessDays).Format("Monday 2 January 2006"), leadBusinessDays)
+		}
+	}
+	p("\n")
+	return bw.Flush()
+}
+
+// dataQuality is the one-line accounting of the input.
+func dataQuality(res *Result) string {
+	in := &res.Input
+	var s strings.Builder
+	fmt.Fprintf(&s, "%s read from %s: %s, %s skipped", count(in.Lines, "line"), count(int64(len(in.Files)), "file"),
+		count(in.Requests, "request"), thousands(in.Skipped))
+	if reasons := skippedList(in.SkippedReasons); reasons != "" {
+		fmt.Fprintf(&s, " (%s)", reasons)
+	}
+	if in.OutsideWindow > 0 {
+		fmt.Fprintf(&s, "; %s outside the chosen period left out", count(in.OutsideWindow, "request"))
+	}
+	fmt.Fprintf(&s, "; %s to public metadata endpoints (not rate-limited) and %s outside the catalog", count(res.PublicMetadata, "request"), thousands(res.OutsideCatalog))
+	stopped := 0
+	for _, f := range in.Files {
+		if f.Err != "" {
+			stopped++
+		}
+	}
+	if stopped > 0 {
+		fmt.Fprintf(&s, "; %s stopped early on a read error (what was read is counted)", count(int64(stopped), "file"))
+	}
+	return s.String() + "."
+}
+
+// requestMethod describes how the figures were computed.
+func requestMethod(rq *Request) string {
+	res := rq.Res
+	s := fmt.Sprintf("Every logged request is placed in its Okta rate-limit bucket by method and path (catalog %s). "+
+		"The fixed-minute peak is the most requests in one UTC wall-clock minute, as Okta's dashboard counts; the rolling 60-second peak is the most in any 60-second span, "+
+		"the worst case because Okta's windows are not aligned to wall-clock minutes. p95 and p99 are percentiles of the minutes that had at least one request (an observed minute count, not interpolated). "+
+		"Near: at least %d %% of the limit; over: above the limit. "+
+		"The limit needed is the smallest limit that keeps the rolling peak (never below the minute peak) strictly below %d %% of it; the multiplier is that limit as a multiple of today's, rounded up to hundredths. "+
+		"The DynamicScale-style step is the first of ×%s at or above the multiplier: Okta sells DynamicScale from 5× to 1000× but does not publish the steps between, so this ladder is an assumption. "+
+		"Top callers are the largest shares of each bucket's requests in its hot minutes (minutes at or above the warning threshold, and the minutes of its rolling peak).",
+		res.Catalog, res.WarnPercent, res.WarnPercent, joinInts(DynamicScaleSteps, ", ×"))
+	if len(rq.Scenarios) > 1 {
+		s += " Projections multiply every observed minute's count by the scenario's factor, rounding up; the projected rolling peak is the observed rolling peak times the factor, which assumes the extra traffic arrives in today's shape. " +
+			"An event's factor applies to the observed profile (its worst minutes stand for the event's), times the growth when both are given. Minutes near and over are recounted on the scaled profile against today's limit."
+	}
+	return s
+}
+
+// draftCase is the plain-text draft of the support case.
+func draftCase(rq *Request) string {
+	res := rq.Res
+	var s strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&s, format, args...) }
+	p("Subject: Rate-limit increase request for [org URL]")
+	if len(rq.Buckets) > 0 {
+		ids := make([]string, len(rq.Buckets))
+		for i, rb := range rq.Buckets {
+			ids[i] = rb.B.Bucket.Pattern
+		}
+		p(": %s", strings.Join(ids, ", "))
+	}
+	p("\n\nHello Okta Support,\n\n")
+	p("We request a rate-limit increase for our org [org URL] (tier: %s).", res.TierTitle(res.Tier))
+	if !res.From.IsZero() {
+		p(" The figures below come from our own logs of calls to Okta from %s to %s UTC (%s requests),",
+			res.From.UTC().Format("2006-01-02 15:04"), res.To.UTC().Format("2006-01-02 15:04"), thousands(res.Input.Requests))
+	} else {
+		p(" Our logs of calls to Okta held no request,")
+	}
+	p(" counted per UTC minute and per rolling 60-second window against the current limits below, with a warning threshold of %d %%.\n\n", res.WarnPercent)
+	if len(rq.Buckets) == 0 {
+		p("No endpoint reached the warning threshold in the analysed period.\n")
+	}
+	for _, rb := range rq.Buckets {
+		b := rb.B
+		obs := &rb.Figures[0]
+		p("- %s (%s): current limit %s. Observed peak %s requests in one minute (%s UTC) and %s in a rolling 60-second window; %s over the limit and %s near it.",
+			b.Bucket.Pattern, methodsString(b.Bucket), limitPerMin(rb.Limit), thousands(b.Peak), b.PeakMinute.UTC().Format("2006-01-02 15:04"),
+			thousands(b.Rolling), count(obs.MinutesOver, "minute"), thousands(obs.MinutesNear))
+		if obs.NeededLimit > 0 {
+			p(" Requested limit: at least %s/min", thousands(obs.NeededLimit))
+			if obs.Multiplier > 0 {
+				p(" (%s today's)", multString(obs.Multiplier))
+			}
+			p(".")
+		}
+		for _, f := range rb.Figures[1:] {
+			if f.NeededLimit > 0 {
+				p(" For %s: at least %s/min (projected rolling peak %s).", f.Scenario.Name, thousands(f.NeededLimit), thousands(f.Rolling))
+			}
+		}
+		p("\n")
+	}
+	p("\nTime period: ")
+	var events []string
+	for _, sc := range rq.Scenarios {
+		if sc.Event != nil {
+			events = append(events, fmt.Sprintf("%s to %s UTC", sc.Event.From.Format("2006-01-02"), sc.Event.To.Format("2006-01-02")))
+		}
+	}
+	if len(events) > 0 {
+		p("temporary, %s.\n", strings.Join(events, "; "))
+	} else {
+		p("[permanent, or start and end dates for a temporary increase].\n")
+	}
+	p("Business justification: [what the traffic is, e.g. a seasonal sign-in peak or a migration, and why it cannot be spread out].\n\n")
+	p("The attached request.csv and report.html hold the per-minute evidence and the method.\n\nThank you,\n[name, role]\n")
+	return s.String()
+}
+
+// requestCSVHeader is the header row of request.csv.
+var requestCSVHeader = []string{"bucket", "methods", "endpoint", "scenario", "factor", "tier", "limit", "status", "rolling_status",
+	"peak_minute", "peak_minute_at", "rolling_peak", "rolling_peak_from", "p95", "p99", "minutes_near", "minutes_over",
+	"worst_minutes", "needed_limit", "multiplier", "dynamicscale_step", "dynamicscale_eligible", "workforce_multiplier_eligible", "top_callers"}
+
+// WriteRequestCSV writes request.csv: one row per bucket of the pack and scenario ("observed" first,
+// then each projection). Columns: bucket id, methods ("any" or e.g. "GET"), endpoint template,
+// scenario, factor (its multiplier), tier, limit (empty where N/A), status and rolling_status (observed
+// verdicts), peak_minute and rolling_peak (counts; projected under a projection), peak_minute_at and
+// rolling_peak_from (RFC 3339 UTC, observed), p95, p99, minutes_near and minutes_over (against today's
+// limit), worst_minutes (observed "minute=count" pairs separated by ";"), needed_limit (empty when
+// none is needed), multiplier and dynamicscale_step (empty when none), the two eligibility flags
+// (true/false), and top_callers ("name=share" pairs of the hot minutes, numbered unless
+// ShowClients).
+func WriteRequestCSV(w io.Writer, rq *Request) error {
+	bw := bufio.NewWriter(w)
+	cw := csv.NewWriter(bw)
+	if err := cw.Write(requestCSVHeader); err != nil {
+		return fmt.Errorf("request.csv: %w", err)
+	}
+	res := rq.Res
+	for i := range rq.Buckets {
+		rb := &rq.Buckets[i]
+		b := rb.B
+		worst := make([]string, len(rb.Worst))
+		for j, m := range rb.Worst {
+			worst[j] = rfc3339(m.Minute) + "=" + strconv.FormatInt(m.Count, 10)
+		}
+		callers := make([]string, len(rb.Clients))
+		for j, c := range rb.Clients {
+			name := c.Name
+			if name == "" {
+				name = "(not logged)"
+			}
+			callers[j] = name + "=" + strconv.FormatFloat(c.Fraction(b.HotRequests), 'f', 3, 64)
+		}
+		for _, f := range rb.Figures {
+			lim, mult, step, needed := "", "", "", ""
+			if rb.Limit != classify.NA {
+				lim = strconv.Itoa(rb.Limit)
+			}
+			if f.NeededLimit > 0 {
+				needed = strconv.FormatInt(f.NeededLimit, 10)
+			}
+			if f.Multiplier > 0 {
+				mult = strconv.FormatFloat(f.Multiplier, 'f', 2, 64)
+			}
+			if f.Step > 0 {
+				step = strconv.Itoa(f.Step)
+			}
+			row := []string{b.Bucket.ID, methodsString(b.Bucket), b.Bucket.Pattern, f.Scenario.Name, factorString(f.Scenario.Factor),
+				res.Tier.String(), lim, rb.Status, rb.RollingStatus,
+				strconv.FormatInt(f.Peak, 10), rfc3339(b.PeakMinute), strconv.FormatInt(f.Rolling, 10), rfc3339(b.RollingFrom),
+				strconv.FormatInt(f.P95, 10), strconv.FormatInt(f.P99, 10), strconv.FormatInt(f.MinutesNear, 10), strconv.FormatInt(f.MinutesOver, 10),
+				strings.Join(worst, ";"), needed, mult, step,
+				strconv.FormatBool(b.Bucket.DynamicScaleEligible()), strconv.FormatBool(b.Bucket.WorkforceMultiplierEligible()),
+				strings.Join(callers, ";")}
+			if err := cw.Write(row); err != nil {
+				return fmt.Errorf("request.csv: %w", err)
+			}
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("request.csv: %w", err)
+	}
+	return bw.Flush()
+}
+
+// methodsString is a bucket's methods, "any" when the rule takes every method.
+func methodsString(b *classify.Bucket) string {
+	if len(b.Methods) == 0 {
+		return "any"
+	}
+	return strings.Join(b.Methods, ",")
+}
+
+// limitPerMin is a limit as "1,000/min", or "not offered on this tier".
+func limitPerMin(l int) string {
+	if l == classify.NA {
+		return "not offered on this tier"
+	}
+	return thousands(int64(l)) + "/min"
+}
+
+// worstString lists the worst minutes as "2026-10-14 08:23 (1,096), …".
+func worstString(ms []MinuteCount) string {
+	if len(ms) == 0 {
+		return "–"
+	}
+	parts := make([]string, len(ms))
+	for i, m := range ms {
+		parts[i] = fmt.Sprintf("%s (%s)", m.Minute.UTC().Format("2006-01-02 15:04"), thousands(m.Count))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// neededString describes what the limit would have to be under f.
+func neededString(f *RequestFigures, dynamicScale bool) string {
+	if f.NeededLimit == 0 {
+		return "no increase: the rolling peak stays below the threshold"
+	}
+	s := fmt.Sprintf("%s/min", thousands(f.NeededLimit))
+	if f.Multiplier > 0 {
+		s += fmt.Sprintf(", %s today's limit; DynamicScale-style step %s", multString(f.Multiplier), stepString(*f))
+		if !dynamicScale {
+			s += " (the bucket is not DynamicScale-eligible: a support-case increase only)"
+		}
+	}
+	return s
+}
+
+func neededLimitString(n int64) string {
+	if n == 0 {
+		return "–"
+	}
+	return thousands(n)
+}
+
+func multString(m float64) string {
+	if m == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("×%.2f", m)
+}
+
+func stepString(f RequestFigures) string {
+	switch {
+	case f.Step > 0:
+		return fmt.Sprintf("×%d", f.Step)
+	case f.Multiplier > 0:
+		return "above ×1000"
+	}
+	return "–"
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func joinInts(xs []int, sep string) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = strconv.Itoa(x)
+	}
+	return strings.Join(parts, sep)
+}
