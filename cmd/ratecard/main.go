@@ -6,6 +6,7 @@
 //
 //	ratecard analyze [--tier T] [--warn PCT] [--out DIR] [--catalog C] [--limits FILE] [--db FILE] FILE...
 //	ratecard analyze --db FILE [--tier T] [--warn PCT] [--catalog C] [--limits FILE]
+//	ratecard request [analyze flags] [--growth PCT] [--event START[:END]xFACTOR] [--show-clients] FILE...
 //	ratecard buckets [--tier T] [--catalog C] [--limits FILE]
 //	ratecard classify [--catalog C] [--limits FILE] METHOD PATH
 //	ratecard version
@@ -58,12 +59,15 @@ const usage = `ratecard: Okta rate-limit usage from your own logs
 Usage:
   ratecard analyze [--tier T] [--warn PCT] [--out DIR] [--catalog C] [--limits FILE] [--db FILE] FILE...
   ratecard analyze --db FILE [--tier T] [--warn PCT] [--catalog C] [--limits FILE]
+  ratecard request [analyze flags] [--growth PCT] [--event START[:END]xFACTOR] [--show-clients] FILE...
   ratecard buckets [--tier T] [--catalog C] [--limits FILE]
   ratecard classify [--catalog C] [--limits FILE] METHOD PATH
   ratecard version
 
 Commands:
   analyze    read access logs (plain, .gz or .zst) and write report.html and summary.json
+  request    analyze, plus an evidence pack for a rate-limit increase or DynamicScale request
+             (request.md with a draft case text, request.csv)
   buckets    print the rate-limit catalog: every bucket, its endpoint rule and its limits
   classify   print the bucket a request falls in and its limit on every tier
   version    print the version
@@ -89,6 +93,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "analyze":
 		err = cmdAnalyze(ctx, rest, stdout, stderr)
+	case "request":
+		err = cmdRequest(ctx, rest, stdout, stderr)
 	case "buckets":
 		err = cmdBuckets(rest, stdout, stderr)
 	case "classify":
@@ -98,7 +104,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 	default:
-		err = usagef("unknown command %q (want analyze, buckets, classify or version)", cmd)
+		err = usagef("unknown command %q (want analyze, request, buckets, classify or version)", cmd)
 	}
 	switch {
 	case err == nil:
@@ -180,108 +186,194 @@ func parseTier(s string) (classify.Tier, error) {
 	return t, nil
 }
 
-func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("analyze", "[--tier T] [--warn PCT] [--out DIR] [--catalog C] [--limits FILE] [--db FILE] FILE...", stderr)
-	tierS := tierFlag(fs)
-	warn := fs.Int("warn", 60, "warning threshold in percent of the limit, 30-90 (Okta's range; its default is 60, Workforce orgs default to 90)")
-	out := fs.String("out", "ratecard-report", "directory to write report.html, summary.json, summary.md and minutes.csv into")
-	format := fs.String("format", "", "input format for every file: "+strings.Join(ingest.Formats(), ", ")+" (default: detected per file)")
-	logFormat := fs.String("log-format", "", "nginx log_format of the input (e.g. '$remote_addr - $remote_user [$time_local] \"$request\" $status ...'); implies --format nginx")
-	var fields fieldFlags
-	fs.Var(&fields, "field", "for JSON-lines input: map a field to a key or dotted path, e.g. --field time=ts --field path=request.uri (repeatable; implies --format json)")
-	catFlags := addCatalogFlags(fs)
-	db := fs.String("db", "", "keep the classified requests in this DuckDB file; with no FILE, analyse the file again without the logs")
-	failOn := fs.String("fail-on", "", "exit with status 3 when a bucket is 'over' (or 'near' or over) the tier's limit, for CI use")
-	progress := fs.String("progress", "auto", "progress on stderr: auto (when stderr is a terminal), always or never")
-	fromS := fs.String("from", "", "analyse only requests at or after this UTC time (2026-10-01 or 2026-10-01T08:00:00Z)")
-	toS := fs.String("to", "", "analyse only requests before this UTC time (same forms; a bare date means its midnight)")
-	strict := fs.Bool("strict", false, "stop with exit status 1 and no report when any file cannot be opened or read to its end")
-	files, err := parseArgs(fs, args)
+// analyzeFlags are the flags analyze and request share: what to read, how to judge it, where to write.
+type analyzeFlags struct {
+	tier, out, format, logFormat, db, failOn, progress, from, to *string
+	warn                                                         *int
+	strict, forwardedFor                                         *bool
+	fields                                                       fieldFlags
+	cat                                                          catalogFlags
+}
+
+// analyzeSynopsis is the flag part of the analyze and request usage lines.
+const analyzeSynopsis = "[--tier T] [--warn PCT] [--out DIR] [--catalog C] [--limits FILE] [--db FILE]"
+
+// addAnalyzeFlags defines the shared analysis flags on fs; out is the default output directory.
+func addAnalyzeFlags(fs *flag.FlagSet, out string) *analyzeFlags {
+	f := &analyzeFlags{}
+	f.tier = tierFlag(fs)
+	f.warn = fs.Int("warn", 60, "warning threshold in percent of the limit, 30-90 (Okta's range; its default is 60, Workforce orgs default to 90)")
+	f.out = fs.String("out", out, "directory to write the report files into")
+	f.format = fs.String("format", "", "input format for every file: "+strings.Join(ingest.Formats(), ", ")+" (default: detected per file)")
+	f.logFormat = fs.String("log-format", "", "nginx log_format of the input (e.g. '$remote_addr - $remote_user [$time_local] \"$request\" $status ...'); implies --format nginx")
+	fs.Var(&f.fields, "field", "for JSON-lines input: map a field to a key or dotted path, e.g. --field time=ts --field path=request.uri (repeatable; implies --format json)")
+	f.cat = addCatalogFlags(fs)
+	f.db = fs.String("db", "", "keep the classified requests in this DuckDB file; with no FILE, analyse the file again without the logs")
+	f.failOn = fs.String("fail-on", "", "exit with status 3 when a bucket is 'over' (or 'near' or over) the tier's limit, for CI use")
+	f.progress = fs.String("progress", "auto", "progress on stderr: auto (when stderr is a terminal), always or never")
+	f.from = fs.String("from", "", "analyse only requests at or after this UTC time (2026-10-01 or 2026-10-01T08:00:00Z)")
+	f.to = fs.String("to", "", "analyse only requests before this UTC time (same forms; a bare date means its midnight)")
+	f.strict = fs.Bool("strict", false, "stop with exit status 1 and no report when any file cannot be opened or read to its end")
+	f.forwardedFor = fs.Bool("forwarded-for", false, "take the first X-Forwarded-For hop, where the log has one, as the client (for logs written behind a load balancer)")
+	return f
+}
+
+// analyze checks the shared flags and runs the analysis of files (or of the --db store when there
+// are none). readErr is an input that could not be read to its end while the rest was analysed; err
+// stops the command (a usage error, or no result at all).
+func (f *analyzeFlags) analyze(ctx context.Context, fs *flag.FlagSet, cmd string, files []string, stderr io.Writer) (res *report.Result, readErr, err error) {
+	tier, err := parseTier(*f.tier)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	tier, err := parseTier(*tierS)
+	if *f.warn < 30 || *f.warn > 90 {
+		return nil, nil, usagef("--warn %d is outside Okta's range 30-90", *f.warn)
+	}
+	if *f.format != "" && !slices.Contains(ingest.Formats(), *f.format) {
+		return nil, nil, usagef("unknown --format %q (known: %s)", *f.format, strings.Join(ingest.Formats(), ", "))
+	}
+	if *f.failOn != "" && *f.failOn != "over" && *f.failOn != "near" {
+		return nil, nil, usagef("--fail-on %q: want over or near", *f.failOn)
+	}
+	if *f.progress != "auto" && *f.progress != "always" && *f.progress != "never" {
+		return nil, nil, usagef("--progress %q: want auto, always or never", *f.progress)
+	}
+	from, err := parseUTC("--from", *f.from)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	if *warn < 30 || *warn > 90 {
-		return usagef("--warn %d is outside Okta's range 30-90", *warn)
-	}
-	if *format != "" && !slices.Contains(ingest.Formats(), *format) {
-		return usagef("unknown --format %q (known: %s)", *format, strings.Join(ingest.Formats(), ", "))
-	}
-	if *failOn != "" && *failOn != "over" && *failOn != "near" {
-		return usagef("--fail-on %q: want over or near", *failOn)
-	}
-	if *progress != "auto" && *progress != "always" && *progress != "never" {
-		return usagef("--progress %q: want auto, always or never", *progress)
-	}
-	from, err := parseUTC("--from", *fromS)
+	to, err := parseUTC("--to", *f.to)
 	if err != nil {
-		return err
-	}
-	to, err := parseUTC("--to", *toS)
-	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if !from.IsZero() && !to.IsZero() && !from.Before(to) {
-		return usagef("--from %s is not before --to %s", *fromS, *toS)
+		return nil, nil, usagef("--from %s is not before --to %s", *f.from, *f.to)
 	}
 	if len(files) == 0 && (!from.IsZero() || !to.IsZero()) {
-		return usagef("--from and --to apply while reading logs; a kept --db ingest has the window it was read with")
+		return nil, nil, usagef("--from and --to apply while reading logs; a kept --db ingest has the window it was read with")
 	}
-	if len(files) == 0 && *db == "" {
+	if len(files) == 0 && *f.db == "" {
 		fs.Usage()
-		return usagef("analyze needs at least one input file (or --db FILE to analyse a kept ingest again)")
+		return nil, nil, usagef("%s needs at least one input file (or --db FILE to analyse a kept ingest again)", cmd)
 	}
-	cat, err := catFlags.load()
+	cat, err := f.cat.load()
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, nil, err
 	}
-	opt := report.Options{Catalog: cat, Tier: tier, WarnPercent: *warn, Format: *format, DB: *db, From: from, To: to,
-		LogFormat: *logFormat, Fields: fields.m, Strict: *strict}
-	if *logFormat != "" {
-		if _, err := ingest.CompileLogFormat(*logFormat); err != nil {
-			return usageError{"--log-format: " + err.Error()}
+	opt := report.Options{Catalog: cat, Tier: tier, WarnPercent: *f.warn, Format: *f.format, DB: *f.db, From: from, To: to,
+		LogFormat: *f.logFormat, Fields: f.fields.m, Strict: *f.strict, ForwardedFor: *f.forwardedFor}
+	if *f.logFormat != "" {
+		if _, err := ingest.CompileLogFormat(*f.logFormat); err != nil {
+			return nil, nil, usageError{"--log-format: " + err.Error()}
 		}
 	}
-	var res *report.Result
-	var readErr error
 	if len(files) == 0 {
-		res, readErr = report.AnalyzeStore(ctx, *db, opt)
+		res, readErr = report.AnalyzeStore(ctx, *f.db, opt)
 	} else {
-		stop := startProgress(stderr, *progress, files, &opt)
+		stop := startProgress(stderr, *f.progress, files, &opt)
 		res, readErr = report.AnalyzeFiles(ctx, files, opt)
 		stop()
 	}
 	if res == nil {
-		return readErr
+		return nil, nil, readErr
 	}
-	if readErr != nil && *strict {
-		return fmt.Errorf("--strict: no report written: %w", readErr)
+	if readErr != nil && *f.strict {
+		return nil, nil, fmt.Errorf("--strict: no report written: %w", readErr)
 	}
-	if err := report.WriteDir(*out, res, report.HTMLOptions{Version: versionString()}); err != nil {
+	return res, readErr, nil
+}
+
+// finish reports a read error that did not stop the analysis and applies --fail-on.
+func (f *analyzeFlags) finish(res *report.Result, readErr error) error {
+	if readErr != nil {
+		return fmt.Errorf("some input could not be read to the end (the report counts what was read): %w", readErr)
+	}
+	if *f.failOn != "" {
+		if ids := failing(res, *f.failOn); len(ids) > 0 {
+			return thresholdError{fmt.Sprintf("--fail-on %s: %s on %s", *f.failOn, strings.Join(ids, ", "), res.TierTitle(res.Tier))}
+		}
+	}
+	return nil
+}
+
+func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("analyze", analyzeSynopsis+" FILE...", stderr)
+	af := addAnalyzeFlags(fs, "ratecard-report")
+	files, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	res, readErr, err := af.analyze(ctx, fs, "analyze", files, stderr)
+	if err != nil {
+		return err
+	}
+	if err := report.WriteDir(*af.out, res, report.HTMLOptions{Version: versionString()}); err != nil {
 		return err
 	}
 	if err := report.WriteText(stdout, res); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "report:  %s\nsummary: %s (also summary.md, minutes.csv)\n", filepath.Join(*out, "report.html"), filepath.Join(*out, "summary.json"))
-	if *db != "" && len(files) > 0 {
-		fmt.Fprintf(stdout, "kept:    %s (re-analyse with: ratecard analyze --db %s --tier T)\n", *db, *db)
+	fmt.Fprintf(stdout, "report:  %s\nsummary: %s (also summary.md, minutes.csv)\n", filepath.Join(*af.out, "report.html"), filepath.Join(*af.out, "summary.json"))
+	if *af.db != "" && len(files) > 0 {
+		fmt.Fprintf(stdout, "kept:    %s (re-analyse with: ratecard analyze --db %s --tier T)\n", *af.db, *af.db)
 	}
-	if readErr != nil {
-		return fmt.Errorf("some input could not be read to the end (the report counts what was read): %w", readErr)
+	return af.finish(res, readErr)
+}
+
+// eventFlags collects repeated --event flags.
+type eventFlags struct{ events []report.Event }
+
+func (e *eventFlags) String() string { return "" }
+
+func (e *eventFlags) Set(v string) error {
+	ev, err := report.ParseEvent(v)
+	if err != nil {
+		return err
 	}
-	if *failOn != "" {
-		if ids := failing(res, *failOn); len(ids) > 0 {
-			return thresholdError{fmt.Sprintf("--fail-on %s: %s on %s", *failOn, strings.Join(ids, ", "), res.TierTitle(res.Tier))}
-		}
-	}
+	e.events = append(e.events, ev)
 	return nil
+}
+
+// cmdRequest is analyze plus the evidence pack for a rate-limit increase or DynamicScale request:
+// request.md, request.csv and a section in report.html, free of personal data unless --show-clients.
+func cmdRequest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("request", analyzeSynopsis+" [--growth PCT] [--event START[:END]xFACTOR] [--show-clients] FILE...", stderr)
+	af := addAnalyzeFlags(fs, "ratecard-request")
+	growthS := fs.String("growth", "", "project the observed per-minute profile grown by this percentage, e.g. 30%")
+	var events eventFlags
+	fs.Var(&events, "event", "project an expected event on these UTC days multiplying traffic, e.g. 2026-12-01:2026-12-03x4 (repeatable)")
+	showClients := fs.Bool("show-clients", false, "name callers by client address and user agent (default: numbered, so the pack holds no personal data)")
+	files, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	ropt := &report.RequestOptions{ShowClients: *showClients, Events: events.events}
+	if *growthS != "" {
+		g, err := report.ParseGrowth(*growthS)
+		if err != nil {
+			return usagef("--growth: %v", err)
+		}
+		ropt.Growth = &g
+	}
+	res, readErr, err := af.analyze(ctx, fs, "request", files, stderr)
+	if err != nil {
+		return err
+	}
+	if err := report.WriteDir(*af.out, res, report.HTMLOptions{Version: versionString(), Request: ropt}); err != nil {
+		return err
+	}
+	if err := report.WriteText(stdout, res); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "request: %s (also request.csv; the draft case text is in request.md)\nreport:  %s\nsummary: %s (also summary.md, minutes.csv)\n",
+		filepath.Join(*af.out, "request.md"), filepath.Join(*af.out, "report.html"), filepath.Join(*af.out, "summary.json"))
+	if *af.db != "" && len(files) > 0 {
+		fmt.Fprintf(stdout, "kept:    %s (re-analyse with: ratecard request --db %s --tier T)\n", *af.db, *af.db)
+	}
+	return af.finish(res, readErr)
 }
 
 // fieldFlags collects repeated --field NAME=PATH flags.

@@ -322,6 +322,13 @@ func TestInputFlags(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "apps") {
 		t.Errorf("--field: exit %d\n%s\n%s", code, stdout, stderr)
 	}
+	xff := filepath.Join(dir, "lb.log")
+	if err := os.WriteFile(xff, []byte(strings.Repeat(`10.0.0.9 - - [14/Oct/2026:10:00:00 +0200] "GET /api/v1/users/00u1 HTTP/1.1" 200 5 "-" "sdk/1" "203.0.113.7, 10.0.0.9"`+"\n", 700)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := runCLI(t, "analyze", "--forwarded-for", "--out", out, xff); code != 0 || !strings.Contains(stdout, `"203.0.113.7"`) {
+		t.Errorf("--forwarded-for: exit %d\n%s\n%s", code, stdout, stderr)
+	}
 	if code, _, _ := runCLI(t, "analyze", "--field", "time", js); code != 2 {
 		t.Errorf("--field without =: exit %d, want 2", code)
 	}
