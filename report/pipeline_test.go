@@ -88,3 +88,42 @@ func TestAnalyzeFilesCancel(t *testing.T) {
 		t.Fatalf("got %v, %v; want nil, context.Canceled", res, err)
 	}
 }
+
+// TestDedupe checks --dedupe on two rotated files that overlap: the repeats are dropped from the
+// analysis, counted against the later file, and the same on every run.
+func TestDedupe(t *testing.T) {
+	dir := t.TempDir()
+	var lines []string
+	base := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC)
+	for i := range 300 {
+		ts := base.Add(time.Duration(i) * time.Second).Format("02/Jan/2006:15:04:05 -0700")
+		lines = append(lines, fmt.Sprintf("10.0.0.1 - - [%s] \"GET /api/v1/apps HTTP/1.1\" 200 1 \"-\" \"ua\"\n", ts))
+	}
+	a := filepath.Join(dir, "access.log.1")
+	b := filepath.Join(dir, "access.log")
+	if err := os.WriteFile(a, []byte(strings.Join(lines[:200], "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(b, []byte(strings.Join(lines[150:], "")), 0o644); err != nil { // 50 lines overlap
+		t.Fatal(err)
+	}
+	run := func(dedupe bool) *Result {
+		res, err := AnalyzeFiles(context.Background(), []string{a, b}, Options{Catalog: classify.Seed(),
+			Tier: classify.Enterprise, WarnPercent: 60, Dedupe: dedupe})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	plain, dd := run(false), run(true)
+	if plain.Buckets[0].Requests != 350 || plain.Input.Duplicates != 0 {
+		t.Errorf("without --dedupe: %d requests analysed, %d duplicates", plain.Buckets[0].Requests, plain.Input.Duplicates)
+	}
+	if dd.Buckets[0].Requests != 300 || dd.Input.Duplicates != 50 || dd.Input.Files[0].Duplicates != 0 ||
+		dd.Input.Files[1].Duplicates != 50 || dd.Input.Requests != 350 || dd.Input.Lines != 350 {
+		t.Errorf("with --dedupe: %d analysed, input %+v", dd.Buckets[0].Requests, dd.Input)
+	}
+	if again := run(true); !reflect.DeepEqual(again, dd) {
+		t.Error("--dedupe differs between runs")
+	}
+}

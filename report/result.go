@@ -56,7 +56,9 @@ type Input struct {
 	Lines, Requests, Skipped int64
 	// OutsideWindow counts the requests (included in Requests) that --from/--to left out of the
 	// analysis.
-	OutsideWindow  int64
+	OutsideWindow int64
+	// Duplicates counts the requests (included in Requests) that --dedupe dropped as repeats.
+	Duplicates     int64
 	SkippedReasons map[string]int64 // every known reason, zero included
 	Files          []FileInput
 	Examples       []ingest.Skip // the first few skipped lines of each file
@@ -71,6 +73,7 @@ type FileInput struct {
 	Format                   string
 	Lines, Requests, Skipped int64
 	OutsideWindow            int64 // requests left out by --from/--to
+	Duplicates               int64 // requests dropped by --dedupe as repeats of earlier ones
 	SkippedReasons           map[string]int64
 	First, Last              time.Time // first and last request time (UTC); zero when none
 	Err                      string    // the read error that stopped this file early, "" when read to the end

@@ -72,6 +72,7 @@ type inputJSON struct {
 	Files           []fileJSON       `json:"files"`
 	SkippedExamples []skipJSON       `json:"skipped_examples"`
 	OutsideWindow   int64            `json:"outside_window"`
+	Duplicates      int64            `json:"duplicates_dropped"`
 }
 
 type fileJSON struct {
@@ -85,6 +86,7 @@ type fileJSON struct {
 	Last           *string          `json:"last_request"`
 	Error          string           `json:"error,omitempty"`
 	OutsideWindow  int64            `json:"outside_window"`
+	Duplicates     int64            `json:"duplicates_dropped"`
 }
 
 // skipJSON names a skipped line without its content: raw lines may hold user logins.
@@ -241,11 +243,11 @@ func WriteSummary(w io.Writer, res *Result) error {
 	in := &res.Input
 	s.Input = inputJSON{Lines: in.Lines, Requests: in.Requests, Skipped: in.Skipped,
 		SkippedReasons: allReasons(in.SkippedReasons), Files: []fileJSON{}, SkippedExamples: []skipJSON{},
-		OutsideWindow: in.OutsideWindow}
+		OutsideWindow: in.OutsideWindow, Duplicates: in.Duplicates}
 	for _, f := range in.Files {
 		s.Input.Files = append(s.Input.Files, fileJSON{Path: f.Path, Format: f.Format, Lines: f.Lines,
 			Requests: f.Requests, Skipped: f.Skipped, SkippedReasons: allReasons(f.SkippedReasons),
-			First: optTime(f.First), Last: optTime(f.Last), Error: f.Err, OutsideWindow: f.OutsideWindow})
+			First: optTime(f.First), Last: optTime(f.Last), Error: f.Err, OutsideWindow: f.OutsideWindow, Duplicates: f.Duplicates})
 	}
 	for _, e := range in.Examples {
 		s.Input.SkippedExamples = append(s.Input.SkippedExamples, skipJSON{File: e.File, Line: e.Line, Reason: e.Reason})

@@ -190,7 +190,7 @@ func parseTier(s string) (classify.Tier, error) {
 type analyzeFlags struct {
 	tier, out, format, logFormat, db, failOn, progress, from, to *string
 	warn                                                         *int
-	strict, forwardedFor                                         *bool
+	strict, forwardedFor, dedupe                                 *bool
 	fields                                                       fieldFlags
 	cat                                                          catalogFlags
 }
@@ -214,6 +214,7 @@ func addAnalyzeFlags(fs *flag.FlagSet, out string) *analyzeFlags {
 	f.from = fs.String("from", "", "analyse only requests at or after this UTC time (2026-10-01 or 2026-10-01T08:00:00Z)")
 	f.to = fs.String("to", "", "analyse only requests before this UTC time (same forms; a bare date means its midnight)")
 	f.strict = fs.Bool("strict", false, "stop with exit status 1 and no report when any file cannot be opened or read to its end")
+	f.dedupe = fs.Bool("dedupe", false, "drop requests identical to one already read (overlapping rotated files); reads files one after another")
 	f.forwardedFor = fs.Bool("forwarded-for", false, "take the first X-Forwarded-For hop, where the log has one, as the client (for logs written behind a load balancer)")
 	return f
 }
@@ -264,7 +265,7 @@ func (f *analyzeFlags) analyze(ctx context.Context, fs *flag.FlagSet, cmd string
 		return nil, nil, err
 	}
 	opt := report.Options{Catalog: cat, Tier: tier, WarnPercent: *f.warn, Format: *f.format, DB: *f.db, From: from, To: to,
-		LogFormat: *f.logFormat, Fields: f.fields.m, Strict: *f.strict, ForwardedFor: *f.forwardedFor}
+		LogFormat: *f.logFormat, Fields: f.fields.m, Strict: *f.strict, ForwardedFor: *f.forwardedFor, Dedupe: *f.dedupe}
 	if *f.logFormat != "" {
 		if _, err := ingest.CompileLogFormat(*f.logFormat); err != nil {
 			return nil, nil, usageError{"--log-format: " + err.Error()}
@@ -289,7 +290,7 @@ func (f *analyzeFlags) analyze(ctx context.Context, fs *flag.FlagSet, cmd string
 // finish reports a read error that did not stop the analysis and applies --fail-on.
 func (f *analyzeFlags) finish(res *report.Result, readErr error) error {
 	if readErr != nil {
-		return fmt.Errorf("some input could not be read to the end (the report counts what was read): %w", readErr)
+		return fmt.Errorf("some input could not be read in full (the report counts what was read and names the files): %w", readErr)
 	}
 	if *f.failOn != "" {
 		if ids := failing(res, *f.failOn); len(ids) > 0 {

@@ -375,3 +375,64 @@ func TestUnopenableFileAmongOthers(t *testing.T) {
 		t.Errorf("--strict wrote %s", strictOut)
 	}
 }
+
+// TestBrokenFiles runs the broken inputs of the reliability issue beside a good file: each is named
+// in a clear message, the good file is still analysed, and the accounting shows what was read.
+func TestBrokenFiles(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.log")
+	if err := os.WriteFile(good, []byte(strings.Repeat(goodLine, 10)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(strings.Repeat(goodLine, 20)))
+	zw.Close()
+	garbage := filepath.Join(dir, "trailing-garbage.log.gz")
+	if err := os.WriteFile(garbage, append(gz.Bytes(), "this is not gzip at all"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	nul := filepath.Join(dir, "nul.log")
+	if err := os.WriteFile(nul, make([]byte, 1<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(dir, "empty.log")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	code, _, stderr := runCLI(t, "analyze", "--out", out, good, garbage, nul, empty)
+	if code != 1 || !strings.Contains(stderr, "trailing-garbage.log.gz") || !strings.Contains(stderr, "nul.log") {
+		t.Fatalf("exit %d, stderr %q; want 1 naming both broken files", code, stderr)
+	}
+	var s struct {
+		Input struct {
+			Requests int64
+			Files    []struct {
+				Path                     string
+				Lines, Requests, Skipped int64
+				Error                    string
+			}
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	f := s.Input.Files
+	if len(f) != 4 || f[0].Requests != 10 || f[0].Error != "" {
+		t.Fatalf("files %+v", f)
+	}
+	if f[1].Requests != 20 || f[1].Error == "" { // every line of the gzip member is read, then the error
+		t.Errorf("trailing garbage: %+v", f[1])
+	}
+	if f[2].Lines != 0 || f[2].Error == "" {
+		t.Errorf("NUL file: %+v", f[2])
+	}
+	if f[3].Lines != 0 || f[3].Error != "" {
+		t.Errorf("empty file: %+v", f[3])
+	}
+}
