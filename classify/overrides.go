@@ -378,7 +378,10 @@ func (c *Catalog) WithOverrides(o *Overrides) (*Catalog, error) {
 			return nil, fmt.Errorf("%s:%d: %s: unknown tier %s", name, l.Line, l.Bucket, l.Tier)
 		}
 		b := &nc.Buckets[idx]
-		origin := fmt.Sprintf("%s:%d", name, l.Line)
+		origin := name // a limit built in code (ratecard's learned limits) has no line
+		if l.Line > 0 {
+			origin = fmt.Sprintf("%s:%d", name, l.Line)
+		}
 		for _, t := range Tiers {
 			if l.AllTiers && b.Limits[t] != NA || !l.AllTiers && t == l.Tier {
 				b.Limits[t] = l.Limit

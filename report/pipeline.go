@@ -42,6 +42,9 @@ type Options struct {
 	// DB, when set, keeps the classified requests in a DuckDB file at this path (see CreateStore), so
 	// that AnalyzeStore can analyse them again without the logs.
 	DB string
+	// Learned analyses against the limits Okta announced in the input (LearnedOverrides) instead of
+	// the catalog's, for the chosen tier, where it announced any.
+	Learned bool
 	// Dedupe drops a request identical to one already read (same instant, method, target, status,
 	// client, user agent and principal), as overlapping rotated files repeat lines. The files are then
 	// read one after another, so which copy counts is the first in input order. Dropped requests stay
@@ -352,6 +355,9 @@ func AnalyzeFiles(ctx context.Context, paths []string, opt Options) (*Result, er
 		}
 	}
 	res, err := an.Analyze(Params{Tier: opt.Tier, WarnPercent: opt.WarnPercent}, in)
+	if err == nil && opt.Learned {
+		res, err = an.reanalyseLearned(res, Params{Tier: opt.Tier, WarnPercent: opt.WarnPercent})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -373,7 +379,11 @@ func AnalyzeStore(ctx context.Context, path string, opt Options) (*Result, error
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return an.Analyze(Params{Tier: opt.Tier, WarnPercent: opt.WarnPercent}, in)
+	res, err := an.Analyze(Params{Tier: opt.Tier, WarnPercent: opt.WarnPercent}, in)
+	if err == nil && opt.Learned {
+		res, err = an.reanalyseLearned(res, Params{Tier: opt.Tier, WarnPercent: opt.WarnPercent})
+	}
+	return res, err
 }
 
 // builtinCatalogs loads every built-in catalog, for a store that can be analysed with any of them.

@@ -265,7 +265,7 @@ func (f *analyzeFlags) analyze(ctx context.Context, fs *flag.FlagSet, cmd string
 		return nil, nil, err
 	}
 	opt := report.Options{Catalog: cat, Tier: tier, WarnPercent: *f.warn, Format: *f.format, DB: *f.db, From: from, To: to,
-		LogFormat: *f.logFormat, Fields: f.fields.m, Strict: *f.strict, ForwardedFor: *f.forwardedFor, Dedupe: *f.dedupe}
+		LogFormat: *f.logFormat, Fields: f.fields.m, Strict: *f.strict, ForwardedFor: *f.forwardedFor, Dedupe: *f.dedupe, Learned: f.cat.learned()}
 	if *f.logFormat != "" {
 		if _, err := ingest.CompileLogFormat(*f.logFormat); err != nil {
 			return nil, nil, usageError{"--log-format: " + err.Error()}
@@ -444,12 +444,16 @@ type catalogFlags struct{ name, limits *string }
 func addCatalogFlags(fs *flag.FlagSet) catalogFlags {
 	return catalogFlags{
 		name:   fs.String("catalog", classify.DefaultCatalog, "rate-limit catalog: "+strings.Join(classify.Catalogs(), ", ")),
-		limits: fs.String("limits", "", "YAML file of the org's own limits and multipliers (see README: Limits files)"),
+		limits: fs.String("limits", "", "YAML file of the org's own limits and multipliers (see README: Limits files), or 'learned' (analyze, request): the limits Okta announced in the input's X-Rate-Limit-Limit headers or System Log events"),
 	}
 }
 
 // load returns the chosen catalog with the limits file applied. An unknown catalog is a usage error;
 // a limits file that cannot be read or is invalid is a data error naming the file and line.
+// learned reports whether --limits asks for the limits Okta announced in the input ("learned"; a
+// file of that name is ./learned).
+func (c catalogFlags) learned() bool { return *c.limits == "learned" }
+
 func (c catalogFlags) load() (*classify.Catalog, error) {
 	if !slices.Contains(classify.Catalogs(), *c.name) {
 		return nil, usagef("unknown --catalog %q (known: %s)", *c.name, strings.Join(classify.Catalogs(), ", "))
@@ -458,8 +462,8 @@ func (c catalogFlags) load() (*classify.Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	if *c.limits == "" {
-		return cat, nil
+	if *c.limits == "" || c.learned() {
+		return cat, nil // learned limits come from the input, after a first analysis
 	}
 	f, err := os.Open(*c.limits)
 	if err != nil {
@@ -491,6 +495,9 @@ func cmdBuckets(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		tiers = []classify.Tier{t}
+	}
+	if catFlags.learned() {
+		return usagef("--limits learned needs the input: use it with analyze or request")
 	}
 	cat, err := catFlags.load()
 	if err != nil {
@@ -540,6 +547,9 @@ func cmdClassify(args []string, stdout, stderr io.Writer) error {
 		return usagef("classify needs METHOD and PATH, e.g. ratecard classify GET /api/v1/users/00u1abc")
 	}
 	method, path := pos[0], pos[1]
+	if catFlags.learned() {
+		return usagef("--limits learned needs the input: use it with analyze or request")
+	}
 	cat, err := catFlags.load()
 	if err != nil {
 		return err

@@ -329,6 +329,18 @@ func TestInputFlags(t *testing.T) {
 	if code, stdout, stderr := runCLI(t, "analyze", "--forwarded-for", "--out", out, xff); code != 0 || !strings.Contains(stdout, `"203.0.113.7"`) {
 		t.Errorf("--forwarded-for: exit %d\n%s\n%s", code, stdout, stderr)
 	}
+	// --limits learned: the X-Rate-Limit-Limit of 600 replaces users-get's enterprise 1,000.
+	code, stdout, stderr = runCLI(t, "analyze", "--log-format", format, "--limits", "learned", "--out", out, ng)
+	if code != 0 || !strings.Contains(stdout, "users-get  600") {
+		t.Errorf("--limits learned: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if sum, _ := os.ReadFile(filepath.Join(out, "summary.json")); !strings.Contains(string(sum), `"catalog": "seed+learned"`) ||
+		!strings.Contains(string(sum), `"limit_origin": "learned"`) {
+		t.Errorf("--limits learned summary lacks the learned catalog and origin")
+	}
+	if code, _, _ := runCLI(t, "buckets", "--limits", "learned"); code != 2 {
+		t.Errorf("buckets --limits learned: exit %d, want 2", code)
+	}
 	if code, _, _ := runCLI(t, "analyze", "--field", "time", js); code != 2 {
 		t.Errorf("--field without =: exit %d, want 2", code)
 	}

@@ -1,0 +1,50 @@
+package report
+
+import (
+	"github.com/ratecard/ratecard/classify"
+)
+
+// LearnedName names the limits Okta itself announced, as an override set (catalog "seed+learned").
+const LearnedName = "learned"
+
+// LearnedOverrides returns, for the chosen tier, the limits Okta itself announced in the input: a
+// bucket's most frequent X-Rate-Limit-Limit response header where the log recorded it, or else the
+// largest threshold of Okta's org rate-limit events (warning, burst base, violation) for that bucket.
+// Buckets without either keep the catalog's limit. It returns nil when the input announced nothing.
+func LearnedOverrides(res *Result) *classify.Overrides {
+	fromEvents := map[string]int{}
+	for _, e := range res.Events {
+		if e.Bucket != "" && e.Threshold > 0 && e.Kind != "other" {
+			fromEvents[e.Bucket] = max(fromEvents[e.Bucket], e.Threshold)
+		}
+	}
+	ov := &classify.Overrides{Name: LearnedName}
+	for i := range res.Buckets {
+		b := &res.Buckets[i]
+		lim := b.LearnedLimit
+		if lim == 0 {
+			lim = fromEvents[b.Bucket.ID]
+		}
+		if lim > 0 {
+			ov.Limits = append(ov.Limits, classify.LimitOverride{Bucket: b.Bucket.ID, Tier: res.Tier, Limit: lim})
+		}
+	}
+	if len(ov.Limits) == 0 {
+		return nil
+	}
+	return ov
+}
+
+// reanalyseLearned analyses again against the limits the first analysis learned, when there are any.
+func (a *Analyzer) reanalyseLearned(res *Result, p Params) (*Result, error) {
+	ov := LearnedOverrides(res)
+	if ov == nil {
+		return res, nil
+	}
+	cat, err := a.cat.WithOverrides(ov)
+	if err != nil {
+		return nil, err
+	}
+	a.cat = cat
+	return a.Analyze(p, res.Input)
+}

@@ -1,0 +1,47 @@
+package report
+
+import (
+	"testing"
+
+	"github.com/ratecard/ratecard/classify"
+)
+
+func TestLearnedOverrides(t *testing.T) {
+	cat := classify.Seed()
+	b := func(id string, learned int) BucketResult {
+		bk, _, ok := cat.BucketByID(id)
+		if !ok {
+			t.Fatalf("no bucket %s", id)
+		}
+		return BucketResult{Bucket: bk, LearnedLimit: learned}
+	}
+	res := &Result{Tier: classify.Enterprise,
+		Buckets: []BucketResult{b("users-get", 600), b("logs", 0), b("apps", 0)},
+		Events: []OktaEvent{
+			{Bucket: "logs", Kind: "warning", Threshold: 50},
+			{Bucket: "logs", Kind: "violation", Threshold: 80},
+			{Bucket: "users-get", Kind: "warning", Threshold: 999}, // the header wins
+			{Bucket: "apps", Kind: "other", Threshold: 7},          // not an org bucket limit
+		}}
+	ov := LearnedOverrides(res)
+	if ov == nil || ov.Name != LearnedName || len(ov.Limits) != 2 {
+		t.Fatalf("overrides %+v", ov)
+	}
+	want := map[string]int{"users-get": 600, "logs": 80}
+	for _, l := range ov.Limits {
+		if l.Limit != want[l.Bucket] || l.Tier != classify.Enterprise || l.AllTiers {
+			t.Errorf("override %+v, want %s=%d on enterprise", l, l.Bucket, want[l.Bucket])
+		}
+	}
+	cat2, err := cat.WithOverrides(ov)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bk, _, _ := cat2.BucketByID("logs"); bk.Limit(classify.Enterprise) != 80 || bk.LimitOrigin(classify.Enterprise) != LearnedName ||
+		bk.Limit(classify.Workforce) != 120 {
+		t.Errorf("logs after learned overrides: %d (%s), workforce %d", bk.Limit(classify.Enterprise), bk.LimitOrigin(classify.Enterprise), bk.Limit(classify.Workforce))
+	}
+	if LearnedOverrides(&Result{Buckets: []BucketResult{b("apps", 0)}}) != nil {
+		t.Error("nothing learned, yet overrides")
+	}
+}
