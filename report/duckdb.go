@@ -39,12 +39,13 @@ var detailFields = []arrow.Field{
 	{Name: "status", Type: arrow.PrimitiveTypes.Uint16},
 	{Name: "client", Type: arrow.PrimitiveTypes.Uint64},
 	{Name: "agent", Type: arrow.PrimitiveTypes.Uint32},
+	{Name: "principal", Type: arrow.PrimitiveTypes.Uint32},
 	{Name: "rl", Type: arrow.PrimitiveTypes.Int32},
 	{Name: "src", Type: arrow.PrimitiveTypes.Uint8},
 }
 
 // detailColumns is detailFields in SQL.
-const detailColumns = `status USMALLINT NOT NULL, client UBIGINT NOT NULL, agent UINTEGER NOT NULL, rl INTEGER NOT NULL, src UTINYINT NOT NULL`
+const detailColumns = `status USMALLINT NOT NULL, client UBIGINT NOT NULL, agent UINTEGER NOT NULL, principal UINTEGER NOT NULL, rl INTEGER NOT NULL, src UTINYINT NOT NULL`
 
 // Rows is a column batch of classified requests for AddRows. Every slice has one entry per request.
 type Rows struct {
@@ -53,8 +54,11 @@ type Rows struct {
 	Status []uint16  // HTTP status; 0 when not logged
 	Client []uint64  // client address: an IPv4 address coded with ipv4Flag, or an id into the names given to SetNames; 0 when not logged
 	Agent  []uint32  // user agent, likewise
-	RL     []int32   // X-Rate-Limit-Limit of the response; 0 when not logged
-	Src    []uint8   // 0: access log; 1: Okta System Log (a lower bound)
+	// Principal is the caller's identity where known (an API token id, an OAuth client id, or a name
+	// from a principal map), likewise.
+	Principal []uint32
+	RL        []int32 // X-Rate-Limit-Limit of the response; 0 when not logged
+	Src       []uint8 // 0: access log; 1: Okta System Log (a lower bound)
 }
 
 // Len is the number of requests in r.
@@ -63,6 +67,7 @@ func (r *Rows) Len() int { return len(r.TS) }
 // Reset empties r, keeping its storage.
 func (r *Rows) Reset() {
 	r.TS, r.Status, r.Client, r.Agent, r.RL, r.Src = r.TS[:0], r.Status[:0], r.Client[:0], r.Agent[:0], r.RL[:0], r.Src[:0]
+	r.Principal = r.Principal[:0]
 	for k := range r.Class {
 		r.Class[k] = r.Class[k][:0]
 	}
@@ -153,7 +158,7 @@ func (a *Analyzer) Add(tsMicros int64, cl classify.Class) error {
 func (a *Analyzer) AddBatch(ts []int64, cls ...[]uint8) error {
 	n := len(ts)
 	return a.AddRows(&Rows{TS: ts, Class: cls, Status: make([]uint16, n), Client: make([]uint64, n),
-		Agent: make([]uint32, n), RL: make([]int32, n), Src: make([]uint8, n)})
+		Agent: make([]uint32, n), Principal: make([]uint32, n), RL: make([]int32, n), Src: make([]uint8, n)})
 }
 
 // AddRows records a batch of requests. The slices become the Arrow record batch handed to DuckDB
@@ -168,7 +173,7 @@ func (a *Analyzer) AddRows(r *Rows) error {
 			return fmt.Errorf("AddRows: %d instants but %d classes", n, len(c))
 		}
 	}
-	if len(r.Status) != n || len(r.Client) != n || len(r.Agent) != n || len(r.RL) != n || len(r.Src) != n {
+	if len(r.Status) != n || len(r.Client) != n || len(r.Agent) != n || len(r.Principal) != n || len(r.RL) != n || len(r.Src) != n {
 		return fmt.Errorf("AddRows: columns of different lengths")
 	}
 	if n == 0 {
@@ -195,6 +200,7 @@ func (a *Analyzer) AddRows(r *Rows) error {
 	add(arrow.PrimitiveTypes.Uint16, arrow.Uint16Traits.CastToBytes(r.Status))
 	add(arrow.PrimitiveTypes.Uint64, arrow.Uint64Traits.CastToBytes(r.Client))
 	add(arrow.PrimitiveTypes.Uint32, arrow.Uint32Traits.CastToBytes(r.Agent))
+	add(arrow.PrimitiveTypes.Uint32, arrow.Uint32Traits.CastToBytes(r.Principal))
 	add(arrow.PrimitiveTypes.Int32, arrow.Int32Traits.CastToBytes(r.RL))
 	add(arrow.PrimitiveTypes.Uint8, r.Src)
 	rec := array.NewRecordBatch(a.schema, cols, int64(n))
@@ -204,11 +210,11 @@ func (a *Analyzer) AddRows(r *Rows) error {
 
 // SetNames stores the names behind the client and agent ids of the rows (id i is names[i]), for the
 // drill-down. A store keeps them.
-func (a *Analyzer) SetNames(clients, agents []string) error {
+func (a *Analyzer) SetNames(clients, agents, principals []string) error {
 	for _, t := range []struct {
 		table string
 		names []string
-	}{{"client_names", clients}, {"agent_names", agents}} {
+	}{{"client_names", clients}, {"agent_names", agents}, {"principal_names", principals}} {
 		if err := a.loadNames(t.table, t.names); err != nil {
 			return fmt.Errorf("%s: %w", t.table, err)
 		}
@@ -322,6 +328,8 @@ func (a *Analyzer) Close() error {
 type Params struct {
 	Tier        classify.Tier
 	WarnPercent int
+	// Principals gives each principal's share of a bucket (nil: classify.DefaultPrincipalShare).
+	Principals *PrincipalMap
 }
 
 // analysisSQL builds the derived tables. Minutes are UTC wall-clock minutes (floor division of the
@@ -365,7 +373,7 @@ func (a *Analyzer) Analyze(p Params, in Input) (*Result, error) {
 	}
 	ctx := context.Background()
 	if a.column != "" {
-		if _, err := a.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP VIEW requests AS SELECT ts, `+a.column+` AS class, status, client, agent, rl, src FROM requests_all`); err != nil {
+		if _, err := a.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP VIEW requests AS SELECT ts, `+a.column+` AS class, status, client, agent, principal, rl, src FROM requests_all`); err != nil {
 			return nil, fmt.Errorf("requests view: %w", err)
 		}
 	}
@@ -404,6 +412,9 @@ func (a *Analyzer) Analyze(p Params, in Input) (*Result, error) {
 		return nil, err
 	}
 	if err := a.drillDown(ctx, p, byClass); err != nil {
+		return nil, err
+	}
+	if err := a.principalPeaks(ctx, p, byClass); err != nil {
 		return nil, err
 	}
 	for i := range a.cat.Buckets {
@@ -781,4 +792,50 @@ func (a *Analyzer) drillDown(ctx context.Context, p Params, byClass map[classify
 		}
 	}
 	return nil
+}
+
+// maxPrincipals bounds the principals listed per bucket, the most loaded first.
+const maxPrincipals = 20
+
+// principalPeaks finds each principal's busiest minute per bucket and judges it against the
+// principal's share of the chosen tier's limit.
+func (a *Analyzer) principalPeaks(ctx context.Context, p Params, byClass map[classify.Class]*BucketResult) error {
+	names := "(SELECT NULL::UINTEGER AS id, NULL::VARCHAR AS name WHERE false)"
+	var exists bool
+	if err := a.conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = 'principal_names'`).Scan(&exists); err == nil && exists {
+		names = "principal_names"
+	}
+	rows, err := a.conn.QueryContext(ctx, `
+		WITH pm AS (
+		  SELECT class, principal, floordiv(ts, 60000000) AS m, count(*)::BIGINT AS n
+		  FROM requests WHERE principal <> 0 AND class < 254 GROUP BY class, principal, floordiv(ts, 60000000)),
+		mx AS (SELECT class, principal, max(n) AS n FROM pm GROUP BY class, principal)
+		SELECT mx.class, coalesce(nm.name, ''), mx.n, min(pm.m)
+		FROM mx JOIN pm USING (class, principal, n) LEFT JOIN `+names+` nm ON nm.id = mx.principal
+		GROUP BY mx.class, mx.principal, nm.name, mx.n ORDER BY mx.class, mx.n DESC, nm.name`)
+	if err != nil {
+		return fmt.Errorf("principal peaks: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var cl uint8
+		var pp PrincipalPeak
+		var m int64
+		if err := rows.Scan(&cl, &pp.Name, &pp.Peak, &m); err != nil {
+			return fmt.Errorf("principal peaks: %w", err)
+		}
+		b := byClass[classify.Class(cl)]
+		if b == nil || len(b.Principals) >= maxPrincipals {
+			continue
+		}
+		pp.Minute = time.Unix(m*60, 0).UTC()
+		pp.Share = p.Principals.Share(pp.Name)
+		lim := b.ByTier[p.Tier].Limit
+		pp.Limit = classify.PrincipalLimit(lim, pp.Share)
+		pp.Over = lim != classify.NA && pp.Peak > int64(pp.Limit)
+		pp.BucketCount = minuteCount(b.Minutes, pp.Minute)
+		pp.BucketOver = lim != classify.NA && pp.BucketCount > int64(lim)
+		b.Principals = append(b.Principals, pp)
+	}
+	return rows.Err()
 }

@@ -42,6 +42,9 @@ type Options struct {
 	// DB, when set, keeps the classified requests in a DuckDB file at this path (see CreateStore), so
 	// that AnalyzeStore can analyse them again without the logs.
 	DB string
+	// Principals names the callers (see PrincipalMap) whose peaks are judged against their share of
+	// each bucket; nil uses the principals the input carries, at DefaultShare.
+	Principals *PrincipalMap
 	// Learned analyses against the limits Okta announced in the input (LearnedOverrides) instead of
 	// the catalog's, for the chosen tier, where it announced any.
 	Learned bool
@@ -82,8 +85,9 @@ type part struct {
 // window is what parsing keeps: the [from, to) span of Unix microseconds of Options.From/To, and,
 // with Options.Dedupe, only requests not seen before.
 type window struct {
-	from, to int64
-	seen     *seenSet
+	from, to   int64
+	seen       *seenSet
+	principals *PrincipalMap
 }
 
 // seenSet holds a 64-bit FNV-1a hash (fixed, so runs agree) of every request read, for --dedupe. Two
@@ -120,6 +124,7 @@ type batch struct {
 	Rows
 	part                  *part
 	newClients, newAgents []string // names the part's dictionaries gained while filling this batch
+	newPrincipals         []string
 }
 
 // maxDictNames bounds each part's client and agent dictionaries (and so memory on inputs with
@@ -333,11 +338,12 @@ func AnalyzeFiles(ctx context.Context, paths []string, opt Options) (*Result, er
 	if !opt.To.IsZero() {
 		win.to = opt.To.UnixMicro()
 	}
-	clients, agents, err := runParts(ctx, parts, workers, cats, an, opt.Lines, win)
+	win.principals = opt.Principals
+	clients, agents, principals, err := runParts(ctx, parts, workers, cats, an, opt.Lines, win)
 	if err != nil {
 		return nil, err
 	}
-	if err := an.SetNames(clients, agents); err != nil {
+	if err := an.SetNames(clients, agents, principals); err != nil {
 		return nil, err
 	}
 
@@ -354,9 +360,10 @@ func AnalyzeFiles(ctx context.Context, paths []string, opt Options) (*Result, er
 			return nil, fmt.Errorf("%s: %w", opt.DB, err)
 		}
 	}
-	res, err := an.Analyze(Params{Tier: opt.Tier, WarnPercent: opt.WarnPercent}, in)
+	params := Params{Tier: opt.Tier, WarnPercent: opt.WarnPercent, Principals: opt.Principals}
+	res, err := an.Analyze(params, in)
 	if err == nil && opt.Learned {
-		res, err = an.reanalyseLearned(res, Params{Tier: opt.Tier, WarnPercent: opt.WarnPercent})
+		res, err = an.reanalyseLearned(res, params)
 	}
 	if err != nil {
 		return nil, err
@@ -379,9 +386,10 @@ func AnalyzeStore(ctx context.Context, path string, opt Options) (*Result, error
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	res, err := an.Analyze(Params{Tier: opt.Tier, WarnPercent: opt.WarnPercent}, in)
+	params := Params{Tier: opt.Tier, WarnPercent: opt.WarnPercent, Principals: opt.Principals}
+	res, err := an.Analyze(params, in)
 	if err == nil && opt.Learned {
-		res, err = an.reanalyseLearned(res, Params{Tier: opt.Tier, WarnPercent: opt.WarnPercent})
+		res, err = an.reanalyseLearned(res, params)
 	}
 	return res, err
 }
@@ -614,7 +622,7 @@ func splitPoints(path, format string, workers int) ([]int64, error) {
 //
 // Client addresses and user agents go into DuckDB as dictionary ids; runParts returns the names
 // behind them (index = id).
-func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.Catalog, an *Analyzer, lines *atomic.Int64, win window) (clients, agents []string, err error) {
+func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.Catalog, an *Analyzer, lines *atomic.Int64, win window) (clients, agents, principals []string, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	jobs := make(chan *part)
@@ -622,7 +630,7 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 	free := make(chan *batch, 3*workers+1)
 	for range cap(free) {
 		b := &batch{Rows: Rows{TS: make([]int64, 0, batchRows), Status: make([]uint16, 0, batchRows),
-			Client: make([]uint64, 0, batchRows), Agent: make([]uint32, 0, batchRows),
+			Client: make([]uint64, 0, batchRows), Agent: make([]uint32, 0, batchRows), Principal: make([]uint32, 0, batchRows),
 			RL: make([]int32, 0, batchRows), Src: make([]uint8, 0, batchRows)}}
 		for range cats {
 			b.Class = append(b.Class, make([]uint8, 0, batchRows))
@@ -658,23 +666,24 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 	}()
 
 	var loadErr error
-	gc, ga := newGlobalDict(), newGlobalDict()
+	gc, ga, gp := newGlobalDict(), newGlobalDict(), newGlobalDict()
 	for b := range full {
 		if loadErr == nil {
 			gc.translate64(b.part, b.newClients, b.Client)
 			ga.translate(b.part, b.newAgents, b.Agent)
+			gp.translate(b.part, b.newPrincipals, b.Principal)
 			if loadErr = an.AddRows(&b.Rows); loadErr != nil {
 				cancel()
 			}
 		}
 		b.Reset()
-		b.newClients, b.newAgents = b.newClients[:0], b.newAgents[:0]
+		b.newClients, b.newAgents, b.newPrincipals = b.newClients[:0], b.newAgents[:0], b.newPrincipals[:0]
 		free <- b
 	}
 	if loadErr != nil {
-		return nil, nil, loadErr
+		return nil, nil, nil, loadErr
 	}
-	return gc.names, ga.names, context.Cause(ctx)
+	return gc.names, ga.names, gp.names, context.Cause(ctx)
 }
 
 // parsePart reads one part to its end, sending full batches of classified rows, and records its
@@ -696,7 +705,7 @@ func parsePart(ctx context.Context, p *part, cats []*classify.Catalog, full chan
 			counted = n
 		}
 	}
-	clients, agents := newDict(), newDict()
+	clients, agents, principals := newDict(), newDict(), newDict()
 	cat := cats[0]
 	for r.Next() {
 		rec := r.Record()
@@ -716,6 +725,7 @@ func parsePart(ctx context.Context, p *part, cats []*classify.Catalog, full chan
 		b.Status = append(b.Status, uint16(min(max(rec.Status, 0), 65535)))
 		b.Client = append(b.Client, clientID(clients, rec.Client, &b.newClients))
 		b.Agent = append(b.Agent, agents.id(rec.UserAgent, &b.newAgents))
+		b.Principal = append(b.Principal, principals.id(win.principals.principal(rec), &b.newPrincipals))
 		b.RL = append(b.RL, int32(min(max(rec.RateLimitLimit, 0), 1<<31-1)))
 		src := uint8(0)
 		if rec.Source == ingest.SourceSystemLog {

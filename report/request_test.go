@@ -28,7 +28,7 @@ func requestResult(t *testing.T) *Result {
 		t.Fatal(err)
 	}
 	defer an.Close()
-	if err := an.SetNames([]string{"", "10.0.0.7", "192.0.2.9"}, []string{"", "okta-sdk-java/1.0", "curl/8.0"}); err != nil {
+	if err := an.SetNames([]string{"", "10.0.0.7", "192.0.2.9"}, []string{"", "okta-sdk-java/1.0", "curl/8.0"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	base := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC).UnixMicro()
@@ -44,6 +44,7 @@ func requestResult(t *testing.T) *Result {
 			rows.Status = append(rows.Status, 200)
 			rows.Client = append(rows.Client, client)
 			rows.Agent = append(rows.Agent, agent)
+			rows.Principal = append(rows.Principal, 0)
 			rows.RL = append(rows.RL, 0)
 			rows.Src = append(rows.Src, 0)
 		}

@@ -119,6 +119,23 @@ type BucketResult struct {
 	HotRequests int64
 	Clients     []Share
 	Agents      []Share
+
+	// Principals are the principals the input names (API token ids, OAuth client ids, or a principal
+	// map's names) with their peaks against their share, the busiest first (at most 20).
+	Principals []PrincipalPeak
+}
+
+// PrincipalPeak is one principal's (an API token's, an OAuth app's, a mapped caller's) busiest minute
+// on a bucket, against its share of the bucket's limit on the chosen tier.
+type PrincipalPeak struct {
+	Name        string
+	Peak        int64     // the principal's largest count in one UTC minute
+	Minute      time.Time // the first such minute
+	Share       int       // its share of the bucket, percent
+	Limit       int       // the share of the chosen tier's limit, requests per minute (classify.NA when not offered)
+	Over        bool      // Peak > Limit: Okta would have throttled this principal
+	BucketCount int64     // the whole bucket's count in that minute
+	BucketOver  bool      // whether the bucket itself was over in that minute
 }
 
 // Share is one caller's part of a bucket's requests in its hot minutes.

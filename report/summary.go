@@ -133,6 +133,19 @@ type bucketJSON struct {
 	HotRequests   int64               `json:"hot_requests"`
 	TopClients    []shareJSON         `json:"top_clients"`
 	TopAgents     []shareJSON         `json:"top_user_agents"`
+	Principals    []principalJSON     `json:"principals"`
+}
+
+// principalJSON is one principal's busiest minute against its share of the bucket.
+type principalJSON struct {
+	Name         string `json:"name"`
+	Peak         int64  `json:"peak"`
+	Minute       string `json:"minute"`
+	SharePercent int    `json:"share_percent"`
+	Limit        *int   `json:"limit"`
+	Over         bool   `json:"over"`
+	BucketCount  int64  `json:"bucket_count"`
+	BucketOver   bool   `json:"bucket_over"`
 }
 
 // shareJSON is one caller in a bucket's hot minutes.
@@ -274,6 +287,16 @@ func WriteSummary(w io.Writer, res *Result) error {
 		if b.LearnedLimit > 0 {
 			l := b.LearnedLimit
 			bj.LearnedLimit = &l
+		}
+		bj.Principals = []principalJSON{}
+		for _, pp := range b.Principals {
+			j := principalJSON{Name: pp.Name, Peak: pp.Peak, Minute: rfc3339(pp.Minute), SharePercent: pp.Share,
+				Over: pp.Over, BucketCount: pp.BucketCount, BucketOver: pp.BucketOver}
+			if pp.Limit != classify.NA {
+				l := pp.Limit
+				j.Limit = &l
+			}
+			bj.Principals = append(bj.Principals, j)
 		}
 		for _, t := range classify.Tiers {
 			bj.ByTier[t.String()] = tierJSONOf(b, t)

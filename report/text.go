@@ -55,6 +55,14 @@ func WriteText(w io.Writer, res *Result) error {
 		}
 	}
 	for _, b := range sortedVerdicts(res) {
+		for _, pp := range b.Principals {
+			if pp.Over && !pp.BucketOver {
+				fmt.Fprintf(w, "%s: principal %q peaked at %s/min (%s UTC), over its %d%% share of %s/min, while the bucket was not over\n",
+					b.Bucket.ID, pp.Name, thousands(pp.Peak), pp.Minute.Format("2006-01-02 15:04"), pp.Share, limitString(pp.Limit))
+			}
+		}
+	}
+	for _, b := range sortedVerdicts(res) {
 		if b.HotMinutes == 0 || len(b.Clients) == 0 {
 			continue
 		}

@@ -189,6 +189,7 @@ func parseTier(s string) (classify.Tier, error) {
 // analyzeFlags are the flags analyze and request share: what to read, how to judge it, where to write.
 type analyzeFlags struct {
 	tier, out, format, logFormat, db, failOn, progress, from, to *string
+	principalMap                                                 *string
 	warn                                                         *int
 	strict, forwardedFor, dedupe                                 *bool
 	fields                                                       fieldFlags
@@ -214,6 +215,7 @@ func addAnalyzeFlags(fs *flag.FlagSet, out string) *analyzeFlags {
 	f.from = fs.String("from", "", "analyse only requests at or after this UTC time (2026-10-01 or 2026-10-01T08:00:00Z)")
 	f.to = fs.String("to", "", "analyse only requests before this UTC time (same forms; a bare date means its midnight)")
 	f.strict = fs.Bool("strict", false, "stop with exit status 1 and no report when any file cannot be opened or read to its end")
+	f.principalMap = fs.String("principal-map", "", "file naming principals by client address or user agent, and their shares of each bucket (see README)")
 	f.dedupe = fs.Bool("dedupe", false, "drop requests identical to one already read (overlapping rotated files); reads files one after another")
 	f.forwardedFor = fs.Bool("forwarded-for", false, "take the first X-Forwarded-For hop, where the log has one, as the client (for logs written behind a load balancer)")
 	return f
@@ -264,7 +266,19 @@ func (f *analyzeFlags) analyze(ctx context.Context, fs *flag.FlagSet, cmd string
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	opt := report.Options{Catalog: cat, Tier: tier, WarnPercent: *f.warn, Format: *f.format, DB: *f.db, From: from, To: to,
+	var principals *report.PrincipalMap
+	if *f.principalMap != "" {
+		pf, err := os.Open(*f.principalMap)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--principal-map: %w", err)
+		}
+		principals, err = report.ParsePrincipalMap(*f.principalMap, pf)
+		pf.Close()
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	opt := report.Options{Principals: principals, Catalog: cat, Tier: tier, WarnPercent: *f.warn, Format: *f.format, DB: *f.db, From: from, To: to,
 		LogFormat: *f.logFormat, Fields: f.fields.m, Strict: *f.strict, ForwardedFor: *f.forwardedFor, Dedupe: *f.dedupe, Learned: f.cat.learned()}
 	if *f.logFormat != "" {
 		if _, err := ingest.CompileLogFormat(*f.logFormat); err != nil {

@@ -338,6 +338,22 @@ func TestInputFlags(t *testing.T) {
 		!strings.Contains(string(sum), `"limit_origin": "learned"`) {
 		t.Errorf("--limits learned summary lacks the learned catalog and origin")
 	}
+	// --principal-map: the sdk caller, named by its user agent, at a 1 % share (10/min of 1,000).
+	pmap := filepath.Join(dir, "principals.txt")
+	if err := os.WriteFile(pmap, []byte("ua sdk = user-sync\nshare user-sync = 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runCLI(t, "analyze", "--log-format", format, "--principal-map", pmap, "--out", out, ng)
+	sum, _ := os.ReadFile(filepath.Join(out, "summary.json"))
+	if code != 0 || !strings.Contains(string(sum), `"name": "user-sync"`) || !strings.Contains(string(sum), `"share_percent": 1,`) {
+		t.Errorf("--principal-map: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if err := os.WriteFile(pmap, []byte("share user-sync = lots\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "analyze", "--principal-map", pmap, ng); code != 1 || !strings.Contains(stderr, "principals.txt:1:") {
+		t.Errorf("bad --principal-map: exit %d, %s", code, stderr)
+	}
 	if code, _, _ := runCLI(t, "buckets", "--limits", "learned"); code != 2 {
 		t.Errorf("buckets --limits learned: exit %d, want 2", code)
 	}
