@@ -37,18 +37,25 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"redact":   Redact,
 	"limitStr": limitString,
 	"path":     breakablePath,
-	"when":     when,
-	"mult":     func(f float64) string { return fmt.Sprintf("%.2f", f) },
-	"numi":     func(n int) string { return thousands(int64(n)) },
-	"yesno":    yesNo,
-	"needed":   neededLimitString,
-	"multx":    multString,
-	"step":     stepString,
-	"worst":    worstString,
-	"perMin":   limitPerMin,
-	"methods":  methodsString,
-	"quality":  dataQuality,
-	"lead":     func() string { return leadTimeStatement },
+	// burst is "burst" or "violation" for a count over the limit (see classify.BurstStatus), else "".
+	"burst": func(count int64, limit int, eligible bool) string {
+		if s := classify.BurstStatus(count, limit, eligible); s == classify.BurstZone || s == classify.BurstViolation {
+			return s
+		}
+		return ""
+	},
+	"when":    when,
+	"mult":    func(f float64) string { return fmt.Sprintf("%.2f", f) },
+	"numi":    func(n int) string { return thousands(int64(n)) },
+	"yesno":   yesNo,
+	"needed":  neededLimitString,
+	"multx":   multString,
+	"step":    stepString,
+	"worst":   worstString,
+	"perMin":  limitPerMin,
+	"methods": methodsString,
+	"quality": dataQuality,
+	"lead":    func() string { return leadTimeStatement },
 }).Parse(reportTemplate))
 
 // breakablePath escapes an endpoint pattern and lets the browser wrap it only after a slash, so
