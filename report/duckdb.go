@@ -427,6 +427,7 @@ func (a *Analyzer) Analyze(p Params, in Input) (*Result, error) {
 		return nil, err
 	}
 	res.Events = matchEvents(a.cat, p.Tier, in.Events, res.Buckets)
+	setEventThresholds(res)
 	setChartWindow(res)
 	return res, nil
 }

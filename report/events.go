@@ -137,3 +137,14 @@ func minuteCount(ms []MinuteCount, m time.Time) int64 {
 	}
 	return 0
 }
+
+// setEventThresholds gives each bucket the largest limit Okta's org events reported for it.
+func setEventThresholds(res *Result) {
+	for _, e := range res.Events {
+		for i := range res.Buckets {
+			if b := &res.Buckets[i]; e.Bucket == b.Bucket.ID && e.Kind != "other" {
+				b.EventThreshold = max(b.EventThreshold, e.Threshold)
+			}
+		}
+	}
+}

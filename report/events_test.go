@@ -73,3 +73,21 @@ func TestPatternKey(t *testing.T) {
 		t.Errorf("apps/{appId} -> %v", b)
 	}
 }
+
+// TestEventThreshold checks that Okta's org events give a bucket its reported limit, and that
+// operation and client events do not.
+func TestEventThreshold(t *testing.T) {
+	cat := classify.Seed()
+	logs, _, _ := cat.BucketByID("logs")
+	buckets := []BucketResult{{Bucket: logs}}
+	events := []InputEvent{
+		{Event: ingest.Event{Type: "system.org.rate_limit.warning", URLPattern: "/api/v1/logs", Threshold: 50}},
+		{Event: ingest.Event{Type: "system.org.rate_limit.violation", URLPattern: "/api/v1/logs", Threshold: 120}},
+		{Event: ingest.Event{Type: "system.operation.rate_limit.violation", URLPattern: "/api/v1/logs", Threshold: 9999}},
+	}
+	res := &Result{Buckets: buckets, Events: matchEvents(cat, classify.Enterprise, events, buckets)}
+	setEventThresholds(res)
+	if got := res.Buckets[0].EventThreshold; got != 120 {
+		t.Errorf("event threshold %d, want 120", got)
+	}
+}

@@ -12,18 +12,12 @@ const LearnedName = "learned"
 // largest threshold of Okta's org rate-limit events (warning, burst base, violation) for that bucket.
 // Buckets without either keep the catalog's limit. It returns nil when the input announced nothing.
 func LearnedOverrides(res *Result) *classify.Overrides {
-	fromEvents := map[string]int{}
-	for _, e := range res.Events {
-		if e.Bucket != "" && e.Threshold > 0 && e.Kind != "other" {
-			fromEvents[e.Bucket] = max(fromEvents[e.Bucket], e.Threshold)
-		}
-	}
 	ov := &classify.Overrides{Name: LearnedName}
 	for i := range res.Buckets {
 		b := &res.Buckets[i]
 		lim := b.LearnedLimit
 		if lim == 0 {
-			lim = fromEvents[b.Bucket.ID]
+			lim = b.EventThreshold
 		}
 		if lim > 0 {
 			ov.Limits = append(ov.Limits, classify.LimitOverride{Bucket: b.Bucket.ID, Tier: res.Tier, Limit: lim})

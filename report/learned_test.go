@@ -8,21 +8,16 @@ import (
 
 func TestLearnedOverrides(t *testing.T) {
 	cat := classify.Seed()
-	b := func(id string, learned int) BucketResult {
+	b := func(id string, learned, event int) BucketResult {
 		bk, _, ok := cat.BucketByID(id)
 		if !ok {
 			t.Fatalf("no bucket %s", id)
 		}
-		return BucketResult{Bucket: bk, LearnedLimit: learned}
+		return BucketResult{Bucket: bk, LearnedLimit: learned, EventThreshold: event}
 	}
+	// users-get: the header (600) wins over an event's 999; logs: only events (80); apps: nothing.
 	res := &Result{Tier: classify.Enterprise,
-		Buckets: []BucketResult{b("users-get", 600), b("logs", 0), b("apps", 0)},
-		Events: []OktaEvent{
-			{Bucket: "logs", Kind: "warning", Threshold: 50},
-			{Bucket: "logs", Kind: "violation", Threshold: 80},
-			{Bucket: "users-get", Kind: "warning", Threshold: 999}, // the header wins
-			{Bucket: "apps", Kind: "other", Threshold: 7},          // not an org bucket limit
-		}}
+		Buckets: []BucketResult{b("users-get", 600, 999), b("logs", 0, 80), b("apps", 0, 0)}}
 	ov := LearnedOverrides(res)
 	if ov == nil || ov.Name != LearnedName || len(ov.Limits) != 2 {
 		t.Fatalf("overrides %+v", ov)
@@ -41,7 +36,7 @@ func TestLearnedOverrides(t *testing.T) {
 		bk.Limit(classify.Workforce) != 120 {
 		t.Errorf("logs after learned overrides: %d (%s), workforce %d", bk.Limit(classify.Enterprise), bk.LimitOrigin(classify.Enterprise), bk.Limit(classify.Workforce))
 	}
-	if LearnedOverrides(&Result{Buckets: []BucketResult{b("apps", 0)}}) != nil {
+	if LearnedOverrides(&Result{Buckets: []BucketResult{b("apps", 0, 0)}}) != nil {
 		t.Error("nothing learned, yet overrides")
 	}
 }

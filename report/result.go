@@ -110,6 +110,9 @@ type BucketResult struct {
 	// the log recorded the header (LearnedCount responses); 0 when it never did.
 	LearnedLimit int
 	LearnedCount int64
+	// EventThreshold is the largest limit Okta's own System Log rate-limit events reported for this
+	// bucket (threshold, or the base threshold of a burst); 0 when none did.
+	EventThreshold int
 
 	// HotMinutes is the number of minutes the drill-down covers: the minutes near or over the chosen
 	// tier's limit and the one or two minutes of the rolling peak. HotRequests is their request count,

@@ -129,6 +129,7 @@ type bucketJSON struct {
 	ThrottledMins int64               `json:"throttled_minutes"`
 	SystemLog     int64               `json:"system_log_requests"`
 	LearnedLimit  *int                `json:"learned_limit"`
+	EventLimit    *int                `json:"okta_event_threshold"`
 	HotMinutes    int64               `json:"hot_minutes"`
 	HotRequests   int64               `json:"hot_requests"`
 	TopClients    []shareJSON         `json:"top_clients"`
@@ -287,6 +288,10 @@ func WriteSummary(w io.Writer, res *Result) error {
 		if b.LearnedLimit > 0 {
 			l := b.LearnedLimit
 			bj.LearnedLimit = &l
+		}
+		if b.EventThreshold > 0 {
+			l := b.EventThreshold
+			bj.EventLimit = &l
 		}
 		bj.Principals = []principalJSON{}
 		for _, pp := range b.Principals {
