@@ -759,11 +759,7 @@ func (a *Analyzer) drillDown(ctx context.Context, p Params, byClass map[classify
 		{"client", "client_names", func(b *BucketResult, s Share) { b.Clients = append(b.Clients, s) }},
 		{"agent", "agent_names", func(b *BucketResult, s Share) { b.Agents = append(b.Agents, s) }},
 	} {
-		names := "(SELECT NULL::UBIGINT AS id, NULL::VARCHAR AS name WHERE false)"
-		var exists bool
-		if err := a.conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = ?`, col.names).Scan(&exists); err == nil && exists {
-			names = col.names
-		}
+		names := a.namesTable(ctx, col.names)
 		q := fmt.Sprintf(`
 			WITH c AS (
 			  SELECT class, id, n FROM (
@@ -806,11 +802,7 @@ const maxPrincipals = 20
 // principalPeaks finds each principal's busiest minute per bucket and judges it against the
 // principal's share of the chosen tier's limit.
 func (a *Analyzer) principalPeaks(ctx context.Context, p Params, byClass map[classify.Class]*BucketResult) error {
-	names := "(SELECT NULL::UINTEGER AS id, NULL::VARCHAR AS name WHERE false)"
-	var exists bool
-	if err := a.conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = 'principal_names'`).Scan(&exists); err == nil && exists {
-		names = "principal_names"
-	}
+	names := a.namesTable(ctx, "principal_names")
 	rows, err := a.conn.QueryContext(ctx, `
 		WITH pm AS (
 		  SELECT class, principal, floordiv(ts, 60000000) AS m, count(*)::BIGINT AS n
@@ -844,4 +836,14 @@ func (a *Analyzer) principalPeaks(ctx context.Context, p Params, byClass map[cla
 		b.Principals = append(b.Principals, pp)
 	}
 	return rows.Err()
+}
+
+// namesTable is table when SetNames made it, else an empty (id, name) relation: an analyzer fed
+// through Add has ids but no names.
+func (a *Analyzer) namesTable(ctx context.Context, table string) string {
+	var exists bool
+	if err := a.conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = ?`, table).Scan(&exists); err == nil && exists {
+		return table
+	}
+	return "(SELECT NULL::UBIGINT AS id, NULL::VARCHAR AS name WHERE false)"
 }
