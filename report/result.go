@@ -49,6 +49,10 @@ type Result struct {
 	// Events are Okta's own rate-limit events from System Log input, matched to buckets, in time
 	// order.
 	Events []OktaEvent
+
+	// GeneratedAt, when set (ratecard analyze --stamp), is written into the outputs; by default they
+	// hold no clock time, so the same input gives the same bytes.
+	GeneratedAt time.Time
 }
 
 // Input is the accounting of what was read: every line is a request or a skipped line.

@@ -27,6 +27,7 @@ type summaryJSON struct {
 	OktaEvents     []oktaEventJSON    `json:"okta_events"`
 	ChartWindow    windowJSON         `json:"chart_window"`
 	Outliers       outliersJSON       `json:"outliers"`
+	GeneratedAt    *string            `json:"generated_at,omitempty"`
 }
 
 // outliersJSON counts the requests far outside the bulk of the traffic (see setChartWindow).
@@ -323,6 +324,7 @@ func WriteSummary(w io.Writer, res *Result) error {
 		s.Recommendation.Multipliers[n.ID] = n.Multiplier
 		s.Recommendation.NeededLimits[n.ID] = n.NeededLimit
 	}
+	s.GeneratedAt = optTime(res.GeneratedAt)
 	s.ChartWindow = windowJSON{From: optTime(res.ChartFrom), To: optTime(res.ChartTo)}
 	s.Outliers = outliersJSON{Requests: res.Outliers, First: optTime(res.OutlierFirst), Last: optTime(res.OutlierLast)}
 	s.OktaEvents = []oktaEventJSON{}

@@ -191,7 +191,7 @@ type analyzeFlags struct {
 	tier, out, format, logFormat, db, failOn, progress, from, to *string
 	principalMap                                                 *string
 	warn                                                         *int
-	strict, forwardedFor, dedupe                                 *bool
+	strict, forwardedFor, dedupe, stamp                          *bool
 	fields                                                       fieldFlags
 	cat                                                          catalogFlags
 }
@@ -216,6 +216,7 @@ func addAnalyzeFlags(fs *flag.FlagSet, out string) *analyzeFlags {
 	f.to = fs.String("to", "", "analyse only requests before this UTC time (same forms; a bare date means its midnight)")
 	f.strict = fs.Bool("strict", false, "stop with exit status 1 and no report when any file cannot be opened or read to its end")
 	f.principalMap = fs.String("principal-map", "", "file naming principals by client address or user agent, and their shares of each bucket (see README)")
+	f.stamp = fs.Bool("stamp", false, "write the time of the run into report.html and summary.json (off: the same input gives the same bytes)")
 	f.dedupe = fs.Bool("dedupe", false, "drop requests identical to one already read (overlapping rotated files); reads files one after another")
 	f.forwardedFor = fs.Bool("forwarded-for", false, "take the first X-Forwarded-For hop, where the log has one, as the client (for logs written behind a load balancer)")
 	return f
@@ -297,6 +298,9 @@ func (f *analyzeFlags) analyze(ctx context.Context, fs *flag.FlagSet, cmd string
 	}
 	if readErr != nil && *f.strict {
 		return nil, nil, fmt.Errorf("--strict: no report written: %w", readErr)
+	}
+	if *f.stamp {
+		res.GeneratedAt = time.Now().UTC().Truncate(time.Second)
 	}
 	return res, readErr, nil
 }
