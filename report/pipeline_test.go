@@ -2,7 +2,9 @@ package report
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ratecard/ratecard/classify"
+	"github.com/ratecard/ratecard/ingest"
 )
 
 // TestSplitMatchesSequential checks that cutting a plain file into parts parsed in parallel changes
@@ -125,5 +128,32 @@ func TestDedupe(t *testing.T) {
 	}
 	if again := run(true); !reflect.DeepEqual(again, dd) {
 		t.Error("--dedupe differs between runs")
+	}
+}
+
+// TestSeenSetHash checks that --dedupe's in-place hash is FNV-1a over the documented bytes and
+// allocates nothing per request once the set has room.
+func TestSeenSetHash(t *testing.T) {
+	rec := &ingest.Record{Time: 1_791_936_000_123_456, Status: 429, Method: "GET", Target: "/api/v1/users/00u1",
+		Client: "10.0.0.1", UserAgent: "sdk/1", Principal: "0oa1"}
+	ref := fnv.New64a()
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(rec.Time))
+	ref.Write(b[:])
+	binary.LittleEndian.PutUint64(b[:], uint64(rec.Status))
+	ref.Write(b[:])
+	for _, f := range []string{rec.Method, rec.Target, rec.Client, rec.UserAgent, rec.Principal} {
+		ref.Write([]byte(f))
+		ref.Write([]byte{0})
+	}
+	s := newSeenSet()
+	if !s.add(rec) || s.add(rec) {
+		t.Fatal("the first add is not new, or the second is")
+	}
+	if _, ok := s.m[ref.Sum64()]; !ok || len(s.m) != 1 {
+		t.Errorf("set holds %v, want the FNV-1a hash %x", s.m, ref.Sum64())
+	}
+	if n := testing.AllocsPerRun(100, func() { s.add(rec) }); n != 0 {
+		t.Errorf("add of a seen request allocates %v times", n)
 	}
 }
