@@ -22,12 +22,7 @@ func WriteMarkdown(w io.Writer, res *Result) error {
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
 
 	p("# Okta rate-limit summary\n\n")
-	if res.From.IsZero() {
-		p("- **Period:** no request in the input\n")
-	} else {
-		p("- **Period:** %s to %s UTC (%s)\n", res.From.UTC().Format("2006-01-02 15:04"),
-			res.To.UTC().Format("2006-01-02 15:04"), span(res.To.Sub(res.From)))
-	}
+	p("- **Period:** %s\n", periodText(res))
 	p("- **Tier judged:** %s (`%s`)\n", res.TierTitle(t), t)
 	p("- **Warning threshold:** %d %% of the limit\n", res.WarnPercent)
 	p("- **Catalog:** %s (Okta's published default limits; overrides, DynamicScale or a Workforce multiplier raise them)\n", mdText(res.Catalog))
@@ -190,6 +185,16 @@ func count(n int64, word string) string {
 }
 
 // span describes a duration of whole minutes in days, hours and minutes, e.g. "3 days 2 h 5 min".
+// periodText is the analysed period for the Markdown digests, e.g. "2026-10-12 00:00 to 2026-10-15
+// 00:00 UTC (3 days)".
+func periodText(res *Result) string {
+	if res.From.IsZero() {
+		return "no request in the input"
+	}
+	return fmt.Sprintf("%s to %s UTC (%s)", res.From.UTC().Format("2006-01-02 15:04"),
+		res.To.UTC().Format("2006-01-02 15:04"), span(res.To.Sub(res.From)))
+}
+
 func span(d time.Duration) string {
 	m := int64(d / time.Minute)
 	days, h, min := m/1440, m%1440/60, m%60

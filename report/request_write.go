@@ -34,12 +34,7 @@ func WriteRequestMarkdown(w io.Writer, rq *Request) error {
 	}
 
 	p("## Scope\n\n")
-	if res.From.IsZero() {
-		p("- **Period analysed:** no request in the input\n")
-	} else {
-		p("- **Period analysed:** %s to %s UTC (%s)\n", res.From.UTC().Format("2006-01-02 15:04"),
-			res.To.UTC().Format("2006-01-02 15:04"), span(res.To.Sub(res.From)))
-	}
+	p("- **Period analysed:** %s\n", periodText(res))
 	p("- **Catalog:** %s (Okta's published default limits, with any org overrides given to ratecard)\n", mdText(res.Catalog))
 	p("- **Tier:** %s (`%s`)\n", mdText(res.TierTitle(res.Tier)), res.Tier)
 	p("- **Warning threshold:** %d %% of the limit\n", res.WarnPercent)
