@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -311,15 +310,8 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 
 func readSummary(t *testing.T, dir string) *summary {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, "summary.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var s summary
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&s); err != nil {
-		t.Fatalf("summary.json: %v", err)
-	}
+	decodeSummary(t, dir, &s)
 	return &s
 }
 

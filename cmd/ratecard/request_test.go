@@ -30,13 +30,7 @@ func TestRequestExitCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "out")
-	tests := []struct {
-		name       string
-		args       []string
-		code       int
-		wantOut    string
-		wantErrout string
-	}{
+	tests := []cliCase{
 		{"request without files", []string{"request", "--out", out}, 2, "", "request needs at least one input file"},
 		{"request help", []string{"request", "--help"}, 0, "", "--growth"},
 		{"bad growth", []string{"request", "--growth", "lots", "--out", out, good}, 2, "", "--growth"},
@@ -48,20 +42,7 @@ func TestRequestExitCodes(t *testing.T) {
 		{"request", []string{"request", "--growth", "30%", "--event", "2026-12-01:2026-12-03x4", "--out", out, good}, 0, "request.md", ""},
 		{"request fail-on", []string{"request", "--fail-on", "over", "--tier", "developer-free", "--event", "2026-12-01x500", "--out", out, good}, 0, "request.md", ""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, stdout, stderr := runCLI(t, tt.args...)
-			if code != tt.code {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, stdout, stderr)
-			}
-			if !strings.Contains(stdout, tt.wantOut) {
-				t.Errorf("stdout lacks %q:\n%s", tt.wantOut, stdout)
-			}
-			if !strings.Contains(stderr, tt.wantErrout) {
-				t.Errorf("stderr lacks %q:\n%s", tt.wantErrout, stderr)
-			}
-		})
-	}
+	runCases(t, tests)
 	for _, f := range []string{"request.md", "request.csv", "report.html", "summary.json", "summary.md", "minutes.csv"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("request did not write %s: %v", f, err)
