@@ -112,8 +112,8 @@ func TestParseIPv4(t *testing.T) {
 		if ok != want {
 			t.Errorf("parseIPv4(%q) ok = %v, want %v", s, ok, want)
 		}
-		if ok && clientName(ipv4Flag|uint64(ip), nil) != s {
-			t.Errorf("parseIPv4(%q) round trip gives %q", s, clientName(ipv4Flag|uint64(ip), nil))
+		if ok && ipv4Name(ipv4Flag|uint64(ip)) != s {
+			t.Errorf("parseIPv4(%q) round trip gives %q", s, ipv4Name(ipv4Flag|uint64(ip)))
 		}
 	}
 }

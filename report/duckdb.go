@@ -785,7 +785,7 @@ func (a *Analyzer) drillDown(ctx context.Context, p Params, byClass map[classify
 				return fmt.Errorf("drill-down %s: %w", col.id, err)
 			}
 			if col.id == "client" && id&ipv4Flag != 0 {
-				s.Name = clientName(id, nil)
+				s.Name = ipv4Name(id)
 			}
 			if b := byClass[classify.Class(cl)]; b != nil {
 				col.set(b, s)

@@ -210,16 +210,11 @@ func parseIPv4(s string) (uint32, bool) {
 	return ip<<8 | part, true
 }
 
-// clientName is the name of a client id.
-func clientName(id uint64, names []string) string {
-	if id&ipv4Flag != 0 {
-		ip := uint32(id)
-		return fmt.Sprintf("%d.%d.%d.%d", ip>>24, ip>>16&255, ip>>8&255, ip&255)
-	}
-	if id < uint64(len(names)) {
-		return names[id]
-	}
-	return ""
+// ipv4Name is the dotted quad of a client id coded with ipv4Flag (other ids are named by the
+// client_names table).
+func ipv4Name(id uint64) string {
+	ip := uint32(id)
+	return fmt.Sprintf("%d.%d.%d.%d", ip>>24, ip>>16&255, ip>>8&255, ip&255)
 }
 
 // globalDict maps each part's ids to global ones, in the loading goroutine.
