@@ -51,8 +51,9 @@ type Options struct {
 	// read one after another, so which copy counts is the first in input order. Dropped requests stay
 	// counted (Input.Duplicates).
 	Dedupe bool
-	// Strict stops the run at the first file that cannot be opened or read; otherwise such a file is
-	// reported (FileInput.Err) and the others are analysed.
+	// Strict stops the run, without a Result, at a file that cannot be opened (before anything is
+	// read) or read to its end; otherwise such a file is reported (FileInput.Err) and the others are
+	// analysed.
 	Strict bool
 	// From and To, when not zero, keep only requests at or after From and before To (UTC). The
 	// others are still parsed and counted (Input.OutsideWindow), never silently dropped.
@@ -350,6 +351,9 @@ func AnalyzeFiles(ctx context.Context, paths []string, opt Options) (*Result, er
 		if p.err != nil {
 			readErrs = append(readErrs, p.err)
 		}
+	}
+	if opt.Strict && len(readErrs) > 0 {
+		return nil, errors.Join(readErrs...) // a file stopped early: no result
 	}
 
 	if opt.DB != "" {

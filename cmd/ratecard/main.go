@@ -294,10 +294,10 @@ func (f *analyzeFlags) analyze(ctx context.Context, fs *flag.FlagSet, cmd string
 		stop()
 	}
 	if res == nil {
+		if *f.strict && readErr != nil {
+			return nil, nil, fmt.Errorf("--strict: no report written: %w", readErr)
+		}
 		return nil, nil, readErr
-	}
-	if readErr != nil && *f.strict {
-		return nil, nil, fmt.Errorf("--strict: no report written: %w", readErr)
 	}
 	if *f.stamp {
 		res.GeneratedAt = time.Now().UTC().Truncate(time.Second)
