@@ -385,6 +385,7 @@ func (a *Analyzer) Analyze(p Params, in Input) (*Result, error) {
 	if _, err := a.conn.ExecContext(ctx, analysisSQL); err != nil {
 		return nil, fmt.Errorf("analysis tables: %w", err)
 	}
+	trace("analysisSQL")
 	if err := a.loadLimits(ctx, p.WarnPercent); err != nil {
 		return nil, err
 	}
@@ -410,18 +411,23 @@ func (a *Analyzer) Analyze(p Params, in Input) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	trace("bucketResults")
 	if err := a.minuteSeries(ctx, byClass); err != nil {
 		return nil, err
 	}
+	trace("minuteSeries")
 	if err := a.learnedLimits(ctx, byClass); err != nil {
 		return nil, err
 	}
+	trace("learnedLimits")
 	if err := a.drillDown(ctx, p, byClass); err != nil {
 		return nil, err
 	}
+	trace("drillDown")
 	if err := a.principalPeaks(ctx, p, byClass); err != nil {
 		return nil, err
 	}
+	trace("principalPeaks")
 	for i := range a.cat.Buckets {
 		if b := byClass[classify.Class(i)]; b != nil {
 			res.Buckets = append(res.Buckets, *b)
@@ -431,6 +437,7 @@ func (a *Analyzer) Analyze(p Params, in Input) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	trace("tierResults")
 	res.Events = matchEvents(a.cat, p.Tier, in.Events, res.Buckets)
 	setEventThresholds(res)
 	setChartWindow(res)

@@ -337,10 +337,12 @@ func AnalyzeFiles(ctx context.Context, paths []string, opt Options) (*Result, er
 		win.to = opt.To.UnixMicro()
 	}
 	win.principals = opt.Principals
+	trace("opened")
 	clients, agents, principals, err := runParts(ctx, parts, workers, cats, an, opt.Lines, win)
 	if err != nil {
 		return nil, err
 	}
+	trace("parsed and loaded")
 	if err := an.SetNames(clients, agents, principals); err != nil {
 		return nil, err
 	}
