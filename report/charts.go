@@ -224,20 +224,80 @@ func bucketChart(b *BucketResult, tier classify.Tier, tierTitle string, warn int
 				Pieces: []opts.Piece{{Lte: a, Color: colourOK}, {Gt: a, Lt: b, Color: colourNear}, {Gte: b, Color: colourOver}}}))
 		}
 	}
+	throttled, coarse := throttledSeries(b.Minutes, from, to)
+	if len(throttled) > 0 {
+		global = append(global, charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Right: "10%"}))
+	}
 	line.SetGlobalOptions(global...)
 	line.AddSeries(name, data, seriesOpts...)
+	if len(throttled) > 0 {
+		sc := charts.NewScatter()
+		sc.AddSeries(throttledName(coarse), throttled,
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: colourThrottled}),
+			charts.WithScatterChartOpts(opts.ScatterChart{Symbol: "rect", SymbolSize: 5}))
+		line.Overlap(sc)
+	}
 	line.Validate()
 	snip := line.RenderSnippet()
+	script := snip.Script
+	if len(throttled) > 0 {
+		// The verdict colours follow the requests line only: go-echarts has no visualMap.seriesIndex,
+		// so it is set in the option JSON (the 429 marks keep their own colour).
+		script = strings.Replace(script, `"visualMap":[{`, `"visualMap":[{"seriesIndex":0,`, 1)
+	}
 	return chartHTML{
 		// The snippet is built from numbers and catalog ids only; "</" is still neutralised in the
 		// script so that no future string can close the script element early.
 		Element: template.HTML(snip.Element),
-		Script:  template.HTML(safeScript(snip.Script)),
+		Script:  template.HTML(safeScript(script)),
 		ID:      chartID(b.Bucket.ID),
 		Step:    step,
 		Fine:    fine,
 		Ranges:  rangeButtons(b.PeakMinute, from, to),
 	}
+}
+
+// colourThrottled draws the HTTP 429 responses on a bucket chart.
+const colourThrottled = "#be185d"
+
+// throttledName is the legend name of a chart's 429 series.
+func throttledName(coarse bool) string {
+	if coarse {
+		return "HTTP 429 responses per minute (most of a step)"
+	}
+	return "HTTP 429 responses per minute"
+}
+
+// throttledSeries is what a bucket chart draws of the HTTP 429 responses the log shows: one mark per
+// minute with at least one, at its count. When there are more such minutes than maxChartPoints, each
+// step of minuteSeries' downsampling gets one mark at its largest count (stamped with the step's first
+// minute), so no burst of 429s disappears from the chart, and coarse is true.
+func throttledSeries(minutes []MinuteCount, from, to time.Time) (marks []opts.ScatterData, coarse bool) {
+	var hit []MinuteCount
+	for _, m := range minutes {
+		if m.Throttled > 0 && !m.Minute.Before(from) && m.Minute.Before(to) {
+			hit = append(hit, MinuteCount{Minute: m.Minute, Count: m.Throttled})
+		}
+	}
+	points := make([][2]int64, 0, len(hit))
+	if len(hit) <= maxChartPoints {
+		for _, m := range hit {
+			points = append(points, [2]int64{m.Minute.UnixMilli(), m.Count})
+		}
+	} else {
+		steps, _ := minuteSeries(hit, from, to)
+		for _, p := range steps {
+			if p[1] > 0 {
+				points = append(points, p)
+			}
+		}
+		coarse = true
+	}
+	marks = make([]opts.ScatterData, len(points))
+	for i, p := range points {
+		marks[i] = opts.ScatterData{Value: []int64{p[0], p[1]}}
+	}
+	return marks, coarse
 }
 
 // maxOverMarks bounds the dots that mark over-limit minutes on one chart.

@@ -11,13 +11,14 @@ import (
 )
 
 // minutesCSVHeader is the header row of minutes.csv.
-var minutesCSVHeader = []string{"minute", "bucket", "count", "limit", "utilisation", "status"}
+var minutesCSVHeader = []string{"minute", "bucket", "count", "limit", "utilisation", "status", "throttled"}
 
 // WriteMinutesCSV writes minutes.csv: one row per bucket and UTC minute with at least one request,
 // judged against the chosen tier, ordered by minute and then by bucket in catalog order. Columns:
 // minute (RFC 3339, UTC, the minute's start), bucket id, count (exact), limit (empty where the tier does
 // not offer the endpoint), utilisation (count / limit rounded to 4 decimals, empty where the limit is
-// N/A) and status (ok, near, over or unavailable, as Verdict gives it).
+// N/A), status (ok, near, over or unavailable, as Verdict gives it) and throttled (the minute's requests
+// the log shows answered with HTTP 429; 0 when none were or the log has no status codes).
 func WriteMinutesCSV(w io.Writer, res *Result) error {
 	bw := bufio.NewWriter(w)
 	cw := csv.NewWriter(bw)
@@ -54,6 +55,7 @@ func WriteMinutesCSV(w io.Writer, res *Result) error {
 			}
 		}
 		row[5] = Verdict(m.Count, lim, res.WarnPercent)
+		row[6] = strconv.FormatInt(m.Throttled, 10)
 		if err := cw.Write(row); err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ratecard/ratecard/classify"
 )
@@ -73,6 +74,11 @@ func TestDrillDown(t *testing.T) {
 	}
 	if u.Throttled != 20 || u.ThrottledMinutes != 1 {
 		t.Errorf("throttled %d in %d minutes, want 20 in 1", u.Throttled, u.ThrottledMinutes)
+	}
+	at := func(min int) time.Time { return time.Date(2026, 10, 14, 8, min, 0, 0, time.UTC) }
+	wantMinutes := []MinuteCount{{Minute: at(10), Count: 700, Throttled: 20}, {Minute: at(20), Count: 30}}
+	if !reflect.DeepEqual(u.Minutes, wantMinutes) {
+		t.Errorf("minutes %+v, want %+v", u.Minutes, wantMinutes)
 	}
 	if a := got["apps"]; a.HotMinutes != 0 || a.Clients != nil || a.Throttled != 0 {
 		t.Errorf("quiet bucket has a drill-down: %+v", a)

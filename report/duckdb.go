@@ -603,7 +603,7 @@ func (a *Analyzer) minuteSeries(ctx context.Context, byClass map[classify.Class]
 		if err != nil {
 			return err
 		}
-		rr, err := ar.QueryContext(ctx, `SELECT class::UTINYINT AS class, m::BIGINT AS m, n::BIGINT AS n FROM minutes ORDER BY class, m`)
+		rr, err := ar.QueryContext(ctx, `SELECT class::UTINYINT AS class, m::BIGINT AS m, n::BIGINT AS n, n429::BIGINT AS n429 FROM minutes ORDER BY class, m`)
 		if err != nil {
 			return err
 		}
@@ -613,12 +613,14 @@ func (a *Analyzer) minuteSeries(ctx context.Context, byClass map[classify.Class]
 			cls, ok1 := rec.Column(0).(*array.Uint8)
 			ms, ok2 := rec.Column(1).(*array.Int64)
 			ns, ok3 := rec.Column(2).(*array.Int64)
-			if !ok1 || !ok2 || !ok3 {
+			n429s, ok4 := rec.Column(3).(*array.Int64)
+			if !ok1 || !ok2 || !ok3 || !ok4 {
 				return fmt.Errorf("unexpected column types %s", rec.Schema())
 			}
 			for i := range int(rec.NumRows()) {
 				if b := byIndex[cls.Value(i)]; b != nil {
-					b.Minutes = append(b.Minutes, MinuteCount{Minute: time.Unix(ms.Value(i)*60, 0).UTC(), Count: ns.Value(i)})
+					b.Minutes = append(b.Minutes, MinuteCount{Minute: time.Unix(ms.Value(i)*60, 0).UTC(), Count: ns.Value(i),
+						Throttled: n429s.Value(i)})
 				}
 			}
 		}

@@ -2,9 +2,12 @@ package report
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"github.com/ratecard/ratecard/classify"
 )
@@ -104,10 +107,10 @@ func TestDisplaySeriesKeepsFullResolutionAroundPeaks(t *testing.T) {
 	to := from.Add(30 * 24 * time.Hour) // 43,200 minutes: steps of 15
 	var minutes []MinuteCount
 	for k := 0; k < 43200; k += 7 {
-		minutes = append(minutes, MinuteCount{from.Add(time.Duration(k) * time.Minute), 5})
+		minutes = append(minutes, MinuteCount{Minute: from.Add(time.Duration(k) * time.Minute), Count: 5})
 	}
 	spike := from.Add(20*24*time.Hour + 37*time.Minute)
-	minutes = append(minutes, MinuteCount{spike, 900}, MinuteCount{spike.Add(time.Minute), 650})
+	minutes = append(minutes, MinuteCount{Minute: spike, Count: 900}, MinuteCount{Minute: spike.Add(time.Minute), Count: 650})
 	sortMinutes(minutes)
 	hot := func(n int64) bool { return n >= 600 }
 
@@ -138,7 +141,7 @@ func TestDisplaySeriesKeepsFullResolutionAroundPeaks(t *testing.T) {
 	// Many hot minutes: the budget holds, and the highest steps get full resolution first.
 	var busy []MinuteCount
 	for k := 0; k < 43200; k++ {
-		busy = append(busy, MinuteCount{from.Add(time.Duration(k) * time.Minute), 600 + int64(k%1000)})
+		busy = append(busy, MinuteCount{Minute: from.Add(time.Duration(k) * time.Minute), Count: 600 + int64(k%1000)})
 	}
 	pts, _, fine = displaySeries(busy, from, to, hot)
 	if fine > maxFineMinutes || fine == 0 {
@@ -197,7 +200,7 @@ func TestMinutesCSVOrder(t *testing.T) {
 	res := syntheticResult(t, classify.Enterprise, 60, map[string][2]int64{"apps": {3, 3}, "users-get": {2, 2}, "orgs": {1, 1}})
 	m := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC)
 	for i := range res.Buckets {
-		res.Buckets[i].Minutes = []MinuteCount{{m.Add(time.Duration(i) * time.Minute), int64(i + 1)}, {m.Add(5 * time.Minute), 9}}
+		res.Buckets[i].Minutes = []MinuteCount{{Minute: m.Add(time.Duration(i) * time.Minute), Count: int64(i + 1)}, {Minute: m.Add(5 * time.Minute), Count: 9}}
 	}
 	var buf bytes.Buffer
 	if err := WriteMinutesCSV(&buf, res); err != nil {
@@ -218,7 +221,8 @@ func TestMinutesCSVOrder(t *testing.T) {
 func TestOverMinutes(t *testing.T) {
 	m := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC)
 	b := &BucketResult{Peak: 50, PeakMinute: m.Add(2 * time.Minute), Minutes: []MinuteCount{
-		{m, 11}, {m.Add(time.Minute), 10}, {m.Add(2 * time.Minute), 50}, {m.Add(3 * time.Minute), 30}, {m.Add(4 * time.Minute), 11},
+		{Minute: m, Count: 11}, {Minute: m.Add(time.Minute), Count: 10}, {Minute: m.Add(2 * time.Minute), Count: 50},
+		{Minute: m.Add(3 * time.Minute), Count: 30}, {Minute: m.Add(4 * time.Minute), Count: 11},
 	}}
 	var got []int64
 	for _, o := range overMinutes(b, 10, 2) {
@@ -251,8 +255,71 @@ func TestEmptyResult(t *testing.T) {
 		if err := write(); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
-		if name == "csv" && buf.String() != "minute,bucket,count,limit,utilisation,status\n" {
+		if name == "csv" && buf.String() != "minute,bucket,count,limit,utilisation,status,throttled\n" {
 			t.Errorf("csv of no traffic: %q", buf.String())
+		}
+	}
+}
+
+func TestThrottledSeries(t *testing.T) {
+	from := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	at := func(k int) time.Time { return from.Add(time.Duration(k) * time.Minute) }
+	value := func(marks []opts.ScatterData) [][2]int64 {
+		var out [][2]int64
+		for _, m := range marks {
+			v := m.Value.([]int64)
+			out = append(out, [2]int64{v[0], v[1]})
+		}
+		return out
+	}
+	// A few throttled minutes are drawn exactly, even when the requests line is downsampled; minutes
+	// without a 429 and minutes outside the chart's range get no mark.
+	month := at(30 * 24 * 60)
+	few := []MinuteCount{{Minute: at(-5), Count: 9, Throttled: 9}, {Minute: at(3), Count: 50}, {Minute: at(4), Count: 80, Throttled: 7},
+		{Minute: at(5), Count: 90, Throttled: 1}, {Minute: month, Count: 5, Throttled: 5}}
+	marks, coarse := throttledSeries(few, from, month)
+	want := [][2]int64{{at(4).UnixMilli(), 7}, {at(5).UnixMilli(), 1}}
+	if got := value(marks); coarse || !reflect.DeepEqual(got, want) {
+		t.Errorf("few: %v (coarse %v), want %v", got, coarse, want)
+	}
+	if marks, _ := throttledSeries(few[1:2], from, month); len(marks) != 0 {
+		t.Errorf("no 429s: %d marks", len(marks))
+	}
+
+	// 429s in every minute of a month: one mark per step, at the step's largest count.
+	var many []MinuteCount
+	for k := range 30 * 24 * 60 {
+		many = append(many, MinuteCount{Minute: at(k), Count: 100, Throttled: int64(1 + k%15)})
+	}
+	many[20*15+3].Throttled = 99
+	marks, coarse = throttledSeries(many, from, month)
+	got := value(marks)
+	if !coarse || len(got) != 2880 {
+		t.Fatalf("many: %d marks (coarse %v), want 2880 steps of 15 minutes", len(got), coarse)
+	}
+	if got[20] != [2]int64{at(20 * 15).UnixMilli(), 99} || got[21][1] != 15 {
+		t.Errorf("steps 20, 21: %v %v; want the 99 kept and each step's maximum", got[20], got[21])
+	}
+}
+
+func TestBucketChartThrottled(t *testing.T) {
+	res := syntheticResult(t, classify.Enterprise, 60, map[string][2]int64{"users-get": {700, 700}})
+	b := &res.Buckets[0]
+	m := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC)
+	b.Minutes = []MinuteCount{{Minute: m, Count: 700}}
+	plain := bucketChart(b, res.Tier, "Enterprise", 60, m, m.Add(time.Hour), nil)
+	b.Minutes[0].Throttled = 20
+	withMarks := bucketChart(b, res.Tier, "Enterprise", 60, m, m.Add(time.Hour), nil)
+	for _, c := range []struct {
+		name   string
+		script string
+		want   bool
+	}{{"without 429s", string(plain.Script), false}, {"with 429s", string(withMarks.Script), true}} {
+		if got := strings.Contains(c.script, `"name":"HTTP 429 responses per minute","type":"scatter"`); got != c.want {
+			t.Errorf("%s: 429 series drawn %v, want %v", c.name, got, c.want)
+		}
+		if got := strings.Contains(c.script, `"visualMap":[{"seriesIndex":0,`); got != c.want {
+			t.Errorf("%s: visualMap limited to the requests line %v, want %v", c.name, got, c.want)
 		}
 	}
 }

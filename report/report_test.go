@@ -42,10 +42,10 @@ func TestMinuteSeriesKeepsPeaks(t *testing.T) {
 	from := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
 	to := from.Add(30 * 24 * time.Hour) // 43,200 minutes
 	minutes := []MinuteCount{
-		{from.Add(5 * time.Minute), 3},
-		{from.Add(17*time.Hour + 31*time.Minute), 999}, // a lone peak inside a step
-		{from.Add(17*time.Hour + 32*time.Minute), 5},
-		{to.Add(-time.Minute), 7},
+		{Minute: from.Add(5 * time.Minute), Count: 3},
+		{Minute: from.Add(17*time.Hour + 31*time.Minute), Count: 999}, // a lone peak inside a step
+		{Minute: from.Add(17*time.Hour + 32*time.Minute), Count: 5},
+		{Minute: to.Add(-time.Minute), Count: 7},
 	}
 	pts, step := minuteSeries(minutes, from, to)
 	if step != 15 || len(pts) != 2880 {

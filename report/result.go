@@ -163,6 +163,8 @@ func (s Share) Fraction(total int64) float64 {
 type MinuteCount struct {
 	Minute time.Time
 	Count  int64
+	// Throttled is how many of them the log shows answered with HTTP 429 (Too Many Requests).
+	Throttled int64
 }
 
 // TierVerdict is a bucket's standing against one tier's limit.
