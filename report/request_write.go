@@ -125,7 +125,21 @@ func dataQuality(res *Result) string {
 	if stopped > 0 {
 		fmt.Fprintf(&s, "; %s stopped early on a read error (what was read is counted)", count(int64(stopped), "file"))
 	}
+	if gaps := gapsText(res); gaps != "" {
+		s.WriteString("; " + gaps)
+	}
 	return s.String() + "."
+}
+
+// gapsText describes res's clock gaps in a clause ("" when there are none).
+func gapsText(res *Result) string {
+	if res.GapCount == 0 || len(res.Gaps) == 0 {
+		return ""
+	}
+	g := res.Gaps[0]
+	return fmt.Sprintf("%s of at least %d minutes with no request (%s minutes in all; the longest %s minutes from %s UTC): check that no logs are missing",
+		count(res.GapCount, "clock gap"), res.GapThreshold, thousands(res.GapMinutes), thousands(g.Minutes()),
+		g.From.Format("2006-01-02 15:04"))
 }
 
 // requestMethod describes how the figures were computed.

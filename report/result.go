@@ -37,6 +37,14 @@ type Result struct {
 
 	Input Input
 
+	// Gaps are the longest clock gaps (at most 10, longest first): stretches of at least GapThreshold
+	// minutes with no request to any rate-limited endpoint, between minutes that had some. GapCount and
+	// GapMinutes count every gap and its empty minutes. See setGaps for the threshold.
+	Gaps         []Gap
+	GapCount     int64
+	GapMinutes   int64
+	GapThreshold int
+
 	// Buckets holds every bucket that saw traffic, in catalog order.
 	Buckets []BucketResult
 
@@ -158,6 +166,14 @@ func (s Share) Fraction(total int64) float64 {
 	}
 	return float64(s.Count) / float64(total)
 }
+
+// Gap is a clock gap: the UTC minutes [From, To) had no request.
+type Gap struct {
+	From, To time.Time
+}
+
+// Minutes is the length of the gap in minutes.
+func (g Gap) Minutes() int64 { return int64(g.To.Sub(g.From) / time.Minute) }
 
 // MinuteCount is the number of requests in one wall-clock UTC minute.
 type MinuteCount struct {

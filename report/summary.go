@@ -74,6 +74,19 @@ type inputJSON struct {
 	SkippedExamples []skipJSON       `json:"skipped_examples"`
 	OutsideWindow   int64            `json:"outside_window"`
 	Duplicates      int64            `json:"duplicates_dropped"`
+	// Gaps lists the longest clock gaps (at most 10, longest first); GapCount and GapMinutes count
+	// all of them, each at least GapThreshold minutes long.
+	Gaps         []gapJSON `json:"clock_gaps"`
+	GapCount     int64     `json:"clock_gap_count"`
+	GapMinutes   int64     `json:"clock_gap_minutes"`
+	GapThreshold int       `json:"clock_gap_threshold_minutes"`
+}
+
+// gapJSON is a clock gap: no request in the UTC minutes [from, to).
+type gapJSON struct {
+	From    string `json:"from"`
+	To      string `json:"to"`
+	Minutes int64  `json:"minutes"`
 }
 
 type fileJSON struct {
@@ -258,7 +271,11 @@ func WriteSummary(w io.Writer, res *Result) error {
 	in := &res.Input
 	s.Input = inputJSON{Lines: in.Lines, Requests: in.Requests, Skipped: in.Skipped,
 		SkippedReasons: allReasons(in.SkippedReasons), Files: []fileJSON{}, SkippedExamples: []skipJSON{},
-		OutsideWindow: in.OutsideWindow, Duplicates: in.Duplicates}
+		OutsideWindow: in.OutsideWindow, Duplicates: in.Duplicates,
+		Gaps: []gapJSON{}, GapCount: res.GapCount, GapMinutes: res.GapMinutes, GapThreshold: res.GapThreshold}
+	for _, g := range res.Gaps {
+		s.Input.Gaps = append(s.Input.Gaps, gapJSON{From: rfc3339(g.From), To: rfc3339(g.To), Minutes: g.Minutes()})
+	}
 	for _, f := range in.Files {
 		s.Input.Files = append(s.Input.Files, fileJSON{Path: f.Path, Format: f.Format, Lines: f.Lines,
 			Requests: f.Requests, Skipped: f.Skipped, SkippedReasons: allReasons(f.SkippedReasons),

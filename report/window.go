@@ -63,4 +63,59 @@ func setChartWindow(res *Result) {
 	if res.Outliers > 0 && !first.IsZero() {
 		res.ChartFrom, res.ChartTo = first, last.Add(time.Minute)
 	}
+	setGaps(res, all, lo, hi)
+}
+
+// Clock gaps: stretches inside the analysed period with no request to any rate-limited endpoint, which
+// in a busy org usually mean lost logs (a collector down, a rotated file missing) and so peaks that may
+// be understated. A quiet org is silent at night as a matter of course, so a stretch counts only when
+// it lasts at least minGapMinutes and at least gapSpacingFactor times the median spacing of the minutes
+// that do have traffic.
+const (
+	minGapMinutes    = 15
+	gapSpacingFactor = 10
+	maxGaps          = 10 // the longest gaps listed; GapCount and GapMinutes count them all
+)
+
+// setGaps fills res's clock-gap figures from the non-empty minutes all (in time order, repeats
+// allowed), looking only between lo and hi (the bulk of the traffic, outliers aside).
+func setGaps(res *Result, all []MinuteCount, lo, hi time.Time) {
+	res.Gaps, res.GapCount, res.GapMinutes, res.GapThreshold = nil, 0, 0, 0
+	var spacing []int64 // minutes from each non-empty minute to the next
+	var prev time.Time
+	for _, m := range all {
+		if m.Minute.Before(lo) || m.Minute.After(hi) {
+			continue
+		}
+		if !prev.IsZero() && m.Minute.After(prev) {
+			spacing = append(spacing, int64(m.Minute.Sub(prev)/time.Minute))
+		}
+		prev = m.Minute
+	}
+	if len(spacing) == 0 {
+		return
+	}
+	sorted := slices.Clone(spacing)
+	slices.Sort(sorted)
+	threshold := max(int64(minGapMinutes), gapSpacingFactor*sorted[(len(sorted)-1)/2])
+	res.GapThreshold = int(threshold)
+	prev = time.Time{}
+	for _, m := range all {
+		if m.Minute.Before(lo) || m.Minute.After(hi) {
+			continue
+		}
+		if !prev.IsZero() && m.Minute.After(prev) {
+			if empty := int64(m.Minute.Sub(prev)/time.Minute) - 1; empty >= threshold {
+				res.GapCount++
+				res.GapMinutes += empty
+				res.Gaps = append(res.Gaps, Gap{From: prev.Add(time.Minute), To: m.Minute})
+			}
+		}
+		prev = m.Minute
+	}
+	// The longest first (the earliest on ties), at most maxGaps.
+	slices.SortStableFunc(res.Gaps, func(a, b Gap) int { return int(b.Minutes() - a.Minutes()) })
+	if len(res.Gaps) > maxGaps {
+		res.Gaps = res.Gaps[:maxGaps]
+	}
 }
