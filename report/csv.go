@@ -2,10 +2,11 @@ package report
 
 import (
 	"bufio"
-	"encoding/csv"
 	"io"
 	"math"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/ratecard/ratecard/classify"
 )
@@ -19,16 +20,19 @@ var minutesCSVHeader = []string{"minute", "bucket", "count", "limit", "utilisati
 // not offer the endpoint), utilisation (count / limit rounded to 4 decimals, empty where the limit is
 // N/A), status (ok, near, over or unavailable, as Verdict gives it) and throttled (the minute's requests
 // the log shows answered with HTTP 429; 0 when none were or the log has no status codes).
+//
+// A month has hundreds of thousands of rows, so they are formatted by hand rather than through
+// encoding/csv: no field can need quoting (catalog bucket ids are [a-z0-9-], the rest are numbers,
+// RFC 3339 instants and status words), and each minute's instant is formatted once.
 func WriteMinutesCSV(w io.Writer, res *Result) error {
-	bw := bufio.NewWriter(w)
-	cw := csv.NewWriter(bw)
-	if err := cw.Write(minutesCSVHeader); err != nil {
-		return err
-	}
+	bw := bufio.NewWriterSize(w, 256<<10)
+	bw.WriteString(strings.Join(minutesCSVHeader, ",") + "\n")
 	// Merge the buckets' minute lists (each in time order) by minute; buckets stay in catalog order
 	// within a minute because the scan below goes through them in order and takes the first earliest.
 	next := make([]int, len(res.Buckets))
-	row := make([]string, len(minutesCSVHeader))
+	var line []byte
+	var stamp []byte // the current minute, formatted
+	var stamped time.Time
 	for {
 		best := -1
 		for i := range res.Buckets {
@@ -44,25 +48,24 @@ func WriteMinutesCSV(w io.Writer, res *Result) error {
 		m := b.Minutes[next[best]]
 		next[best]++
 		lim := b.Chosen(res.Tier).Limit
-		row[0] = rfc3339(m.Minute)
-		row[1] = b.Bucket.ID
-		row[2] = strconv.FormatInt(m.Count, 10)
-		row[3], row[4] = "", ""
-		if lim != classify.NA {
-			row[3] = strconv.Itoa(lim)
-			if lim > 0 {
-				row[4] = strconv.FormatFloat(math.Round(float64(m.Count)/float64(lim)*10000)/10000, 'f', -1, 64)
-			}
+		if stamp == nil || !m.Minute.Equal(stamped) {
+			stamp, stamped = m.Minute.UTC().AppendFormat(stamp[:0], time.RFC3339Nano), m.Minute
 		}
-		row[5] = Verdict(m.Count, lim, res.WarnPercent)
-		row[6] = strconv.FormatInt(m.Throttled, 10)
-		if err := cw.Write(row); err != nil {
+		line = append(line[:0], stamp...)
+		line = append(append(append(line, ','), b.Bucket.ID...), ',')
+		line = append(strconv.AppendInt(line, m.Count, 10), ',')
+		if lim != classify.NA {
+			line = strconv.AppendInt(line, int64(lim), 10)
+		}
+		line = append(line, ',')
+		if lim != classify.NA && lim > 0 {
+			line = strconv.AppendFloat(line, math.Round(float64(m.Count)/float64(lim)*10000)/10000, 'f', -1, 64)
+		}
+		line = append(append(append(line, ','), Verdict(m.Count, lim, res.WarnPercent)...), ',')
+		line = append(strconv.AppendInt(line, m.Throttled, 10), '\n')
+		if _, err := bw.Write(line); err != nil {
 			return err
 		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
 	}
 	return bw.Flush()
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"github.com/ratecard/ratecard/classify"
@@ -356,5 +357,43 @@ func TestGapsInOutputs(t *testing.T) {
 		if !strings.Contains(c.out, c.want) {
 			t.Errorf("%s lacks %q", c.name, c.want)
 		}
+	}
+}
+
+// TestLineSnippet checks that lineSnippet renders what go-echarts' RenderSnippet renders, for charts
+// built as bucketChart builds them, and leaves a chart with a JavaScript function to RenderSnippet.
+func TestLineSnippet(t *testing.T) {
+	res := syntheticResult(t, classify.Enterprise, 60, map[string][2]int64{"users-get": {700, 720}})
+	b := &res.Buckets[0]
+	m := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC)
+	b.PeakMinute, b.RollingFrom = m.Add(3*time.Minute), m.Add(3*time.Minute+20*time.Second)
+	b.Minutes = []MinuteCount{{Minute: m, Count: 10}, {Minute: m.Add(3 * time.Minute), Count: 700, Throttled: 4}}
+	build := func(fn bool) *charts.Line {
+		line := charts.NewLine()
+		line.SetGlobalOptions(charts.WithInitializationOpts(opts.Initialization{ChartID: "chart_x", Width: "100%", Height: "300px"}),
+			charts.WithXAxisOpts(opts.XAxis{Type: "time"}),
+			charts.WithVisualMapOpts(opts.VisualMap{Type: "piecewise", Pieces: []opts.Piece{{Lte: 5, Color: colourOK}}}))
+		if fn {
+			line.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Formatter: opts.FuncOpts(`function (p) { return p.name; }`)}))
+		}
+		line.AddSeries("requests", []opts.LineData{{Value: []int64{1, 2}}},
+			charts.WithMarkPointNameCoordItemOpts(opts.MarkPointNameCoordItem{Name: "peak", Coordinate: []any{1, 2}, Value: "2"}))
+		sc := charts.NewScatter()
+		sc.AddSeries("429", []opts.ScatterData{{Value: []int64{1, 1}}})
+		line.Overlap(sc)
+		line.Validate()
+		return line
+	}
+	for _, fn := range []bool{false, true} {
+		want, got := build(fn).RenderSnippet(), lineSnippet(build(fn))
+		if got.Element != want.Element || got.Script != want.Script {
+			t.Errorf("function %v: lineSnippet\n%q\n%q\nRenderSnippet\n%q\n%q", fn, got.Element, got.Script, want.Element, want.Script)
+		}
+	}
+	// And the whole bucket chart keeps its shape.
+	c := bucketChart(b, res.Tier, "Enterprise", 60, m, m.Add(time.Hour), nil)
+	if !strings.HasPrefix(string(c.Script), `<script type="text/javascript">`) || !strings.Contains(string(c.Script), "goecharts_chart_users_get.setOption(option_chart_users_get);") ||
+		!strings.Contains(string(c.Element), `id="chart_users_get"`) {
+		t.Errorf("bucket chart:\n%s\n%.300s", c.Element, c.Script)
 	}
 }

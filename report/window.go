@@ -1,6 +1,7 @@
 package report
 
 import (
+	"math"
 	"slices"
 	"time"
 )
@@ -20,18 +21,14 @@ const (
 func setChartWindow(res *Result) {
 	res.ChartFrom, res.ChartTo = res.From, res.To
 	res.Outliers, res.OutlierFirst, res.OutlierLast = 0, time.Time{}, time.Time{}
-	var all []MinuteCount
+	all := mergeMinutes(res.Buckets)
 	var total int64
-	for i := range res.Buckets {
-		for _, m := range res.Buckets[i].Minutes {
-			all = append(all, m)
-			total += m.Count
-		}
+	for _, m := range all {
+		total += m.Count
 	}
 	if total == 0 {
 		return
 	}
-	slices.SortFunc(all, func(a, b MinuteCount) int { return a.Minute.Compare(b.Minute) })
 	// The minutes holding the request at each quantile.
 	at := func(q float64) time.Time {
 		k := int64(q * float64(total))
@@ -64,6 +61,34 @@ func setChartWindow(res *Result) {
 		res.ChartFrom, res.ChartTo = first, last.Add(time.Minute)
 	}
 	setGaps(res, all, lo, hi)
+}
+
+// mergeMinutes returns the minutes in which any of buckets had a request, in time order, each with the
+// buckets' requests added up (Throttled too). Each bucket's Minutes are in time order already, so this
+// is a merge of a few sorted lists rather than a sort of all their minutes.
+func mergeMinutes(buckets []BucketResult) []MinuteCount {
+	next := make([]int, len(buckets))
+	var out []MinuteCount
+	for {
+		best := int64(math.MaxInt64)
+		for i := range buckets {
+			if ms := buckets[i].Minutes; next[i] < len(ms) {
+				best = min(best, ms[next[i]].Minute.Unix())
+			}
+		}
+		if best == math.MaxInt64 {
+			return out
+		}
+		sum := MinuteCount{Minute: time.Unix(best, 0).UTC()}
+		for i := range buckets {
+			if ms := buckets[i].Minutes; next[i] < len(ms) && ms[next[i]].Minute.Unix() == best {
+				sum.Count += ms[next[i]].Count
+				sum.Throttled += ms[next[i]].Throttled
+				next[i]++
+			}
+		}
+		out = append(out, sum)
+	}
 }
 
 // Clock gaps: stretches inside the analysed period with no request to any rate-limited endpoint, which
