@@ -563,6 +563,7 @@ func (p *parser) build(name string) (*Catalog, error) {
 	for i := range p.rows {
 		c.root.insert(&p.rows[i])
 	}
+	c.root.setTemplates("")
 	for i := range p.rows {
 		r := &p.rows[i]
 		if r.class == PublicMetadata {

@@ -14,6 +14,9 @@ type node struct {
 	ph     *node  // the {placeholder} child, shared by every placeholder name at this position
 	exact  []rule // rules matching only a path that ends here
 	prefix []rule // rules matching a path that ends here or goes on below
+	// name is a placeholder node's name (the best of the rules' names for it, see betterName), and
+	// tmpl the template of the path to the node, e.g. "/api/v1/users/{idOrLogin}" (AppendTemplate).
+	name, tmpl string
 }
 
 // edge is a literal child of a node.
@@ -24,8 +27,12 @@ type edge struct {
 
 // insert adds r under the path of its pattern.
 func (n *node) insert(r *row) {
-	for _, s := range r.segs {
+	names := placeholderNames(r.pattern)
+	for i, s := range r.segs {
 		n = n.child(s)
+		if s == "" && i < len(names) && betterName(names[i], n.name) {
+			n.name = names[i]
+		}
 	}
 	ru := rule{class: r.class, mask: r.mask}
 	if r.exact {
