@@ -37,13 +37,8 @@ var hostilePayloads = []string{
 // PATH. Without one the test is skipped, except under CI=true, where it fails.
 func chromiumPath(t *testing.T) string {
 	t.Helper()
-	if p := os.Getenv("RATECARD_CHROMIUM"); p != "" {
+	if p := findChromium(); p != "" {
 		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
 	}
 	if os.Getenv("CI") == "true" {
 		t.Fatal("chromium is not installed (CI=true): .ci/run installs it with apt-get")
@@ -52,21 +47,46 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
+// findChromium returns $RATECARD_CHROMIUM, else the path of chromium or chromium-browser on PATH, or
+// "" when there is none.
+func findChromium() string {
+	if p := os.Getenv("RATECARD_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
 // dumpDOM loads url in headless Chromium with the network off and returns the DOM after the page's
 // scripts ran, and the browser's stderr (where console messages are logged). A browser crash is
-// retried once.
-func dumpDOM(t *testing.T, chromium, url string) (dom, stderr string) {
+// retried once. The page runs in virtual time, so timers and animation frames settle at once.
+func dumpDOM(t testing.TB, chromium, url string) (dom, stderr string) {
+	return runChromium(t, chromium, url, "--virtual-time-budget=5000")
+}
+
+// dumpDOMReal is dumpDOM in real time, so that performance.now() in the page measures real work.
+func dumpDOMReal(t testing.TB, chromium, url string) (dom, stderr string) {
+	return runChromium(t, chromium, url)
+}
+
+// runChromium runs headless Chromium with the network off and extra flags, and returns the DOM it
+// dumps and its stderr.
+func runChromium(t testing.TB, chromium, url string, extra ...string) (dom, stderr string) {
 	t.Helper()
 	for attempt := 1; ; attempt++ {
 		ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
-		cmd := exec.CommandContext(ctx, chromium,
+		args := append([]string{
 			"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
 			"--disable-component-update", "--no-first-run", "--disable-sync", "--disable-extensions",
-			"--user-data-dir="+t.TempDir(),
+			"--user-data-dir=" + t.TempDir(),
 			// No network: every host name fails to resolve and any proxy use goes nowhere.
 			"--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9",
-			"--virtual-time-budget=5000", "--enable-logging=stderr", "--v=0",
-			"--dump-dom", url)
+			"--enable-logging=stderr", "--v=0"}, extra...)
+		cmd := exec.CommandContext(ctx, chromium, append(args, "--dump-dom", url)...)
 		var out, errb bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errb
 		err := cmd.Run()
