@@ -344,13 +344,25 @@ type Params struct {
 // 59999999 FOLLOWING on integer microseconds is exactly "< t + 60 s", and a RANGE frame starting at
 // the CURRENT ROW includes every request at the same instant. The busiest span always starts at some
 // request, so evaluating it at every request finds the true maximum. Evaluating it at all of a month's
-// requests is the most expensive step, and most of them cannot matter: a span starting in minute m
-// lies within minutes m and m+1, so it holds at most n(m) + n(m+1) requests, and the rolling peak is at
-// least the fixed-minute peak. Only "candidate" minutes where n(m) + n(m+1) reaches the bucket's
-// minute peak can hold a rolling peak, so the window runs over the requests of candidate minutes and
-// the minute after each. A request in such a following minute that is not itself a candidate may get
-// a count cut short (minute m+2 is not loaded), but its true count is below the minute peak, so it
-// can neither be nor tie the maximum: the peak and its earliest start are exact.
+// requests is the most expensive step, and almost none of them can matter, so the window runs only
+// where a bound says the peak may start, in two steps:
+//
+//   - Minutes. A span starting in minute m lies within minutes m and m+1, so it holds at most
+//     n(m) + n(m+1) requests, and the rolling peak is at least the fixed-minute peak. Only "candidate"
+//     minutes where n(m) + n(m+1) reaches the bucket's minute peak can hold a start of the rolling
+//     peak; span_requests holds the requests of candidate minutes and of the minute after each.
+//   - Ten-second steps. With p_j(m), the requests of minute m in its first 10·j seconds (p_0 = 0,
+//     p_6 = n), a span starting in the j-th ten seconds of a candidate minute lies within
+//     [m + 10j s, m + 10j s + 70 s), so it holds at most n(m) - p_j(m) + p_{j+1}(m+1) requests; and
+//     the span [m + 10j s, m + 10j s + 60 s) holds exactly n(m) - p_j(m) + p_j(m+1), a lower bound lb
+//     of the rolling peak (j = 0 is the minute itself). A plateau of busy minutes passes the minute
+//     bound (n(m) + n(m+1) is about twice a minute's traffic) but rarely this one (about 7/6), so only
+//     the ten-second steps whose bound reaches lb are "starts".
+//
+// The window then runs over the requests of each start and the 60 s after it. Every request in a start
+// gets its exact count (the 70 s it can reach are loaded); a request elsewhere may get a count cut
+// short, but its true count is below lb (or below the minute peak), so it can neither be nor tie the
+// maximum: the peak and its earliest start are exact. TestRollingMatchesBruteForce checks this.
 const analysisSQL = `
 CREATE OR REPLACE TEMP MACRO floordiv(a, b) AS CASE WHEN a >= 0 THEN a // b ELSE -((-a - 1) // b) - 1 END;
 CREATE OR REPLACE TEMP TABLE minutes AS
@@ -363,11 +375,37 @@ CREATE OR REPLACE TEMP TABLE candidates AS
     SELECT class, m, n + CASE WHEN lead(m) OVER w = m + 1 THEN lead(n) OVER w ELSE 0 END AS b
     FROM minutes WINDOW w AS (PARTITION BY class ORDER BY m))
   SELECT class, m FROM bound JOIN pk USING (class) WHERE b >= peak;
-CREATE OR REPLACE TEMP TABLE rolling AS
+CREATE OR REPLACE TEMP TABLE span_requests AS
   WITH span AS (SELECT class, m FROM candidates UNION SELECT class, m + 1 FROM candidates)
+  SELECT r.class, r.ts FROM requests r JOIN span s ON r.class = s.class AND floordiv(r.ts, 60000000) = s.m;
+CREATE OR REPLACE TEMP TABLE starts AS
+  WITH tens AS (SELECT class, floordiv(ts, 10000000) AS k, count(*) AS n FROM span_requests GROUP BY ALL),
+  sixths AS (
+    SELECT class, floordiv(k, 6) AS m, sum(n) AS n,
+           coalesce(sum(n) FILTER (WHERE k - 6 * floordiv(k, 6) < 1), 0) AS p1,
+           coalesce(sum(n) FILTER (WHERE k - 6 * floordiv(k, 6) < 2), 0) AS p2,
+           coalesce(sum(n) FILTER (WHERE k - 6 * floordiv(k, 6) < 3), 0) AS p3,
+           coalesce(sum(n) FILTER (WHERE k - 6 * floordiv(k, 6) < 4), 0) AS p4,
+           coalesce(sum(n) FILTER (WHERE k - 6 * floordiv(k, 6) < 5), 0) AS p5
+    FROM tens GROUP BY ALL),
+  pair AS (
+    SELECT c.class, c.m, a.n, a.p1, a.p2, a.p3, a.p4, a.p5,
+           coalesce(b.p1, 0) AS q1, coalesce(b.p2, 0) AS q2, coalesce(b.p3, 0) AS q3,
+           coalesce(b.p4, 0) AS q4, coalesce(b.p5, 0) AS q5, coalesce(b.n, 0) AS q6
+    FROM candidates c JOIN sixths a ON a.class = c.class AND a.m = c.m
+    LEFT JOIN sixths b ON b.class = c.class AND b.m = c.m + 1),
+  lb AS (
+    SELECT class, max(greatest(n, n - p1 + q1, n - p2 + q2, n - p3 + q3, n - p4 + q4, n - p5 + q5)) AS lb
+    FROM pair GROUP BY class)
+  SELECT class, 6 * m + j AS k
+  FROM pair JOIN lb USING (class) CROSS JOIN range(6) r(j)
+  WHERE [n + q1, n - p1 + q2, n - p2 + q3, n - p3 + q4, n - p4 + q5, n - p5 + q6][j + 1] >= lb;
+CREATE OR REPLACE TEMP TABLE rolling AS
+  WITH span AS (SELECT DISTINCT class, k + d AS k FROM starts CROSS JOIN range(7) t(d))
   SELECT r.class, r.ts, count(*) OVER (PARTITION BY r.class ORDER BY r.ts
                                        RANGE BETWEEN CURRENT ROW AND 59999999 FOLLOWING)::BIGINT AS n
-  FROM requests r JOIN span s ON r.class = s.class AND floordiv(r.ts, 60000000) = s.m;
+  FROM span_requests r JOIN span s ON r.class = s.class AND floordiv(r.ts, 10000000) = s.k;
+DROP TABLE span_requests;
 `
 
 // Analyze flushes the pending rows and computes the analysis. Input accounting is the caller's: pass

@@ -51,13 +51,13 @@ func bruteMinutePeak(ts []int64) (peak int64, minute int64) {
 
 // TestRollingMatchesBruteForce checks the DuckDB rolling peak, which only evaluates candidate minutes,
 // against the definition on random traffic shaped to defeat shortcuts: bursts across minute
-// boundaries, many requests at one instant, flat traffic where every minute ties, instants before
-// 1970, and sub-second precision.
+// boundaries, many requests at one instant, flat traffic where every minute ties, busy plateaus
+// with bursts at ten-second edges, instants before 1970, and sub-second precision.
 func TestRollingMatchesBruteForce(t *testing.T) {
 	cat := classify.Seed()
 	rng := rand.New(rand.NewPCG(7, 11))
 	const minute = 60_000_000
-	for round := range 40 {
+	for round := range 50 {
 		an, err := NewAnalyzer(cat)
 		if err != nil {
 			t.Fatal(err)
@@ -68,7 +68,7 @@ func TestRollingMatchesBruteForce(t *testing.T) {
 			cl := classify.Class(c * 3)
 			var ts []int64
 			base := int64(rng.IntN(2000)-1000) * minute // around 1970, on both sides
-			switch round % 4 {
+			switch round % 5 {
 			case 0: // uniform over an hour, sub-second
 				for range 200 + rng.IntN(800) {
 					ts = append(ts, base+rng.Int64N(60*minute))
@@ -92,6 +92,21 @@ func TestRollingMatchesBruteForce(t *testing.T) {
 					at := base + rng.Int64N(10*minute)
 					for range 1 + rng.IntN(40) {
 						ts = append(ts, at)
+					}
+				}
+			case 4: // a busy plateau, where every minute passes the minute bound, with small bursts
+				// at ten-second edges; whole seconds or sub-second by class
+				for range 120 * 100 {
+					x := base + rng.Int64N(120*minute)
+					if c%2 == 0 {
+						x -= x % 1_000_000
+					}
+					ts = append(ts, x)
+				}
+				for range 1 + rng.IntN(4) {
+					edge := base + int64(rng.IntN(720))*10_000_000
+					for range 5 + rng.IntN(20) {
+						ts = append(ts, edge-5_000_000+rng.Int64N(10_000_000))
 					}
 				}
 			}
