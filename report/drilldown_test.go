@@ -72,6 +72,10 @@ func TestDrillDown(t *testing.T) {
 	if !reflect.DeepEqual(u.Agents, wantAgents) {
 		t.Errorf("agents %v, want %v", u.Agents, wantAgents)
 	}
+	wantPaths := []Share{{"/api/v1/users/{idOrLogin}", 700}}
+	if !reflect.DeepEqual(u.Paths, wantPaths) {
+		t.Errorf("paths %v, want %v", u.Paths, wantPaths)
+	}
 	if u.Throttled != 20 || u.ThrottledMinutes != 1 {
 		t.Errorf("throttled %d in %d minutes, want 20 in 1", u.Throttled, u.ThrottledMinutes)
 	}

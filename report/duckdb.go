@@ -40,12 +40,13 @@ var detailFields = []arrow.Field{
 	{Name: "client", Type: arrow.PrimitiveTypes.Uint64},
 	{Name: "agent", Type: arrow.PrimitiveTypes.Uint32},
 	{Name: "principal", Type: arrow.PrimitiveTypes.Uint32},
+	{Name: "path", Type: arrow.PrimitiveTypes.Uint32},
 	{Name: "rl", Type: arrow.PrimitiveTypes.Int32},
 	{Name: "src", Type: arrow.PrimitiveTypes.Uint8},
 }
 
 // detailColumns is detailFields in SQL.
-const detailColumns = `status USMALLINT NOT NULL, client UBIGINT NOT NULL, agent UINTEGER NOT NULL, principal UINTEGER NOT NULL, rl INTEGER NOT NULL, src UTINYINT NOT NULL`
+const detailColumns = `status USMALLINT NOT NULL, client UBIGINT NOT NULL, agent UINTEGER NOT NULL, principal UINTEGER NOT NULL, path UINTEGER NOT NULL, rl INTEGER NOT NULL, src UTINYINT NOT NULL`
 
 // Rows is a column batch of classified requests for AddRows. Every slice has one entry per request.
 type Rows struct {
@@ -57,7 +58,9 @@ type Rows struct {
 	// Principal is the caller's identity where known (an API token id, an OAuth client id, or a name
 	// from a principal map), likewise.
 	Principal []uint32
-	RL        []int32 // X-Rate-Limit-Limit of the response; 0 when not logged
+	// Path is the request's path template (classify.Catalog.AppendTemplate), likewise.
+	Path []uint32
+	RL   []int32 // X-Rate-Limit-Limit of the response; 0 when not logged
 	Src       []uint8 // 0: access log; 1: Okta System Log (a lower bound)
 }
 
@@ -67,7 +70,7 @@ func (r *Rows) Len() int { return len(r.TS) }
 // Reset empties r, keeping its storage.
 func (r *Rows) Reset() {
 	r.TS, r.Status, r.Client, r.Agent, r.RL, r.Src = r.TS[:0], r.Status[:0], r.Client[:0], r.Agent[:0], r.RL[:0], r.Src[:0]
-	r.Principal = r.Principal[:0]
+	r.Principal, r.Path = r.Principal[:0], r.Path[:0]
 	for k := range r.Class {
 		r.Class[k] = r.Class[k][:0]
 	}
@@ -163,7 +166,7 @@ func (a *Analyzer) Add(tsMicros int64, cl classify.Class) error {
 func (a *Analyzer) AddBatch(ts []int64, cls ...[]uint8) error {
 	n := len(ts)
 	return a.AddRows(&Rows{TS: ts, Class: cls, Status: make([]uint16, n), Client: make([]uint64, n),
-		Agent: make([]uint32, n), Principal: make([]uint32, n), RL: make([]int32, n), Src: make([]uint8, n)})
+		Agent: make([]uint32, n), Principal: make([]uint32, n), Path: make([]uint32, n), RL: make([]int32, n), Src: make([]uint8, n)})
 }
 
 // AddRows records a batch of requests. The slices become the Arrow record batch handed to DuckDB
@@ -178,7 +181,7 @@ func (a *Analyzer) AddRows(r *Rows) error {
 			return fmt.Errorf("AddRows: %d instants but %d classes", n, len(c))
 		}
 	}
-	if len(r.Status) != n || len(r.Client) != n || len(r.Agent) != n || len(r.Principal) != n || len(r.RL) != n || len(r.Src) != n {
+	if len(r.Status) != n || len(r.Client) != n || len(r.Agent) != n || len(r.Principal) != n || len(r.Path) != n || len(r.RL) != n || len(r.Src) != n {
 		return fmt.Errorf("AddRows: columns of different lengths")
 	}
 	if n == 0 {
@@ -206,6 +209,7 @@ func (a *Analyzer) AddRows(r *Rows) error {
 	add(arrow.PrimitiveTypes.Uint64, arrow.Uint64Traits.CastToBytes(r.Client))
 	add(arrow.PrimitiveTypes.Uint32, arrow.Uint32Traits.CastToBytes(r.Agent))
 	add(arrow.PrimitiveTypes.Uint32, arrow.Uint32Traits.CastToBytes(r.Principal))
+	add(arrow.PrimitiveTypes.Uint32, arrow.Uint32Traits.CastToBytes(r.Path))
 	add(arrow.PrimitiveTypes.Int32, arrow.Int32Traits.CastToBytes(r.RL))
 	add(arrow.PrimitiveTypes.Uint8, r.Src)
 	rec := array.NewRecordBatch(a.schema, cols, int64(n))
@@ -213,13 +217,18 @@ func (a *Analyzer) AddRows(r *Rows) error {
 	return a.load(rec)
 }
 
-// SetNames stores the names behind the client and agent ids of the rows (id i is names[i]), for the
-// drill-down. A store keeps them.
-func (a *Analyzer) SetNames(clients, agents, principals []string) error {
+// Names are the names behind the dictionary ids of the rows' client, agent, principal and path
+// columns: id i is the i-th name.
+type Names struct {
+	Clients, Agents, Principals, Paths []string
+}
+
+// SetNames stores the names behind the ids of the rows, for the drill-down. A store keeps them.
+func (a *Analyzer) SetNames(n Names) error {
 	for _, t := range []struct {
 		table string
 		names []string
-	}{{"client_names", clients}, {"agent_names", agents}, {"principal_names", principals}} {
+	}{{"client_names", n.Clients}, {"agent_names", n.Agents}, {"principal_names", n.Principals}, {"path_names", n.Paths}} {
 		if err := a.loadNames(t.table, t.names); err != nil {
 			return fmt.Errorf("%s: %w", t.table, err)
 		}
@@ -416,7 +425,7 @@ func (a *Analyzer) Analyze(p Params, in Input) (*Result, error) {
 	}
 	ctx := context.Background()
 	if a.column != "" {
-		if _, err := a.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP VIEW requests AS SELECT ts, `+a.column+` AS class, status, client, agent, principal, rl, src FROM requests_all`); err != nil {
+		if _, err := a.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP VIEW requests AS SELECT ts, `+a.column+` AS class, status, client, agent, principal, path, rl, src FROM requests_all`); err != nil {
 			return nil, fmt.Errorf("requests view: %w", err)
 		}
 	}
@@ -781,7 +790,7 @@ func (a *Analyzer) drillDown(ctx context.Context, p Params, byClass map[classify
 	// request, the rankings only these.
 	hot += `;
 		CREATE OR REPLACE TEMP TABLE hot_rows AS
-		SELECT r.class, r.client, r.agent FROM requests r JOIN hot h ON r.class = h.class AND floordiv(r.ts, 60000000) = h.m`
+		SELECT r.class, r.client, r.agent, r.path FROM requests r JOIN hot h ON r.class = h.class AND floordiv(r.ts, 60000000) = h.m`
 	if _, err := a.conn.ExecContext(ctx, hot); err != nil {
 		return fmt.Errorf("drill-down: %w", err)
 	}
@@ -810,6 +819,7 @@ func (a *Analyzer) drillDown(ctx context.Context, p Params, byClass map[classify
 	}{
 		{"client", "client_names", func(b *BucketResult, s Share) { b.Clients = append(b.Clients, s) }},
 		{"agent", "agent_names", func(b *BucketResult, s Share) { b.Agents = append(b.Agents, s) }},
+		{"path", "path_names", func(b *BucketResult, s Share) { b.Paths = append(b.Paths, s) }},
 	} {
 		names := a.namesTable(ctx, col.names)
 		q := fmt.Sprintf(`

@@ -61,7 +61,7 @@ func WriteMarkdown(w io.Writer, res *Result) error {
 
 	if len(flagged) > 0 {
 		p("## Who made the peaks\n\n")
-		p("Requests of each flagged bucket's hot minutes (at or above the warning threshold, and the minutes of its rolling peak), by client and user agent as logged.\n\n")
+		p("Requests of each flagged bucket's hot minutes (at or above the warning threshold, and the minutes of its rolling peak), by client and user agent as logged, and by path template (ids and logins replaced by placeholders).\n\n")
 		for _, b := range flagged {
 			if b.HotMinutes == 0 {
 				continue
@@ -73,7 +73,8 @@ func WriteMarkdown(w io.Writer, res *Result) error {
 			if b.LearnedLimit > 0 {
 				p("; Okta's X-Rate-Limit-Limit was %d", b.LearnedLimit)
 			}
-			p(".\n  Clients: %s.\n  User agents: %s.\n", mdShares(b.Clients, b.HotRequests), mdShares(b.Agents, b.HotRequests))
+			p(".\n  Clients: %s.\n  User agents: %s.\n  Paths: %s.\n", mdShares(b.Clients, b.HotRequests), mdShares(b.Agents, b.HotRequests),
+				mdShares(b.Paths, b.HotRequests))
 		}
 		p("\n")
 	}

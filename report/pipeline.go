@@ -128,6 +128,7 @@ type batch struct {
 	part                  *part
 	newClients, newAgents []string // names the part's dictionaries gained while filling this batch
 	newPrincipals         []string
+	newPaths              []string
 }
 
 // maxDictNames bounds each part's client and agent dictionaries (and so memory on inputs with
@@ -166,6 +167,14 @@ func (d *dict) id(s string, added *[]string) uint32 {
 	d.ids[s] = id
 	*added = append(*added, s)
 	return id
+}
+
+// idBytes is id for a name held in a byte slice, which it does not keep.
+func (d *dict) idBytes(b []byte, added *[]string) uint32 {
+	if id, ok := d.ids[string(b)]; ok { // no allocation for the lookup
+		return id
+	}
+	return d.id(string(b), added)
 }
 
 // ipv4Flag marks a client id that is an IPv4 address itself (flag | a<<24 | b<<16 | c<<8 | d) rather
@@ -338,12 +347,12 @@ func AnalyzeFiles(ctx context.Context, paths []string, opt Options) (*Result, er
 	}
 	win.principals = opt.Principals
 	trace("opened")
-	clients, agents, principals, err := runParts(ctx, parts, workers, cats, an, opt.Lines, win)
+	names, err := runParts(ctx, parts, workers, cats, an, opt.Lines, win)
 	if err != nil {
 		return nil, err
 	}
 	trace("parsed and loaded")
-	if err := an.SetNames(clients, agents, principals); err != nil {
+	if err := an.SetNames(names); err != nil {
 		return nil, err
 	}
 
@@ -625,7 +634,7 @@ func splitPoints(path, format string, workers int) ([]int64, error) {
 //
 // Client addresses and user agents go into DuckDB as dictionary ids; runParts returns the names
 // behind them (index = id).
-func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.Catalog, an *Analyzer, lines *atomic.Int64, win window) (clients, agents, principals []string, err error) {
+func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.Catalog, an *Analyzer, lines *atomic.Int64, win window) (Names, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	jobs := make(chan *part)
@@ -633,7 +642,7 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 	free := make(chan *batch, 3*workers+1)
 	for range cap(free) {
 		b := &batch{Rows: Rows{TS: make([]int64, 0, batchRows), Status: make([]uint16, 0, batchRows),
-			Client: make([]uint64, 0, batchRows), Agent: make([]uint32, 0, batchRows), Principal: make([]uint32, 0, batchRows),
+			Client: make([]uint64, 0, batchRows), Agent: make([]uint32, 0, batchRows), Principal: make([]uint32, 0, batchRows), Path: make([]uint32, 0, batchRows),
 			RL: make([]int32, 0, batchRows), Src: make([]uint8, 0, batchRows)}}
 		for range cats {
 			b.Class = append(b.Class, make([]uint8, 0, batchRows))
@@ -669,24 +678,25 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 	}()
 
 	var loadErr error
-	gc, ga, gp := newGlobalDict(), newGlobalDict(), newGlobalDict()
+	gc, ga, gp, gt := newGlobalDict(), newGlobalDict(), newGlobalDict(), newGlobalDict()
 	for b := range full {
 		if loadErr == nil {
 			gc.translate64(b.part, b.newClients, b.Client)
 			ga.translate(b.part, b.newAgents, b.Agent)
 			gp.translate(b.part, b.newPrincipals, b.Principal)
+			gt.translate(b.part, b.newPaths, b.Path)
 			if loadErr = an.AddRows(&b.Rows); loadErr != nil {
 				cancel()
 			}
 		}
 		b.Reset()
-		b.newClients, b.newAgents, b.newPrincipals = b.newClients[:0], b.newAgents[:0], b.newPrincipals[:0]
+		b.newClients, b.newAgents, b.newPrincipals, b.newPaths = b.newClients[:0], b.newAgents[:0], b.newPrincipals[:0], b.newPaths[:0]
 		free <- b
 	}
 	if loadErr != nil {
-		return nil, nil, nil, loadErr
+		return Names{}, loadErr
 	}
-	return gc.names, ga.names, gp.names, context.Cause(ctx)
+	return Names{Clients: gc.names, Agents: ga.names, Principals: gp.names, Paths: gt.names}, context.Cause(ctx)
 }
 
 // parsePart reads one part to its end, sending full batches of classified rows, and records its
@@ -708,8 +718,9 @@ func parsePart(ctx context.Context, p *part, cats []*classify.Catalog, full chan
 			counted = n
 		}
 	}
-	clients, agents, principals := newDict(), newDict(), newDict()
+	clients, agents, principals, paths := newDict(), newDict(), newDict(), newDict()
 	cat := cats[0]
+	var tmpl []byte // the current request's path template
 	for r.Next() {
 		rec := r.Record()
 		if rec.Time < win.from || rec.Time >= win.to {
@@ -729,6 +740,8 @@ func parsePart(ctx context.Context, p *part, cats []*classify.Catalog, full chan
 		b.Client = append(b.Client, clientID(clients, rec.Client, &b.newClients))
 		b.Agent = append(b.Agent, agents.id(rec.UserAgent, &b.newAgents))
 		b.Principal = append(b.Principal, principals.id(win.principals.principal(rec), &b.newPrincipals))
+		tmpl = cat.AppendTemplate(tmpl[:0], rec.Target)
+		b.Path = append(b.Path, paths.idBytes(tmpl, &b.newPaths))
 		b.RL = append(b.RL, int32(min(max(rec.RateLimitLimit, 0), 1<<31-1)))
 		src := uint8(0)
 		if rec.Source == ingest.SourceSystemLog {

@@ -200,6 +200,7 @@ type RequestBucket struct {
 	Figures       []RequestFigures // observed first, then one per projection
 	Clients       []Share          // top callers of the hot minutes, named or numbered
 	Agents        []Share
+	Paths         []Share // top path templates of the hot minutes (never numbered: they name no caller)
 }
 
 // Request is the evidence pack: the analysis, the scenarios and the buckets to raise.
@@ -240,7 +241,7 @@ func BuildRequest(res *Result, opt RequestOptions) *Request {
 	for _, b := range sortedVerdicts(res) {
 		v := b.Chosen(res.Tier)
 		rb := RequestBucket{B: b, Limit: v.Limit, Status: v.Status, RollingStatus: v.RollingStatus,
-			Worst: worstMinutes(b.Minutes, worstMinutesShown), Clients: b.Clients, Agents: b.Agents}
+			Worst: worstMinutes(b.Minutes, worstMinutesShown), Clients: b.Clients, Agents: b.Agents, Paths: b.Paths}
 		include := v.Status != StatusOK || v.RollingStatus != StatusOK
 		for i := range rq.Scenarios {
 			f := figures(b, v.Limit, res.WarnPercent, &rq.Scenarios[i])

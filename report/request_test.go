@@ -28,9 +28,8 @@ func requestResult(t *testing.T) *Result {
 		t.Fatal(err)
 	}
 	defer an.Close()
-	if err := an.SetNames([]string{"", "10.0.0.7", "192.0.2.9"}, []string{"", "okta-sdk-java/1.0", "curl/8.0"}, nil); err != nil {
-		t.Fatal(err)
-	}
+	paths := []string{"", "(other)"} // path template ids: one per bucket, its endpoint
+	pathID := map[string]uint32{}
 	base := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC).UnixMicro()
 	rows := &Rows{Class: [][]uint8{nil}}
 	add := func(id string, minute, n int64, client uint64, agent uint32) {
@@ -38,7 +37,13 @@ func requestResult(t *testing.T) *Result {
 		if !ok {
 			t.Fatalf("no bucket %s", id)
 		}
+		if _, ok := pathID[id]; !ok {
+			b, _ := cat.Bucket(cl)
+			pathID[id] = uint32(len(paths))
+			paths = append(paths, b.Pattern)
+		}
 		for i := range n {
+			rows.Path = append(rows.Path, pathID[id])
 			rows.TS = append(rows.TS, base+minute*60_000_000+i*60_000_000/n)
 			rows.Class[0] = append(rows.Class[0], uint8(cl))
 			rows.Status = append(rows.Status, 200)
@@ -65,6 +70,10 @@ func requestResult(t *testing.T) *Result {
 	add("apps-by-id", 0, 10, 1, 1)
 	total += 510
 	if err := an.AddRows(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := an.SetNames(Names{Clients: []string{"", "10.0.0.7", "192.0.2.9"}, Agents: []string{"", "okta-sdk-java/1.0", "curl/8.0"},
+		Paths: paths}); err != nil {
 		t.Fatal(err)
 	}
 	in := Input{Lines: total + 1, Requests: total, Skipped: 1,

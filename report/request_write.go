@@ -71,6 +71,7 @@ func WriteRequestMarkdown(w io.Writer, rq *Request) error {
 		p("| Workforce-multiplier-eligible | %s |\n", yesNo(b.Bucket.WorkforceMultiplierEligible()))
 		p("| Top callers (hot minutes) | %s |\n", mdShares(rb.Clients, b.HotRequests))
 		p("| Top user agents (hot minutes) | %s |\n", mdShares(rb.Agents, b.HotRequests))
+		p("| Top path templates (hot minutes) | %s |\n", mdShares(rb.Paths, b.HotRequests))
 		p("\n")
 		if len(rb.Figures) > 1 {
 			p("| Scenario | Peak minute | Rolling 60 s peak | p95 | p99 | Minutes near / over today's limit | Limit needed | Multiplier | DynamicScale-style step |\n")

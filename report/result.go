@@ -134,6 +134,9 @@ type BucketResult struct {
 	HotRequests int64
 	Clients     []Share
 	Agents      []Share
+	// Paths are the top path templates in the hot minutes (classify.Catalog.AppendTemplate: no
+	// login, id or query string), largest first.
+	Paths []Share
 
 	// Principals are the principals the input names (API token ids, OAuth client ids, or a principal
 	// map's names) with their peaks against their share, the busiest first (at most 20).

@@ -4,10 +4,12 @@ package report
 // so that the analysis can be run again for another tier, warning threshold, catalog or limits file
 // without reading the logs. It holds:
 //
-//   - requests_all (ts BIGINT, c0 UTINYINT, c1 UTINYINT, ..., status, client, agent, rl, src): each
+//   - requests_all (ts BIGINT, c0 UTINYINT, c1 UTINYINT, ..., status, client, agent, principal, path,
+//     rl, src): each
 //     request's UTC instant in Unix microseconds, its class in every built-in catalog (column ck for
 //     the k-th), and the drill-down facts of Rows;
-//   - client_names, agent_names (id, name): the dictionaries of the client and agent ids;
+//   - client_names, agent_names, principal_names, path_names (id, name): the dictionaries of the
+//     client, agent, principal and path-template ids (version 2 added the path column);
 //   - ratecard_meta (key, value): the format version, the catalog of each class column, and the
 //     input accounting as JSON.
 //
@@ -30,7 +32,7 @@ import (
 )
 
 // storeVersion is written into every store; OpenStore refuses other versions.
-const storeVersion = "ratecard-store-1"
+const storeVersion = "ratecard-store-2"
 
 // ErrNotStore is returned by OpenStore and CreateStore for a file that is not a ratecard store.
 var ErrNotStore = errors.New("not a ratecard --db file")

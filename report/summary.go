@@ -148,6 +148,7 @@ type bucketJSON struct {
 	HotRequests   int64               `json:"hot_requests"`
 	TopClients    []shareJSON         `json:"top_clients"`
 	TopAgents     []shareJSON         `json:"top_user_agents"`
+	TopPaths      []shareJSON         `json:"top_paths"`
 	Principals    []principalJSON     `json:"principals"`
 }
 
@@ -302,6 +303,7 @@ func WriteSummary(w io.Writer, res *Result) error {
 			Throttled:   b.Throttled, ThrottledMins: b.ThrottledMinutes, SystemLog: b.SystemLog,
 			HotMinutes: b.HotMinutes, HotRequests: b.HotRequests,
 			TopClients: sharesJSON(b.Clients, b.HotRequests), TopAgents: sharesJSON(b.Agents, b.HotRequests),
+			TopPaths: sharesJSON(b.Paths, b.HotRequests),
 		}
 		if b.LearnedLimit > 0 {
 			l := b.LearnedLimit

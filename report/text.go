@@ -73,6 +73,10 @@ func WriteText(w io.Writer, res *Result) error {
 			a := b.Agents[0]
 			fmt.Fprintf(w, ", user agent %s (%.0f%%)", callerName(a.Name), a.Fraction(b.HotRequests)*100)
 		}
+		if len(b.Paths) > 0 && b.Paths[0].Name != "" {
+			pt := b.Paths[0]
+			fmt.Fprintf(w, ", path %s (%.0f%%)", pt.Name, pt.Fraction(b.HotRequests)*100)
+		}
 		if b.Throttled > 0 {
 			fmt.Fprintf(w, "; %s answered 429", thousands(b.Throttled))
 		}
