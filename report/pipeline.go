@@ -82,11 +82,14 @@ type part struct {
 }
 
 // window is what parsing keeps: the [from, to) span of Unix microseconds of Options.From/To, and,
-// with Options.Dedupe, only requests not seen before.
+// with Options.Dedupe, only requests not seen before; and how it names principals and path templates.
 type window struct {
 	from, to   int64
 	seen       *seenSet
 	principals *PrincipalMap
+	// templates makes the path templates: Options.Catalog, also in a store (whose class columns are
+	// every built-in catalog's), so that the drill-down names paths as a plain run does.
+	templates *classify.Catalog
 }
 
 // seenSet holds a 64-bit FNV-1a hash (fixed, so runs agree) of every request read, for --dedupe. Two
@@ -346,6 +349,7 @@ func AnalyzeFiles(ctx context.Context, paths []string, opt Options) (*Result, er
 		win.to = opt.To.UnixMicro()
 	}
 	win.principals = opt.Principals
+	win.templates = opt.Catalog
 	trace("opened")
 	names, err := runParts(ctx, parts, workers, cats, an, opt.Lines, win)
 	if err != nil {
@@ -740,7 +744,7 @@ func parsePart(ctx context.Context, p *part, cats []*classify.Catalog, full chan
 		b.Client = append(b.Client, clientID(clients, rec.Client, &b.newClients))
 		b.Agent = append(b.Agent, agents.id(rec.UserAgent, &b.newAgents))
 		b.Principal = append(b.Principal, principals.id(win.principals.principal(rec), &b.newPrincipals))
-		tmpl = cat.AppendTemplate(tmpl[:0], rec.Target)
+		tmpl = win.templates.AppendTemplate(tmpl[:0], rec.Target)
 		b.Path = append(b.Path, paths.idBytes(tmpl, &b.newPaths))
 		b.RL = append(b.RL, int32(min(max(rec.RateLimitLimit, 0), 1<<31-1)))
 		src := uint8(0)

@@ -121,9 +121,12 @@ func OpenStore(path string, cat *classify.Catalog) (*Analyzer, Input, error) {
 		meta[k] = v
 	}
 	rows.Close()
-	if meta["version"] != storeVersion {
+	if v := meta["version"]; v != storeVersion {
 		a.Close()
-		return nil, Input{}, fmt.Errorf("%s: %w (version %q, want %q)", path, ErrNotStore, meta["version"], storeVersion)
+		if strings.HasPrefix(v, "ratecard-store-") {
+			return nil, Input{}, fmt.Errorf("%s: written by another version of ratecard (format %q, this one reads %q); run analyze --db with the log files again", path, v, storeVersion)
+		}
+		return nil, Input{}, fmt.Errorf("%s: %w (version %q, want %q)", path, ErrNotStore, v, storeVersion)
 	}
 	if meta["input"] == "" {
 		a.Close()

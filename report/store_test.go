@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -64,6 +65,20 @@ func TestStoreReanalysis(t *testing.T) {
 		if !reflect.DeepEqual(again, fresh) {
 			t.Errorf("%s/%s: store analysis differs from a fresh run:\nstore: %+v\nfresh: %+v", opt.Catalog.Name, opt.Tier, again.Buckets, fresh.Buckets)
 		}
+	}
+
+	// A store of another format version is refused with a message to ingest again.
+	old, err := sql.Open("duckdb", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.Exec(`UPDATE ratecard_meta SET value = 'ratecard-store-1' WHERE key = 'version'`); err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+	if _, err := AnalyzeStore(ctx, db, Options{Catalog: seed}); err == nil || !strings.Contains(err.Error(), "another version of ratecard") ||
+		!strings.Contains(err.Error(), "with the log files again") {
+		t.Errorf("AnalyzeStore on a version-1 store: %v", err)
 	}
 
 	// A file that is not a DuckDB database is neither read as a store nor replaced.
