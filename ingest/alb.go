@@ -46,7 +46,7 @@ func parseALB(line []byte, rec *Record) string {
 	if !ok {
 		return ReasonBadTimestamp
 	}
-	method, target, ok := splitRequest(f[12])
+	method, target, ok := splitRequestFast(f[12])
 	if !ok {
 		return ReasonBadRequest
 	}

@@ -36,14 +36,38 @@ func shapeOK(reason string) bool {
 
 // parseCLF parses a trimmed, non-blank combined or common line (the formatSpec.parse of both).
 func parseCLF(line []byte, rec *Record) string {
-	reason, _ := scanCLF(line, rec, false)
+	reason, _ := scanCLFCached(line, rec, false, nil)
 	return reason
 }
 
 // parseCLFXFF is parseCLF for Options.ForwardedFor.
 func parseCLFXFF(line []byte, rec *Record) string {
-	reason, _ := scanCLF(line, rec, true)
+	reason, _ := scanCLFCached(line, rec, true, nil)
 	return reason
+}
+
+// clfParser is parseCLF (or parseCLFXFF) with a timestamp cache, for the lines of one file.
+type clfParser struct {
+	xff bool
+	tc  clfTimeCache
+}
+
+// parse is the parse function of p.
+func (p *clfParser) parse(line []byte, rec *Record) string {
+	reason, _ := scanCLFCached(line, rec, p.xff, &p.tc)
+	return reason
+}
+
+// newCombinedFileParser returns parseCLF, or parseCLFXFF for Options.ForwardedFor, with a timestamp
+// cache (the formatSpec.newFileParser of combined).
+func newCombinedFileParser(opt *Options) func([]byte, *Record) string {
+	return (&clfParser{xff: opt.ForwardedFor}).parse
+}
+
+// newCommonFileParser returns parseCLF with a timestamp cache (the formatSpec.newFileParser of
+// common, which logs no X-Forwarded-For).
+func newCommonFileParser(*Options) func([]byte, *Record) string {
+	return (&clfParser{}).parse
 }
 
 // scanCLF parses line into rec. It returns the skip reason ("" on success; rec is untouched otherwise)

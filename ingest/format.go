@@ -30,6 +30,10 @@ type formatSpec struct {
 	// log_format), built from opt; rate-limit events go to sink. ParseLine calls it with zero Options
 	// and a nil sink for every line.
 	newParser func(opt *Options, sink *eventSink) (func(line []byte, rec *Record) string, error)
+	// newFileParser, when set, returns the parse function a Reader uses for one file: parse, or
+	// parseXFF for Options.ForwardedFor, with per-file state that only makes it faster (a timestamp
+	// cache). ParseLine, which must not allocate, uses parse.
+	newFileParser func(opt *Options) func(line []byte, rec *Record) string
 	// parseXFF, when set, is parse for Options.ForwardedFor: Record.Client is the first
 	// X-Forwarded-For hop when the line has one. (Formats with newParser read the option there.)
 	parseXFF func(line []byte, rec *Record) string
@@ -49,9 +53,10 @@ var formats = []formatSpec{
 	{name: "w3c", sniff: sniffW3C, newParser: newW3CParser},
 	{name: "alb", sniff: sniffALB, parse: parseALB},
 	{name: "haproxy", sniff: sniffHAProxy, parse: parseHAProxy},
-	{name: "vhost_combined", sniff: sniffVhostCombined, parse: parseVhostCombined, parseXFF: parseVhostCombinedXFF},
-	{name: "combined", sniff: sniffCombined, parse: parseCLF, parseXFF: parseCLFXFF},
-	{name: "common", sniff: sniffCommon, parse: parseCLF},
+	{name: "vhost_combined", sniff: sniffVhostCombined, parse: parseVhostCombined, parseXFF: parseVhostCombinedXFF,
+		newFileParser: newVhostCombinedFileParser},
+	{name: "combined", sniff: sniffCombined, parse: parseCLF, parseXFF: parseCLFXFF, newFileParser: newCombinedFileParser},
+	{name: "common", sniff: sniffCommon, parse: parseCLF, newFileParser: newCommonFileParser},
 	{name: "nginx", newParser: newNginxParser},
 	{name: "json", sniff: sniffGenericJSON, newParser: newJSONParser},
 }
@@ -82,6 +87,7 @@ var formatIndex = func() map[string]int {
 	return m
 }()
 
+// lookupFormat returns the row of formats named name, or nil.
 func lookupFormat(name string) *formatSpec {
 	if i, ok := formatIndex[name]; ok {
 		return &formats[i]

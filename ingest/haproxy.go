@@ -90,11 +90,11 @@ func parseHAProxyBody(b []byte, rec *Record, strict bool) string {
 	}
 	n := copy(buf[:], date)
 	n += copy(buf[n:], " +0000")
-	t, ok := parseCLFTime(buf[:n])
+	t, ok := parseCLFTime26(buf[:n])
 	if !ok {
 		return ReasonBadTimestamp
 	}
-	method, target, ok := splitRequest(req)
+	method, target, ok := splitRequestFast(req)
 	if !ok {
 		return ReasonBadRequest
 	}

@@ -278,6 +278,8 @@ func (r *Reader) setup(opt *Options) error {
 			return fmt.Errorf("%s: %s: %w", r.name, f.name, err)
 		}
 		r.parseFn = p
+	case f.newFileParser != nil:
+		r.parseFn = f.newFileParser(opt)
 	case opt.ForwardedFor && f.parseXFF != nil:
 		r.parseFn = f.parseXFF
 	default:

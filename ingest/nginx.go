@@ -265,14 +265,14 @@ func (f *LogFormat) parse(line []byte, rec *Record) string {
 		t, ok = parseISOTime(times[1])
 	}
 	if !ok {
-		t, ok = parseCLFTime(times[0])
+		t, ok = parseCLFTime26(times[0])
 	}
 	if !ok {
 		return ReasonBadTimestamp
 	}
 	var target []byte
 	if req != nil {
-		m, tg, ok := splitRequest(req)
+		m, tg, ok := splitRequestFast(req)
 		if !ok {
 			return ReasonBadRequest
 		}

@@ -47,19 +47,41 @@ func sniffVhostCombined(line []byte) bool {
 
 // parseVhostCombined parses a vhost_combined line, or a combined/common line without the vhost
 // field (as a default server may write in the same file).
-func parseVhostCombined(line []byte, rec *Record) string { return scanVhostCombined(line, rec, false) }
+func parseVhostCombined(line []byte, rec *Record) string {
+	return scanVhostCombined(line, rec, false, nil)
+}
 
 // parseVhostCombinedXFF is parseVhostCombined for Options.ForwardedFor.
 func parseVhostCombinedXFF(line []byte, rec *Record) string {
-	return scanVhostCombined(line, rec, true)
+	return scanVhostCombined(line, rec, true, nil)
 }
 
-func scanVhostCombined(line []byte, rec *Record, xff bool) string {
+// vhostParser is parseVhostCombined (or parseVhostCombinedXFF) with a timestamp cache, for the lines
+// of one file.
+type vhostParser struct {
+	xff bool
+	tc  clfTimeCache
+}
+
+// parse is the parse function of p.
+func (p *vhostParser) parse(line []byte, rec *Record) string {
+	return scanVhostCombined(line, rec, p.xff, &p.tc)
+}
+
+// newVhostCombinedFileParser returns parseVhostCombined, or parseVhostCombinedXFF for
+// Options.ForwardedFor, with a timestamp cache (the formatSpec.newFileParser of vhost_combined).
+func newVhostCombinedFileParser(opt *Options) func([]byte, *Record) string {
+	return (&vhostParser{xff: opt.ForwardedFor}).parse
+}
+
+// scanVhostCombined parses a vhost_combined line, or failing that (malformed) a line without the
+// vhost field, with scanCLFCached; tc may be nil.
+func scanVhostCombined(line []byte, rec *Record, xff bool, tc *clfTimeCache) string {
 	if rest := splitVhost(line); rest != nil {
-		if reason, _ := scanCLF(rest, rec, xff); reason != ReasonMalformed {
+		if reason, _ := scanCLFCached(rest, rec, xff, tc); reason != ReasonMalformed {
 			return reason
 		}
 	}
-	reason, _ := scanCLF(line, rec, xff)
+	reason, _ := scanCLFCached(line, rec, xff, tc)
 	return reason
 }
