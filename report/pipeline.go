@@ -180,6 +180,49 @@ func (d *dict) idBytes(b []byte, added *[]string) uint32 {
 	return d.id(string(b), added)
 }
 
+// routeCache remembers, for one part, the class and path-template id of each request line seen
+// (method and target up to its query string or fragment, which neither depends on): a month of logs
+// repeats a few thousand endpoints millions of times, and one map lookup costs less than classifying
+// and templating again. Past maxRoutes entries it stops adding and computes the rest.
+type routeCache struct {
+	cat, templates *classify.Catalog
+	paths          *dict
+	m              map[string]route
+	key, tmpl      []byte
+}
+
+// route is a cached classification: the class in the part's first catalog and the path-template id.
+type route struct {
+	class uint8
+	path  uint32
+}
+
+// maxRoutes bounds a routeCache (a few MB at most).
+const maxRoutes = 1 << 16
+
+func newRouteCache(cat, templates *classify.Catalog, paths *dict) *routeCache {
+	return &routeCache{cat: cat, templates: templates, paths: paths, m: map[string]route{}}
+}
+
+// route returns the class of a request in c.cat and the id of its path template in c.paths, adding
+// new template names to *added.
+func (c *routeCache) route(method, target string, added *[]string) (uint8, uint32) {
+	path := target
+	if i := strings.IndexAny(target, "?#"); i >= 0 {
+		path = target[:i] // Classify and AppendTemplate stop there too
+	}
+	c.key = append(append(append(c.key[:0], method...), ' '), path...)
+	if r, ok := c.m[string(c.key)]; ok { // no allocation for the lookup
+		return r.class, r.path
+	}
+	c.tmpl = c.templates.AppendTemplate(c.tmpl[:0], target)
+	r := route{class: uint8(c.cat.Classify(method, target)), path: c.paths.idBytes(c.tmpl, added)}
+	if len(c.m) < maxRoutes {
+		c.m[string(c.key)] = r
+	}
+	return r.class, r.path
+}
+
 // ipv4Flag marks a client id that is an IPv4 address itself (flag | a<<24 | b<<16 | c<<8 | d) rather
 // than a dictionary id: most logs' clients are IPv4 addresses, and coding them directly spares a map
 // lookup per request on inputs with hundreds of thousands of addresses.
@@ -723,8 +766,7 @@ func parsePart(ctx context.Context, p *part, cats []*classify.Catalog, full chan
 		}
 	}
 	clients, agents, principals, paths := newDict(), newDict(), newDict(), newDict()
-	cat := cats[0]
-	var tmpl []byte // the current request's path template
+	routes := newRouteCache(cats[0], win.templates, paths)
 	for r.Next() {
 		rec := r.Record()
 		if rec.Time < win.from || rec.Time >= win.to {
@@ -736,7 +778,9 @@ func parsePart(ctx context.Context, p *part, cats []*classify.Catalog, full chan
 			continue
 		}
 		b.TS = append(b.TS, rec.Time)
-		b.Class[0] = append(b.Class[0], uint8(cat.Classify(rec.Method, rec.Target)))
+		cl, path := routes.route(rec.Method, rec.Target, &b.newPaths)
+		b.Class[0] = append(b.Class[0], cl)
+		b.Path = append(b.Path, path)
 		for k := 1; k < len(cats); k++ {
 			b.Class[k] = append(b.Class[k], uint8(cats[k].Classify(rec.Method, rec.Target)))
 		}
@@ -744,8 +788,6 @@ func parsePart(ctx context.Context, p *part, cats []*classify.Catalog, full chan
 		b.Client = append(b.Client, clientID(clients, rec.Client, &b.newClients))
 		b.Agent = append(b.Agent, agents.id(rec.UserAgent, &b.newAgents))
 		b.Principal = append(b.Principal, principals.id(win.principals.principal(rec), &b.newPrincipals))
-		tmpl = win.templates.AppendTemplate(tmpl[:0], rec.Target)
-		b.Path = append(b.Path, paths.idBytes(tmpl, &b.newPaths))
 		b.RL = append(b.RL, int32(min(max(rec.RateLimitLimit, 0), 1<<31-1)))
 		src := uint8(0)
 		if rec.Source == ingest.SourceSystemLog {
