@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -61,7 +62,7 @@ type Rows struct {
 	// Path is the request's path template (classify.Catalog.AppendTemplate), likewise.
 	Path []uint32
 	RL   []int32 // X-Rate-Limit-Limit of the response; 0 when not logged
-	Src       []uint8 // 0: access log; 1: Okta System Log (a lower bound)
+	Src  []uint8 // 0: access log; 1: Okta System Log (a lower bound)
 }
 
 // Len is the number of requests in r.
@@ -136,12 +137,20 @@ func openDB(path string, cat *classify.Catalog) (*Analyzer, error) {
 	}
 	a := &Analyzer{cat: cat, db: db, conn: conn}
 	tmp := filepath.Join(os.TempDir(), "ratecard-duckdb")
-	if _, err := conn.ExecContext(ctx, `SET temp_directory = '`+strings.ReplaceAll(tmp, "'", "''")+`'; SET memory_limit = '`+duckdbMemoryLimit+`'`); err != nil {
+	if _, err := conn.ExecContext(ctx, `SET temp_directory = '`+strings.ReplaceAll(tmp, "'", "''")+`'; SET memory_limit = '`+duckdbMemoryLimit+`'; `+loadThreads); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("duckdb temp directory: %w", err)
 	}
 	return a, nil
 }
+
+// DuckDB's worker threads. While rows are loaded, the Go goroutines parsing the logs keep every core
+// busy and each INSERT of one Arrow batch runs on its caller's thread, so DuckDB's own workers only
+// compete with the parsers for the CPU (measured: 0.2 s of 1.3 s of loading 5 M rows on 2 cores).
+// The analysis then gets one worker per CPU.
+const loadThreads = `SET threads = 1`
+
+var analysisThreads = fmt.Sprintf(`SET threads = %d`, runtime.NumCPU())
 
 // Add records one request at UTC instant tsMicros (Unix microseconds) in class cl. It is for
 // analyzers made by NewAnalyzer; a store takes rows through AddBatch.
@@ -428,6 +437,9 @@ func (a *Analyzer) Analyze(p Params, in Input) (*Result, error) {
 		if _, err := a.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP VIEW requests AS SELECT ts, `+a.column+` AS class, status, client, agent, principal, path, rl, src FROM requests_all`); err != nil {
 			return nil, fmt.Errorf("requests view: %w", err)
 		}
+	}
+	if _, err := a.conn.ExecContext(ctx, analysisThreads); err != nil {
+		return nil, fmt.Errorf("duckdb threads: %w", err)
 	}
 	if _, err := a.conn.ExecContext(ctx, analysisSQL); err != nil {
 		return nil, fmt.Errorf("analysis tables: %w", err)
