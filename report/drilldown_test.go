@@ -127,3 +127,47 @@ func TestParseIPv4(t *testing.T) {
 		}
 	}
 }
+
+// TestRouteCache checks that the route cache gives what classifying and templating each request
+// gives, for targets that share a path but differ in query string, fragment or method, and once the
+// map is full.
+func TestRouteCache(t *testing.T) {
+	cat := classify.Seed()
+	okta, err := classify.Load("okta-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	targets := []string{
+		"/api/v1/users/00u1", "/api/v1/users/00u1?expand=groups", "/api/v1/users/00u1#x", "/api/v1/users/jane%40example.com",
+		"/api/v1/users", "/api/v1/users?q=a#b", "/api/v1/apps/0oa1/users/00u2?limit=200", "/oauth2/default/v1/token",
+		"/oauth2/v1/authorize?client_id=x&state=y", "https://acme.okta.com/api/v1/logs?since=2026", "https://acme.okta.com?x=/api/v1/users",
+		"https://acme.okta.com#/api/v1/users", "/api/v1/authn/factors/sms/verify?x", "/", "", "*", "/api/v1/groups/00g1/users",
+	}
+	for _, c := range []struct {
+		name            string
+		class, template *classify.Catalog
+		maxFill         int
+	}{{"seed", cat, cat, 0}, {"store: okta-2025 classes, seed templates", okta, cat, 0}, {"full map", cat, cat, maxRoutes}} {
+		paths := newDict()
+		rc := newRouteCache(c.class, c.template, paths)
+		for i := range c.maxFill { // fill the map so nothing more is added
+			rc.m[fmt.Sprint("X ", i)] = routeSlot{}
+		}
+		var added []string
+		for round := range 2 { // the second round is answered from the cache
+			for _, target := range targets {
+				for _, method := range []string{"GET", "POST", "DELETE"} {
+					cl, id := rc.route(method, target, &added)
+					want := uint8(c.class.Classify(method, target))
+					tmpl := string(c.template.AppendTemplate(nil, target))
+					if cl != want || int(id) >= len(added)+2 || added[id-2] != tmpl {
+						t.Fatalf("%s round %d: %s %s: class %d path %d; want class %d, template %q", c.name, round, method, target, cl, id, want, tmpl)
+					}
+				}
+			}
+		}
+		if c.maxFill > 0 && len(rc.m) != maxRoutes {
+			t.Errorf("%s: the map grew past its bound: %d", c.name, len(rc.m))
+		}
+	}
+}
