@@ -155,6 +155,20 @@ func TestBrowserRendersHostileReport(t *testing.T) {
 		{File: res.Input.Files[0].Path, Line: 9, Reason: ingest.ReasonBadRequest, Excerpt: hostilePayloads[3] + hostilePayloads[4]},
 		{File: hostilePayloads[5], Line: 11, Reason: hostilePayloads[2], Excerpt: hostilePayloads[6]},
 	}
+	// Every kind of chart series and table: 429 marks on a chart (a second series, with the verdict
+	// colours limited to the first), path templates (made by the report only from catalog words, so
+	// a payload here is belt and braces) and clock gaps.
+	for i := range res.Buckets {
+		b := &res.Buckets[i]
+		for k := range b.Minutes {
+			if k%2 == 0 {
+				b.Minutes[k].Throttled = 1 + int64(k)
+			}
+		}
+		b.Paths = []Share{{"/api/v1/" + payload, 3}, {"", 1}}
+	}
+	res.Gaps = []Gap{{From: res.From, To: res.From.Add(20 * time.Minute)}}
+	res.GapCount, res.GapMinutes, res.GapThreshold = 1, 20, 15
 	dir := t.TempDir()
 	if err := WriteDir(dir, res, HTMLOptions{Version: hostilePayloads[0]}); err != nil {
 		t.Fatal(err)
@@ -162,6 +176,11 @@ func TestBrowserRendersHostileReport(t *testing.T) {
 	page, err := os.ReadFile(filepath.Join(dir, "report.html"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, want := range []string{`"name":"HTTP 429 responses per minute","type":"scatter"`, `id="gaps-table"`, `>Path template<`} {
+		if !strings.Contains(string(page), want) {
+			t.Fatalf("the report lacks %s", want)
+		}
 	}
 	containers := containerRE.FindAllStringSubmatch(string(page), -1)
 	if want := len(res.Buckets) + 2; len(containers) != want {
