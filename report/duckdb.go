@@ -399,15 +399,13 @@ CREATE OR REPLACE TEMP TABLE span_requests AS
   WITH span AS (SELECT class, m FROM candidates UNION SELECT class, m + 1 FROM candidates)
   SELECT r.class, r.ts FROM requests r JOIN span s ON r.class = s.class AND floordiv(r.ts, 60000000) = s.m;
 CREATE OR REPLACE TEMP TABLE starts AS
-  WITH tens AS (SELECT class, floordiv(ts, 10000000) AS k, count(*) AS n FROM span_requests GROUP BY ALL),
-  sixths AS (
-    SELECT class, floordiv(k, 6) AS m, sum(n) AS n,
-           coalesce(sum(n) FILTER (WHERE k - 6 * floordiv(k, 6) < 1), 0) AS p1,
-           coalesce(sum(n) FILTER (WHERE k - 6 * floordiv(k, 6) < 2), 0) AS p2,
-           coalesce(sum(n) FILTER (WHERE k - 6 * floordiv(k, 6) < 3), 0) AS p3,
-           coalesce(sum(n) FILTER (WHERE k - 6 * floordiv(k, 6) < 4), 0) AS p4,
-           coalesce(sum(n) FILTER (WHERE k - 6 * floordiv(k, 6) < 5), 0) AS p5
-    FROM tens GROUP BY ALL),
+  WITH sixths AS (
+    SELECT class, m, count(*) AS n,
+           count(*) FILTER (WHERE off < 10000000) AS p1, count(*) FILTER (WHERE off < 20000000) AS p2,
+           count(*) FILTER (WHERE off < 30000000) AS p3, count(*) FILTER (WHERE off < 40000000) AS p4,
+           count(*) FILTER (WHERE off < 50000000) AS p5
+    FROM (SELECT class, floordiv(ts, 60000000) AS m, ts - 60000000 * floordiv(ts, 60000000) AS off FROM span_requests)
+    GROUP BY class, m),
   pair AS (
     SELECT c.class, c.m, a.n, a.p1, a.p2, a.p3, a.p4, a.p5,
            coalesce(b.p1, 0) AS q1, coalesce(b.p2, 0) AS q2, coalesce(b.p3, 0) AS q3,
