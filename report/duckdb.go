@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,19 +36,27 @@ var requestSchema = arrow.NewSchema(append([]arrow.Field{
 	{Name: "class", Type: arrow.PrimitiveTypes.Uint8},
 }, detailFields...), nil)
 
-// detailFields are the columns after the class column(s).
+// detailFields are the columns after the class column(s), as stored: the drill-down facts of Rows,
+// the small ones packed two or three to a column, since DuckDB's cost of loading a row grows with its
+// columns more than with its bytes (each of three columns fewer saves ~10 % of loading):
+//
+//	info = status<<48 | src<<40 | uint32(rl)
+//	ids  = agent<<32 | path
+//
+// The requests view (unpackedColumns) gives them back by name, so no query sees the packing.
 var detailFields = []arrow.Field{
-	{Name: "status", Type: arrow.PrimitiveTypes.Uint16},
 	{Name: "client", Type: arrow.PrimitiveTypes.Uint64},
-	{Name: "agent", Type: arrow.PrimitiveTypes.Uint32},
 	{Name: "principal", Type: arrow.PrimitiveTypes.Uint32},
-	{Name: "path", Type: arrow.PrimitiveTypes.Uint32},
-	{Name: "rl", Type: arrow.PrimitiveTypes.Int32},
-	{Name: "src", Type: arrow.PrimitiveTypes.Uint8},
+	{Name: "info", Type: arrow.PrimitiveTypes.Uint64},
+	{Name: "ids", Type: arrow.PrimitiveTypes.Uint64},
 }
 
 // detailColumns is detailFields in SQL.
-const detailColumns = `status USMALLINT NOT NULL, client UBIGINT NOT NULL, agent UINTEGER NOT NULL, principal UINTEGER NOT NULL, path UINTEGER NOT NULL, rl INTEGER NOT NULL, src UTINYINT NOT NULL`
+const detailColumns = `client UBIGINT NOT NULL, principal UINTEGER NOT NULL, info UBIGINT NOT NULL, ids UBIGINT NOT NULL`
+
+// unpackedColumns selects the stored detail columns as Rows names them.
+const unpackedColumns = `(info >> 48)::USMALLINT AS status, client, (ids >> 32)::UINTEGER AS agent, principal,
+	(ids & 4294967295)::UINTEGER AS path, (info & 4294967295)::INTEGER AS rl, ((info >> 40) & 255)::UTINYINT AS src`
 
 // Rows is a column batch of classified requests for AddRows. Every slice has one entry per request.
 type Rows struct {
@@ -88,13 +97,15 @@ type Analyzer struct {
 	db     *sql.DB
 	conn   *sql.Conn // one connection: the Arrow views are local to it
 	schema *arrow.Schema
-	table  string // where rows go: "requests", or "requests_all" in a store
+	table  string // where rows go: "requests_raw" (read through the requests view), or "requests_all" in a store
 	column string // in a store, the class column of cat's base catalog
 	b      *array.RecordBuilder
 	ts     *array.Int64Builder
 	cls    *array.Uint8Builder
 	n      int // rows in the current batch
 	batch  int // batches flushed so far (names the temporary views)
+	// info and ids are AddRows' scratch for the packed detail columns.
+	info, ids []uint64
 }
 
 // NewAnalyzer opens an in-process, in-memory DuckDB database for one analysis against the catalog cat.
@@ -103,8 +114,9 @@ func NewAnalyzer(cat *classify.Catalog) (*Analyzer, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.schema, a.table = requestSchema, "requests"
-	if _, err := a.conn.ExecContext(context.Background(), `CREATE TABLE requests (ts BIGINT NOT NULL, class UTINYINT NOT NULL, `+detailColumns+`)`); err != nil {
+	a.schema, a.table = requestSchema, "requests_raw"
+	if _, err := a.conn.ExecContext(context.Background(), `CREATE TABLE requests_raw (ts BIGINT NOT NULL, class UTINYINT NOT NULL, `+detailColumns+`);
+		CREATE VIEW requests AS SELECT ts, class, `+unpackedColumns+` FROM requests_raw`); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("create requests table: %w", err)
 	}
@@ -216,13 +228,15 @@ func (a *Analyzer) AddRows(r *Rows) error {
 	for _, c := range r.Class {
 		add(arrow.PrimitiveTypes.Uint8, c)
 	}
-	add(arrow.PrimitiveTypes.Uint16, arrow.Uint16Traits.CastToBytes(r.Status))
+	a.info, a.ids = slices.Grow(a.info[:0], n)[:n], slices.Grow(a.ids[:0], n)[:n]
+	for i := range n {
+		a.info[i] = uint64(r.Status[i])<<48 | uint64(r.Src[i])<<40 | uint64(uint32(max(r.RL[i], 0)))
+		a.ids[i] = uint64(r.Agent[i])<<32 | uint64(r.Path[i])
+	}
 	add(arrow.PrimitiveTypes.Uint64, arrow.Uint64Traits.CastToBytes(r.Client))
-	add(arrow.PrimitiveTypes.Uint32, arrow.Uint32Traits.CastToBytes(r.Agent))
 	add(arrow.PrimitiveTypes.Uint32, arrow.Uint32Traits.CastToBytes(r.Principal))
-	add(arrow.PrimitiveTypes.Uint32, arrow.Uint32Traits.CastToBytes(r.Path))
-	add(arrow.PrimitiveTypes.Int32, arrow.Int32Traits.CastToBytes(r.RL))
-	add(arrow.PrimitiveTypes.Uint8, r.Src)
+	add(arrow.PrimitiveTypes.Uint64, arrow.Uint64Traits.CastToBytes(a.info))
+	add(arrow.PrimitiveTypes.Uint64, arrow.Uint64Traits.CastToBytes(a.ids))
 	rec := array.NewRecordBatch(a.schema, cols, int64(n))
 	defer rec.Release()
 	return a.load(rec)
@@ -434,7 +448,7 @@ func (a *Analyzer) Analyze(p Params, in Input) (*Result, error) {
 	}
 	ctx := context.Background()
 	if a.column != "" {
-		if _, err := a.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP VIEW requests AS SELECT ts, `+a.column+` AS class, status, client, agent, principal, path, rl, src FROM requests_all`); err != nil {
+		if _, err := a.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP VIEW requests AS SELECT ts, `+a.column+` AS class, `+unpackedColumns+` FROM requests_all`); err != nil {
 			return nil, fmt.Errorf("requests view: %w", err)
 		}
 	}

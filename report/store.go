@@ -4,12 +4,12 @@ package report
 // so that the analysis can be run again for another tier, warning threshold, catalog or limits file
 // without reading the logs. It holds:
 //
-//   - requests_all (ts BIGINT, c0 UTINYINT, c1 UTINYINT, ..., status, client, agent, principal, path,
-//     rl, src): each
+//   - requests_all (ts BIGINT, c0 UTINYINT, c1 UTINYINT, ..., client, principal, info, ids): each
 //     request's UTC instant in Unix microseconds, its class in every built-in catalog (column ck for
-//     the k-th), and the drill-down facts of Rows;
+//     the k-th), and the drill-down facts of Rows, packed as detailFields describes;
 //   - client_names, agent_names, principal_names, path_names (id, name): the dictionaries of the
-//     client, agent, principal and path-template ids (version 2 added the path column);
+//     client, agent, principal and path-template ids (version 2 added path templates and packed
+//     the small columns);
 //   - ratecard_meta (key, value): the format version, the catalog of each class column, and the
 //     input accounting as JSON.
 //
