@@ -171,3 +171,52 @@ func TestRouteCache(t *testing.T) {
 		}
 	}
 }
+
+// TestPackedColumns checks that the requests view gives back every drill-down fact AddRows stored
+// packed, at the extremes of each field.
+func TestPackedColumns(t *testing.T) {
+	an, err := NewAnalyzer(classify.Seed())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer an.Close()
+	type row struct {
+		status           uint16
+		client           uint64
+		agent, prin, pth uint32
+		rl               int32
+		src              uint8
+	}
+	want := []row{
+		{0, 0, 0, 0, 0, 0, 0},
+		{65535, ipv4Flag | 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 1<<31 - 1, 1},
+		{429, 7, 2, 3, 4, 600, 1},
+		{200, ipv4Flag | 0x0a000001, 1, 0, 0xfffffffe, 1, 0},
+	}
+	r := &Rows{Class: [][]uint8{nil}}
+	for i, w := range want {
+		r.TS = append(r.TS, int64(i))
+		r.Class[0] = append(r.Class[0], 0)
+		r.Status, r.Client, r.Agent = append(r.Status, w.status), append(r.Client, w.client), append(r.Agent, w.agent)
+		r.Principal, r.Path, r.RL, r.Src = append(r.Principal, w.prin), append(r.Path, w.pth), append(r.RL, w.rl), append(r.Src, w.src)
+	}
+	if err := an.AddRows(r); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := an.conn.QueryContext(context.Background(), `SELECT status, client, agent, principal, path, rl, src FROM requests ORDER BY ts`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []row
+	for rows.Next() {
+		var g row
+		if err := rows.Scan(&g.status, &g.client, &g.agent, &g.prin, &g.pth, &g.rl, &g.src); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, g)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("unpacked %+v\nwant %+v", got, want)
+	}
+}
