@@ -220,9 +220,12 @@ func newRouteCache(cat, templates *classify.Catalog, paths *dict) *routeCache {
 // route returns the class of a request in c.cat and the id of its path template in c.paths, adding
 // new template names to *added.
 func (c *routeCache) route(method, target string, added *[]string) (uint8, uint32) {
-	path := target
-	if i := strings.IndexAny(target, "?#"); i >= 0 {
-		path = target[:i] // Classify and AppendTemplate stop there too
+	path := target // up to the query string or fragment: Classify and AppendTemplate stop there too
+	if i := strings.IndexByte(path, '?'); i >= 0 { // IndexByte is vectorised, IndexAny is not
+		path = path[:i]
+	}
+	if i := strings.IndexByte(path, '#'); i >= 0 {
+		path = path[:i]
 	}
 	c.key = append(append(append(c.key[:0], method...), ' '), path...)
 	slot := &c.front[maphash.Bytes(c.seed, c.key)&(routeFront-1)]
