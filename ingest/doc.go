@@ -9,7 +9,7 @@
 //
 //   - okta-array: an Okta System Log export as GET /api/v1/logs returns it, a JSON array of
 //     LogEvents, or several pages concatenated ("[…][…]"), pretty-printed or not. It is decoded
-//     event by event with a json.Decoder, never read whole. Here a "line" is an event: Stats.Lines
+//     event by event as a json.Decoder does, never read whole. Here a "line" is an event: Stats.Lines
 //     counts events and Record.Line, Event.Line and Skip.Line are the 1-based index of the event in
 //     the file, across pages. An event longer than max(MaxLineBytes, 1 MiB), or a JSON syntax error,
 //     stops the Reader with an error naming the file and the event (the decoder cannot resync).

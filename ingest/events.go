@@ -1,6 +1,9 @@
 package ingest
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Event is an Okta System Log rate-limit event: a warning, burst or violation of an org, operation or
 // client rate limit, or a concurrency violation (see [IsRateLimitEventType]). Its strings are copies,
@@ -43,6 +46,9 @@ var rateLimitEventTypes = map[string]bool{
 // case-insensitive. Not included: system.org.rate_limit.expiration.warning (an override expiring) and
 // application.integration.rate_limit_exceeded (a third-party API's limit, not Okta's).
 func IsRateLimitEventType(eventType string) bool {
+	if !mayBeRateLimitEventType(eventType) {
+		return false
+	}
 	t := strings.ToLower(eventType)
 	switch {
 	case rateLimitEventTypes[t]:
@@ -51,6 +57,29 @@ func IsRateLimitEventType(eventType string) bool {
 		return true
 	case strings.HasPrefix(t, "system.client.") && strings.Contains(t, "rate_limit"):
 		return true
+	}
+	return false
+}
+
+// clone returns e with its strings copied.
+func (e Event) clone() Event {
+	e.Type, e.URLPattern, e.TimeUnit = strings.Clone(e.Type), strings.Clone(e.URLPattern), strings.Clone(e.TimeUnit)
+	e.Scope, e.Subtype, e.BucketUUID = strings.Clone(e.Scope), strings.Clone(e.Subtype), strings.Clone(e.BucketUUID)
+	e.RequestURI, e.Client, e.TokenID = strings.Clone(e.RequestURI), strings.Clone(e.Client), strings.Clone(e.TokenID)
+	return e
+}
+
+// mayBeRateLimitEventType is a quick test before IsRateLimitEventType's: every rate-limit event
+// type has "limit" in it. An ASCII type without "limit" (in any case) is not one; a type with
+// other bytes may be one once lower-cased ("L\u0130MIT" is "limit").
+func mayBeRateLimitEventType(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if t[i] >= utf8.RuneSelf {
+			return true
+		}
+		if t[i]|0x20 == 'l' && i+5 <= len(t) && equalFoldASCII(t[i:i+5], "limit") {
+			return true
+		}
 	}
 	return false
 }

@@ -23,8 +23,8 @@ type formatSpec struct {
 	// sniffWindow, when set, is tried on the whole sniff window before any per-line sniff.
 	sniffWindow func(window []byte) bool
 	// parse parses a trimmed, non-blank line into rec. It returns "" on success; otherwise the skip
-	// reason, and rec is left untouched. The strings it stores alias line (or, for JSON and CSV
-	// formats, are fresh strings). Used when newParser is nil.
+	// reason, and rec is left untouched. The strings it stores alias line (or, for the CSV format,
+	// and for JSON strings with escapes, are fresh strings). Used when newParser is nil.
 	parse func(line []byte, rec *Record) (reason string)
 	// newParser, when set, returns a parse function with per-file state (a header seen, a compiled
 	// log_format), built from opt; rate-limit events go to sink. ParseLine calls it with zero Options
@@ -32,7 +32,8 @@ type formatSpec struct {
 	newParser func(opt *Options, sink *eventSink) (func(line []byte, rec *Record) string, error)
 	// newFileParser, when set, returns the parse function a Reader uses for one file: parse, or
 	// parseXFF for Options.ForwardedFor, with per-file state that only makes it faster (a timestamp
-	// cache). ParseLine, which must not allocate, uses parse.
+	// cache, a JSON tape reused from line to line, whose strings then alias the tape's buffer until
+	// the next line). ParseLine uses parse (which, for the CLF formats, must not allocate).
 	newFileParser func(opt *Options) func(line []byte, rec *Record) string
 	// parseXFF, when set, is parse for Options.ForwardedFor: Record.Client is the first
 	// X-Forwarded-For hop when the line has one. (Formats with newParser read the option there.)
@@ -47,9 +48,9 @@ var formats = []formatSpec{
 	{name: "okta-array", sniffWindow: sniffOktaArray, newParser: newSysLogJSONParser, stream: true},
 	{name: "okta-ndjson", sniff: sniffSysLogJSON, newParser: newSysLogJSONParser},
 	{name: "okta-csv", sniff: sniffSysLogCSV, newParser: newSysLogCSVParser},
-	{name: "cloudflare", sniff: sniffCloudflare, parse: cloudflareMapping.parse},
-	{name: "caddy", sniff: sniffCaddy, parse: caddyMapping.parse, parseXFF: caddyMapping.withXFF().parse},
-	{name: "envoy", sniff: sniffEnvoy, parse: envoyMapping.parse, parseXFF: envoyMapping.withXFF().parse},
+	{name: "cloudflare", sniff: sniffCloudflare, parse: cloudflareMapping.parse, newFileParser: cloudflareMapping.newFileParser},
+	{name: "caddy", sniff: sniffCaddy, parse: caddyMapping.parse, newFileParser: caddyMapping.newFileParser},
+	{name: "envoy", sniff: sniffEnvoy, parse: envoyMapping.parse, newFileParser: envoyMapping.newFileParser},
 	{name: "w3c", sniff: sniffW3C, newParser: newW3CParser},
 	{name: "alb", sniff: sniffALB, parse: parseALB},
 	{name: "haproxy", sniff: sniffHAProxy, parse: parseHAProxy},

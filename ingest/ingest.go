@@ -11,9 +11,10 @@ import (
 	"unicode/utf8"
 )
 
-// Record is one parsed request. Its strings alias the Reader's buffer (or, for the JSON and CSV
-// formats, are fresh copies) and are valid only until the next call to [Reader.Next] (copy them, e.g.
-// with strings.Clone, to keep them longer).
+// Record is one parsed request. Its strings alias the Reader's buffer (or, for JSON strings with
+// escapes, a buffer of the Reader's that holds them unquoted; for the CSV format, they are fresh
+// copies) and are valid only until the next call to [Reader.Next] (copy them, e.g. with
+// strings.Clone, to keep them longer).
 //
 // The rate-limit fields are filled only by formats that can log response headers: a custom nginx
 // log_format with $upstream_http_x_rate_limit_* or $sent_http_x_rate_limit_*, W3C logs with
@@ -161,7 +162,8 @@ const (
 //	if err := r.Err(); err != nil { … }
 //
 // A Reader holds one buffer of about max(64 KiB, MaxLineBytes) (two for compressed input, plus the
-// decompressor's window), whatever the size of the file; the System Log formats add at most
+// decompressor's window), whatever the size of the file; the JSON formats add an index of the
+// tokens of the current line (32 bytes a token); the System Log formats add at most
 // [MaxEvents] events, the request ids of the last 32–64k events (for [ReasonDuplicate]) and, for
 // okta-array, one event of at most max(MaxLineBytes, 1 MiB). It is not safe for concurrent use.
 type Reader struct {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // JSON-lines access logs, one JSON object per line, read through a mapping from record fields to
@@ -31,18 +32,36 @@ import (
 
 // jsonMapping lists, for each record field, the key paths to try in order.
 type jsonMapping struct {
-	time, method, target, status, client, ua [][]string
-	rl                                       [3][][]string // X-Rate-Limit-Limit, -Remaining, -Reset
-	xff                                      [][]string    // X-Forwarded-For, for Options.ForwardedFor
-	useXFF                                   bool          // Options.ForwardedFor: client is xff's first hop when set
-	stripPort                                bool          // client is "ip:port"
-	needMethod                               bool          // a line without a method is a bad request
+	time, method, target, status, client, ua []keyPath
+	rl                                       [3][]keyPath // X-Rate-Limit-Limit, -Remaining, -Reset
+	xff                                      []keyPath    // X-Forwarded-For, for Options.ForwardedFor
+	useXFF                                   bool         // Options.ForwardedFor: client is xff's first hop when set
+	stripPort                                bool         // client is "ip:port"
+	needMethod                               bool         // a line without a method is a bad request
 }
 
-func paths(ps ...string) [][]string {
-	out := make([][]string, len(ps))
+// keyPath is one dotted key path of a mapping, e.g. "request.headers.User-Agent", with what looking
+// it up on a jsonTape needs prepared.
+type keyPath struct {
+	keys []string // the keys, e.g. "request", "headers", "User-Agent"
+	// joined[i] is keys[i:] joined by dots ("headers.User-Agent"), tried as one key before keys[i]
+	// (see lookupPath) when i < len(keys)-1.
+	joined []string
+	// ascii[i] and joinedASCII[i] tell that keys[i] and joined[i] are plain ASCII.
+	ascii, joinedASCII []bool
+}
+
+// paths returns the keyPaths of dotted key paths.
+func paths(ps ...string) []keyPath {
+	out := make([]keyPath, len(ps))
 	for i, p := range ps {
-		out[i] = strings.Split(p, ".")
+		keys := strings.Split(p, ".")
+		kp := keyPath{keys: keys, joined: make([]string, len(keys)), ascii: make([]bool, len(keys)), joinedASCII: make([]bool, len(keys))}
+		for j := range keys {
+			kp.joined[j] = strings.Join(keys[j:], ".")
+			kp.ascii[j], kp.joinedASCII[j] = isASCII(keys[j]), isASCII(kp.joined[j])
+		}
+		out[i] = kp
 	}
 	return out
 }
@@ -56,7 +75,7 @@ var caddyMapping = &jsonMapping{
 	client:     paths("request.client_ip", "request.remote_ip"),
 	ua:         paths("request.headers.User-Agent"),
 	xff:        paths("request.headers.X-Forwarded-For"),
-	rl: [3][][]string{paths("resp_headers.X-Rate-Limit-Limit"), paths("resp_headers.X-Rate-Limit-Remaining"),
+	rl: [3][]keyPath{paths("resp_headers.X-Rate-Limit-Limit"), paths("resp_headers.X-Rate-Limit-Remaining"),
 		paths("resp_headers.X-Rate-Limit-Reset")},
 }
 
@@ -90,7 +109,7 @@ var defaultJSONMapping = &jsonMapping{
 	client: paths("client", "client_ip", "remote_addr", "remote_ip"),
 	ua:     paths("user_agent", "http_user_agent"),
 	xff:    paths("x_forwarded_for", "http_x_forwarded_for"),
-	rl:     [3][][]string{paths("rate_limit_limit"), paths("rate_limit_remaining"), paths("rate_limit_reset")},
+	rl:     [3][]keyPath{paths("rate_limit_limit"), paths("rate_limit_remaining"), paths("rate_limit_reset")},
 }
 
 // fieldNames are the keys of Options.Fields.
@@ -150,10 +169,7 @@ func newJSONParser(opt *Options, _ *eventSink) (func([]byte, *Record) string, er
 	if err != nil {
 		return nil, err
 	}
-	if opt.ForwardedFor {
-		m = m.withXFF()
-	}
-	return m.parse, nil
+	return m.newFileParser(opt), nil
 }
 
 // withXFF returns a copy of m for Options.ForwardedFor.
@@ -222,9 +238,9 @@ func lookupPath(m map[string]any, path []string) any {
 	return v
 }
 
-func (m *jsonMapping) first(obj map[string]any, ps [][]string) any {
+func (m *jsonMapping) first(obj map[string]any, ps []keyPath) any {
 	for _, p := range ps {
-		if v := lookupPath(obj, p); v != nil {
+		if v := lookupPath(obj, p.keys); v != nil {
 			if s, ok := v.(string); ok && (s == "" || s == "-") {
 				continue
 			}
@@ -234,7 +250,7 @@ func (m *jsonMapping) first(obj map[string]any, ps [][]string) any {
 	return nil
 }
 
-func (m *jsonMapping) str(obj map[string]any, ps [][]string) string {
+func (m *jsonMapping) str(obj map[string]any, ps []keyPath) string {
 	s := anyString(m.first(obj, ps))
 	if s == "-" {
 		return ""
@@ -242,37 +258,70 @@ func (m *jsonMapping) str(obj map[string]any, ps [][]string) string {
 	return s
 }
 
-// parse parses one JSON line through the mapping.
+// jsonLineParser parses JSON lines through a mapping on a jsonTape, which it reuses from line to
+// line: one per Reader (the newFileParser of cloudflare, caddy and envoy, the newParser of json).
+// Its records' strings alias the line, or the tape's buffer of unquoted strings: both are valid
+// until the next line.
+type jsonLineParser struct {
+	m *jsonMapping
+	t jsonTape
+}
+
+// newFileParser returns the parse function of a Reader for the mapping m, with Options.ForwardedFor
+// when m has X-Forwarded-For paths (without, the option changes nothing).
+func (m *jsonMapping) newFileParser(opt *Options) func([]byte, *Record) string {
+	if opt.ForwardedFor && m.xff != nil {
+		m = m.withXFF()
+	}
+	return (&jsonLineParser{m: m}).parse
+}
+
+// parse parses one JSON line through the mapping, for ParseLine (the formatSpec.parse of cloudflare,
+// caddy and envoy): with a tape of its own, so its strings stay valid with the line.
 func (m *jsonMapping) parse(line []byte, rec *Record) string {
+	p := jsonLineParser{m: m}
+	return p.parse(line, rec)
+}
+
+// parse parses one JSON line through the mapping. It gives what parseReference, on the map that
+// encoding/json decodes, gives (jsonscan_test.go checks it); see lookupPath for how keys are found.
+func (p *jsonLineParser) parse(line []byte, rec *Record) string {
 	b := jsonObject(line)
 	if b == nil {
 		return ReasonMalformed
 	}
-	obj, ok := decodeObject(b)
-	if !ok {
+	t := &p.t
+	t.reset()
+	if t.scan(b, true) != jsonDone {
 		return ReasonMalformed
 	}
-	target := m.str(obj, m.target)
+	// decodeObject's json.Decoder reads the object, then More: any byte after it but ']' or '}'
+	// (and JSON spaces) is trailing data.
+	if j := skipJSONSpace(b, t.end); j < len(b) && b[j] != ']' && b[j] != '}' {
+		return ReasonMalformed
+	}
+	m := p.m
+	target := p.str(m.target)
 	if target == "" {
 		return ReasonNotARequest
 	}
-	t, ok := jsonTime(m.first(obj, m.time))
+	ts, ok := p.time(p.first(m.time))
 	if !ok {
 		return ReasonBadTimestamp
 	}
-	method := strings.ToUpper(m.str(obj, m.method))
+	method := upperMethod(p.str(m.method))
 	if (method != "" || m.needMethod) && !isMethod(method) {
 		return ReasonBadRequest
 	}
 	status := 0
-	if v := m.first(obj, m.status); v != nil {
-		n, ok := headerInt([]byte(anyString(v)))
+	if v := p.first(m.status); v >= 0 {
+		n, ok := headerInt(p.bytes(v))
 		if !ok || n > 999 {
 			return ReasonMalformed
 		}
 		status = int(n)
 	}
-	client := m.str(obj, m.client)
+	client := p.str(m.client)
 	if c := strings.IndexByte(client, ','); c >= 0 { // an X-Forwarded-For list
 		client = strings.TrimSpace(client[:c])
 	}
@@ -280,21 +329,21 @@ func (m *jsonMapping) parse(line []byte, rec *Record) string {
 		client = stripPort(client)
 	}
 	if m.useXFF {
-		if hop := firstHop([]byte(m.str(obj, m.xff))); len(hop) > 0 {
-			client = stripPort(string(hop))
+		if hop := firstHop(p.bytes(p.first(m.xff))); len(hop) > 0 {
+			client = stripPort(aliasString(hop))
 		}
 	}
 	*rec = Record{
-		Time:      t,
+		Time:      ts,
 		Method:    method,
 		Target:    target,
 		Status:    status,
 		Client:    client,
-		UserAgent: m.str(obj, m.ua),
+		UserAgent: p.str(m.ua),
 		Line:      rec.Line,
 	}
 	for k, ps := range m.rl {
-		n, ok := headerInt([]byte(anyString(m.first(obj, ps))))
+		n, ok := headerInt(p.bytes(p.first(ps)))
 		if !ok {
 			continue
 		}
@@ -302,6 +351,127 @@ func (m *jsonMapping) parse(line []byte, rec *Record) string {
 	}
 	return ""
 }
+
+// first is jsonMapping.first on the tape: the tape index of the value of the first path that has
+// one (not null, not "" or "-"), or -1.
+func (p *jsonLineParser) first(ps []keyPath) int {
+	t := &p.t
+	for i := range ps {
+		v := t.lookupPath(&ps[i])
+		if v < 0 {
+			continue
+		}
+		if t.toks[v].kind == kindString {
+			if s := t.strBytes(v); len(s) == 0 || isDash(s) {
+				continue
+			}
+		}
+		return v
+	}
+	return -1
+}
+
+// str is jsonMapping.str on the tape: the first value of ps as a string, "" for "-".
+func (p *jsonLineParser) str(ps []keyPath) string {
+	s := p.t.numberString(p.first(ps))
+	if s == "-" {
+		return ""
+	}
+	return s
+}
+
+// bytes returns the value at tape index v as anyString renders it (see jsonTape.numberString), for
+// functions that read bytes; they must not modify them.
+func (p *jsonLineParser) bytes(v int) []byte {
+	if v < 0 {
+		return nil
+	}
+	switch p.t.toks[v].kind {
+	case kindString:
+		return p.t.strBytes(v)
+	case kindNumber:
+		return p.t.raw(v)
+	case kindTrue:
+		return trueBytes
+	case kindFalse:
+		return falseBytes
+	}
+	return nil
+}
+
+var trueBytes, falseBytes = []byte("true"), []byte("false")
+
+// time is jsonTime on the tape.
+func (p *jsonLineParser) time(v int) (int64, bool) {
+	if v < 0 {
+		return 0, false
+	}
+	switch p.t.toks[v].kind {
+	case kindString:
+		return parseAnyTime(p.t.strBytes(v))
+	case kindNumber:
+		return parseEpoch(p.t.raw(v))
+	}
+	return 0, false
+}
+
+// lookupPath is lookupPath on the tape, from its top-level object: the tape index of the value, or
+// -1 for none (or null).
+func (t *jsonTape) lookupPath(path *keyPath) int {
+	v := 0
+	keys := path.keys
+	for i := 0; i < len(keys); i++ {
+		if t.toks[v].kind == kindArray && t.toks[v].next > v+1 {
+			v++ // the first element
+		}
+		if t.toks[v].kind != kindObject {
+			return -1
+		}
+		if i < len(keys)-1 {
+			if w := t.lookupFold(v, path.joined[i], path.joinedASCII[i]); w >= 0 && t.toks[w].kind != kindNull {
+				v = w
+				break
+			}
+		}
+		if v = t.lookupFold(v, keys[i], path.ascii[i]); v < 0 || t.toks[v].kind == kindNull {
+			return -1
+		}
+	}
+	if t.toks[v].kind == kindArray {
+		if t.toks[v].next == v+1 {
+			return -1
+		}
+		v++
+	}
+	if t.toks[v].kind == kindNull {
+		return -1
+	}
+	return v
+}
+
+// upperMethod is strings.ToUpper for a method, without allocating for the usual ones.
+func upperMethod(s string) string {
+	lower := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return strings.ToUpper(s)
+		}
+		lower = lower || 'a' <= c && c <= 'z'
+	}
+	if !lower {
+		return s
+	}
+	for _, m := range commonMethods {
+		if len(m) == len(s) && equalFoldASCII(s, m) {
+			return m
+		}
+	}
+	return strings.ToUpper(s)
+}
+
+// commonMethods are the methods upperMethod upper-cases without allocating.
+var commonMethods = []string{"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "CONNECT", "TRACE"}
 
 // jsonTime reads a time value: a string (ISO 8601, CLF or a number in a string) or a JSON number.
 func jsonTime(v any) (int64, bool) {

@@ -23,12 +23,32 @@ import (
 type sysEvent struct {
 	published []byte         // as written: a JSON string's content, or a number
 	eventType string         // eventType
-	debug     map[string]any // debugContext.debugData
-	ip, ua    string         // client.ipAddress, client.userAgent.rawUserAgent
-	targets   []sysTarget
-	txID      string // transaction.id
-	txType    string // transaction.type
-	tokenID   string // transaction.detail.requestApiTokenId
+	debug     map[string]any // debugContext.debugData (decodeLogEvent, the CSV export)
+	// tape, when set, holds debugContext.debugData instead of debug, as the object at tape index
+	// debugTok (-1: none), for decodeLogEventTape.
+	tape     *jsonTape
+	debugTok int
+	ip, ua   string // client.ipAddress, client.userAgent.rawUserAgent
+	targets  []sysTarget
+	txID     string // transaction.id
+	txType   string // transaction.type
+	tokenID  string // transaction.detail.requestApiTokenId
+}
+
+// debugStr returns anyString(lookupFold(debugData, key)).
+func (ev *sysEvent) debugStr(key string) string {
+	if ev.tape != nil {
+		return ev.tape.floatString(ev.tape.lookupFold(ev.debugTok, key, true))
+	}
+	return anyString(lookupFold(ev.debug, key))
+}
+
+// debugInt returns anyInt(lookupFold(debugData, key)).
+func (ev *sysEvent) debugInt(key string) int {
+	if ev.tape != nil {
+		return atoiNonNegative(ev.tape.floatString(ev.tape.lookupFold(ev.debugTok, key, true)))
+	}
+	return anyInt(lookupFold(ev.debug, key))
 }
 
 type sysTarget struct {
@@ -123,8 +143,26 @@ func anyString(v any) string {
 
 // anyInt parses a decoded JSON scalar as a non-negative integer (Okta writes numbers as strings);
 // 0 when it is not one.
-func anyInt(v any) int {
-	s := strings.TrimSpace(anyString(v))
+func anyInt(v any) int { return atoiNonNegative(anyString(v)) }
+
+// atoiNonNegative parses s, trimmed, as a non-negative decimal integer (strconv.Atoi); 0 when it
+// is not one.
+func atoiNonNegative(s string) int {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0 // without strconv.Atoi's error, which allocates
+	}
+	if len(s) <= 18 {
+		n := 0
+		for i := 0; i < len(s); i++ {
+			if !isDigit(s[i]) {
+				goto atoi
+			}
+			n = n*10 + int(s[i]-'0')
+		}
+		return n
+	}
+atoi:
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 0 {
 		return 0
@@ -136,6 +174,14 @@ func anyInt(v any) int {
 type sysLogParser struct {
 	sink *eventSink
 	seen recentSet
+	key  []byte // the request key being looked up in seen
+
+	// The JSON formats: events are decoded on tape (decodeLogEventTape), reused from event to
+	// event with targets. prebuilt, when set, is the event that tape already holds (okta-array
+	// scans each event onto it as it reads the array).
+	tape     jsonTape
+	targets  []sysTarget
+	prebuilt []byte
 }
 
 func newSysLogJSONParser(_ *Options, sink *eventSink) (func([]byte, *Record) string, error) {
@@ -143,13 +189,108 @@ func newSysLogJSONParser(_ *Options, sink *eventSink) (func([]byte, *Record) str
 	return p.parseJSON, nil
 }
 
-// parseJSON parses one event (a line of okta-ndjson, an element of okta-array).
+// parseJSON parses one event (a line of okta-ndjson, an element of okta-array): on the tape, or,
+// for an event that repeats a key of the LogEvent, with encoding/json (decodeLogEvent).
 func (p *sysLogParser) parseJSON(line []byte, rec *Record) string {
 	var ev sysEvent
-	if !decodeLogEvent(line, &ev) {
+	ok, fallback := p.decodeLogEventTape(line, &ev)
+	if fallback {
+		ev = sysEvent{}
+		ok = decodeLogEvent(line, &ev)
+	}
+	if !ok {
 		return ReasonMalformed
 	}
 	return p.finish(&ev, rec)
+}
+
+// The LogEvent fields decodeLogEventTape reads, by struct (see jsonLogEvent).
+var (
+	logEventFields     = newFieldSet("published", "eventType", "client", "debugContext", "target", "transaction")
+	clientFields       = newFieldSet("ipAddress", "userAgent")
+	userAgentFields    = newFieldSet("rawUserAgent")
+	debugContextFields = newFieldSet("debugData")
+	transactionFields  = newFieldSet("id", "type", "detail")
+	targetFields       = newFieldSet("id", "type")
+)
+
+// decodeLogEventTape is decodeLogEvent on p.tape: ok reports whether b is a JSON object (then ev
+// holds what decodeLogEvent would put there, its strings aliasing b or the tape). fallback reports
+// an object in which a field of jsonLogEvent (at any level) occurs twice: encoding/json merges
+// repeated keys in ways this does not follow, so such an event is left to decodeLogEvent.
+func (p *sysLogParser) decodeLogEventTape(b []byte, ev *sysEvent) (ok, fallback bool) {
+	if len(b) == 0 || b[0] != '{' {
+		return false, false
+	}
+	t := &p.tape
+	prebuilt := p.prebuilt
+	p.prebuilt = nil
+	if len(prebuilt) != len(b) || len(t.toks) == 0 || &prebuilt[0] != &b[0] {
+		if !t.parse(b) {
+			return false, false
+		}
+	}
+	*ev = sysEvent{tape: t, debugTok: -1, targets: p.targets[:0]}
+	var top [6]int
+	if !t.structFields(0, logEventFields, top[:]) {
+		return true, true
+	}
+	if v := top[0]; v >= 0 { // published: a json.RawMessage
+		switch t.toks[v].kind {
+		case kindString:
+			ev.published = t.strBytes(v)
+		case kindNull:
+		default:
+			ev.published = t.raw(v)
+		}
+	}
+	ev.eventType = t.stringField(top[1])
+	if v := top[2]; t.isObject(v) { // client
+		var c [2]int
+		if !t.structFields(v, clientFields, c[:]) {
+			return true, true
+		}
+		ev.ip = t.stringField(c[0])
+		if t.isObject(c[1]) {
+			var ua [1]int
+			if !t.structFields(c[1], userAgentFields, ua[:]) {
+				return true, true
+			}
+			ev.ua = t.stringField(ua[0])
+		}
+	}
+	if v := top[3]; t.isObject(v) { // debugContext
+		var d [1]int
+		if !t.structFields(v, debugContextFields, d[:]) {
+			return true, true
+		}
+		if t.isObject(d[0]) {
+			ev.debugTok = d[0]
+		}
+	}
+	if v := top[4]; v >= 0 && t.toks[v].kind == kindArray { // target
+		for e := v + 1; e < t.toks[v].next; e = t.toks[e].next {
+			var tg sysTarget
+			if t.isObject(e) {
+				var f [2]int
+				if !t.structFields(e, targetFields, f[:]) {
+					return true, true
+				}
+				tg = sysTarget{ID: t.stringField(f[0]), Type: t.stringField(f[1])}
+			}
+			ev.targets = append(ev.targets, tg)
+		}
+		p.targets = ev.targets
+	}
+	if v := top[5]; t.isObject(v) { // transaction
+		var x [3]int
+		if !t.structFields(v, transactionFields, x[:]) {
+			return true, true
+		}
+		ev.txID, ev.txType = t.stringField(x[0]), t.stringField(x[1])
+		ev.tokenID = t.floatString(t.lookupFold(x[2], "requestApiTokenId", true))
+	}
+	return true, false
 }
 
 // sniffSysLogJSON reports whether line is a JSON object with an eventType.
@@ -190,7 +331,7 @@ func (p *sysLogParser) finish(ev *sysEvent, rec *Record) string {
 	}
 	dstr := func(keys ...string) string {
 		for _, k := range keys {
-			if s := anyString(lookupFold(ev.debug, k)); s != "" {
+			if s := ev.debugStr(k); s != "" {
 				return s
 			}
 		}
@@ -205,10 +346,10 @@ func (p *sysLogParser) finish(ev *sysEvent, rec *Record) string {
 		e := Event{
 			Type:           ev.eventType,
 			URLPattern:     dstr("urlPattern", "burstRateLimitUrlPattern", "url_pattern", "rateLimitBucket"),
-			Threshold:      anyInt(lookupFold(ev.debug, "threshold")),
-			BurstThreshold: anyInt(lookupFold(ev.debug, "burstThreshold")),
-			WarningPercent: anyInt(lookupFold(ev.debug, "warningPercent")),
-			TimeSpan:       anyInt(lookupFold(ev.debug, "timeSpan")),
+			Threshold:      ev.debugInt("threshold"),
+			BurstThreshold: ev.debugInt("burstThreshold"),
+			WarningPercent: ev.debugInt("warningPercent"),
+			TimeSpan:       ev.debugInt("timeSpan"),
 			TimeUnit:       dstr("timeUnit", "operationRateLimitTimeUnit"),
 			Scope:          dstr("rateLimitScopeType", "operationRateLimitScopeType"),
 			BucketUUID:     dstr("rateLimitBucketUuid", "burstRateLimitBucketUuid"),
@@ -220,13 +361,13 @@ func (p *sysLogParser) finish(ev *sysEvent, rec *Record) string {
 			e.Time = t
 		}
 		if e.Threshold == 0 {
-			e.Threshold = anyInt(lookupFold(ev.debug, "operationRateLimitThreshold"))
+			e.Threshold = ev.debugInt("operationRateLimitThreshold")
 		}
 		if e.Threshold == 0 {
-			e.Threshold = anyInt(lookupFold(ev.debug, "baseThreshold"))
+			e.Threshold = ev.debugInt("baseThreshold")
 		}
 		if e.TimeSpan == 0 {
-			e.TimeSpan = anyInt(lookupFold(ev.debug, "operationRateLimitTimeSpan"))
+			e.TimeSpan = ev.debugInt("operationRateLimitTimeSpan")
 		}
 		if typ, sub := dstr("operationRateLimitType"), dstr("operationRateLimitSubtype"); typ != "" || sub != "" {
 			e.Subtype = typ + "/" + sub
@@ -238,6 +379,9 @@ func (p *sysLogParser) finish(ev *sysEvent, rec *Record) string {
 			case strings.EqualFold(tg.Type, "Bucket Uuid") && tg.ID != "" && e.BucketUUID == "":
 				e.BucketUUID = tg.ID
 			}
+		}
+		if ev.tape != nil {
+			e = e.clone() // an Event outlives the line its strings alias
 		}
 		p.sink.add(e)
 		if uri == "" {
@@ -255,16 +399,19 @@ func (p *sysLogParser) finish(ev *sysEvent, rec *Record) string {
 	}
 	// Okta request ids are 20+ characters; a short one ("redacted", "abc123" in sanitised samples)
 	// would merge distinct requests, so it is not used. The URI must match too.
-	if len(key) >= minRequestIDLen && !p.seen.add(key+" "+uri) {
-		return ReasonDuplicate
+	if len(key) >= minRequestIDLen {
+		p.key = append(append(append(p.key[:0], key...), ' '), uri...)
+		if !p.seen.add(p.key) {
+			return ReasonDuplicate
+		}
 	}
-	method := strings.ToUpper(dstr("requestMethod", "method", "httpMethod"))
+	method := upperMethod(dstr("requestMethod", "method", "httpMethod"))
 	if !isMethod(method) {
 		method = ""
 	}
-	status := anyInt(lookupFold(ev.debug, "statusCode"))
+	status := ev.debugInt("statusCode")
 	if status == 0 {
-		status = anyInt(lookupFold(ev.debug, "httpStatusCode"))
+		status = ev.debugInt("httpStatusCode")
 	}
 	if status > 999 {
 		status = 0
@@ -308,17 +455,17 @@ const recentSetGeneration = 1 << 15
 // minRequestIDLen is the shortest request id used to find duplicate events.
 const minRequestIDLen = 12
 
-// add records key and reports whether it was new.
-func (s *recentSet) add(key string) bool {
-	if _, ok := s.cur[key]; ok {
+// add records key and reports whether it was new. Only a new key is copied (allocated).
+func (s *recentSet) add(key []byte) bool {
+	if _, ok := s.cur[string(key)]; ok {
 		return false
 	}
-	if _, ok := s.prev[key]; ok {
+	if _, ok := s.prev[string(key)]; ok {
 		return false
 	}
 	if s.cur == nil || len(s.cur) >= recentSetGeneration {
 		s.prev, s.cur = s.cur, make(map[string]struct{}, 1024)
 	}
-	s.cur[key] = struct{}{}
+	s.cur[string(key)] = struct{}{}
 	return true
 }
