@@ -8,7 +8,7 @@ package report
 //     request's UTC instant in Unix microseconds, its class in every built-in catalog (column ck for
 //     the k-th), and the drill-down facts of Rows, packed as detailFields describes;
 //   - client_names, agent_names, principal_names, path_names (id, name): the dictionaries of the
-//     client, agent, principal and path-template ids (version 2 added path templates and packed
+//     client, agent, principal and path-template ids (version 2 added path templates, 3 packed
 //     the small columns);
 //   - ratecard_meta (key, value): the format version, the catalog of each class column, and the
 //     input accounting as JSON.
@@ -32,7 +32,7 @@ import (
 )
 
 // storeVersion is written into every store; OpenStore refuses other versions.
-const storeVersion = "ratecard-store-2"
+const storeVersion = "ratecard-store-3"
 
 // ErrNotStore is returned by OpenStore and CreateStore for a file that is not a ratecard store.
 var ErrNotStore = errors.New("not a ratecard --db file")
