@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -130,7 +131,7 @@ func TestParseIPv4(t *testing.T) {
 
 // TestRouteCache checks that the route cache gives what classifying and templating each request
 // gives, for targets that share a path but differ in query string, fragment or method, and once the
-// map is full.
+// cache is full.
 func TestRouteCache(t *testing.T) {
 	cat := classify.Seed()
 	okta, err := classify.Load("okta-2025")
@@ -150,8 +151,13 @@ func TestRouteCache(t *testing.T) {
 	}{{"seed", cat, cat, 0}, {"store: okta-2025 classes, seed templates", okta, cat, 0}, {"full map", cat, cat, maxRoutes}} {
 		paths := newDict()
 		rc := newRouteCache(c.class, c.template, paths)
-		for i := range c.maxFill { // fill the map so nothing more is added
-			rc.m[fmt.Sprint("X ", i)] = routeSlot{}
+		for i := range c.maxFill { // fill the cache so nothing more is added
+			rc.insert(uint64(2*i+1), fmt.Sprint("X ", i), route{})
+		}
+		for _, target := range targets { // decoys with the same hash as real request lines
+			path, _, _ := strings.Cut(target, "?")
+			path, _, _ = strings.Cut(path, "#")
+			rc.insert(maphash.Bytes(rc.seed, []byte("GET "+path))|1, "decoy "+path, route{class: 99, path: 99})
 		}
 		var added []string
 		for round := range 2 { // the second round is answered from the cache
@@ -166,8 +172,8 @@ func TestRouteCache(t *testing.T) {
 				}
 			}
 		}
-		if c.maxFill > 0 && len(rc.m) != maxRoutes {
-			t.Errorf("%s: the map grew past its bound: %d", c.name, len(rc.m))
+		if c.maxFill > 0 && rc.n != maxRoutes {
+			t.Errorf("%s: the cache grew past its bound: %d", c.name, rc.n)
 		}
 	}
 }

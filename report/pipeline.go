@@ -183,25 +183,25 @@ func (d *dict) idBytes(b []byte, added *[]string) uint32 {
 
 // routeCache remembers, for one part, the class and path-template id of each request line seen
 // (method and target up to its query string or fragment, which neither depends on): a month of logs
-// repeats a few thousand endpoints millions of times, and a lookup costs less than classifying and
-// templating again. A small direct-mapped table in front of the map answers the busiest endpoints
-// from the CPU cache. Past maxRoutes entries the map stops adding and the rest is computed.
+// repeats a few thousand endpoints millions of times (tens of thousands of request lines, with ids in
+// paths), and a lookup costs less than classifying and templating again. It is an open-addressing
+// hash table keyed by the request line, hashed once per request: a Go map behind a small direct-mapped
+// table, as before, hashed most requests twice and missed the table on a third of them. Past
+// maxRoutes entries it stops adding and the rest is computed.
 type routeCache struct {
 	cat, templates *classify.Catalog
 	paths          *dict
-	m              map[string]routeSlot // the slot holds the map's key, for the front table
-	front          [routeFront]routeSlot
+	slots          []routeSlot // len a power of two, at most half full
+	n              int         // entries in slots
 	seed           maphash.Seed
 	key, tmpl      []byte
 }
 
-// routeFront is the number of slots of a routeCache's front table (a power of two).
-const routeFront = 1024
-
-// routeSlot is one front-table entry: a request line and its route.
+// routeSlot is one entry: a request line's hash (0: an empty slot), the line, and its route.
 type routeSlot struct {
-	key string
-	r   route
+	hash uint64
+	key  string
+	r    route
 }
 
 // route is a cached classification: the class in the part's first catalog and the path-template id.
@@ -210,17 +210,17 @@ type route struct {
 	path  uint32
 }
 
-// maxRoutes bounds a routeCache (a few MB at most).
+// maxRoutes bounds a routeCache (4 MiB of slots at most).
 const maxRoutes = 1 << 16
 
 func newRouteCache(cat, templates *classify.Catalog, paths *dict) *routeCache {
-	return &routeCache{cat: cat, templates: templates, paths: paths, m: map[string]routeSlot{}, seed: maphash.MakeSeed()}
+	return &routeCache{cat: cat, templates: templates, paths: paths, slots: make([]routeSlot, 1024), seed: maphash.MakeSeed()}
 }
 
 // route returns the class of a request in c.cat and the id of its path template in c.paths, adding
 // new template names to *added.
 func (c *routeCache) route(method, target string, added *[]string) (uint8, uint32) {
-	path := target // up to the query string or fragment: Classify and AppendTemplate stop there too
+	path := target                                 // up to the query string or fragment: Classify and AppendTemplate stop there too
 	if i := strings.IndexByte(path, '?'); i >= 0 { // IndexByte is vectorised, IndexAny is not
 		path = path[:i]
 	}
@@ -228,22 +228,41 @@ func (c *routeCache) route(method, target string, added *[]string) (uint8, uint3
 		path = path[:i]
 	}
 	c.key = append(append(append(c.key[:0], method...), ' '), path...)
-	slot := &c.front[maphash.Bytes(c.seed, c.key)&(routeFront-1)]
-	if slot.key == string(c.key) && slot.key != "" {
-		return slot.r.class, slot.r.path
-	}
-	e, ok := c.m[string(c.key)] // no allocation for the lookup
-	if !ok {
-		c.tmpl = c.templates.AppendTemplate(c.tmpl[:0], target)
-		r := route{class: uint8(c.cat.Classify(method, target)), path: c.paths.idBytes(c.tmpl, added)}
-		if len(c.m) >= maxRoutes {
-			return r.class, r.path
+	h := maphash.Bytes(c.seed, c.key) | 1 // never 0, the mark of an empty slot
+	mask := uint64(len(c.slots) - 1)
+	for i := h & mask; c.slots[i].hash != 0; i = (i + 1) & mask {
+		if s := &c.slots[i]; s.hash == h && s.key == string(c.key) {
+			return s.r.class, s.r.path
 		}
-		e = routeSlot{key: string(c.key), r: r}
-		c.m[e.key] = e
 	}
-	*slot = e // the map's copy of the key: the front table allocates nothing
-	return e.r.class, e.r.path
+	c.tmpl = c.templates.AppendTemplate(c.tmpl[:0], target)
+	r := route{class: uint8(c.cat.Classify(method, target)), path: c.paths.idBytes(c.tmpl, added)}
+	c.insert(h, string(c.key), r)
+	return r.class, r.path
+}
+
+// insert adds key, whose hash is h (not 0), with its route, unless the cache holds maxRoutes entries.
+// The table doubles when it would be more than half full.
+func (c *routeCache) insert(h uint64, key string, r route) {
+	if c.n >= maxRoutes {
+		return
+	}
+	if 2*(c.n+1) > len(c.slots) {
+		old := c.slots
+		c.slots, c.n = make([]routeSlot, 2*len(old)), 0
+		for _, s := range old {
+			if s.hash != 0 {
+				c.insert(s.hash, s.key, s.r)
+			}
+		}
+	}
+	mask := uint64(len(c.slots) - 1)
+	i := h & mask
+	for c.slots[i].hash != 0 {
+		i = (i + 1) & mask
+	}
+	c.slots[i] = routeSlot{hash: h, key: key, r: r}
+	c.n++
 }
 
 // ipv4Flag marks a client id that is an IPv4 address itself (flag | a<<24 | b<<16 | c<<8 | d) rather
