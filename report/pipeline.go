@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -441,6 +442,10 @@ func AnalyzeFiles(ctx context.Context, paths []string, opt Options) (*Result, er
 		return nil, err
 	}
 	trace("parsed and loaded")
+	// The parsers' buffers, dictionaries and route caches are garbage now, and DuckDB is about to
+	// need its memory for the analysis: hand the heap back to the system (3 ms; peak RSS for 5 M
+	// lines 0.49 GB without, 0.44-0.45 GB with).
+	debug.FreeOSMemory()
 	if err := an.SetNames(names); err != nil {
 		return nil, err
 	}

@@ -4,7 +4,7 @@ package report
 // so that the analysis can be run again for another tier, warning threshold, catalog or limits file
 // without reading the logs. It holds:
 //
-//   - requests_all (ts BIGINT, c0 UTINYINT, c1 UTINYINT, ..., client, principal, info, ids): each
+//   - requests_all (ts BIGINT, c0 UTINYINT, c1 UTINYINT, ..., client, principal, ids, info): each
 //     request's UTC instant in Unix microseconds, its class in every built-in catalog (column ck for
 //     the k-th), and the drill-down facts of Rows, packed as detailFields describes;
 //   - client_names, agent_names, principal_names, path_names (id, name): the dictionaries of the
@@ -61,7 +61,8 @@ func CreateStore(path string, cats []*classify.Catalog, cat *classify.Catalog) (
 	}
 	fields = append(fields, detailFields...)
 	cols = append(cols, detailColumns)
-	a.schema, a.table, a.column = arrow.NewSchema(fields, nil), "requests_all", col
+	a.schema, a.table, a.column = arrow.NewSchema(fields, nil), "requests_all", fmt.Sprintf("c%d", col)
+	a.agg, a.aggCol = newMinuteAgg(), col
 	ctx := context.Background()
 	names, _ := json.Marshal(catalogNames(cats))
 	for _, q := range []string{
@@ -142,10 +143,12 @@ func OpenStore(path string, cat *classify.Catalog) (*Analyzer, Input, error) {
 		a.Close()
 		return nil, Input{}, fmt.Errorf("%s: input accounting: %w", path, err)
 	}
-	if a.column, err = storeColumn(names, cat); err != nil {
+	k, err := storeColumn(names, cat)
+	if err != nil {
 		a.Close()
 		return nil, Input{}, fmt.Errorf("%s: %w", path, err)
 	}
+	a.column = fmt.Sprintf("c%d", k)
 	a.table = "requests_all"
 	return a, in, nil
 }
@@ -158,15 +161,15 @@ func catalogNames(cats []*classify.Catalog) []string {
 	return names
 }
 
-// storeColumn is the class column for cat among a store's catalogs.
-func storeColumn(names []string, cat *classify.Catalog) (string, error) {
+// storeColumn is the index k of the class column (ck) for cat among a store's catalogs.
+func storeColumn(names []string, cat *classify.Catalog) (int, error) {
 	base, _, _ := strings.Cut(cat.Name, "+")
 	for k, n := range names {
 		if n == base {
-			return fmt.Sprintf("c%d", k), nil
+			return k, nil
 		}
 	}
-	return "", fmt.Errorf("catalog %s is not in the store (it has %s)", base, strings.Join(names, ", "))
+	return 0, fmt.Errorf("catalog %s is not in the store (it has %s)", base, strings.Join(names, ", "))
 }
 
 // duckdbMagic is at byte 8 of every DuckDB database file.

@@ -1,0 +1,116 @@
+package report
+
+import (
+	"math/rand/v2"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/ratecard/ratecard/classify"
+)
+
+// TestMinutesFromGoMatchSQL checks that the counts an analyzer takes in Go as rows load (minuteAgg)
+// give exactly the analysis that a store opened later computes from its rows in SQL (minutesSQL):
+// peaks, rolling peaks, percentiles, 429s, System Log counts, learned limits, time range, the
+// never-flagged classes and the drill-down, on random traffic around 1970 (negative instants), with
+// sub-second and whole-second instants, bursts across minute and page boundaries, and idle gaps.
+func TestMinutesFromGoMatchSQL(t *testing.T) {
+	cat := classify.Seed()
+	rng := rand.New(rand.NewPCG(3, 5))
+	const minute = 60_000_000
+	for round := range 12 {
+		n := 2000 + rng.IntN(6000)
+		r := &Rows{Class: [][]uint8{nil}}
+		base := int64(rng.IntN(4000)-2000) * minute
+		for i := range n {
+			var ts int64
+			switch rng.IntN(4) {
+			case 0: // spread over two days: pages of 1,024 minutes cross
+				ts = base + rng.Int64N(2*1440*minute)
+			case 1: // whole seconds in a busy hour
+				ts = base + rng.Int64N(3600)*1_000_000
+			case 2: // a burst across a minute boundary
+				ts = base + 30*minute + rng.Int64N(minute) - minute/2
+			default: // a second day, after a gap
+				ts = base + 3*1440*minute + rng.Int64N(600*minute)
+			}
+			cl := uint8(rng.IntN(len(cat.Buckets)))
+			switch {
+			case i%17 == 0:
+				cl = uint8(classify.PublicMetadata)
+			case i%13 == 0:
+				cl = uint8(classify.OutsideCatalog)
+			case i%3 == 0:
+				cl = uint8(round % len(cat.Buckets)) // one bucket much busier than the others
+			}
+			status := uint16(200)
+			if rng.IntN(10) == 0 {
+				status = 429
+			}
+			rl := int32(0)
+			if rng.IntN(3) == 0 {
+				rl = []int32{600, 1200, 50}[rng.IntN(3)]
+			}
+			r.TS = append(r.TS, ts)
+			r.Class[0] = append(r.Class[0], cl)
+			r.Status = append(r.Status, status)
+			r.Client = append(r.Client, ipv4Flag|uint64(rng.IntN(5)))
+			r.Agent = append(r.Agent, uint32(rng.IntN(4)))
+			r.Principal = append(r.Principal, uint32(rng.IntN(3)))
+			r.Path = append(r.Path, uint32(rng.IntN(6)))
+			r.RL = append(r.RL, rl)
+			r.Src = append(r.Src, uint8(rng.IntN(2)))
+		}
+		p := Params{Tier: classify.Tier(round % classify.NumTiers), WarnPercent: 30 + 10*(round%7)}
+		if round%4 == 0 {
+			p.WarnPercent = 1 // every minute is hot: the drill-down covers everything
+		}
+
+		live, err := NewAnalyzer(cat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := live.AddRows(r); err != nil {
+			t.Fatal(err)
+		}
+		want, err := live.Analyze(p, Input{})
+		live.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		path := filepath.Join(t.TempDir(), "m.duckdb")
+		st, err := CreateStore(path, []*classify.Catalog{cat}, cat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.AddRows(r); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SaveInput(Input{}); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		re, in, err := OpenStore(path, cat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := re.Analyze(p, in)
+		re.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got.Input = want.Input
+		if !reflect.DeepEqual(got, want) {
+			for i := range min(len(got.Buckets), len(want.Buckets)) {
+				if !reflect.DeepEqual(got.Buckets[i], want.Buckets[i]) {
+					t.Errorf("round %d bucket %s:\nSQL %+v\nGo  %+v", round, want.Buckets[i].Bucket.ID, got.Buckets[i], want.Buckets[i])
+				}
+			}
+			t.Fatalf("round %d: the analysis from SQL counts differs from the one from Go counts (%d and %d buckets)", round, len(got.Buckets), len(want.Buckets))
+		}
+		if want.PublicMetadata == 0 || want.OutsideCatalog == 0 || len(want.Buckets) == 0 {
+			t.Fatalf("round %d: the traffic missed a case: %d public, %d outside, %d buckets", round, want.PublicMetadata, want.OutsideCatalog, len(want.Buckets))
+		}
+	}
+}
