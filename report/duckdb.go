@@ -136,8 +136,10 @@ type Analyzer struct {
 	// store opened by OpenStore, whose analysis counts them in SQL (minutesSQL).
 	agg    *minuteAgg
 	aggCol int
-	// minutesMade is set once the minutes and steps tables exist.
+	// minutesMade is set once the minutes and steps tables exist; series holds the minutes of each
+	// class as the charts want them, when the analyzer counted them in Go.
 	minutesMade bool
+	series      map[uint8][]MinuteCount
 	// dropNeverFlagged leaves the requests to public metadata and outside the catalog out of the
 	// requests table: agg counts them, and no query needs them row by row. A store keeps them,
 	// since another catalog may classify them differently.
@@ -649,10 +651,11 @@ func (a *Analyzer) minutes(ctx context.Context) error {
 		a.minutesMade = true
 		return nil
 	}
-	var peak [256]int64
+	var peak, count [256]int64
 	rows := 0
 	a.agg.each(func(cl uint8, _ int64, c, _ *minuteCell) {
 		peak[cl] = max(peak[cl], c.n())
+		count[cl]++
 		rows++
 	})
 	mb := array.NewRecordBuilder(memory.NewGoAllocator(), minutesSchema)
@@ -661,8 +664,15 @@ func (a *Analyzer) minutes(ctx context.Context) error {
 	defer sb.Release()
 	mcls, mcols := int64Columns(mb, rows)
 	scls, scols := int64Columns(sb, 0)
+	a.series = map[uint8][]MinuteCount{}
+	for cl, n := range count {
+		if n > 0 {
+			a.series[uint8(cl)] = make([]MinuteCount, 0, n)
+		}
+	}
 	a.agg.each(func(cl uint8, m int64, c, next *minuteCell) {
 		n := c.n()
+		a.series[cl] = append(a.series[cl], MinuteCount{Minute: time.Unix(m*60, 0).UTC(), Count: n, Throttled: int64(c.n429)})
 		mcls.UnsafeAppend(cl)
 		for k, v := range [...]int64{m, n, int64(c.n429), int64(c.nsys)} {
 			mcols[k].UnsafeAppend(v)
@@ -900,6 +910,12 @@ func (a *Analyzer) minuteCounts(ctx context.Context) map[uint8]int {
 // minuteSeries fills each bucket's non-empty minutes, for the charts. A month has tens of thousands of
 // minutes per bucket, so the rows come back as Arrow columns rather than one database/sql Scan each.
 func (a *Analyzer) minuteSeries(ctx context.Context, byClass map[classify.Class]*BucketResult) error {
+	if a.series != nil { // counted in Go: the same rows, without a round trip
+		for cl, b := range byClass {
+			b.Minutes = slices.Clone(a.series[uint8(cl)])
+		}
+		return nil
+	}
 	var byIndex [256]*BucketResult
 	for cl, b := range byClass {
 		byIndex[uint8(cl)] = b
