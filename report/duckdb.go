@@ -529,10 +529,10 @@ const floordivMacro = `CREATE OR REPLACE TEMP MACRO floordiv(a, b) AS CASE WHEN 
 //     bound (n(m) + n(m+1) is about twice a minute's traffic) but rarely this one (about 7/6), so only
 //     the ten-second steps whose bound reaches lb are "starts".
 //
-// One pass over the requests picks those of the candidate minutes, the minutes after them and the hot
-// minutes (picked): the rolling window runs on the first two, the drill-down on the last and on the
-// rolling peak's minutes, which lie among the first two. The window then runs over the requests of each
-// start and the 60 s after it. Every request in a start gets its exact count (the 70 s it can reach are
+// One pass over the requests picks those of the minutes holding a start, the minutes after them and
+// the hot minutes (picked): a start and the 60 s after it lie within the first two, so the rolling
+// window runs on them, and the drill-down on the hot minutes and on the rolling peak's minutes, which
+// are among the first two. The window runs over the requests of each start and the 60 s after it. Every request in a start gets its exact count (the 70 s it can reach are
 // loaded); a request elsewhere may get a count cut short, but its true count is below lb (or below the
 // minute peak), so it can neither be nor tie the maximum: the peak and its earliest start are exact.
 // TestRollingMatchesBruteForce checks this.
@@ -540,16 +540,16 @@ const analysisSQL = floordivMacro + `
 CREATE OR REPLACE TEMP TABLE candidates AS
   WITH pk AS (SELECT class, max(n) AS peak FROM minutes GROUP BY class)
   SELECT s.* FROM steps s JOIN pk USING (class) WHERE s.n + s.q6 >= pk.peak;
-CREATE OR REPLACE TEMP TABLE picked AS
-  WITH k AS (SELECT class, m FROM candidates UNION SELECT class, m + 1 FROM candidates UNION SELECT class, m FROM hot_count)
-  SELECT r.class, r.ts, r.client, r.ids FROM requests r JOIN k ON r.class = k.class AND floordiv(r.ts, 60000000) = k.m;
 CREATE OR REPLACE TEMP TABLE starts AS
   WITH lb AS (
     SELECT class, max(greatest(n, n - p1 + q1, n - p2 + q2, n - p3 + q3, n - p4 + q4, n - p5 + q5)) AS lb
     FROM candidates GROUP BY class)
-  SELECT class, 6 * m + j AS k
+  SELECT class, m, 6 * m + j AS k
   FROM candidates JOIN lb USING (class) CROSS JOIN range(6) r(j)
   WHERE [n + q1, n - p1 + q2, n - p2 + q3, n - p3 + q4, n - p4 + q5, n - p5 + q6][j + 1] >= lb;
+CREATE OR REPLACE TEMP TABLE picked AS
+  WITH k AS (SELECT class, m FROM starts UNION SELECT class, m + 1 FROM starts UNION SELECT class, m FROM hot_count)
+  SELECT r.class, r.ts, r.client, r.ids FROM requests r JOIN k ON r.class = k.class AND floordiv(r.ts, 60000000) = k.m;
 CREATE OR REPLACE TEMP TABLE rolling AS
   WITH span AS (SELECT DISTINCT class, k + d AS k FROM starts CROSS JOIN range(7) t(d))
   SELECT r.class, r.ts, count(*) OVER (PARTITION BY r.class ORDER BY r.ts
