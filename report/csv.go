@@ -29,15 +29,26 @@ func WriteMinutesCSV(w io.Writer, res *Result) error {
 	bw.WriteString(strings.Join(minutesCSVHeader, ",") + "\n")
 	// Merge the buckets' minute lists (each in time order) by minute; buckets stay in catalog order
 	// within a minute because the scan below goes through them in order and takes the first earliest.
+	// head[i] is the Unix second of bucket i's next minute (math.MaxInt64 past its last), so the scan
+	// compares integers.
 	next := make([]int, len(res.Buckets))
+	head := make([]int64, len(res.Buckets))
+	advance := func(i int) {
+		head[i] = math.MaxInt64
+		if ms := res.Buckets[i].Minutes; next[i] < len(ms) {
+			head[i] = ms[next[i]].Minute.Unix()
+		}
+	}
+	for i := range head {
+		advance(i)
+	}
 	var line []byte
 	var stamp []byte // the current minute, formatted
 	var stamped time.Time
 	for {
 		best := -1
-		for i := range res.Buckets {
-			ms := res.Buckets[i].Minutes
-			if next[i] < len(ms) && (best < 0 || ms[next[i]].Minute.Before(res.Buckets[best].Minutes[next[best]].Minute)) {
+		for i, h := range head {
+			if h != math.MaxInt64 && (best < 0 || h < head[best]) {
 				best = i
 			}
 		}
@@ -47,6 +58,7 @@ func WriteMinutesCSV(w io.Writer, res *Result) error {
 		b := &res.Buckets[best]
 		m := b.Minutes[next[best]]
 		next[best]++
+		advance(best)
 		lim := b.Chosen(res.Tier).Limit
 		if stamp == nil || !m.Minute.Equal(stamped) {
 			stamp, stamped = m.Minute.UTC().AppendFormat(stamp[:0], time.RFC3339Nano), m.Minute

@@ -144,7 +144,7 @@ type Analyzer struct {
 	// minutesMade is set once the minutes and steps tables exist; series holds the minutes of each
 	// class as the charts want them, when the analyzer counted them in Go.
 	minutesMade bool
-	series      map[uint8][]MinuteCount
+	series      *[256][]MinuteCount
 	// dropNeverFlagged leaves the requests to public metadata and outside the catalog out of the
 	// requests table: agg counts them, and no query needs them row by row. A store keeps them,
 	// since another catalog may classify them differently.
@@ -673,49 +673,51 @@ func (a *Analyzer) minutes(ctx context.Context) error {
 		count[cl]++
 		rows++
 	})
-	mb := array.NewRecordBuilder(memory.NewGoAllocator(), minutesSchema)
-	defer mb.Release()
-	sb := array.NewRecordBuilder(memory.NewGoAllocator(), stepsSchema)
-	defer sb.Release()
-	mcls, mcols := int64Columns(mb, rows)
-	scls, scols := int64Columns(sb, 0)
-	a.series = map[uint8][]MinuteCount{}
+	mcls := make([]uint8, 0, rows)
+	var mcol [4][]int64 // m, n, n429, nsys
+	for k := range mcol {
+		mcol[k] = make([]int64, 0, rows)
+	}
+	var scls []uint8
+	var scol [13][]int64 // m, n, p1 … p5, q1 … q6
+	var series [256][]MinuteCount
 	for cl, n := range count {
 		if n > 0 {
-			a.series[uint8(cl)] = make([]MinuteCount, 0, n)
+			series[cl] = make([]MinuteCount, 0, n)
 		}
 	}
 	a.agg.each(func(cl uint8, m int64, c, next *minuteCell) {
 		n := c.n()
-		a.series[cl] = append(a.series[cl], MinuteCount{Minute: time.Unix(m*60, 0).UTC(), Count: n, Throttled: int64(c.n429)})
-		mcls.UnsafeAppend(cl)
-		for k, v := range [...]int64{m, n, int64(c.n429), int64(c.nsys)} {
-			mcols[k].UnsafeAppend(v)
-		}
+		series[cl] = append(series[cl], MinuteCount{Minute: time.Unix(m*60, 0).UTC(), Count: n, Throttled: int64(c.n429)})
+		mcls = append(mcls, cl)
+		mcol[0], mcol[1] = append(mcol[0], m), append(mcol[1], n)
+		mcol[2], mcol[3] = append(mcol[2], int64(c.n429)), append(mcol[3], int64(c.nsys))
 		if 2*n < peak[cl] && (next == nil || 2*next.n() < peak[cl]) {
 			return // n(m) + n(m+1) < peak: no start of the rolling peak here
 		}
-		scls.Append(cl)
-		scols[0].Append(m)
-		scols[1].Append(n)
+		scls = append(scls, cl)
+		scol[0], scol[1] = append(scol[0], m), append(scol[1], n)
 		p := int64(0)
 		for j := range 5 {
 			p += int64(c.steps[j])
-			scols[2+j].Append(p)
+			scol[2+j] = append(scol[2+j], p)
 		}
 		q := int64(0)
 		for j := range 6 {
 			if next != nil {
 				q += int64(next.steps[j])
 			}
-			scols[7+j].Append(q)
+			scol[7+j] = append(scol[7+j], q)
 		}
 	})
+	a.series = &series
 	for _, t := range []struct {
-		b    *array.RecordBuilder
-		name string
-	}{{mb, "minutes"}, {sb, "steps"}} {
-		rec := t.b.NewRecordBatch()
+		schema *arrow.Schema
+		cls    []uint8
+		cols   [][]int64
+		name   string
+	}{{minutesSchema, mcls, mcol[:], "minutes"}, {stepsSchema, scls, scol[:], "steps"}} {
+		rec := classRecord(t.schema, t.cls, t.cols)
 		err := a.createFromArrow(rec, `CREATE OR REPLACE TEMP TABLE `+t.name+` AS SELECT * FROM arrow_view`)
 		rec.Release()
 		if err != nil {
@@ -726,17 +728,24 @@ func (a *Analyzer) minutes(ctx context.Context) error {
 	return nil
 }
 
-// int64Columns returns the builders of b's first column (UTINYINT) and of the BIGINT ones after it,
-// each with room for n values.
-func int64Columns(b *array.RecordBuilder, n int) (*array.Uint8Builder, []*array.Int64Builder) {
-	first := b.Field(0).(*array.Uint8Builder)
-	first.Reserve(n)
-	cols := make([]*array.Int64Builder, len(b.Fields())-1)
-	for k := range cols {
-		cols[k] = b.Field(k + 1).(*array.Int64Builder)
-		cols[k].Reserve(n)
+// classRecord makes a record batch of schema, a UTINYINT column and BIGINT ones, over the slices.
+func classRecord(schema *arrow.Schema, cls []uint8, cols [][]int64) arrow.RecordBatch {
+	n := len(cls)
+	arrs := make([]arrow.Array, 0, 1+len(cols))
+	add := func(t arrow.DataType, b []byte) {
+		d := array.NewData(t, n, []*memory.Buffer{nil, memory.NewBufferBytes(b)}, nil, 0, 0)
+		arrs = append(arrs, array.MakeFromData(d))
+		d.Release()
 	}
-	return first, cols
+	add(arrow.PrimitiveTypes.Uint8, cls)
+	for _, c := range cols {
+		add(arrow.PrimitiveTypes.Int64, arrow.Int64Traits.CastToBytes(c))
+	}
+	rec := array.NewRecordBatch(schema, arrs, int64(n))
+	for _, a := range arrs {
+		a.Release()
+	}
+	return rec
 }
 
 // totals sets the result's time range and its requests to the two never-flagged classes.
