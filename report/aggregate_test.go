@@ -109,6 +109,24 @@ func TestMinutesFromGoMatchSQL(t *testing.T) {
 			}
 			t.Fatalf("round %d: the analysis from SQL counts differs from the one from Go counts (%d and %d buckets)", round, len(got.Buckets), len(want.Buckets))
 		}
+		for _, b := range want.Buckets { // minutes near and over, counted here from the series
+			for _, tier := range classify.Tiers {
+				lim := b.Bucket.Limit(tier)
+				var near, over int64
+				for _, m := range b.Minutes {
+					switch {
+					case lim == classify.NA:
+					case m.Count > int64(lim):
+						over++
+					case m.Count*100 >= int64(p.WarnPercent)*int64(lim):
+						near++
+					}
+				}
+				if v := b.ByTier[tier]; v.MinutesNear != near || v.MinutesOver != over {
+					t.Errorf("round %d %s %s: %d near, %d over; counted %d, %d", round, b.Bucket.ID, tier, v.MinutesNear, v.MinutesOver, near, over)
+				}
+			}
+		}
 		if want.PublicMetadata == 0 || want.OutsideCatalog == 0 || len(want.Buckets) == 0 {
 			t.Fatalf("round %d: the traffic missed a case: %d public, %d outside, %d buckets", round, want.PublicMetadata, want.OutsideCatalog, len(want.Buckets))
 		}

@@ -865,48 +865,38 @@ func (a *Analyzer) bucketResults(ctx context.Context, warn int) (map[classify.Cl
 		return nil, fmt.Errorf("bucket peaks: %w", err)
 	}
 
-	// Percentiles of the non-empty minutes.
+	// Percentiles of the non-empty minutes, and minutes near and over per tier, in one pass: the
+	// limits pivoted to a column per tier (NULL where the tier does not offer the bucket, which counts
+	// no minute).
+	var pivot, counts strings.Builder
+	for t := range classify.NumTiers {
+		fmt.Fprintf(&pivot, ", max(lim) FILTER (WHERE tier = %d) AS l%d", t, t)
+		fmt.Fprintf(&counts, ",\n\t\t  count(*) FILTER (WHERE n * 100 >= %d * l%d AND n <= l%d)::BIGINT, count(*) FILTER (WHERE n > l%d)::BIGINT", warn, t, t, t)
+	}
 	rows, err = a.conn.QueryContext(ctx, `
-		SELECT class, quantile_disc(n, 0.95)::BIGINT, quantile_disc(n, 0.99)::BIGINT FROM minutes GROUP BY class`)
+		WITH lp AS (SELECT class`+pivot.String()+` FROM limits GROUP BY class)
+		SELECT class, quantile_disc(n, 0.95)::BIGINT, quantile_disc(n, 0.99)::BIGINT`+counts.String()+`
+		FROM minutes LEFT JOIN lp USING (class) GROUP BY class`)
 	if err != nil {
 		return nil, fmt.Errorf("minute percentiles: %w", err)
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var cl uint8
 		var p95, p99 int64
-		if err := rows.Scan(&cl, &p95, &p99); err != nil {
-			rows.Close()
+		var nearOver [2 * classify.NumTiers]int64
+		dest := []any{&cl, &p95, &p99}
+		for k := range nearOver {
+			dest = append(dest, &nearOver[k])
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("minute percentiles: %w", err)
 		}
 		if b := out[classify.Class(cl)]; b != nil {
 			b.P95, b.P99 = p95, p99
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("minute percentiles: %w", err)
-	}
-
-	// Minutes near and over, per bucket and tier.
-	rows, err = a.conn.QueryContext(ctx, `
-		SELECT l.class, l.tier,
-		       count(*) FILTER (WHERE m.n * 100 >= ? * l.lim AND m.n <= l.lim)::BIGINT,
-		       count(*) FILTER (WHERE m.n > l.lim)::BIGINT
-		FROM minutes m JOIN limits l USING (class)
-		WHERE l.lim IS NOT NULL GROUP BY ALL`, warn)
-	if err != nil {
-		return nil, fmt.Errorf("minutes near/over: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var cl, tier uint8
-		var near, over int64
-		if err := rows.Scan(&cl, &tier, &near, &over); err != nil {
-			return nil, fmt.Errorf("minutes near/over: %w", err)
-		}
-		if b := out[classify.Class(cl)]; b != nil && int(tier) < classify.NumTiers {
-			b.ByTier[tier].MinutesNear = near
-			b.ByTier[tier].MinutesOver = over
+			for t := range classify.NumTiers {
+				b.ByTier[t].MinutesNear, b.ByTier[t].MinutesOver = nearOver[2*t], nearOver[2*t+1]
+			}
 		}
 	}
 	return out, rows.Err()
