@@ -141,6 +141,8 @@ type Analyzer struct {
 	// store opened by OpenStore, whose analysis counts them in SQL (minutesSQL).
 	agg    *minuteAgg
 	aggCol int
+	// hasNames is set once the names tables exist (SetNames, or a store).
+	hasNames bool
 	// minutesMade is set once the minutes and steps tables exist; series holds the minutes of each
 	// class as the charts want them, when the analyzer counted them in Go.
 	minutesMade bool
@@ -363,6 +365,7 @@ func (a *Analyzer) SetNames(n Names) error {
 			return fmt.Errorf("%s: %w", t.table, err)
 		}
 	}
+	a.hasNames = true
 	return nil
 }
 
@@ -1119,7 +1122,7 @@ func (a *Analyzer) drillDown(ctx context.Context, p Params, byClass map[classify
 		{"agent", "agent_names", func(b *BucketResult, s Share) { b.Agents = append(b.Agents, s) }},
 		{"path", "path_names", func(b *BucketResult, s Share) { b.Paths = append(b.Paths, s) }},
 	} {
-		names := a.namesTable(ctx, col.names)
+		names := a.namesTable(col.names)
 		q := fmt.Sprintf(`
 			WITH c AS (
 			  SELECT class, id, n FROM (
@@ -1160,7 +1163,7 @@ const maxPrincipals = 20
 // principalPeaks finds each principal's busiest minute per bucket and judges it against the
 // principal's share of the chosen tier's limit.
 func (a *Analyzer) principalPeaks(ctx context.Context, p Params, byClass map[classify.Class]*BucketResult) error {
-	names := a.namesTable(ctx, "principal_names")
+	names := a.namesTable("principal_names")
 	rows, err := a.conn.QueryContext(ctx, `
 		WITH pm AS (
 		  SELECT class, principal, floordiv(ts, 60000000) AS m, count(*)::BIGINT AS n
@@ -1196,11 +1199,10 @@ func (a *Analyzer) principalPeaks(ctx context.Context, p Params, byClass map[cla
 	return rows.Err()
 }
 
-// namesTable is table when SetNames made it, else an empty (id, name) relation: an analyzer fed
-// through Add has ids but no names.
-func (a *Analyzer) namesTable(ctx context.Context, table string) string {
-	var exists bool
-	if err := a.conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = ?`, table).Scan(&exists); err == nil && exists {
+// namesTable is table when SetNames made it (a store has them all), else an empty (id, name)
+// relation: an analyzer fed through Add has ids but no names.
+func (a *Analyzer) namesTable(table string) string {
+	if a.hasNames {
 		return table
 	}
 	return "(SELECT NULL::UBIGINT AS id, NULL::VARCHAR AS name WHERE false)"

@@ -79,6 +79,10 @@ func CreateStore(path string, cats []*classify.Catalog, cat *classify.Catalog) (
 		a.Close()
 		return nil, fmt.Errorf("%s: create store: %w", path, err)
 	}
+	if err := a.SetNames(Names{}); err != nil { // empty until the ingest sets them: every store has them
+		a.Close()
+		return nil, fmt.Errorf("%s: create store: %w", path, err)
+	}
 	return a, nil
 }
 
@@ -149,7 +153,7 @@ func OpenStore(path string, cat *classify.Catalog) (*Analyzer, Input, error) {
 		return nil, Input{}, fmt.Errorf("%s: %w", path, err)
 	}
 	a.column = fmt.Sprintf("c%d", k)
-	a.table = "requests_all"
+	a.table, a.hasNames = "requests_all", true // CreateStore made the names tables
 	return a, in, nil
 }
 
