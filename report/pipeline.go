@@ -422,7 +422,13 @@ func AnalyzeFiles(ctx context.Context, paths []string, opt Options) (*Result, er
 	if err != nil {
 		return nil, err
 	}
-	defer an.Close()
+	defer func() {
+		if opt.DB == "" {
+			go an.Close() // in memory: freeing it (15 ms for a month) can overlap writing the report
+			return
+		}
+		an.Close() // a store is complete once closed
+	}()
 
 	win := window{from: math.MinInt64, to: math.MaxInt64}
 	if opt.Dedupe {
