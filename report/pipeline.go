@@ -126,28 +126,29 @@ func (s *seenSet) add(rec *ingest.Record) bool {
 	return true
 }
 
-// batch is a column-oriented block of classified requests, reused through a free list. Client and
-// agent ids in it are the part's own (see dict) until the loading goroutine maps them to global ones.
+// batch is a column-oriented block of classified requests, reused through a free list. Client, agent,
+// principal and path ids in it are its parser's own (see dict) until the loading goroutine maps them
+// to global ones.
 type batch struct {
 	Rows
-	part                  *part
-	newClients, newAgents []string // names the part's dictionaries gained while filling this batch
+	owner                 *parser  // whose dictionary ids the batch holds
+	newClients, newAgents []string // names the parser's dictionaries gained while filling this batch
 	newPrincipals         []string
 	newPaths              []string
 }
 
-// maxDictNames bounds each part's client and agent dictionaries (and so memory on inputs with
+// maxDictNames bounds each parser's client and agent dictionaries (and so memory on inputs with
 // millions of distinct client addresses, as a CDN in front of Okta writes): later new names are
 // counted as "(other)". Heavy callers, the ones the drill-down is for, show up long before the bound.
 const maxDictNames = 1 << 16
 
-// Dictionary ids with a fixed meaning, in parts and globally.
+// Dictionary ids with a fixed meaning, in parsers and globally.
 const (
 	idNone  = 0 // not logged ("")
 	idOther = 1 // a name past maxDictNames
 )
 
-// dict interns the strings of one part.
+// dict interns the strings of one parser.
 type dict struct {
 	ids  map[string]uint32
 	next uint32
@@ -182,7 +183,7 @@ func (d *dict) idBytes(b []byte, added *[]string) uint32 {
 	return d.id(string(b), added)
 }
 
-// routeCache remembers, for one part, the class and path-template id of each request line seen
+// routeCache remembers, for one parser, the class and path-template id of each request line seen
 // (method and target up to its query string or fragment, which neither depends on): a month of logs
 // repeats a few thousand endpoints millions of times (tens of thousands of request lines, with ids in
 // paths), and a lookup costs less than classifying and templating again. It is an open-addressing
@@ -205,7 +206,7 @@ type routeSlot struct {
 	r    route
 }
 
-// route is a cached classification: the class in the part's first catalog and the path-template id.
+// route is a cached classification: the class in the parser's first catalog and the path-template id.
 type route struct {
 	class uint8
 	path  uint32
@@ -316,20 +317,20 @@ func ipv4Name(id uint64) string {
 	return fmt.Sprintf("%d.%d.%d.%d", ip>>24, ip>>16&255, ip>>8&255, ip&255)
 }
 
-// globalDict maps each part's ids to global ones, in the loading goroutine.
+// globalDict maps each parser's ids to global ones, in the loading goroutine.
 type globalDict struct {
 	ids   map[string]uint32
 	names []string
-	remap map[*part][]uint32 // part-local id -> global id
+	remap map[*parser][]uint32 // a parser's id -> global id
 }
 
 func newGlobalDict() *globalDict {
-	return &globalDict{ids: map[string]uint32{}, names: []string{"", "(other)"}, remap: map[*part][]uint32{}}
+	return &globalDict{ids: map[string]uint32{}, names: []string{"", "(other)"}, remap: map[*parser][]uint32{}}
 }
 
-// translate rewrites a batch's local ids of column col to global ones, registering the names the
-// part added (in the order it added them: local id 2, 3, ...).
-func (g *globalDict) translate(p *part, added []string, col []uint32) {
+// translate rewrites a batch's ids of column col, p's own, to global ones, registering the names p
+// added (in the order it added them: its ids 2, 3, ...).
+func (g *globalDict) translate(p *parser, added []string, col []uint32) {
 	g.register(p, added)
 	m := g.remap[p]
 	for i, v := range col {
@@ -338,7 +339,7 @@ func (g *globalDict) translate(p *part, added []string, col []uint32) {
 }
 
 // translate64 is translate for client ids, which may be IPv4 addresses (kept as they are).
-func (g *globalDict) translate64(p *part, added []string, col []uint64) {
+func (g *globalDict) translate64(p *parser, added []string, col []uint64) {
 	g.register(p, added)
 	m := g.remap[p]
 	for i, v := range col {
@@ -348,8 +349,8 @@ func (g *globalDict) translate64(p *part, added []string, col []uint64) {
 	}
 }
 
-// register gives the names a part added global ids.
-func (g *globalDict) register(p *part, added []string) {
+// register gives the names a parser added global ids.
+func (g *globalDict) register(p *parser, added []string) {
 	m := g.remap[p]
 	if m == nil {
 		m = []uint32{idNone, idOther}
@@ -754,8 +755,9 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			w := newParser(cats, win)
 			for p := range jobs {
-				parsePart(ctx, p, cats, full, free, lines, win)
+				parsePart(ctx, p, w, full, free, lines, win)
 			}
 		}()
 	}
@@ -781,10 +783,10 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 	gc, ga, gp, gt := newGlobalDict(), newGlobalDict(), newGlobalDict(), newGlobalDict()
 	for b := range full {
 		if loadErr == nil {
-			gc.translate64(b.part, b.newClients, b.Client)
-			ga.translate(b.part, b.newAgents, b.Agent)
-			gp.translate(b.part, b.newPrincipals, b.Principal)
-			gt.translate(b.part, b.newPaths, b.Path)
+			gc.translate64(b.owner, b.newClients, b.Client)
+			ga.translate(b.owner, b.newAgents, b.Agent)
+			gp.translate(b.owner, b.newPrincipals, b.Principal)
+			gt.translate(b.owner, b.newPaths, b.Path)
 			if loadErr = an.AddRows(&b.Rows); loadErr != nil {
 				cancel()
 			}
@@ -801,7 +803,22 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 
 // parsePart reads one part to its end, sending full batches of classified rows, and records its
 // accounting in the part. It stops early, leaving the accounting incomplete, when ctx is cancelled.
-func parsePart(ctx context.Context, p *part, cats []*classify.Catalog, full chan<- *batch, free chan *batch, lines *atomic.Int64, win window) {
+// parser is one worker's state, kept from part to part: its dictionaries and route cache. A month of
+// daily files is thirty parts, and a cache that starts cold on each classifies and templates the same
+// endpoints thirty times over.
+type parser struct {
+	cats                               []*classify.Catalog
+	clients, agents, principals, paths *dict
+	routes                             *routeCache
+}
+
+func newParser(cats []*classify.Catalog, win window) *parser {
+	w := &parser{cats: cats, clients: newDict(), agents: newDict(), principals: newDict(), paths: newDict()}
+	w.routes = newRouteCache(cats[0], win.templates, w.paths)
+	return w
+}
+
+func parsePart(ctx context.Context, p *part, w *parser, full chan<- *batch, free chan *batch, lines *atomic.Int64, win window) {
 	defer p.close()
 	r := p.r
 	var b *batch
@@ -818,8 +835,7 @@ func parsePart(ctx context.Context, p *part, cats []*classify.Catalog, full chan
 			counted = n
 		}
 	}
-	clients, agents, principals, paths := newDict(), newDict(), newDict(), newDict()
-	routes := newRouteCache(cats[0], win.templates, paths)
+	cats, clients, agents, principals, routes := w.cats, w.clients, w.agents, w.principals, w.routes
 	for r.Next() {
 		rec := r.Record()
 		if rec.Time < win.from || rec.Time >= win.to {
@@ -848,7 +864,7 @@ func parsePart(ctx context.Context, p *part, cats []*classify.Catalog, full chan
 		}
 		b.Src = append(b.Src, src)
 		if len(b.TS) == batchRows {
-			b.part = p
+			b.owner = w
 			full <- b
 			count()
 			if ctx.Err() != nil {
@@ -862,7 +878,7 @@ func parsePart(ctx context.Context, p *part, cats []*classify.Catalog, full chan
 		}
 	}
 	if len(b.TS) > 0 {
-		b.part = p
+		b.owner = w
 		full <- b
 	} else {
 		free <- b
