@@ -228,3 +228,51 @@ func TestPackedColumns(t *testing.T) {
 		t.Errorf("unpacked %+v\nwant %+v", got, want)
 	}
 }
+
+// TestDrillDownTiesByName checks that callers with the same count are ranked by name whatever ids
+// their names got: ids follow the order in which the parsers' batches reach the loader, which differs
+// from run to run, and the report must not.
+func TestDrillDownTiesByName(t *testing.T) {
+	cat := classify.Seed()
+	_, users, ok := cat.BucketByID("users-get")
+	if !ok {
+		t.Fatal("no users-get bucket")
+	}
+	var agents [][]string
+	for _, order := range [][]string{{"b", "a", "d", "c", "f", "e"}, {"f", "e", "d", "c", "b", "a"}} {
+		an, err := NewAnalyzer(cat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &Rows{Class: [][]uint8{nil}}
+		for i := range 900 { // 150 requests from each of six agents in one minute: over the developer-free limit
+			r.TS = append(r.TS, 1_790_000_000_000_000+int64(i)*10_000)
+			r.Class[0] = append(r.Class[0], uint8(users))
+			r.Agent = append(r.Agent, uint32(2+i%6))
+			r.Status, r.Client, r.Principal = append(r.Status, 200), append(r.Client, 0), append(r.Principal, 0)
+			r.Path, r.RL, r.Src = append(r.Path, 0), append(r.RL, 0), append(r.Src, 0)
+		}
+		if err := an.AddRows(r); err != nil {
+			t.Fatal(err)
+		}
+		if err := an.SetNames(Names{Agents: append([]string{"", "(other)"}, order...)}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := an.Analyze(Params{Tier: classify.DeveloperFree, WarnPercent: 60}, Input{})
+		an.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, s := range res.Buckets[0].Agents {
+			names = append(names, s.Name)
+		}
+		agents = append(agents, names)
+	}
+	want := []string{"a", "b", "c", "d", "e"}
+	for i, got := range agents {
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("id order %d: top agents %v, want %v", i, got, want)
+		}
+	}
+}

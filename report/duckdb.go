@@ -1123,13 +1123,15 @@ func (a *Analyzer) drillDown(ctx context.Context, p Params, byClass map[classify
 		{"path", "path_names", func(b *BucketResult, s Share) { b.Paths = append(b.Paths, s) }},
 	} {
 		names := a.namesTable(col.names)
+		// Ties go by name, then id: ids are given in the order the parsers' batches reach the loader,
+		// which differs from run to run.
 		q := fmt.Sprintf(`
 			WITH c AS (
-			  SELECT class, id, n FROM (
-			    SELECT class, %[1]s AS id, count(*)::BIGINT AS n FROM hot_rows GROUP BY class, %[1]s)
-			  QUALIFY row_number() OVER (PARTITION BY class ORDER BY n DESC, id) <= %[2]d)
-			SELECT c.class, c.id::UBIGINT, coalesce(nm.name, ''), c.n FROM c LEFT JOIN %[3]s nm ON nm.id = c.id
-			ORDER BY c.class, c.n DESC, c.id`, col.id, drillDownTop, names)
+			  SELECT h.class, h.id, coalesce(nm.name, '') AS name, h.n FROM (
+			    SELECT class, %[1]s AS id, count(*)::BIGINT AS n FROM hot_rows GROUP BY class, %[1]s) h
+			  LEFT JOIN %[3]s nm ON nm.id = h.id
+			  QUALIFY row_number() OVER (PARTITION BY h.class ORDER BY h.n DESC, name, h.id) <= %[2]d)
+			SELECT class, id::UBIGINT, name, n FROM c ORDER BY class, n DESC, name, id`, col.id, drillDownTop, names)
 		rows, err := a.conn.QueryContext(ctx, q)
 		if err != nil {
 			return fmt.Errorf("drill-down %s: %w", col.id, err)
