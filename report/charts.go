@@ -40,8 +40,9 @@ func minuteSeries(minutes []MinuteCount, from, to time.Time) (points [][2]int64,
 	for i := range points {
 		points[i][0] = from.Add(time.Duration(i*step) * time.Minute).UnixMilli()
 	}
+	f := from.Unix()
 	for _, m := range minutes {
-		i := int(m.Minute.Sub(from)/time.Minute) / step
+		i := int((m.Minute.Unix()-f)/60) / step // minutes are whole: the division is exact
 		if i >= 0 && i < len(points) && m.Count > points[i][1] {
 			points[i][1] = m.Count
 		}
@@ -65,8 +66,9 @@ func displaySeries(minutes []MinuteCount, from, to time.Time, hot func(int64) bo
 	}
 	total := int(to.Sub(from) / time.Minute)
 	var hotSteps []int // step indexes holding a hot minute, in time order, without repeats
+	f := from.Unix()
 	for _, m := range minutes {
-		i := int(m.Minute.Sub(from)/time.Minute) / step
+		i := int((m.Minute.Unix()-f)/60) / step
 		if i >= 0 && i < len(coarse) && hot(m.Count) && (len(hotSteps) == 0 || hotSteps[len(hotSteps)-1] != i) {
 			hotSteps = append(hotSteps, i)
 		}
@@ -87,7 +89,7 @@ func displaySeries(minutes []MinuteCount, from, to time.Time, hot func(int64) bo
 	}
 	counts := make(map[int]int64)
 	for _, m := range minutes {
-		if k := int(m.Minute.Sub(from) / time.Minute); k >= 0 && k < total && isFine[k/step] {
+		if k := int((m.Minute.Unix() - f) / 60); k >= 0 && k < total && isFine[k/step] {
 			counts[k] = m.Count
 		}
 	}
