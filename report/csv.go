@@ -71,7 +71,7 @@ func WriteMinutesCSV(w io.Writer, res *Result) error {
 		}
 		line = append(line, ',')
 		if lim != classify.NA && lim > 0 {
-			line = strconv.AppendFloat(line, math.Round(float64(m.Count)/float64(lim)*10000)/10000, 'f', -1, 64)
+			line = appendFixed4(line, int64(math.Round(float64(m.Count)/float64(lim)*10000)))
 		}
 		line = append(append(append(line, ','), Verdict(m.Count, lim, res.WarnPercent)...), ',')
 		line = append(strconv.AppendInt(line, m.Throttled, 10), '\n')
@@ -80,4 +80,26 @@ func WriteMinutesCSV(w io.Writer, res *Result) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// appendFixed4 appends k/10000 in decimal with its trailing zeros trimmed (no point for a whole
+// number): what strconv.AppendFloat(dst, float64(k)/10000, 'f', -1, 64) appends for 0 <= k < 2^46
+// (a count over a limit below 7·10⁹), where doubles are far closer than 10⁻⁴ and so no shorter
+// decimal rounds to the double nearest k/10000; at a third of the cost.
+func appendFixed4(dst []byte, k int64) []byte {
+	dst = strconv.AppendInt(dst, k/10000, 10)
+	frac := k % 10000
+	if frac == 0 {
+		return dst
+	}
+	d := [5]byte{'.'}
+	for i := 4; i >= 1; i-- {
+		d[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	n := 5
+	for d[n-1] == '0' {
+		n--
+	}
+	return append(dst, d[:n]...)
 }

@@ -2,7 +2,9 @@ package report
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -395,5 +397,20 @@ func TestLineSnippet(t *testing.T) {
 	if !strings.HasPrefix(string(c.Script), `<script type="text/javascript">`) || !strings.Contains(string(c.Script), "goecharts_chart_users_get.setOption(option_chart_users_get);") ||
 		!strings.Contains(string(c.Element), `id="chart_users_get"`) {
 		t.Errorf("bucket chart:\n%s\n%.300s", c.Element, c.Script)
+	}
+}
+
+// TestAppendFixed4 checks appendFixed4 against strconv.AppendFloat, which minutes.csv used to call.
+func TestAppendFixed4(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	ks := []int64{0, 1, 9, 10, 99, 100, 999, 1000, 9999, 10000, 10001, 12345, 100000, 1<<46 - 1}
+	for range 200_000 {
+		ks = append(ks, rng.Int64N(1<<uint(1+rng.IntN(46))))
+	}
+	for _, k := range ks {
+		want := string(strconv.AppendFloat(nil, float64(k)/10000, 'f', -1, 64))
+		if got := string(appendFixed4([]byte("x"), k)); got != "x"+want {
+			t.Fatalf("appendFixed4(%d) = %q, want %q", k, got, "x"+want)
+		}
 	}
 }
