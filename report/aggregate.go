@@ -28,6 +28,11 @@ type minuteAgg struct {
 		page int64
 		p    *minutePage
 	}
+	// spill holds the minutes of the pages past maxPages, one by one: timestamps scattered over
+	// decades (a wrong --fields mapping, say) would otherwise take a page each.
+	spill map[minuteKey]*minuteCell
+	// sorted caches eachSorted's list of every minute.
+	sorted []sortedMinute
 
 	any          bool
 	minTS, maxTS int64 // over every request, the never-flagged classes included
@@ -36,11 +41,21 @@ type minuteAgg struct {
 	learned      map[learnedKey]int64
 }
 
-// pageMinutes is the number of minutes in a page (17 hours); a page takes 32 KiB.
+// pageMinutes is the number of minutes in a page (about an hour); a page takes 2 KiB. A month of 18
+// busy buckets takes 12,600 pages (25 MiB).
 const (
-	pageBits    = 10
+	pageBits    = 6
 	pageMinutes = 1 << pageBits
 )
+
+// maxPages bounds the pages (32 MiB, a month of 26 busy buckets); minutes past it are counted one by
+// one in minuteAgg.spill, which is slower but takes memory only for minutes with traffic.
+var maxPages = 1 << 14
+
+type minuteKey struct {
+	m     int64
+	class uint8
+}
 
 type pageKey struct {
 	page  int64 // minute >> pageBits
@@ -107,16 +122,23 @@ func (g *minuteAgg) add(ts int64, cl uint8, status uint16, src uint8, rl int32) 
 	m := floorDiv(ts, minuteMicros)
 	page := m >> pageBits // an arithmetic shift: floor division for negative minutes too
 	l := &g.last[cl]
-	if l.p == nil || l.page != page {
+	var c *minuteCell
+	if l.p != nil && l.page == page {
+		c = &l.p[m&(pageMinutes-1)]
+	} else {
 		k := pageKey{page: page, class: cl}
 		p := g.pages[k]
-		if p == nil {
+		if p == nil && len(g.pages) < maxPages {
 			p = new(minutePage)
 			g.pages[k] = p
 		}
-		l.page, l.p = page, p
+		if p != nil {
+			l.page, l.p = page, p
+			c = &p[m&(pageMinutes-1)]
+		} else {
+			c = g.spilled(minuteKey{m: m, class: cl})
+		}
 	}
-	c := &l.p[m&(pageMinutes-1)]
 	c.steps[(ts-m*minuteMicros)/stepMicros]++
 	if status == 429 {
 		c.n429++
@@ -129,9 +151,26 @@ func (g *minuteAgg) add(ts int64, cl uint8, status uint16, src uint8, rl int32) 
 	}
 }
 
+// spilled returns the cell of minute k in g.spill, making it.
+func (g *minuteAgg) spilled(k minuteKey) *minuteCell {
+	if g.spill == nil {
+		g.spill = map[minuteKey]*minuteCell{}
+	}
+	c := g.spill[k]
+	if c == nil {
+		c = new(minuteCell)
+		g.spill[k] = c
+	}
+	return c
+}
+
 // each calls f for every non-empty minute in (class, minute) order, with the cell of the minute after
 // it (nil when that minute had no request).
 func (g *minuteAgg) each(f func(cl uint8, m int64, c, next *minuteCell)) {
+	if len(g.spill) > 0 {
+		g.eachSorted(f)
+		return
+	}
 	keys := slices.SortedFunc(maps.Keys(g.pages), func(a, b pageKey) int {
 		return cmp.Or(cmp.Compare(a.class, b.class), cmp.Compare(a.page, b.page))
 	})
@@ -158,6 +197,41 @@ func (g *minuteAgg) each(f func(cl uint8, m int64, c, next *minuteCell)) {
 }
 
 func (c *minuteCell) empty() bool { return c.steps == [6]uint32{} }
+
+type sortedMinute struct {
+	k minuteKey
+	c *minuteCell
+}
+
+// eachSorted is each for an agg with spilled minutes: every non-empty minute, of the pages and the
+// spill, sorted.
+func (g *minuteAgg) eachSorted(f func(cl uint8, m int64, c, next *minuteCell)) {
+	if g.sorted == nil {
+		all := make([]sortedMinute, 0, len(g.spill))
+		for k, p := range g.pages {
+			for i := range p {
+				if !p[i].empty() {
+					all = append(all, sortedMinute{minuteKey{m: k.page<<pageBits | int64(i), class: k.class}, &p[i]})
+				}
+			}
+		}
+		for k, c := range g.spill {
+			all = append(all, sortedMinute{k, c})
+		}
+		slices.SortFunc(all, func(a, b sortedMinute) int {
+			return cmp.Or(cmp.Compare(a.k.class, b.k.class), cmp.Compare(a.k.m, b.k.m))
+		})
+		g.sorted = all
+	}
+	all := g.sorted
+	for i, e := range all {
+		var next *minuteCell
+		if i+1 < len(all) && all[i+1].k.class == e.k.class && all[i+1].k.m == e.k.m+1 {
+			next = all[i+1].c
+		}
+		f(e.k.class, e.k.m, e.c, next)
+	}
+}
 
 // learnedLimit is the X-Rate-Limit-Limit a bucket's responses carried most often, and how often.
 type learnedLimit struct {

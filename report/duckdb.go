@@ -727,7 +727,7 @@ func (a *Analyzer) minutes(ctx context.Context) error {
 			return fmt.Errorf("%s: %w", t.name, err)
 		}
 	}
-	a.agg.pages, a.minutesMade = nil, true // DuckDB has them now
+	a.agg.pages, a.agg.spill, a.agg.sorted, a.minutesMade = nil, nil, nil, true // DuckDB has them now
 	return nil
 }
 
