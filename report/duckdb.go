@@ -114,9 +114,10 @@ func (r *Rows) Reset() {
 // Analyzer loads classified requests into an embedded DuckDB database and computes the per-bucket
 // analysis. It is not safe for concurrent use.
 //
-// An Analyzer made by NewAnalyzer holds one class per request, for one catalog, in memory. One made by
-// CreateStore keeps the rows in a DuckDB file with one class column per catalog, so that OpenStore
-// can analyse them again later for any tier, warning threshold or catalog without the logs.
+// An Analyzer made by NewAnalyzer holds one class per request, for one catalog, in memory, and counts
+// the requests per bucket and minute as they load (minuteAgg). One made by CreateStore keeps the rows
+// in a DuckDB file with one class column per catalog, so that OpenStore can analyse them again later
+// for any tier, warning threshold or catalog without the logs.
 type Analyzer struct {
 	cat    *classify.Catalog
 	db     *sql.DB
@@ -270,8 +271,10 @@ func (a *Analyzer) AddBatch(ts []int64, cls ...[]uint8) error {
 		Agent: make([]uint32, n), Principal: make([]uint32, n), Path: make([]uint32, n), RL: make([]int32, n), Src: make([]uint8, n)})
 }
 
-// AddRows records a batch of requests. The slices become the Arrow record batch handed to DuckDB
-// without a copy; they are not kept after AddRows returns, so the caller may reuse them.
+// AddRows records a batch of requests. An analyzer made by NewAnalyzer counts them (minuteAgg) and
+// copies those it stores into its pending batch; a store hands the slices to DuckDB as an Arrow record
+// batch without a copy. Either way they are not kept after AddRows returns, so the caller may reuse
+// them.
 func (a *Analyzer) AddRows(r *Rows) error {
 	n := len(r.TS)
 	if want := a.classColumns(); len(r.Class) != want {
@@ -475,11 +478,11 @@ type Params struct {
 }
 
 // minutesSQL makes the two tables the analysis starts from, for a store opened by OpenStore; an
-// analyzer that saw the rows load counts the same in Go (minuteAgg) and loads them (loadMinutes).
+// analyzer that saw the rows load counts the same in Go (minuteAgg) and loads them (Analyzer.minutes).
 //
 //   - minutes (class, m, n, n429, nsys): per bucket and UTC minute (floor division of the microsecond
 //     timestamp, correct for instants before 1970 too), the requests, those answered 429 and those
-//     from the System Log.
+//     from the System Log (here also p1 … p5, for steps).
 //   - steps (class, m, n, p1 … p5, q1 … q6): for minutes that may hold the start of the rolling peak
 //     (see analysisSQL), the requests in the minute's first 10, 20, … 50 seconds (p) and in the next
 //     minute's first 10, 20, … 60 seconds (q; 0 when the next minute had none). Go loads only the
@@ -535,9 +538,10 @@ const floordivMacro = `CREATE OR REPLACE TEMP MACRO floordiv(a, b) AS CASE WHEN 
 // One pass over the requests picks those of the minutes holding a start, the minutes after them and
 // the hot minutes (picked): a start and the 60 s after it lie within the first two, so the rolling
 // window runs on them, and the drill-down on the hot minutes and on the rolling peak's minutes, which
-// are among the first two. The window runs over the requests of each start and the 60 s after it. Every request in a start gets its exact count (the 70 s it can reach are
-// loaded); a request elsewhere may get a count cut short, but its true count is below lb (or below the
-// minute peak), so it can neither be nor tie the maximum: the peak and its earliest start are exact.
+// are among the first two. The window runs over the requests of each start and the 60 s after it.
+// Every request in a start gets its exact count (the 70 s it can reach are picked); a request
+// elsewhere may get a count cut short, but its true count is below lb (or below the minute peak), so
+// it can neither be nor tie the maximum: the peak and its earliest start are exact.
 // TestRollingMatchesBruteForce checks this.
 const analysisSQL = floordivMacro + `
 CREATE OR REPLACE TEMP TABLE candidates AS

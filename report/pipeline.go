@@ -222,8 +222,10 @@ func newRouteCache(cat, templates *classify.Catalog, paths *dict) *routeCache {
 // route returns the class of a request in c.cat and the id of its path template in c.paths, adding
 // new template names to *added.
 func (c *routeCache) route(method, target string, added *[]string) (uint8, uint32) {
-	path := target                                 // up to the query string or fragment: Classify and AppendTemplate stop there too
-	if i := strings.IndexByte(path, '?'); i >= 0 { // IndexByte is vectorised, IndexAny is not
+	// The path up to the query string or fragment: Classify and AppendTemplate stop there too.
+	// (IndexByte is vectorised, IndexAny is not.)
+	path := target
+	if i := strings.IndexByte(path, '?'); i >= 0 {
 		path = path[:i]
 	}
 	if i := strings.IndexByte(path, '#'); i >= 0 {
