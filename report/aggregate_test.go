@@ -19,11 +19,14 @@ func TestMinutesFromGoMatchSQL(t *testing.T) {
 	cat := classify.Seed()
 	rng := rand.New(rand.NewPCG(3, 5))
 	const minute = 60_000_000
-	defer func(n int) { maxPages = n }(maxPages)
+	defer func(n, h, k int) { maxPages, heldRowsMax, keptRows = n, h, k }(maxPages, heldRowsMax, keptRows)
 	for round := range 16 {
-		maxPages = 1 << 16
-		if round >= 12 { // few pages: most minutes are counted in the spill map
+		maxPages, heldRowsMax, keptRows = 1<<16, 6<<20, 64+round*97 // the needed rows load in many batches
+		if round >= 12 {                                            // few pages: most minutes are counted in the spill map
 			maxPages = round - 11
+		}
+		if round%3 == 2 { // too many rows to hold: they are loaded as they come
+			heldRowsMax = 100
 		}
 		n := 2000 + rng.IntN(6000)
 		r := &Rows{Class: [][]uint8{nil}}
@@ -71,6 +74,8 @@ func TestMinutesFromGoMatchSQL(t *testing.T) {
 		if round%4 == 0 {
 			p.WarnPercent = 1 // every minute is hot: the drill-down covers everything
 		}
+		// A second analysis of the same analyzer, as against learned limits: other hot minutes.
+		p2 := Params{Tier: classify.Tier((round + 2) % classify.NumTiers), WarnPercent: 90 - 10*(round%5)}
 
 		live, err := NewAnalyzer(cat)
 		if err != nil {
@@ -80,6 +85,10 @@ func TestMinutesFromGoMatchSQL(t *testing.T) {
 			t.Fatal(err)
 		}
 		want, err := live.Analyze(p, Input{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want2, err := live.Analyze(p2, Input{})
 		live.Close()
 		if err != nil {
 			t.Fatal(err)
@@ -102,9 +111,17 @@ func TestMinutesFromGoMatchSQL(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, err := re.Analyze(p, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got2, err := re.Analyze(p2, in)
 		re.Close()
 		if err != nil {
 			t.Fatal(err)
+		}
+		got2.Input = want2.Input
+		if !reflect.DeepEqual(got2, want2) {
+			t.Fatalf("round %d: a second analysis from SQL counts differs from the one from Go counts", round)
 		}
 		got.Input = want.Input
 		if !reflect.DeepEqual(got, want) {

@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -130,12 +131,13 @@ type Analyzer struct {
 	// (the detail columns packed, see detailFields). DuckDB loads a batch of exactly its row-group
 	// size a third faster than a shorter one (10.8 M rows/s against 7.2 M for batches of 110,000
 	// rows), and dropNeverFlagged leaves AddRows's batches short.
-	pend struct {
-		ts          []int64
-		cls         []uint8
-		client, ids []uint64
-		prin        []uint32
-	}
+	pend rowChunk
+	// held, when holding, are the full batches kept in Go until the analysis (see held.go), heldRows
+	// their rows; pickedOnce is set once an analysis has loaded the rows it needs of them.
+	held       []rowChunk
+	heldRows   int
+	holding    bool
+	pickedOnce bool
 	// info and ids are AddRows's scratch for the packed detail columns of a store's rows.
 	info, ids []uint64
 	// agg counts the loaded rows per bucket and minute (class column aggCol of AddRows); nil for a
@@ -161,17 +163,14 @@ func NewAnalyzer(cat *classify.Catalog) (*Analyzer, error) {
 		return nil, err
 	}
 	a.schema, a.table = requestSchema, "requests_raw"
-	a.agg, a.dropNeverFlagged = newMinuteAgg(), true
+	a.agg, a.dropNeverFlagged, a.holding = newMinuteAgg(), true, true
 	if _, err := a.conn.ExecContext(context.Background(), `CREATE TABLE requests_raw (r STRUCT(ts BIGINT, class UTINYINT, client UBIGINT, principal UINTEGER, ids UBIGINT));
 		CREATE VIEW requests AS SELECT ts, class, `+liveUnpacked+` FROM (
 		  SELECT r.ts AS ts, r.class AS class, r.client AS client, r.principal AS principal, r.ids AS ids FROM requests_raw)`); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("create requests table: %w", err)
 	}
-	p := &a.pend
-	p.ts, p.cls = make([]int64, 0, batchRows), make([]uint8, 0, batchRows)
-	p.client, p.ids = make([]uint64, 0, batchRows), make([]uint64, 0, batchRows)
-	p.prin = make([]uint32, 0, batchRows)
+	a.pend = newRowChunk()
 	return a, nil
 }
 
@@ -226,25 +225,34 @@ func (a *Analyzer) Add(tsMicros int64, cl classify.Class) error {
 	return a.pendRow(tsMicros, uint8(cl), 0, 0, 0)
 }
 
-// pendRow adds one row to a.pend, and loads a.pend when it is full.
+// pendRow adds one row to a.pend, and flushes a.pend when it is full.
 func (a *Analyzer) pendRow(ts int64, cl uint8, client uint64, prin uint32, ids uint64) error {
-	p := &a.pend
-	p.ts, p.cls, p.client, p.prin = append(p.ts, ts), append(p.cls, cl), append(p.client, client), append(p.prin, prin)
-	p.ids = append(p.ids, ids)
-	if len(p.ts) == batchRows {
+	a.pend.add(ts, cl, client, prin, ids)
+	if a.pend.len() == batchRows {
 		return a.flush()
 	}
 	return nil
 }
 
-// flush loads the pending rows.
+// flush moves the pending rows to the held ones (see held.go), or loads them into DuckDB when the
+// analyzer holds no more.
 func (a *Analyzer) flush() error {
-	p := &a.pend
-	if len(p.ts) == 0 {
+	if a.pend.len() == 0 {
 		return nil
 	}
-	err := a.loadColumns(p.ts, [][]uint8{p.cls}, p.client, p.prin, p.ids, nil)
-	p.ts, p.cls, p.client, p.prin, p.ids = p.ts[:0], p.cls[:0], p.client[:0], p.prin[:0], p.ids[:0]
+	if a.holding {
+		if a.heldRows+a.pend.len() <= heldRowsMax {
+			a.held = append(a.held, a.pend)
+			a.heldRows += a.pend.len()
+			a.pend = newRowChunk()
+			return nil
+		}
+		if err := a.unhold(); err != nil {
+			return err
+		}
+	}
+	err := a.loadChunk(&a.pend)
+	a.pend.reset()
 	return err
 }
 
@@ -399,10 +407,7 @@ func (a *Analyzer) createFromArrow(rec arrow.RecordBatch, query string) error {
 		defer r.Release()
 		recs = append(recs, r)
 	}
-	rr, err := array.NewRecordReader(rec.Schema(), recs)
-	if err != nil {
-		return err
-	}
+	rr := newDrainingReader(rec.Schema(), recs)
 	defer rr.Release()
 	ctx := context.Background()
 	return a.conn.Raw(func(dc any) error {
@@ -426,10 +431,7 @@ func (a *Analyzer) createFromArrow(rec arrow.RecordBatch, query string) error {
 
 // load inserts one Arrow record batch into the requests table through a temporary view.
 func (a *Analyzer) load(rec arrow.RecordBatch) error {
-	rr, err := array.NewRecordReader(a.schema, []arrow.RecordBatch{rec})
-	if err != nil {
-		return fmt.Errorf("arrow reader: %w", err)
-	}
+	rr := newDrainingReader(a.schema, []arrow.RecordBatch{rec})
 	defer rr.Release()
 	name := fmt.Sprintf("arrow_batch_%d", a.batch)
 	a.batch++
@@ -554,6 +556,10 @@ CREATE OR REPLACE TEMP TABLE starts AS
   SELECT class, m, 6 * m + j AS k
   FROM candidates JOIN lb USING (class) CROSS JOIN range(6) r(j)
   WHERE [n + q1, n - p1 + q2, n - p2 + q3, n - p3 + q4, n - p4 + q5, n - p5 + q6][j + 1] >= lb;
+`
+
+// pickSQL is the rest of the analysis tables (see analysisSQL), once the requests they need are loaded.
+const pickSQL = floordivMacro + `
 CREATE OR REPLACE TEMP TABLE picked AS
   WITH k AS (SELECT class, m FROM starts UNION SELECT class, m + 1 FROM starts UNION SELECT class, m FROM hot_count)
   SELECT r.class, r.ts, r.client, r.ids FROM requests r JOIN k ON r.class = k.class AND floordiv(r.ts, 60000000) = k.m;
@@ -594,6 +600,15 @@ func (a *Analyzer) Analyze(p Params, in Input) (*Result, error) {
 		return nil, fmt.Errorf("hot minutes: %w", err)
 	}
 	if err := a.execTraced(ctx, analysisSQL); err != nil {
+		return nil, fmt.Errorf("analysis tables: %w", err)
+	}
+	if a.holding {
+		if err := a.loadNeeded(ctx); err != nil {
+			return nil, err
+		}
+		trace("needed rows loaded")
+	}
+	if err := a.execTraced(ctx, pickSQL); err != nil {
 		return nil, fmt.Errorf("analysis tables: %w", err)
 	}
 	trace("analysisSQL")
@@ -1213,3 +1228,64 @@ func (a *Analyzer) namesTable(table string) string {
 	}
 	return "(SELECT NULL::UBIGINT AS id, NULL::VARCHAR AS name WHERE false)"
 }
+
+// drainingReader hands out its record batches once each and lets go of each as it hands out the
+// next, so that nothing keeps their memory once DuckDB has read them: go-duckdb's RegisterView never
+// has the exported stream released, so the reader it holds lives on, and array.NewRecordReader's
+// keeps every batch it was given (a month of held rows: 174 MiB).
+type drainingReader struct {
+	refs   atomic.Int64
+	schema *arrow.Schema
+	recs   []arrow.RecordBatch
+	cur    arrow.RecordBatch
+}
+
+func newDrainingReader(schema *arrow.Schema, recs []arrow.RecordBatch) *drainingReader {
+	r := &drainingReader{schema: schema, recs: recs}
+	r.refs.Store(1)
+	for _, rec := range recs {
+		rec.Retain()
+	}
+	return r
+}
+
+func (r *drainingReader) Retain() { r.refs.Add(1) }
+
+func (r *drainingReader) Release() {
+	if r.refs.Add(-1) == 0 {
+		r.drop()
+	}
+}
+
+func (r *drainingReader) drop() {
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	for i, rec := range r.recs {
+		rec.Release()
+		r.recs[i] = nil
+	}
+	r.recs = nil
+}
+
+func (r *drainingReader) Schema() *arrow.Schema { return r.schema }
+
+func (r *drainingReader) Next() bool {
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	if len(r.recs) == 0 {
+		return false
+	}
+	r.cur, r.recs[0], r.recs = r.recs[0], nil, r.recs[1:]
+	return true
+}
+
+func (r *drainingReader) RecordBatch() arrow.RecordBatch { return r.cur }
+
+// Record is RecordBatch, for the interface.
+func (r *drainingReader) Record() arrow.RecordBatch { return r.cur }
+
+func (r *drainingReader) Err() error { return nil }
