@@ -84,6 +84,7 @@ func TestMinutesFromGoMatchSQL(t *testing.T) {
 		if err := live.AddRows(r); err != nil {
 			t.Fatal(err)
 		}
+		live.KeepRows()
 		want, err := live.Analyze(p, Input{})
 		if err != nil {
 			t.Fatal(err)
@@ -153,5 +154,27 @@ func TestMinutesFromGoMatchSQL(t *testing.T) {
 		if want.PublicMetadata == 0 || want.OutsideCatalog == 0 || len(want.Buckets) == 0 {
 			t.Fatalf("round %d: the traffic missed a case: %d public, %d outside, %d buckets", round, want.PublicMetadata, want.OutsideCatalog, len(want.Buckets))
 		}
+	}
+}
+
+// TestAnalyzeAgainNeedsKeepRows checks that an analyzer that let its held rows go refuses a second
+// analysis instead of giving one from the rows the first analysis needed.
+func TestAnalyzeAgainNeedsKeepRows(t *testing.T) {
+	an, err := NewAnalyzer(classify.Seed())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer an.Close()
+	for i := range 100 {
+		if err := an.Add(1_790_000_000_000_000+int64(i)*1_000_000, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := Params{Tier: classify.Enterprise, WarnPercent: 60}
+	if _, err := an.Analyze(p, Input{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := an.Analyze(p, Input{}); err == nil {
+		t.Fatal("a second analysis without KeepRows succeeded")
 	}
 }

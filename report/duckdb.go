@@ -138,6 +138,7 @@ type Analyzer struct {
 	heldRows   int
 	holding    bool
 	pickedOnce bool
+	keepRows   bool // see KeepRows
 	// info and ids are AddRows's scratch for the packed detail columns of a store's rows.
 	info, ids []uint64
 	// agg counts the loaded rows per bucket and minute (class column aggCol of AddRows); nil for a

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -118,16 +119,29 @@ func (s *minuteSet) has(cl uint8, m int64) bool {
 	return b != nil && i >= 0 && i < s.span && b[i/64]&(1<<(i%64)) != 0
 }
 
+// KeepRows makes an analyzer made by NewAnalyzer keep the rows it holds after an analysis, so that
+// Analyze can run again (against learned limits, say): a second analysis may need the requests of
+// other minutes, and loads them all. Without it the held rows are let go once the first analysis has
+// loaded those it needs (on the bench month, 130 MiB sooner free), and Analyze fails the second time.
+func (a *Analyzer) KeepRows() { a.keepRows = true }
+
 // loadNeeded loads, of the held rows, those the rest of the analysis reads: the requests of the
 // minutes that hold a start of the rolling peak, of the minutes after them and of the minutes near
-// or over the limit (starts and hot_count, see analysisSQL), and every request with a principal. The
-// held rows are kept: a second analysis (against learned limits) may need other minutes, and then
-// replaces the loaded rows with all of them.
+// or over the limit (starts and hot_count, see analysisSQL), and every request with a principal.
 func (a *Analyzer) loadNeeded(ctx context.Context) error {
 	if a.pickedOnce {
+		if !a.keepRows {
+			return errors.New("analyze again: the rows were let go after the first analysis (see KeepRows)")
+		}
 		return a.unhold()
 	}
 	a.pickedOnce = true
+	if !a.keepRows {
+		defer func() {
+			a.held, a.heldRows = nil, 0
+			debug.FreeOSMemory() // DuckDB and the report are about to need memory: this is 130 MiB a month
+		}()
+	}
 	g := a.agg
 	set := newMinuteSet(floorDiv(g.minTS, minuteMicros), floorDiv(g.maxTS, minuteMicros))
 	rows, err := a.conn.QueryContext(ctx, `SELECT class, m FROM starts UNION ALL SELECT class, m + 1 FROM starts

@@ -476,6 +476,9 @@ func AnalyzeFiles(ctx context.Context, paths []string, opt Options) (*Result, er
 		}
 	}
 	params := Params{Tier: opt.Tier, WarnPercent: opt.WarnPercent, Principals: opt.Principals}
+	if opt.Learned {
+		an.KeepRows() // reanalyseLearned analyses again
+	}
 	res, err := an.Analyze(params, in)
 	if err == nil && opt.Learned {
 		res, err = an.reanalyseLearned(res, params)
