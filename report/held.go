@@ -49,7 +49,7 @@ func (c *rowChunk) reset() {
 	c.ts, c.cls, c.client, c.prin, c.ids = c.ts[:0], c.cls[:0], c.client[:0], c.prin[:0], c.ids[:0]
 }
 
-// load loads c's rows into the requests table.
+// loadChunk loads c's rows into the requests table.
 func (a *Analyzer) loadChunk(c *rowChunk) error {
 	if c.len() == 0 {
 		return nil
