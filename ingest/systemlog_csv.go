@@ -26,6 +26,19 @@ type csvParser struct {
 	sys    sysLogParser
 	cols   []csvColumn // nil until the header is seen
 	header []byte
+	at     csvCells // the columns of the header's cells
+
+	// Reused from line to line: a csv.Reader over the current line (made anew after a line it did not
+	// read to its end), and the maps of parse.
+	line  bytes.Reader
+	cr    *csv.Reader
+	debug map[string]any
+	have  map[string]bool
+}
+
+// csvCells are the indexes (-1: none) of the columns parse reads, found once per header.
+type csvCells struct {
+	time, eventType, ip, ua, txID, txType, tokenID, debug, target int
 }
 
 type csvColumn struct {
@@ -107,39 +120,83 @@ func sniffSysLogCSV(line []byte) bool {
 	return ok && isSysLogCSVHeader(fields)
 }
 
+// split splits one CSV line into fields as splitCSV does, with a csv.Reader kept from line to line:
+// making one per line (a 4 KiB buffer each) was most of the format's cost. The fields are valid until
+// the next call.
+func (p *csvParser) split(line []byte) ([]string, bool) {
+	if p.cr == nil {
+		p.cr = csv.NewReader(&p.line)
+		p.cr.FieldsPerRecord = -1
+		p.cr.LazyQuotes = true
+		p.cr.ReuseRecord = true
+	}
+	p.line.Reset(line)
+	rec, err := p.cr.Read()
+	if err == nil {
+		_, err2 := p.cr.Read()
+		if err2 == io.EOF {
+			return rec, true
+		}
+	}
+	// An error, or a second record: the reader may hold unread bytes of this line.
+	p.cr = nil
+	return nil, false
+}
+
+// cells finds the columns parse reads in p.cols.
+func (p *csvParser) cells() csvCells {
+	return csvCells{
+		time:      findColumn(p.cols, csvTimeColumns...),
+		eventType: findColumn(p.cols, "eventtype"),
+		ip:        findColumn(p.cols, "clientipaddress", "ipaddress", "clientip", "ip"),
+		ua:        findColumn(p.cols, "rawuseragent", "useragent"),
+		txID:      findColumn(p.cols, "transactionid"),
+		txType:    findColumn(p.cols, "transactiontype"),
+		tokenID:   findColumn(p.cols, "requestapitokenid"),
+		debug:     findColumn(p.cols, "debugdata", "debugcontext"),
+		target:    findColumn(p.cols, "target", "targets"),
+	}
+}
+
 func (p *csvParser) parse(line []byte, rec *Record) string {
 	if p.cols != nil && bytes.Equal(line, p.header) {
 		return ReasonHeader
 	}
-	fields, ok := splitCSV(line)
+	fields, ok := p.split(line)
 	if !ok {
 		return ReasonMalformed
 	}
 	if isSysLogCSVHeader(fields) {
 		p.cols = csvColumns(fields)
 		p.header = slices.Clone(line)
+		p.at = p.cells()
 		return ReasonHeader
 	}
 	if p.cols == nil || len(fields) != len(p.cols) {
 		return ReasonMalformed
 	}
-	cell := func(names ...string) string {
-		if i := findColumn(p.cols, names...); i >= 0 {
+	cell := func(i int) string {
+		if i >= 0 {
 			return fields[i]
 		}
 		return ""
 	}
-	ev := sysEvent{
-		published: []byte(strings.TrimSpace(cell(csvTimeColumns...))),
-		eventType: strings.TrimSpace(cell("eventtype")),
-		ip:        cell("clientipaddress", "ipaddress", "clientip", "ip"),
-		ua:        cell("rawuseragent", "useragent"),
-		txID:      cell("transactionid"),
-		txType:    cell("transactiontype"),
-		tokenID:   cell("requestapitokenid"),
-		debug:     map[string]any{},
+	if p.debug == nil {
+		p.debug, p.have = map[string]any{}, map[string]bool{}
 	}
-	if s := strings.TrimSpace(cell("debugdata", "debugcontext")); strings.HasPrefix(s, "{") {
+	clear(p.debug)
+	clear(p.have)
+	ev := sysEvent{
+		published: []byte(strings.TrimSpace(cell(p.at.time))),
+		eventType: strings.TrimSpace(cell(p.at.eventType)),
+		ip:        cell(p.at.ip),
+		ua:        cell(p.at.ua),
+		txID:      cell(p.at.txID),
+		txType:    cell(p.at.txType),
+		tokenID:   cell(p.at.tokenID),
+		debug:     p.debug,
+	}
+	if s := strings.TrimSpace(cell(p.at.debug)); strings.HasPrefix(s, "{") {
 		var m map[string]any
 		if json.Unmarshal([]byte(s), &m) == nil {
 			if dd, ok := lookupFold(m, "debugData").(map[string]any); ok { // a debugContext column
@@ -149,7 +206,7 @@ func (p *csvParser) parse(line []byte, rec *Record) string {
 		}
 	}
 	// Every other column is a debugData key too, unless the debugData cell already has that key.
-	have := make(map[string]bool, len(ev.debug))
+	have := p.have
 	for k := range ev.debug {
 		have[normName(k)] = true
 	}
@@ -159,7 +216,7 @@ func (p *csvParser) parse(line []byte, rec *Record) string {
 			have[c.last] = true
 		}
 	}
-	if s := strings.TrimSpace(cell("target", "targets")); strings.HasPrefix(s, "[") {
+	if s := strings.TrimSpace(cell(p.at.target)); strings.HasPrefix(s, "[") {
 		_ = json.Unmarshal([]byte(s), &ev.targets)
 	}
 	return p.sys.finish(&ev, rec)

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -224,4 +226,28 @@ func TestCorpusSystemLog(t *testing.T) {
 		t.Errorf("%d lines, %d requests, %d events %v", lines, requests, events, types)
 	}
 	t.Logf("%d files, %d events, %d requests, %d rate-limit events", len(paths), lines, requests, events)
+}
+
+// TestCSVSplitReused checks that the csv.Reader the okta-csv parser keeps from line to line splits
+// every line as a fresh one does (splitCSV), whatever came before: quotes left open, lines holding
+// two records, bare quotes, empty lines and fields.
+func TestCSVSplitReused(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	pieces := []string{"a", "b c", `"q"`, `"q,q"`, `"q""q"`, `"open`, `x"y`, `""`, "", " ", `"a"b`, "\r", `"` + "\n" + `"`, "é"}
+	var p csvParser
+	for range 20_000 {
+		var sb strings.Builder
+		for k := range rng.IntN(6) {
+			if k > 0 {
+				sb.WriteByte(',')
+			}
+			sb.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		line := []byte(sb.String())
+		want, wantOK := splitCSV(line)
+		got, gotOK := p.split(line)
+		if gotOK != wantOK || gotOK && !slices.Equal(got, want) {
+			t.Fatalf("%q: split %q %v, want %q %v", line, got, gotOK, want, wantOK)
+		}
+	}
 }
