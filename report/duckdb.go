@@ -332,11 +332,7 @@ func (a *Analyzer) loadColumns(ts []int64, classes [][]uint8, client []uint64, p
 			c.Release()
 		}
 	}()
-	add := func(t arrow.DataType, b []byte) {
-		d := array.NewData(t, n, []*memory.Buffer{nil, memory.NewBufferBytes(b)}, nil, 0, 0)
-		cols = append(cols, array.MakeFromData(d))
-		d.Release()
-	}
+	add := func(t arrow.DataType, b []byte) { cols = append(cols, sliceArray(t, n, b)) }
 	add(arrow.PrimitiveTypes.Int64, arrow.Int64Traits.CastToBytes(ts))
 	for _, c := range classes {
 		add(arrow.PrimitiveTypes.Uint8, c)
@@ -751,18 +747,20 @@ func (a *Analyzer) minutes(ctx context.Context) error {
 	return nil
 }
 
+// sliceArray is an Arrow array of n values of the fixed-width type t, over the bytes b of a Go slice,
+// without a copy and without nulls.
+func sliceArray(t arrow.DataType, n int, b []byte) arrow.Array {
+	d := array.NewData(t, n, []*memory.Buffer{nil, memory.NewBufferBytes(b)}, nil, 0, 0)
+	defer d.Release()
+	return array.MakeFromData(d)
+}
+
 // classRecord makes a record batch of schema, a UTINYINT column and BIGINT ones, over the slices.
 func classRecord(schema *arrow.Schema, cls []uint8, cols [][]int64) arrow.RecordBatch {
 	n := len(cls)
-	arrs := make([]arrow.Array, 0, 1+len(cols))
-	add := func(t arrow.DataType, b []byte) {
-		d := array.NewData(t, n, []*memory.Buffer{nil, memory.NewBufferBytes(b)}, nil, 0, 0)
-		arrs = append(arrs, array.MakeFromData(d))
-		d.Release()
-	}
-	add(arrow.PrimitiveTypes.Uint8, cls)
+	arrs := []arrow.Array{sliceArray(arrow.PrimitiveTypes.Uint8, n, cls)}
 	for _, c := range cols {
-		add(arrow.PrimitiveTypes.Int64, arrow.Int64Traits.CastToBytes(c))
+		arrs = append(arrs, sliceArray(arrow.PrimitiveTypes.Int64, n, arrow.Int64Traits.CastToBytes(c)))
 	}
 	rec := array.NewRecordBatch(schema, arrs, int64(n))
 	for _, a := range arrs {
