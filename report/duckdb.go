@@ -198,7 +198,7 @@ func openDB(path string, cat *classify.Catalog) (*Analyzer, error) {
 	}
 	a := &Analyzer{cat: cat, db: db, conn: conn}
 	tmp := filepath.Join(os.TempDir(), "ratecard-duckdb")
-	if _, err := conn.ExecContext(ctx, `SET temp_directory = '`+strings.ReplaceAll(tmp, "'", "''")+`'; SET memory_limit = '`+duckdbMemoryLimit+`'; `+loadThreads); err != nil {
+	if _, err := conn.ExecContext(ctx, `SET temp_directory = '`+strings.ReplaceAll(tmp, "'", "''")+`'; SET memory_limit = '`+duckdbMemoryLimit+`'; `+loadThreads+`; `+floordivMacro); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("duckdb temp directory: %w", err)
 	}
@@ -487,7 +487,7 @@ type Params struct {
 //     minute's first 10, 20, … 60 seconds (q; 0 when the next minute had none). Go loads only the
 //     minutes where n(m) or n(m+1) is at least half the bucket's minute peak, since only there can
 //     n(m) + n(m+1) reach it; this script keeps every minute.
-const minutesSQL = floordivMacro + `
+const minutesSQL = `
 CREATE OR REPLACE TEMP TABLE minutes AS
   SELECT class, m, count(*)::BIGINT AS n,
          count(*) FILTER (WHERE status = 429)::BIGINT AS n429, count(*) FILTER (WHERE src = 1)::BIGINT AS nsys,
@@ -510,7 +510,9 @@ CREATE OR REPLACE TEMP TABLE steps AS
   FROM nx;
 `
 
-const floordivMacro = `CREATE OR REPLACE TEMP MACRO floordiv(a, b) AS CASE WHEN a >= 0 THEN a // b ELSE -((-a - 1) // b) - 1 END;`
+// floordivMacro defines floordiv, floor division for instants before 1970 too, on the analyzer's
+// connection (openDB) for every query that groups instants by minute or by ten seconds.
+const floordivMacro = `CREATE OR REPLACE TEMP MACRO floordiv(a, b) AS CASE WHEN a >= 0 THEN a // b ELSE -((-a - 1) // b) - 1 END`
 
 // analysisSQL builds the derived tables from minutes, limits and hot_count (the minutes near or over
 // the chosen tier's limit, see Analyze).
@@ -542,7 +544,7 @@ const floordivMacro = `CREATE OR REPLACE TEMP MACRO floordiv(a, b) AS CASE WHEN 
 // elsewhere may get a count cut short, but its true count is below lb (or below the minute peak), so
 // it can neither be nor tie the maximum: the peak and its earliest start are exact.
 // TestRollingMatchesBruteForce checks this.
-const analysisSQL = floordivMacro + `
+const analysisSQL = `
 CREATE OR REPLACE TEMP TABLE candidates AS
   WITH pk AS (SELECT class, max(n) AS peak FROM minutes GROUP BY class)
   SELECT s.* FROM steps s JOIN pk USING (class) WHERE s.n + s.q6 >= pk.peak;
@@ -556,7 +558,7 @@ CREATE OR REPLACE TEMP TABLE starts AS
 `
 
 // pickSQL is the rest of the analysis tables (see analysisSQL), once the requests they need are loaded.
-const pickSQL = floordivMacro + `
+const pickSQL = `
 CREATE OR REPLACE TEMP TABLE picked AS
   WITH k AS (SELECT class, m FROM starts UNION SELECT class, m + 1 FROM starts UNION SELECT class, m FROM hot_count)
   SELECT r.class, r.ts, r.client, r.ids FROM requests r JOIN k ON r.class = k.class AND floordiv(r.ts, 60000000) = k.m;
