@@ -18,13 +18,7 @@ import (
 func clfFastSeedLines(t testing.TB) [][]byte {
 	t.Helper()
 	var lines [][]byte
-	add := func(data []byte) {
-		for _, l := range bytes.Split(data, []byte("\n")) {
-			if l = trimLine(l); len(l) > 0 {
-				lines = append(lines, l)
-			}
-		}
-	}
+	add := func(data []byte) { lines = appendTrimmedLines(lines, data) }
 	for _, s := range fuzzSeedLines {
 		add([]byte(s))
 	}
@@ -36,6 +30,17 @@ func clfFastSeedLines(t testing.TB) [][]byte {
 	add(benchFormat("common", 20))
 	add(benchFormat("vhost_combined", 20))
 	add(goodLines(20))
+	return lines
+}
+
+// appendTrimmedLines appends the lines of data to lines, trimmed, the blank ones left out: the seed
+// lines of the fast-path and JSON scanner tests.
+func appendTrimmedLines(lines [][]byte, data []byte) [][]byte {
+	for _, l := range bytes.Split(data, []byte("\n")) {
+		if l = trimLine(l); len(l) > 0 {
+			lines = append(lines, l)
+		}
+	}
 	return lines
 }
 

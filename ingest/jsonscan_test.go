@@ -105,13 +105,7 @@ var jsonEdgeLines = []string{
 func jsonSeedLines(t testing.TB) [][]byte {
 	t.Helper()
 	var lines [][]byte
-	add := func(data []byte) {
-		for _, l := range bytes.Split(data, []byte("\n")) {
-			if l = trimLine(l); len(l) > 0 {
-				lines = append(lines, l)
-			}
-		}
-	}
+	add := func(data []byte) { lines = appendTrimmedLines(lines, data) }
 	for _, s := range jsonEdgeLines {
 		add([]byte(s))
 	}
