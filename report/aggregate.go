@@ -130,6 +130,7 @@ func (g *minuteAgg) add(ts int64, cl uint8, status uint16, src uint8, rl int32) 
 		p := g.pages[k]
 		if p == nil && len(g.pages) < maxPages {
 			p = new(minutePage)
+			prefault(p[:])
 			g.pages[k] = p
 		}
 		if p != nil {

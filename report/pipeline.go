@@ -216,7 +216,9 @@ type route struct {
 const maxRoutes = 1 << 16
 
 func newRouteCache(cat, templates *classify.Catalog, paths *dict) *routeCache {
-	return &routeCache{cat: cat, templates: templates, paths: paths, slots: make([]routeSlot, 1024), seed: maphash.MakeSeed()}
+	c := &routeCache{cat: cat, templates: templates, paths: paths, slots: make([]routeSlot, 1024), seed: maphash.MakeSeed()}
+	prefault(c.slots)
+	return c
 }
 
 // route returns the class of a request in c.cat and the id of its path template in c.paths, adding
@@ -254,6 +256,7 @@ func (c *routeCache) insert(h uint64, key string, r route) {
 	if 2*(c.n+1) > len(c.slots) {
 		old := c.slots
 		c.slots, c.n = make([]routeSlot, 2*len(old)), 0
+		prefault(c.slots)
 		for _, s := range old {
 			if s.hash != 0 {
 				c.insert(s.hash, s.key, s.r)
