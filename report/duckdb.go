@@ -949,7 +949,13 @@ func (a *Analyzer) minuteCounts(ctx context.Context) map[uint8]int {
 func (a *Analyzer) minuteSeries(ctx context.Context, byClass map[classify.Class]*BucketResult) error {
 	if a.series != nil { // counted in Go: the same rows, without a round trip
 		for cl, b := range byClass {
-			b.Minutes = slices.Clone(a.series[uint8(cl)])
+			b.Minutes = a.series[uint8(cl)]
+			if a.keepRows { // another analysis follows: each result gets its own
+				b.Minutes = slices.Clone(b.Minutes)
+			}
+		}
+		if !a.keepRows {
+			a.series = nil // handed over (a 21 MiB copy for a month took 25 ms)
 		}
 		return nil
 	}
