@@ -78,11 +78,8 @@ type learnedKey struct {
 
 // n is the number of requests in the minute.
 func (c *minuteCell) n() int64 {
-	var n int64
-	for _, k := range c.steps {
-		n += int64(k)
-	}
-	return n
+	s := &c.steps
+	return int64(s[0]) + int64(s[1]) + int64(s[2]) + int64(s[3]) + int64(s[4]) + int64(s[5])
 }
 
 func newMinuteAgg() *minuteAgg {
@@ -197,7 +194,12 @@ func (g *minuteAgg) each(f func(cl uint8, m int64, c, next *minuteCell)) {
 	}
 }
 
-func (c *minuteCell) empty() bool { return c.steps == [6]uint32{} }
+// empty reports whether the minute had no request. (Comparing the array with == calls
+// runtime.memequal, 30 ms over a month's pages.)
+func (c *minuteCell) empty() bool {
+	s := &c.steps
+	return s[0]|s[1]|s[2]|s[3]|s[4]|s[5] == 0
+}
 
 type sortedMinute struct {
 	k minuteKey
