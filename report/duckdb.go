@@ -133,9 +133,10 @@ type Analyzer struct {
 	// rows), and dropNeverFlagged leaves AddRows's batches short.
 	pend rowChunk
 	// held, when holding, are the full batches kept in Go until the analysis (see held.go), heldRows
-	// their rows; pickedOnce is set once an analysis has loaded the rows it needs of them.
+	// their rows, and spill those past heldRowsMax; pickedOnce is set once an analysis has loaded the rows it needs of them.
 	held       []rowChunk
 	heldRows   int
+	spill      *rowSpill // the rows held past heldRowsMax, or nil
 	holding    bool
 	pickedOnce bool
 	keepRows   bool // see KeepRows
@@ -177,9 +178,9 @@ func NewAnalyzer(cat *classify.Catalog) (*Analyzer, error) {
 
 // duckdbMemoryLimit bounds DuckDB's own memory: past it, DuckDB spills the requests table and its
 // intermediate results to the temp directory, so a month of a large org's logs fits a small VM.
-// Measured on 5 M requests (2 cores): 256MB spills ~300 MB and takes 2.05 s at 385 MiB peak RSS;
-// 320MB spills little, 1.8 s at 440-450 MiB; 400MB, 1.8 s at 490 MiB. 50 M requests stay near
-// 0.6-0.7 GiB, spilling the rest.
+// Measured on 5 M requests (2 cores), all loaded into DuckDB: 256MB spills ~300 MB and takes 2.05 s
+// at 385 MiB peak RSS; 320MB spills little, 1.8 s at 440-450 MiB; 400MB, 1.8 s at 490 MiB. An
+// analysis now loads only the requests it needs (held.go), and DuckDB spills only in a store.
 const duckdbMemoryLimit = "320MB"
 
 // openDB opens a DuckDB database (in memory when path is "") on one connection. DuckDB may spill to a
@@ -248,9 +249,16 @@ func (a *Analyzer) flush() error {
 			a.pend = newRowChunk()
 			return nil
 		}
-		if err := a.unhold(); err != nil {
-			return err
+		if a.spill == nil {
+			s, err := newRowSpill()
+			if err != nil {
+				return err
+			}
+			a.spill = s
 		}
+		err := a.spill.write(&a.pend)
+		a.pend.reset()
+		return err
 	}
 	err := a.loadChunk(&a.pend)
 	a.pend.reset()
@@ -456,6 +464,7 @@ func (a *Analyzer) load(rec arrow.RecordBatch) error {
 
 // Close releases the database.
 func (a *Analyzer) Close() error {
+	a.dropHeld()
 	if a.conn != nil {
 		a.conn.Close()
 		a.conn = nil

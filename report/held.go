@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -16,9 +17,10 @@ import (
 // bench month's 4.5 M. Loading a request is most of what DuckDB spends on it, so this takes 3-5 % off
 // a run (filtering the held rows, on every core, costs 25 ms of the 0.1 s saved).
 //
-// Past heldRowsMax rows the held rows all go to DuckDB, and the rest as they come (DuckDB then spills
-// what does not fit its memory limit), so memory stays bounded on any input. TestMinutesFromGoMatchSQL
-// checks that either way gives the analysis of a store, which loads everything.
+// Past heldRowsMax rows the rest go to a temporary file (rowSpill) as they come, and the analysis
+// filters them from there as it filters those in memory, so memory stays bounded on any input.
+// TestMinutesFromGoMatchSQL checks that either way gives the analysis of a store, which loads
+// everything.
 
 // heldRowsMax bounds the rows held in Go (29 bytes each: 174 MiB), a month of 6 M requests.
 var heldRowsMax = 6 << 20
@@ -70,9 +72,25 @@ func (a *Analyzer) unhold() error {
 			return err
 		}
 	}
-	a.held, a.heldRows, a.holding = nil, 0, false
+	if a.spill != nil {
+		c := newRowChunk()
+		if err := a.spill.each(func() *rowChunk { return &c }, a.loadChunk); err != nil {
+			return err
+		}
+	}
+	a.dropHeld()
+	a.holding = false
 	debug.FreeOSMemory() // DuckDB holds them now: give their memory back, or the peak is both at once
 	return nil
+}
+
+// dropHeld lets the held rows go, and closes their spill file.
+func (a *Analyzer) dropHeld() {
+	a.held, a.heldRows = nil, 0
+	if a.spill != nil {
+		a.spill.close()
+		a.spill = nil
+	}
 }
 
 // minuteSet is a set of (class, minute): a bitmap per class over the minutes the input spans, or a
@@ -138,7 +156,7 @@ func (a *Analyzer) loadNeeded(ctx context.Context) error {
 	a.pickedOnce = true
 	if !a.keepRows {
 		defer func() {
-			a.held, a.heldRows = nil, 0
+			a.dropHeld()
 			debug.FreeOSMemory() // DuckDB and the report are about to need memory: this is 130 MiB a month
 		}()
 	}
@@ -162,22 +180,47 @@ func (a *Analyzer) loadNeeded(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("needed minutes: %w", err)
 	}
-	// The held batches are filtered on one goroutine per CPU while this one loads what they keep.
-	workers := min(runtime.NumCPU(), len(a.held))
+	// The held batches are filtered on one goroutine per CPU while this one loads what they keep; a
+	// goroutine reads the spilled ones back, into chunks the filters hand back when done with them.
+	workers := runtime.NumCPU()
 	kept := make(chan rowChunk, workers)
-	next := make(chan int, len(a.held))
-	for i := range a.held {
-		next <- i
+	type job struct {
+		c       *rowChunk
+		spilled bool // c is one of the spill's, to hand back
 	}
-	close(next)
+	next := make(chan job, workers)
+	reuse := make(chan *rowChunk, 2*workers)
+	var readErr error
+	go func() {
+		defer close(next)
+		for i := range a.held {
+			next <- job{c: &a.held[i]}
+		}
+		if a.spill == nil {
+			return
+		}
+		made := 0
+		get := func() *rowChunk {
+			if made < cap(reuse) {
+				made++
+				c := newRowChunk()
+				return &c
+			}
+			return <-reuse
+		}
+		readErr = a.spill.each(get, func(c *rowChunk) error {
+			next <- job{c: c, spilled: true}
+			return nil
+		})
+	}()
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			out := newRowChunk()
-			for i := range next { // out goes by value: the receiver owns the arrays sent
-				c := &a.held[i]
+			for j := range next { // out goes by value: the receiver owns the arrays sent
+				c := j.c
 				for k, ts := range c.ts {
 					if c.prin[k] == 0 && !set.has(c.cls[k], floorDiv(ts, minuteMicros)) {
 						continue
@@ -187,6 +230,9 @@ func (a *Analyzer) loadNeeded(ctx context.Context) error {
 						kept <- out
 						out = newRowChunk()
 					}
+				}
+				if j.spilled {
+					reuse <- c
 				}
 			}
 			kept <- out
@@ -202,5 +248,5 @@ func (a *Analyzer) loadNeeded(ctx context.Context) error {
 			loadErr = a.loadChunk(&c)
 		}
 	}
-	return loadErr
+	return cmp.Or(readErr, loadErr)
 }
