@@ -133,7 +133,8 @@ type Analyzer struct {
 	// rows), and dropNeverFlagged leaves AddRows's batches short.
 	pend rowChunk
 	// held, when holding, are the full batches kept in Go until the analysis (see held.go), heldRows
-	// their rows, and spill those past heldRowsMax; pickedOnce is set once an analysis has loaded the rows it needs of them.
+	// their rows, and spill those past heldRowsMax; pickedOnce is set once an analysis has loaded the
+	// rows it needs of them.
 	held       []rowChunk
 	heldRows   int
 	spill      *rowSpill // the rows held past heldRowsMax, or nil

@@ -81,7 +81,8 @@ func (s *rowSpill) read(c *rowChunk) error {
 	if n > 1<<30 {
 		return errors.New("corrupt chunk header")
 	}
-	c.ts, c.cls, c.client, c.prin, c.ids = resize(c.ts, n), resize(c.cls, n), resize(c.client, n), resize(c.prin, n), resize(c.ids, n)
+	c.ts, c.cls, c.client = resize(c.ts, n), resize(c.cls, n), resize(c.client, n)
+	c.prin, c.ids = resize(c.prin, n), resize(c.ids, n)
 	for _, b := range [][]byte{asBytes(c.ts), c.cls, asBytes(c.client), asBytes(c.prin), asBytes(c.ids)} {
 		if _, err := io.ReadFull(s.f, b); err != nil {
 			return err
