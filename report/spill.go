@@ -17,7 +17,7 @@ import (
 // run's CPU time was the kernel copying and locking for those writes.
 //
 // The file is unlinked as soon as it is made (on Unix), so it goes when the process does, however it
-// ends; elsewhere Close removes it.
+// ends; elsewhere close removes it.
 type rowSpill struct {
 	f        *os.File
 	unlinked bool
