@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow"
 )
 
 // rowSpill is where an analyzer puts the rows it holds past heldRowsMax: a temporary file of whole
@@ -34,17 +35,17 @@ func newRowSpill() (*rowSpill, error) {
 	return &rowSpill{f: f, unlinked: os.Remove(f.Name()) == nil}, nil
 }
 
-// asBytes views a slice of fixed-size numbers as its bytes in memory. The file is read back by the
-// process that wrote it, so byte order does not matter.
-func asBytes[T int64 | uint64 | uint32](s []T) []byte {
-	var zero T
-	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*int(unsafe.Sizeof(zero)))
+// columns views c's columns as their bytes in memory, as loadColumns hands them to Arrow. The file is
+// read back by the process that wrote it, so byte order does not matter.
+func (c *rowChunk) columns() [][]byte {
+	return [][]byte{arrow.Int64Traits.CastToBytes(c.ts), c.cls, arrow.Uint64Traits.CastToBytes(c.client),
+		arrow.Uint32Traits.CastToBytes(c.prin), arrow.Uint64Traits.CastToBytes(c.ids)}
 }
 
 // write appends c's rows to the file.
 func (s *rowSpill) write(c *rowChunk) error {
 	binary.LittleEndian.PutUint64(s.hdr[:], uint64(c.len()))
-	for _, b := range [][]byte{s.hdr[:], asBytes(c.ts), c.cls, asBytes(c.client), asBytes(c.prin), asBytes(c.ids)} {
+	for _, b := range append([][]byte{s.hdr[:]}, c.columns()...) {
 		if _, err := s.f.Write(b); err != nil {
 			return fmt.Errorf("spill held rows: %w", err)
 		}
@@ -83,7 +84,7 @@ func (s *rowSpill) read(c *rowChunk) error {
 	}
 	c.ts, c.cls, c.client = resize(c.ts, n), resize(c.cls, n), resize(c.client, n)
 	c.prin, c.ids = resize(c.prin, n), resize(c.ids, n)
-	for _, b := range [][]byte{asBytes(c.ts), c.cls, asBytes(c.client), asBytes(c.prin), asBytes(c.ids)} {
+	for _, b := range c.columns() {
 		if _, err := io.ReadFull(s.f, b); err != nil {
 			return err
 		}
