@@ -158,56 +158,6 @@ func versionString() string {
 	return "dev"
 }
 
-// newFlagSet returns a flag set that reports errors as usage errors and prints usage to stderr.
-func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("ratecard "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: ratecard %s %s\n\nOptions:\n", name, synopsis)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parseArgs parses flags anywhere among the positional arguments (ratecard analyze a.log --tier x b.log),
-// as users expect; "--" ends the flags.
-func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, usageError{err.Error()}
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if i := len(args) - len(rest); i > 0 && args[i-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
-}
-
-func tierFlag(fs *flag.FlagSet) *string {
-	ids := make([]string, 0, classify.NumTiers)
-	for _, t := range classify.Tiers {
-		ids = append(ids, t.String())
-	}
-	return fs.String("tier", classify.Enterprise.String(), "plan tier to judge against: "+strings.Join(ids, ", "))
-}
-
-func parseTier(s string) (classify.Tier, error) {
-	t, err := classify.ParseTier(s)
-	if err != nil {
-		return 0, usageError{err.Error()}
-	}
-	return t, nil
-}
-
 // analyzeFlags are the flags analyze and request share: what to read, how to judge it, where to write.
 type analyzeFlags struct {
 	tier, out, format, logFormat, db, failOn, progress, from, to *string
@@ -417,44 +367,6 @@ func cmdRequest(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return af.finish(res, readErr)
 }
 
-// fieldFlags collects repeated --field NAME=PATH flags.
-type fieldFlags struct{ m map[string]string }
-
-func (f *fieldFlags) String() string { return "" }
-
-func (f *fieldFlags) Set(v string) error {
-	name, path, ok := strings.Cut(v, "=")
-	if !ok || name == "" || path == "" {
-		return fmt.Errorf("want NAME=PATH, e.g. time=ts or path=request.uri")
-	}
-	if f.m == nil {
-		f.m = map[string]string{}
-	}
-	if _, dup := f.m[name]; dup {
-		return fmt.Errorf("%s given twice", name)
-	}
-	f.m[name] = path
-	return nil
-}
-
-// parseUTC parses a --from/--to value: an RFC 3339 time, or a date meaning its UTC midnight. ""
-// is the zero time (no bound).
-func parseUTC(flagName, s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC(), nil
-	}
-	if t, err := time.Parse("2006-01-02", s); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse("2006-01-02T15:04:05", s); err == nil {
-		return t, nil // no offset: UTC
-	}
-	return time.Time{}, usagef("%s %q: want a UTC date (2026-10-01) or time (2026-10-01T08:00:00Z)", flagName, s)
-}
-
 // thresholdError is --fail-on's verdict (exit code 3): the analysis ran, and found what the caller
 // asked to fail on.
 type thresholdError struct{ msg string }
@@ -476,45 +388,6 @@ func failing(res *report.Result, level string) []string {
 		}
 	}
 	return ids
-}
-
-// catalogFlags are the flags that choose the limits: a built-in catalog and an org's overrides.
-type catalogFlags struct{ name, limits *string }
-
-func addCatalogFlags(fs *flag.FlagSet) catalogFlags {
-	return catalogFlags{
-		name:   fs.String("catalog", classify.DefaultCatalog, "rate-limit catalog: "+strings.Join(classify.Catalogs(), ", ")),
-		limits: fs.String("limits", "", "YAML file of the org's own limits and multipliers (see README: Limits files), or 'learned' (analyze, request): the limits Okta announced in the input's X-Rate-Limit-Limit headers or System Log events"),
-	}
-}
-
-// load returns the chosen catalog with the limits file applied. An unknown catalog is a usage error;
-// a limits file that cannot be read or is invalid is a data error naming the file and line.
-// learned reports whether --limits asks for the limits Okta announced in the input ("learned"; a
-// file of that name is ./learned).
-func (c catalogFlags) learned() bool { return *c.limits == "learned" }
-
-func (c catalogFlags) load() (*classify.Catalog, error) {
-	if !slices.Contains(classify.Catalogs(), *c.name) {
-		return nil, usagef("unknown --catalog %q (known: %s)", *c.name, strings.Join(classify.Catalogs(), ", "))
-	}
-	cat, err := classify.Load(*c.name)
-	if err != nil {
-		return nil, err
-	}
-	if *c.limits == "" || c.learned() {
-		return cat, nil // learned limits come from the input, after a first analysis
-	}
-	f, err := os.Open(*c.limits)
-	if err != nil {
-		return nil, fmt.Errorf("--limits: %w", err)
-	}
-	defer f.Close()
-	ov, err := classify.ParseOverrides(*c.limits, f)
-	if err != nil {
-		return nil, err
-	}
-	return cat.WithOverrides(ov)
 }
 
 func cmdBuckets(args []string, stdout, stderr io.Writer) error {
@@ -619,11 +492,4 @@ func cmdClassify(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "  eligible: %s\n", b.Eligible())
 	return nil
-}
-
-func limitString(l int) string {
-	if l == classify.NA {
-		return "N/A"
-	}
-	return fmt.Sprint(l)
 }
