@@ -147,6 +147,8 @@ func (f *analyzeFlags) finish(res *report.Result, readErr error) error {
 	return nil
 }
 
+// cmdAnalyze runs analyze: it analyses the logs (or a kept --db ingest), writes the report files into
+// --out, prints the summary and the files' paths, and applies --fail-on.
 func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("analyze", analyzeSynopsis+" FILE...", stderr)
 	af := addAnalyzeFlags(fs, "ratecard-report")

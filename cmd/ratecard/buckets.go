@@ -9,6 +9,8 @@ import (
 	"github.com/ratecard/ratecard/classify"
 )
 
+// cmdBuckets runs buckets: a table of every bucket in the chosen catalog, its methods, endpoint,
+// eligibility and its limit on each tier (or only --tier), followed by notes on reading it.
 func cmdBuckets(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("buckets", "[--tier T] [--catalog C] [--limits FILE]", stderr)
 	tierS := fs.String("tier", "", "print only this tier's limits")

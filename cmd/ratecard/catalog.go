@@ -13,6 +13,7 @@ import (
 // catalogFlags are the flags that choose the limits: a built-in catalog and an org's overrides.
 type catalogFlags struct{ name, limits *string }
 
+// addCatalogFlags defines --catalog and --limits on fs.
 func addCatalogFlags(fs *flag.FlagSet) catalogFlags {
 	return catalogFlags{
 		name:   fs.String("catalog", classify.DefaultCatalog, "rate-limit catalog: "+strings.Join(classify.Catalogs(), ", ")),
@@ -20,12 +21,13 @@ func addCatalogFlags(fs *flag.FlagSet) catalogFlags {
 	}
 }
 
-// load returns the chosen catalog with the limits file applied. An unknown catalog is a usage error;
-// a limits file that cannot be read or is invalid is a data error naming the file and line.
 // learned reports whether --limits asks for the limits Okta announced in the input ("learned"; a
 // file of that name is ./learned).
 func (c catalogFlags) learned() bool { return *c.limits == "learned" }
 
+// load returns the chosen catalog with the limits file applied (none for "learned", whose limits
+// come from the input later). An unknown catalog is a usage error; a limits file that cannot be read
+// or is invalid is a data error naming the file and line.
 func (c catalogFlags) load() (*classify.Catalog, error) {
 	if !slices.Contains(classify.Catalogs(), *c.name) {
 		return nil, usagef("unknown --catalog %q (known: %s)", *c.name, strings.Join(classify.Catalogs(), ", "))
@@ -49,6 +51,7 @@ func (c catalogFlags) load() (*classify.Catalog, error) {
 	return cat.WithOverrides(ov)
 }
 
+// limitString formats a limit in requests per minute, or N/A where the tier does not offer the bucket.
 func limitString(l int) string {
 	if l == classify.NA {
 		return "N/A"

@@ -8,6 +8,8 @@ import (
 	"github.com/ratecard/ratecard/classify"
 )
 
+// cmdClassify runs classify: the bucket METHOD PATH falls in, its endpoint and rule, its limit on
+// every tier (with where an overridden limit came from) and its eligibility, or why it has no bucket.
 func cmdClassify(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("classify", "[--catalog C] [--limits FILE] METHOD PATH", stderr)
 	catFlags := addCatalogFlags(fs)

@@ -45,6 +45,7 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// tierFlag defines --tier on fs, defaulting to Enterprise, with the known tiers in its help.
 func tierFlag(fs *flag.FlagSet) *string {
 	ids := make([]string, 0, classify.NumTiers)
 	for _, t := range classify.Tiers {
@@ -53,6 +54,7 @@ func tierFlag(fs *flag.FlagSet) *string {
 	return fs.String("tier", classify.Enterprise.String(), "plan tier to judge against: "+strings.Join(ids, ", "))
 }
 
+// parseTier parses a tier name, making an unknown one a usage error.
 func parseTier(s string) (classify.Tier, error) {
 	t, err := classify.ParseTier(s)
 	if err != nil {
@@ -64,8 +66,10 @@ func parseTier(s string) (classify.Tier, error) {
 // fieldFlags collects repeated --field NAME=PATH flags.
 type fieldFlags struct{ m map[string]string }
 
+// String returns "", so that --help shows no default.
 func (f *fieldFlags) String() string { return "" }
 
+// Set adds one NAME=PATH mapping; a malformed value or a NAME given twice is an error.
 func (f *fieldFlags) Set(v string) error {
 	name, path, ok := strings.Cut(v, "=")
 	if !ok || name == "" || path == "" {

@@ -40,6 +40,7 @@ const (
 	exitInterrupted = 130
 )
 
+// main runs the command line under a context that Ctrl-C cancels and exits with run's exit code.
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -67,6 +68,7 @@ func profiled(f func() int) int {
 	return f()
 }
 
+// usage is the top-level help: every subcommand's synopsis and the exit codes.
 const usage = `ratecard: Okta rate-limit usage from your own logs
 
 Usage:
@@ -92,9 +94,18 @@ Exit codes: 0 done, 1 runtime or data error, 2 usage error, 3 --fail-on threshol
 // usageError marks errors caused by the command line (exit code 2).
 type usageError struct{ msg string }
 
+// Error returns the message, which run prints after "ratecard: ".
 func (e usageError) Error() string { return e.msg }
 
+// usagef returns a usageError with a formatted message.
 func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// thresholdError is --fail-on's verdict (exit code 3): the analysis ran, and found what the caller
+// asked to fail on.
+type thresholdError struct{ msg string }
+
+// Error returns the verdict, which run prints after "ratecard: ".
+func (e thresholdError) Error() string { return e.msg }
 
 // run is the whole program behind main, testable without a process.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -139,6 +150,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 }
 
+// versionString is the version that version prints and report.html's footer shows: the one set with
+// -ldflags, else the main module's version from the build info, else "dev".
 func versionString() string {
 	if version != "" {
 		return version
@@ -148,9 +161,3 @@ func versionString() string {
 	}
 	return "dev"
 }
-
-// thresholdError is --fail-on's verdict (exit code 3): the analysis ran, and found what the caller
-// asked to fail on.
-type thresholdError struct{ msg string }
-
-func (e thresholdError) Error() string { return e.msg }

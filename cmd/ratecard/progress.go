@@ -71,6 +71,7 @@ func progressLine(read, total, lines int64, elapsed time.Duration) string {
 	return s
 }
 
+// mib formats a byte count in MiB with one decimal, e.g. "412.0 MiB".
 func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
 // isTerminal reports whether w is a character device (a terminal), without a dependency.

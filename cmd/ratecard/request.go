@@ -12,8 +12,10 @@ import (
 // eventFlags collects repeated --event flags.
 type eventFlags struct{ events []report.Event }
 
+// String returns "", so that --help shows no default.
 func (e *eventFlags) String() string { return "" }
 
+// Set parses one START[:END]xFACTOR event and adds it.
 func (e *eventFlags) Set(v string) error {
 	ev, err := report.ParseEvent(v)
 	if err != nil {
