@@ -5,11 +5,13 @@ package main
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/ratecard/ratecard/classify"
 )
 
 type event struct {
 	ID, Title, What string
-	bucket          bucket
+	bucket          classify.Class
 	proxies         []int     // indexes into gen.proxies
 	share           []float64 // probability of each proxy
 	from, to        int64     // active span [from, to)

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"time"
+
+	"github.com/ratecard/ratecard/classify"
 )
 
 type rec struct {
@@ -14,7 +16,7 @@ type rec struct {
 	seq    int32  // creation order, the final tie-break
 	proxy  uint8
 	kind   kind
-	bucket bucket
+	bucket classify.Class
 	event  int8 // index into gen.events, -1 for background traffic
 	status int16
 	bytes  int32

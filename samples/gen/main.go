@@ -33,6 +33,7 @@
 // that come the planted events (see events.go and samples/README.md). A request is logged with a
 // 429 status when the requests of its bucket let through in the trailing 60 seconds (both proxies
 // together) already reach the enterprise limit, as a sliding-window limiter would have answered.
+// Bucket ids and limits are those of classify's seed catalog, the default of ratecard analyze.
 package main
 
 import (

@@ -140,8 +140,8 @@ var (
 
 func under(path, prefix string) bool { return path == prefix || strings.HasPrefix(path, prefix+"/") }
 
-// classify follows the design's bucket table for the paths the generator writes.
-func classify(method, target string) string {
+// bucketOf follows the design's bucket table for the paths the generator writes.
+func bucketOf(method, target string) string {
 	path, _, _ := strings.Cut(target, "?")
 	if len(path) > 1 {
 		path = strings.TrimSuffix(path, "/")
@@ -289,7 +289,7 @@ func recountFiles(t *testing.T, dir string, m *Manifest) *recount {
 			}
 			last = ts.Unix()
 			rc.requests[fi.Proxy]++
-			rc.reqs = append(rc.reqs, request{t: ts.Unix(), proxy: fi.Proxy, bucket: classify(sm[3], sm[4]), status: sm[5]})
+			rc.reqs = append(rc.reqs, request{t: ts.Unix(), proxy: fi.Proxy, bucket: bucketOf(sm[3], sm[4]), status: sm[5]})
 		}
 	}
 	return rc

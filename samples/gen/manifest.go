@@ -8,6 +8,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/ratecard/ratecard/classify"
 )
 
 type Manifest struct {
@@ -146,15 +148,15 @@ func (g *gen) manifest() *Manifest {
 	m := &Manifest{
 		Generator: "samples/gen", Command: "go run ./samples/gen -out samples",
 		Seed: g.cfg.seed, Start: g.cfg.start.Format("2006-01-02"), Days: g.cfg.days,
-		Window: Window{From: utc(g.start), To: utc(g.end)}, Tier: "enterprise", Warn: warnPercent,
+		Window: Window{From: utc(g.start), To: utc(g.end)}, Tier: classify.Enterprise.String(), Warn: warnPercent,
 		Status429: map[string]int{},
 	}
 	if g.cfg.seed != 1 || g.cfg.days != 3 || m.Start != "2026-10-12" {
 		m.Command = fmt.Sprintf("go run ./samples/gen -out samples -days %d -start %s -seed %d", g.cfg.days, m.Start, g.cfg.seed)
 	}
 	var kinds [2][numKinds]int
-	var times [numBuckets][]int64
-	perMinute := make([]map[int64][3]int, numBuckets) // minute → total, eu, us
+	var times [numClasses][]int64
+	perMinute := make([]map[int64][3]int, numClasses) // minute → total, eu, us
 	for b := range perMinute {
 		perMinute[b] = map[int64][3]int{}
 	}
@@ -175,7 +177,7 @@ func (g *gen) manifest() *Manifest {
 		c[1+r.proxy]++
 		perMinute[r.bucket][r.t/60*60] = c
 		if r.status == 429 {
-			m.Status429[bucketIDs[r.bucket]]++
+			m.Status429[catalog.ClassID(r.bucket)]++
 		}
 	}
 	for pi, p := range g.proxies {
@@ -207,13 +209,14 @@ func (g *gen) manifest() *Manifest {
 	}
 	m.Totals.PublicMetadata = len(times[bPublicMetadata])
 	m.Totals.OutsideCatalog = len(times[bOutsideCatalog])
-	for b := range numBuckets {
+	for i := range catalog.Buckets {
+		b := classify.Class(i)
 		ts := times[b]
-		if len(ts) == 0 || b >= bPublicMetadata {
+		if len(ts) == 0 {
 			continue
 		}
-		lim := enterpriseLimit[b]
-		bs := BucketStats{ID: bucketIDs[b], Limit: lim, Requests: len(ts)}
+		lim := enterpriseLimit(b)
+		bs := BucketStats{ID: catalog.ClassID(b), Limit: lim, Requests: len(ts)}
 		minutes := make([]int64, 0, len(perMinute[b]))
 		for mm := range perMinute[b] {
 			minutes = append(minutes, mm)
@@ -240,8 +243,8 @@ func (g *gen) manifest() *Manifest {
 		m.Buckets = append(m.Buckets, bs)
 	}
 	for ei, e := range g.events {
-		lim := enterpriseLimit[e.bucket]
-		ev := EventInfo{ID: e.ID, Title: e.Title, What: e.What, Bucket: bucketIDs[e.bucket], Limit: lim,
+		lim := enterpriseLimit(e.bucket)
+		ev := EventInfo{ID: e.ID, Title: e.Title, What: e.What, Bucket: catalog.ClassID(e.bucket), Limit: lim,
 			From: utc(e.from), To: utc(e.to)}
 		for _, pi := range e.proxies {
 			ev.Proxies = append(ev.Proxies, g.proxies[pi].name)
