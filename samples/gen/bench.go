@@ -42,6 +42,7 @@ type benchRoute struct {
 	status int
 }
 
+// benchRoutes are the requests of the bench traffic.
 var benchRoutes = []benchRoute{
 	{200, "POST", "/oauth2/default/v1/token", "", false, 0, 200},
 	{50, "GET", "/oauth2/v1/keys", "", false, 1, 200},
@@ -69,6 +70,7 @@ const (
 	benchSyncRoute     = 2
 )
 
+// benchAgents are the user agents of the bench traffic.
 var benchAgents = []string{
 	"okta-jwt-verifier-java/0.5.7 java/17.0.8",
 	"okta-jwt-verifier-golang/2.0.3 golang/go1.22.5",
@@ -133,6 +135,7 @@ func runBench(cfg benchConfig, stderr io.Writer) error {
 	return nil
 }
 
+// benchPartName returns the path of part k of the split bench input below out.
 func benchPartName(out string, k int) string {
 	return filepath.Join(out, "split", fmt.Sprintf("part-%d.log", k))
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 )
 
+// proxy is one egress proxy: its log file and time zone, and the clients and traffic mix behind it.
 type proxy struct {
 	idx      uint8
 	name     string
@@ -21,25 +22,30 @@ type proxy struct {
 	clients  clients
 	sources  []source // human-driven mix
 	msources []source // flat machine traffic, weight = requests per minute
-	wsum     float64
+	wsum     float64  // sum of the weights of sources
 }
 
+// client is one kind of caller: the addresses it calls from and the user agents it sends.
 type client struct {
 	ips     []string
 	uas     []string
 	browser bool // behind a load balancer on the US proxy (XFF = public address), sends a referer
 }
 
+// clients are the callers behind one proxy.
 type clients struct {
 	browser, portal, apigw, jwt, svc, adminPy, adminCurl, terraform, sync, siem, laptop *client
 }
 
+// source is one part of a proxy's traffic mix: an endpoint, its weight and the clients that call it
+// (one picked at random per request).
 type source struct {
 	w  float64
 	ep endpoint
 	c  []*client
 }
 
+// base62 is the alphabet of Okta ids and random strings.
 const base62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 // oktaID returns a 20-character Okta-style id with the given prefix (00u user, 00g group, 0oa app).
@@ -52,6 +58,7 @@ func (g *gen) oktaID(prefix string) string {
 	return string(b)
 }
 
+// randStr returns n random base62 characters.
 func (g *gen) randStr(n int) string {
 	b := make([]byte, n)
 	for i := range b {
@@ -60,17 +67,21 @@ func (g *gen) randStr(n int) string {
 	return string(b)
 }
 
+// firstNames and lastNames make the users' logins, first.last@example.com.
 var firstNames = strings.Fields(`jane john maria li ahmed sofia lucas emma noah olivia liam ava mateo
 mia leon hanna arjun priya yuki kenji fatima omar elena ivan chloe hugo amelie felix lena jonas
 sara david laura paul anna marco giulia pierre camille tom lucy ben grace sam nina alex kim chris
 pat rosa diego ana carlos lea max julia tim eva`)
 
+// lastNames: see firstNames.
 var lastNames = strings.Fields(`doe smith garcia muller rossi dubois kowalski novak silva santos
 tanaka sato kim lee chen wang nguyen patel shah khan ali hansen berg johansson nielsen virtanen
 schmidt weber fischer meyer wagner becker schulz hoffmann martin bernard thomas petit moreau
 lefebvre brown jones miller davis wilson moore taylor anderson jackson white harris clark lewis
 walker young king wright scott green baker adams`)
 
+// pools draws the ids of users, groups, apps and factors, the users' logins, the objects' response
+// sizes and the browsers' public addresses.
 func (g *gen) pools() {
 	for i := range 3600 {
 		g.users = append(g.users, g.oktaID("00u"))
@@ -104,6 +115,7 @@ func (g *gen) pools() {
 	}
 }
 
+// The user agents of the clients.
 var (
 	uaGoSDK     = "okta-sdk-golang/2.20.0 golang/go1.22.5 linux/amd64"
 	uaPySDK     = "okta-sdk-python/2.9.8 python/3.11.9 Linux/5.15.0-1064-aws"
@@ -125,6 +137,7 @@ var (
 	}
 )
 
+// ips returns prefix followed by each host number, e.g. ips("10.20.1.", 11, 12).
 func ips(prefix string, hosts ...int) []string {
 	out := make([]string, len(hosts))
 	for i, h := range hosts {
@@ -133,6 +146,8 @@ func ips(prefix string, hosts ...int) []string {
 	return out
 }
 
+// setupClients gives proxy p its clients (in its own address range) and its traffic mix: the
+// human-driven sources, which follow the diurnal curve, and the flat machine sources.
 func (g *gen) setupClients(p *proxy) {
 	net := "10.20." // EU
 	if p.name == "us" {

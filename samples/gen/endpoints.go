@@ -7,6 +7,7 @@ import (
 	"time"
 )
 
+// endpoint is one kind of call a client makes; fill turns it into a request line and a response.
 type endpoint uint8
 
 const (

@@ -9,8 +9,10 @@ import (
 	"github.com/ratecard/ratecard/classify"
 )
 
+// event is one planted rate-limit event: requests of one bucket added on top of the background so
+// that each of its target minutes holds a chosen number of that bucket's requests.
 type event struct {
-	ID, Title, What string
+	ID, Title, What string // as in the manifest's EventInfo
 	bucket          classify.Class
 	proxies         []int     // indexes into gen.proxies
 	share           []float64 // probability of each proxy
@@ -21,6 +23,7 @@ type event struct {
 	planted         []int // per target minute: records added
 }
 
+// target is the number of requests of an event's bucket one minute must hold, both proxies together.
 type target struct {
 	minute int64
 	total  int
@@ -29,6 +32,8 @@ type target struct {
 // day returns the unix second of day d at hh:mm UTC.
 func (g *gen) day(d int, hh, mm int) int64 { return g.start + int64(d)*86400 + int64(hh*3600+mm*60) }
 
+// defineEvents defines the planted events (see samples/README.md) relative to the first day; an
+// event that does not fit in the generated days is left out.
 func (g *gen) defineEvents() {
 	add := func(e *event) {
 		if e.from >= g.start && e.to <= g.end {

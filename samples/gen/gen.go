@@ -10,6 +10,7 @@ import (
 	"github.com/ratecard/ratecard/classify"
 )
 
+// rec is one log line to write: a request, or a special line of another kind.
 type rec struct {
 	t      int64  // UTC unix seconds
 	key    uint32 // random order within a second
@@ -29,6 +30,8 @@ type rec struct {
 	ua     string
 }
 
+// gen is one run of the sample generator: its random source, proxies, identifier pools, planted
+// events and the records generated so far.
 type gen struct {
 	cfg        config
 	rng        *rand.Rand
@@ -62,6 +65,7 @@ type hot struct {
 	reuse float64
 }
 
+// hotPick picks an index in [0, n) as h describes.
 func (g *gen) hotPick(h *hot, n int) int {
 	if len(h.ring) > 0 && g.chance(h.reuse) {
 		return h.ring[g.rng.IntN(len(h.ring))]
@@ -76,6 +80,7 @@ func (g *gen) hotPick(h *hot, n int) int {
 	return i
 }
 
+// newGen sets up a run for cfg: the random source seeded with cfg.seed, the pools and both proxies.
 func newGen(cfg config) *gen {
 	g := &gen{
 		cfg:   cfg,
@@ -95,10 +100,14 @@ func newGen(cfg config) *gen {
 	return g
 }
 
+// pick, chance and between draw from the run's random source: an element of s, true with
+// probability p, and an integer in [lo, hi].
 func (g *gen) pick(s []string) string { return s[g.rng.IntN(len(s))] }
 func (g *gen) chance(p float64) bool  { return g.rng.Float64() < p }
 func (g *gen) between(lo, hi int) int { return lo + g.rng.IntN(hi-lo+1) }
 
+// generate builds the run's records: the planted events' definitions, the background, the events'
+// requests and the special lines, sorted by time, then answers 429 where the limiter would have.
 func (g *gen) generate() {
 	g.defineEvents()
 	g.background()
@@ -116,6 +125,7 @@ func (g *gen) generate() {
 	g.throttle()
 }
 
+// cmp64 compares a and b: -1, 0 or +1.
 func cmp64(a, b int64) int {
 	switch {
 	case a < b:

@@ -3,6 +3,7 @@ package main
 // The kinds of line the logs hold besides ordinary requests, and the malformed and hostile lines
 // sprinkled over both files.
 
+// kind is the kind of a log line: an ordinary request, or one of the special lines.
 type kind uint8
 
 const (
@@ -17,11 +18,13 @@ const (
 	numKinds
 )
 
+// kindNames are the kinds' names, as the manifest spells them.
 var kindNames = [numKinds]string{
 	"request", "xss-user-agent", "xss-path", "blank", "tls-handshake", "dash-request-408",
 	"truncated", "impossible-timestamp",
 }
 
+// kindDesc describes what a line of each kind looks like, for the manifest.
 var kindDesc = [numKinds]string{
 	"ordinary request",
 	`valid request whose user agent is "<script>alert(1)</script>"`,
@@ -39,6 +42,7 @@ var plantedKinds = []struct {
 	n int
 }{{kBlank, 3}, {kTLS, 4}, {kDash408, 3}, {kTruncated, 2}, {kBadTime, 2}, {kXSSAgent, 3}, {kXSSPath, 2}}
 
+// isRequest reports whether a line of kind k is a well-formed request that an analysis counts.
 func (k kind) isRequest() bool { return k <= kXSSPath }
 
 // special sprinkles the malformed and hostile lines over the range, alternating proxies.

@@ -19,12 +19,13 @@
 // Flags: -out DIR (default: the samples directory this generator lives in), -days N (3), -start
 // YYYY-MM-DD (the first UTC day, 2026-10-12), -seed N (1), -markdown (also print the README's tables
 // to stdout). -bench-lines N switches to bench mode, which writes a month-sized input for make bench
-// instead (see bench.go; -split K sets its number of parts). The output depends only on the flags (and the pinned klauspost/compress version): the
-// random source is a PCG seeded with -seed, nothing reads the clock, and the gzip streams carry no
-// name or modification time, so the same flags always give byte-identical files. The planted events
-// are placed relative to -start (event times are "day D, hh:mm UTC"); events on days beyond -days are
-// left out. After changing the generator, regenerate and refresh samples/README.md's tables from
-// -markdown; go test ./samples/... fails until both are current.
+// instead (see bench.go; -split K sets its number of parts). The output depends only on the flags
+// (and the pinned klauspost/compress version): the random source is a PCG seeded with -seed, nothing
+// reads the clock, and the gzip streams carry no name or modification time, so the same flags always
+// give byte-identical files. The planted events are placed relative to -start (event times are "day
+// D, hh:mm UTC"); events on days beyond -days are left out. After changing the generator, regenerate
+// and refresh samples/README.md's tables from -markdown; go test ./samples/... fails until both are
+// current.
 //
 // Traffic model, in short: each proxy carries a diurnal baseline (busiest in its own business hours)
 // of browser sign-ins, an SSO portal backend (okta-sdk-golang), an API gateway (python-requests),
@@ -34,6 +35,12 @@
 // 429 status when the requests of its bucket let through in the trailing 60 seconds (both proxies
 // together) already reach the enterprise limit, as a sliding-window limiter would have answered.
 // Bucket ids and limits are those of classify's seed catalog, the default of ratecard analyze.
+//
+// The code: main.go parses the flags; gen.go holds a run's state and the order it is built in;
+// clients.go the proxies, identifier pools and clients; endpoints.go what each call looks like;
+// traffic.go the background traffic; events.go the planted events; kinds.go the special lines;
+// buckets.go the catalog's buckets and the 429 limiter; render.go the log lines and files;
+// manifest.go and summary.go the manifest and its printed forms; bench.go the bench mode.
 package main
 
 import (
@@ -48,6 +55,8 @@ import (
 	"time"
 )
 
+// main runs the generator on the command line's arguments; it exits with 2 on a usage error and 1
+// on any other.
 func main() {
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
@@ -58,6 +67,7 @@ func main() {
 	}
 }
 
+// errUsage marks the errors of a wrong command line.
 var errUsage = errors.New("usage")
 
 // config holds the flags.
@@ -68,6 +78,8 @@ type config struct {
 	seed  uint64
 }
 
+// run parses args, writes the sample logs and manifest.json (or, with -bench-lines, the bench
+// input) and prints the summary to stderr and, with -markdown, the README's tables to stdout.
 func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	fs.SetOutput(stderr)

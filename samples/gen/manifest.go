@@ -12,104 +12,120 @@ import (
 	"github.com/ratecard/ratecard/classify"
 )
 
+// Manifest is manifest.json: what a run generated and what a correct analysis of its files on the
+// enterprise tier must find. Times are RFC 3339 in UTC; verdicts are "ok", "near" (at least Warn
+// percent of the limit) or "over" (above the limit).
 type Manifest struct {
-	Generator  string         `json:"generator"`
-	Command    string         `json:"command"`
-	Seed       uint64         `json:"seed"`
-	Start      string         `json:"start"`
-	Days       int            `json:"days"`
-	Window     Window         `json:"window"`
-	Tier       string         `json:"tier"`
-	Warn       int            `json:"warn_percent"`
-	Files      []FileInfo     `json:"files"`
-	Totals     Totals         `json:"totals"`
-	LineKinds  []KindInfo     `json:"line_kinds"`
-	Buckets    []BucketStats  `json:"buckets"`
-	Events     []EventInfo    `json:"events"`
-	Status429  map[string]int `json:"status_429_by_bucket"`
-	OverOrNear []string       `json:"enterprise_near_or_over"`
+	Generator  string         `json:"generator"`               // "samples/gen"
+	Command    string         `json:"command"`                 // the command that writes these files again
+	Seed       uint64         `json:"seed"`                    // -seed
+	Start      string         `json:"start"`                   // -start, YYYY-MM-DD
+	Days       int            `json:"days"`                    // -days
+	Window     Window         `json:"window"`                  // the generated days
+	Tier       string         `json:"tier"`                    // the tier of the limits and verdicts: "enterprise"
+	Warn       int            `json:"warn_percent"`            // the warning threshold of the "near" verdict
+	Files      []FileInfo     `json:"files"`                   // one per proxy, EU first
+	Totals     Totals         `json:"totals"`                  // both files together
+	LineKinds  []KindInfo     `json:"line_kinds"`              // every kind of line but the ordinary request
+	Buckets    []BucketStats  `json:"buckets"`                 // each catalog bucket with traffic, in catalog order
+	Events     []EventInfo    `json:"events"`                  // the planted events, in the order they are defined
+	Status429  map[string]int `json:"status_429_by_bucket"`    // bucket id → requests answered 429
+	OverOrNear []string       `json:"enterprise_near_or_over"` // buckets whose peak or rolling peak is not ok
 }
 
+// Window is a span of time, [From, To).
 type Window struct {
 	From string `json:"from"`
 	To   string `json:"to"`
 }
 
+// FileInfo describes one generated log file, the traffic of one proxy.
 type FileInfo struct {
-	Name      string         `json:"name"`
-	Proxy     string         `json:"proxy"`
-	Offset    string         `json:"utc_offset"`
-	Format    string         `json:"format"`
-	Lines     int            `json:"lines"`
-	Requests  int            `json:"requests"`
-	Skipped   int            `json:"not_requests"`
-	Kinds     map[string]int `json:"kinds"`
-	First     string         `json:"first_request_utc"`
-	Last      string         `json:"last_request_utc"`
-	GzipBytes int64          `json:"gzip_bytes"`
+	Name      string         `json:"name"`              // file name, e.g. "okta-egress-eu.log.gz"
+	Proxy     string         `json:"proxy"`             // "eu" or "us"
+	Offset    string         `json:"utc_offset"`        // the timestamps' offset, e.g. "+0200"
+	Format    string         `json:"format"`            // the log format, in words
+	Lines     int            `json:"lines"`             // every line, blank ones included
+	Requests  int            `json:"requests"`          // lines that are requests
+	Skipped   int            `json:"not_requests"`      // lines that are not
+	Kinds     map[string]int `json:"kinds"`             // kind name → lines, for every kind but the ordinary request
+	First     string         `json:"first_request_utc"` // time of the first request
+	Last      string         `json:"last_request_utc"`  // time of the last request
+	GzipBytes int64          `json:"gzip_bytes"`        // size of the file
 }
 
+// Totals counts the lines of both files together.
 type Totals struct {
 	Lines          int `json:"lines"`
 	Requests       int `json:"requests"`
 	NotRequests    int `json:"not_requests"`
-	PublicMetadata int `json:"public_metadata"`
-	OutsideCatalog int `json:"outside_catalog"`
+	PublicMetadata int `json:"public_metadata"` // requests to public metadata endpoints (never limited)
+	OutsideCatalog int `json:"outside_catalog"` // requests no catalog rule covers
 }
 
+// KindInfo describes one kind of special line and how many of it each file holds.
 type KindInfo struct {
-	Kind        string `json:"kind"`
-	Description string `json:"description"`
-	Request     bool   `json:"is_request"`
-	EU          int    `json:"eu"`
-	US          int    `json:"us"`
+	Kind        string `json:"kind"`        // name, e.g. "tls-handshake"
+	Description string `json:"description"` // what such a line looks like
+	Request     bool   `json:"is_request"`  // whether a correct analysis counts it as a request
+	EU          int    `json:"eu"`          // lines in the EU file
+	US          int    `json:"us"`          // lines in the US file
 }
 
+// Peak is the largest request count of a bucket in a fixed minute (Minute, its start) or in a
+// rolling 60-second window (Start, the window's first second).
 type Peak struct {
 	Count  int    `json:"count"`
 	Minute string `json:"minute,omitempty"`
 	Start  string `json:"start,omitempty"`
 }
 
+// BucketStats is what a correct analysis must find for one catalog bucket over the whole window.
 type BucketStats struct {
-	ID          string `json:"id"`
-	Limit       int    `json:"enterprise_limit,omitempty"`
-	Requests    int    `json:"requests"`
-	Peak        Peak   `json:"peak"`
-	Rolling     Peak   `json:"rolling_peak"`
-	MinutesNear int    `json:"minutes_near"`
-	MinutesOver int    `json:"minutes_over"`
-	Status      string `json:"status,omitempty"`
-	RollStatus  string `json:"rolling_status,omitempty"`
+	ID          string `json:"id"`                         // catalog bucket id
+	Limit       int    `json:"enterprise_limit,omitempty"` // the catalog's enterprise limit
+	Requests    int    `json:"requests"`                   // requests in both files
+	Peak        Peak   `json:"peak"`                       // fixed-minute peak, both files together
+	Rolling     Peak   `json:"rolling_peak"`               // rolling 60-second peak, both files together
+	MinutesNear int    `json:"minutes_near"`               // fixed minutes whose verdict is near
+	MinutesOver int    `json:"minutes_over"`               // fixed minutes whose verdict is over
+	Status      string `json:"status,omitempty"`           // verdict of Peak
+	RollStatus  string `json:"rolling_status,omitempty"`   // verdict of Rolling
 }
 
+// EventInfo describes one planted event and what a correct analysis must find in its minutes.
 type EventInfo struct {
-	ID       string       `json:"id"`
-	Title    string       `json:"title"`
-	What     string       `json:"what"`
-	Bucket   string       `json:"bucket"`
-	Limit    int          `json:"enterprise_limit"`
-	Proxies  []string     `json:"proxies"`
-	From     string       `json:"from"`
-	To       string       `json:"to"`
-	Minutes  []MinuteInfo `json:"minutes"`
-	Rolling  Peak         `json:"rolling_peak"`
-	Verdict  string       `json:"minute_verdict"`
-	RVerdict string       `json:"rolling_verdict"`
+	ID       string       `json:"id"`               // e.g. "b-login-storm"
+	Title    string       `json:"title"`            // one line
+	What     string       `json:"what"`             // the requests that make it, in words
+	Bucket   string       `json:"bucket"`           // catalog id of the bucket its requests count against
+	Limit    int          `json:"enterprise_limit"` // that bucket's enterprise limit
+	Proxies  []string     `json:"proxies"`          // the proxies its requests go through
+	From     string       `json:"from"`             // start of the span it is active in
+	To       string       `json:"to"`               // end of that span (exclusive)
+	Minutes  []MinuteInfo `json:"minutes"`          // each minute it shapes
+	Rolling  Peak         `json:"rolling_peak"`     // rolling peak of windows starting in [From-60s, To)
+	Verdict  string       `json:"minute_verdict"`   // verdict of its largest minute count
+	RVerdict string       `json:"rolling_verdict"`  // verdict of Rolling
 }
 
+// MinuteInfo is one minute an event shapes: its bucket's requests in that minute, background
+// included.
 type MinuteInfo struct {
-	Minute  string `json:"minute"`
-	Count   int    `json:"count"`
-	EU      int    `json:"eu"`
-	US      int    `json:"us"`
-	Planted int    `json:"planted"`
-	Status  string `json:"status"`
-	S429    int    `json:"status_429"`
+	Minute  string `json:"minute"`     // start of the minute
+	Count   int    `json:"count"`      // the bucket's requests, both files together
+	EU      int    `json:"eu"`         // of which in the EU file
+	US      int    `json:"us"`         // of which in the US file
+	Planted int    `json:"planted"`    // of which the event added
+	Status  string `json:"status"`     // verdict of Count
+	S429    int    `json:"status_429"` // the event's requests answered 429
 }
 
+// utc formats unix second t as RFC 3339 in UTC.
 func utc(t int64) string { return time.Unix(t, 0).UTC().Format(time.RFC3339) }
 
+// verdict judges n requests in a minute or window against limit lim: "over", "near" (at least
+// warnPercent of lim), "ok", or "" when lim is 0 (a class that is never flagged).
 func verdict(n, lim int) string {
 	switch {
 	case lim == 0:
@@ -144,6 +160,8 @@ func rollingPeak(ts []int64, from, to int64) (int, int64) {
 	return best, bestT
 }
 
+// manifest computes the manifest from the generated records; the files' GzipBytes are left for
+// the caller to fill in once the files are written.
 func (g *gen) manifest() *Manifest {
 	m := &Manifest{
 		Generator: "samples/gen", Command: "go run ./samples/gen -out samples",

@@ -12,8 +12,10 @@ import (
 	"github.com/klauspost/compress/gzip"
 )
 
+// clfLayout is nginx's time format, e.g. 12/Oct/2026:02:03:52 +0200.
 const clfLayout = "02/Jan/2006:15:04:05 -0700"
 
+// render appends record r as proxy p logs it, newline included, to buf.
 func (g *gen) render(buf []byte, p *proxy, r *rec) []byte {
 	if r.kind == kBlank {
 		return append(buf, '\n')
@@ -118,11 +120,13 @@ func (g *gen) writeFile(p *proxy, path string) (int64, error) {
 	return cw.n, nil
 }
 
+// countWriter counts the bytes written through it to w.
 type countWriter struct {
 	w io.Writer
 	n int64
 }
 
+// Write writes p to the underlying writer and counts what it wrote.
 func (c *countWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)

@@ -10,6 +10,7 @@ import (
 	"strings"
 )
 
+// printSummary writes the manifest as the short text summary the generator prints to stderr.
 func printSummary(w io.Writer, m *Manifest) {
 	fmt.Fprintf(w, "ratecard samples: %s .. %s (UTC), seed %d\n", m.Window.From, m.Window.To, m.Seed)
 	for _, f := range m.Files {
@@ -86,6 +87,7 @@ func printMarkdown(w io.Writer, m *Manifest) {
 		m.Totals.PublicMetadata, m.Totals.OutsideCatalog, format429(m.Status429))
 }
 
+// format429 lists the 429 responses per bucket, e.g. "12 in `apps`, 3 in `logs`", or "none".
 func format429(m map[string]int) string {
 	keys := make([]string, 0, len(m))
 	for k := range m {

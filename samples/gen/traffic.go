@@ -16,6 +16,7 @@ func diurnal(h float64) float64 {
 	return 0.10 + 0.90*math.Min(1, v)
 }
 
+// poisson draws a Poisson-distributed count with mean lambda (a normal approximation above 40).
 func (g *gen) poisson(lambda float64) int {
 	if lambda <= 0 {
 		return 0
@@ -31,6 +32,9 @@ func (g *gen) poisson(lambda float64) int {
 	return k
 }
 
+// background adds every proxy's ordinary traffic, minute by minute: a Poisson number of human-driven
+// requests scaled by the diurnal curve in the proxy's local time (less at weekends), the flat machine
+// traffic, the daily Terraform runs and the SIEM polls.
 func (g *gen) background() {
 	for _, p := range g.proxies {
 		for m := g.start; m < g.end; m += 60 {
@@ -63,6 +67,7 @@ func (g *gen) background() {
 	g.siemPolls()
 }
 
+// pickClient picks one of cs at random.
 func (g *gen) pickClient(cs []*client) *client { return cs[g.rng.IntN(len(cs))] }
 
 // terraformRuns: a scheduled "terraform plan" at 05:30 UTC every day through the EU proxy, reading
