@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ratecard/ratecard/ingest"
+	"github.com/ratecard/ratecard/report"
 )
 
 // The payloads try to run script in the report. Each one, if it ran, would set the document title to
@@ -165,12 +166,12 @@ func TestBrowserRendersHostileReport(t *testing.T) {
 				b.Minutes[k].Throttled = 1 + int64(k)
 			}
 		}
-		b.Paths = []Share{{"/api/v1/" + payload, 3}, {"", 1}}
+		b.Paths = []report.Share{{Name: "/api/v1/" + payload, Count: 3}, {Name: "", Count: 1}}
 	}
-	res.Gaps = []Gap{{From: res.From, To: res.From.Add(20 * time.Minute)}}
+	res.Gaps = []report.Gap{{From: res.From, To: res.From.Add(20 * time.Minute)}}
 	res.GapCount, res.GapMinutes, res.GapThreshold = 1, 20, 15
 	dir := t.TempDir()
-	if err := WriteDir(dir, res, HTMLOptions{Version: hostilePayloads[0]}); err != nil {
+	if err := report.WriteDir(dir, res, report.HTMLOptions{Version: hostilePayloads[0]}); err != nil {
 		t.Fatal(err)
 	}
 	page, err := os.ReadFile(filepath.Join(dir, "report.html"))

@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"bytes"
@@ -10,67 +10,26 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ratecard/ratecard/classify"
-	"github.com/ratecard/ratecard/ingest"
+	"github.com/ratecard/ratecard/report"
+	"github.com/ratecard/ratecard/report/reporttest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// goldenResult analyses a small fixed traffic pattern, with hostile strings in every place the
-// input can put one (file name, skipped-line excerpt).
-func goldenResult(t *testing.T) *Result {
+// goldenResult is the analysis of a small fixed traffic pattern with hostile strings in every place
+// the input can put one (file name, skipped-line excerpt): report/testdata/golden.result.json, which
+// the engine's TestFixtures computes and keeps up to date.
+func goldenResult(t *testing.T) *report.Result {
 	t.Helper()
-	cat := classify.Seed()
-	an, err := NewAnalyzer(cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer an.Close()
-	id := func(s string) classify.Class {
-		_, c, ok := cat.BucketByID(s)
-		if !ok {
-			t.Fatalf("no bucket %s", s)
-		}
-		return c
-	}
-	base := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC).UnixMicro()
-	sec := int64(time.Second / time.Microsecond)
-	for m := int64(0); m < 30; m++ {
-		n := 10 + m
-		if m == 23 {
-			n = 1096
-		}
-		for i := int64(0); i < n; i++ {
-			an.Add(base+m*60*sec+i*60*sec/n, id("users-get"))
-		}
-	}
-	for i := int64(0); i < 70; i++ {
-		an.Add(base+10*60*sec+30*sec+i*sec*4/10, id("apps"))
-		an.Add(base+11*60*sec+i*sec*4/10, id("apps"))
-	}
-	an.Add(base+5*sec, id("orgs"))
-	an.Add(base+6*sec, classify.PublicMetadata)
-	an.Add(base+7*sec, classify.OutsideCatalog)
-	requests := int64(0)
-	for m := int64(0); m < 30; m++ {
-		requests += 10 + m
-	}
-	requests += 1096 - 33 + 140 + 3
-	file := `proxy-<script>alert("f")</script>.log`
-	in := Input{
-		Lines: requests + 2, Requests: requests, Skipped: 2,
-		SkippedReasons: map[string]int64{ingest.ReasonMalformed: 1, ingest.ReasonBadRequest: 1},
-		Files: []FileInput{{Path: file, Format: "combined", Lines: requests + 2, Requests: requests, Skipped: 2,
-			SkippedReasons: map[string]int64{ingest.ReasonMalformed: 1, ingest.ReasonBadRequest: 1},
-			First:          time.UnixMicro(base).UTC(), Last: time.UnixMicro(base + 30*60*sec - 1).UTC()}},
-		Examples: []ingest.Skip{
-			{File: file, Line: 7, Reason: ingest.ReasonMalformed, Excerpt: `10.0.0.1 - - [14/Oct/2026:10:00:00 +0200] "GET /api/v1/users/jane%40acme.com</script><img src=x onerror=alert(1)>`},
-			{File: file, Line: 9, Reason: ingest.ReasonBadRequest, Excerpt: `10.0.0.1 - - [14/Oct/2026:10:00:00 +0200] "\x16\x03\x01" 400 0 "-" "<script>alert(2)</script>"`},
-		},
-	}
-	res, err := an.Analyze(Params{Tier: classify.Enterprise, WarnPercent: 60}, in)
+	return fixture(t, "golden.result.json")
+}
+
+// fixture reads a report.Result from testdata/name (see package reporttest).
+func fixture(t *testing.T, name string) *report.Result {
+	t.Helper()
+	res, err := reporttest.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +72,7 @@ func golden(t *testing.T, name string, got []byte) {
 
 func TestGoldenSummary(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteSummary(&buf, goldenResult(t)); err != nil {
+	if err := report.WriteSummary(&buf, goldenResult(t)); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "summary.golden.json", buf.Bytes())
@@ -122,15 +81,15 @@ func TestGoldenSummary(t *testing.T) {
 func TestGoldenHTML(t *testing.T) {
 	res := goldenResult(t)
 	var buf bytes.Buffer
-	if err := RenderHTML(&buf, res, HTMLOptions{Version: "golden"}); err != nil {
+	if err := report.RenderHTML(&buf, res, report.HTMLOptions{Version: "golden"}); err != nil {
 		t.Fatal(err)
 	}
 	html := buf.String()
 	// The inlined ECharts build is pinned by its own test; the golden file keeps the page around it.
-	if strings.Count(html, EChartsJS) != 1 {
+	if strings.Count(html, report.EChartsJS) != 1 {
 		t.Fatal("the page does not inline echarts.min.js exactly once")
 	}
-	html = strings.Replace(html, EChartsJS, "/* echarts.min.js "+EChartsVersion+" */", 1)
+	html = strings.Replace(html, report.EChartsJS, "/* echarts.min.js "+report.EChartsVersion+" */", 1)
 	golden(t, "report.golden.html", []byte(html))
 
 	// Hostile strings from the input appear only escaped, and logins never raw.
@@ -148,7 +107,7 @@ func TestGoldenHTML(t *testing.T) {
 func TestGoldenMinutesCSV(t *testing.T) {
 	res := goldenResult(t)
 	var buf bytes.Buffer
-	if err := WriteMinutesCSV(&buf, res); err != nil {
+	if err := report.WriteMinutesCSV(&buf, res); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "minutes.golden.csv", buf.Bytes())
@@ -182,7 +141,7 @@ func TestGoldenMinutesCSV(t *testing.T) {
 func TestGoldenMarkdown(t *testing.T) {
 	res := goldenResult(t)
 	var buf bytes.Buffer
-	if err := WriteMarkdown(&buf, res); err != nil {
+	if err := report.WriteMarkdown(&buf, res); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "summary.golden.md", buf.Bytes())
@@ -196,9 +155,9 @@ func TestGoldenMarkdown(t *testing.T) {
 
 func ExampleVerdict() {
 	for _, n := range []int64{59, 60, 100, 101} {
-		fmt.Println(n, Verdict(n, 100, 60))
+		fmt.Println(n, report.Verdict(n, 100, 60))
 	}
-	fmt.Println(Verdict(3, classify.NA, 60))
+	fmt.Println(report.Verdict(3, classify.NA, 60))
 	// Output:
 	// 59 ok
 	// 60 near

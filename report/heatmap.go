@@ -40,11 +40,16 @@ func heatmapRows(res *Result) []*BucketResult {
 	return rows
 }
 
-// dayColumn is the day of Unix second unix counted from the UTC midnight firstDay (negative before
-// it); hourColumn is its UTC hour of the day.
-func dayColumn(unix, firstDay int64) int { return int(floorDiv(unix-firstDay, 86400)) }
+// dayColumn is the day of Unix second unix counted from the UTC midnight firstDay, or -1 before it.
+func dayColumn(unix, firstDay int64) int {
+	if unix < firstDay {
+		return -1
+	}
+	return int((unix - firstDay) / 86400)
+}
 
-func hourColumn(unix int64) int { return int(unix-86400*floorDiv(unix, 86400)) / 3600 }
+// hourColumn is the UTC hour of the day of Unix second unix, before 1970 too.
+func hourColumn(unix int64) int { return int((unix%86400+86400)%86400) / 3600 }
 
 // heatmapChart draws bucket × day (or bucket × hour of day) of the peak minute's share of the chosen
 // tier's limit, so that recurring busy days or hours stand out. Cells without traffic stay blank. Only

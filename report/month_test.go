@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ratecard/ratecard/classify"
+	"github.com/ratecard/ratecard/report"
 )
 
 // monthReportLimit is the bound on report.html for a 30-day, 1,000-requests-per-minute input.
@@ -24,7 +25,7 @@ const monthReportLimit = 5 << 20
 // every chart is downsampled and keeps full resolution around its hot minutes. The page's size and
 // drawing time depend on the minutes and buckets, not on the requests behind them, so this stands in
 // for 43 million log lines.
-func monthResult(t testing.TB) *Result {
+func monthResult(t testing.TB) *report.Result {
 	t.Helper()
 	cat := classify.Seed()
 	from := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
@@ -33,7 +34,7 @@ func monthResult(t testing.TB) *Result {
 		"oauth2-org": 0.12, "apps": 0.03, "apps-by-id": 0.04, "groups": 0.05, "groups-by-id": 0.04,
 		"users": 0.05, "users-get": 0.2, "users-update": 0.03, "logs": 0.01, "api-other": 0.01}
 	rng := rand.New(rand.NewPCG(3, 5))
-	res := &Result{Catalog: cat.Name, Tier: classify.Enterprise, WarnPercent: 60, From: from, To: from.Add(minutes * time.Minute)}
+	res := &report.Result{Catalog: cat.Name, Tier: classify.Enterprise, WarnPercent: 60, From: from, To: from.Add(minutes * time.Minute)}
 	res.ChartFrom, res.ChartTo = res.From, res.To
 	for _, tt := range classify.Tiers {
 		res.TierTitles[tt] = cat.TierTitle(tt)
@@ -44,13 +45,13 @@ func monthResult(t testing.TB) *Result {
 		if !ok {
 			continue
 		}
-		br := BucketResult{Bucket: b, Minutes: make([]MinuteCount, minutes)}
+		br := report.BucketResult{Bucket: b, Minutes: make([]report.MinuteCount, minutes)}
 		lim := int64(b.Limit(res.Tier))
 		for k := range minutes {
 			hour := float64(k%1440) / 60
 			shape := 0.4 + 0.9*math.Max(0, math.Sin((hour-6)/12*math.Pi)) // quiet nights, busy days
 			n := int64(share*1000*shape*(0.8+0.4*rng.Float64())) + 1
-			mc := MinuteCount{Minute: from.Add(time.Duration(k) * time.Minute), Count: n}
+			mc := report.MinuteCount{Minute: from.Add(time.Duration(k) * time.Minute), Count: n}
 			if rng.IntN(4000) == 0 && lim > 0 { // a spike: near or over the limit
 				mc.Count = lim*6/10 + rng.Int64N(lim*6/10)
 				if mc.Count > lim {
@@ -67,49 +68,48 @@ func monthResult(t testing.TB) *Result {
 		br.Rolling, br.RollingFrom = br.Peak+br.Peak/20, br.PeakMinute.Add(17*time.Second)
 		for _, tt := range classify.Tiers {
 			l := b.Limit(tt)
-			v := TierVerdict{Limit: l, Status: Verdict(br.Peak, l, res.WarnPercent), RollingStatus: Verdict(br.Rolling, l, res.WarnPercent)}
+			v := report.TierVerdict{Limit: l, Status: report.Verdict(br.Peak, l, res.WarnPercent), RollingStatus: report.Verdict(br.Rolling, l, res.WarnPercent)}
 			for _, m := range br.Minutes {
-				switch Verdict(m.Count, l, res.WarnPercent) {
-				case StatusNear:
+				switch report.Verdict(m.Count, l, res.WarnPercent) {
+				case report.StatusNear:
 					v.MinutesNear++
-				case StatusOver:
+				case report.StatusOver:
 					v.MinutesOver++
 				}
 			}
 			br.ByTier[tt] = v
 		}
-		if br.Chosen(res.Tier).Status != StatusOK {
+		if br.Chosen(res.Tier).Status != report.StatusOK {
 			br.HotMinutes, br.HotRequests = 12, 9000
-			br.Clients = []Share{{"10.0.0.7", 6000}, {"10.0.0.8", 2000}, {"203.0.113.9", 1000}}
-			br.Agents = []Share{{"okta-sdk-java/8.2.0", 8000}, {"curl/8.5.0", 1000}}
+			br.Clients = []report.Share{{Name: "10.0.0.7", Count: 6000}, {Name: "10.0.0.8", Count: 2000}, {Name: "203.0.113.9", Count: 1000}}
+			br.Agents = []report.Share{{Name: "okta-sdk-java/8.2.0", Count: 8000}, {Name: "curl/8.5.0", Count: 1000}}
 		}
 		res.Buckets = append(res.Buckets, br)
 		res.Input.Requests += br.Requests
 	}
 	for _, tt := range classify.Tiers {
-		tr := TierResult{Tier: tt}
+		tr := report.TierResult{Tier: tt}
 		for i := range res.Buckets {
 			switch v := res.Buckets[i].ByTier[tt]; v.Status {
-			case StatusOver:
+			case report.StatusOver:
 				tr.BucketsOver = append(tr.BucketsOver, res.Buckets[i].Bucket.ID)
-			case StatusNear:
+			case report.StatusNear:
 				tr.BucketsNear = append(tr.BucketsNear, res.Buckets[i].Bucket.ID)
 			}
 		}
 		res.Tiers = append(res.Tiers, tr)
 	}
 	res.Input.Lines = res.Input.Requests
-	res.Input.Files = []FileInput{{Path: "month.log", Format: "combined", Lines: res.Input.Lines, Requests: res.Input.Requests,
+	res.Input.Files = []report.FileInput{{Path: "month.log", Format: "combined", Lines: res.Input.Lines, Requests: res.Input.Requests,
 		First: res.From, Last: res.To.Add(-time.Second)}}
-	setChartWindow(res)
-	return res
+	return res // every minute has traffic: no outliers and no clock gaps, so the chart window is the period
 }
 
 // TestMonthReportSize checks the size bound on report.html for a busy month.
 func TestMonthReportSize(t *testing.T) {
 	res := monthResult(t)
 	var buf bytes.Buffer
-	if err := RenderHTML(&buf, res, HTMLOptions{Version: "test"}); err != nil {
+	if err := report.RenderHTML(&buf, res, report.HTMLOptions{Version: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	if buf.Len() > monthReportLimit {
@@ -131,7 +131,7 @@ func BenchmarkMonthReport(b *testing.B) {
 	var buf bytes.Buffer
 	for b.Loop() {
 		buf.Reset()
-		if err := RenderHTML(&buf, res, HTMLOptions{Version: "bench"}); err != nil {
+		if err := report.RenderHTML(&buf, res, report.HTMLOptions{Version: "bench"}); err != nil {
 			b.Fatal(err)
 		}
 	}

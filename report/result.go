@@ -248,3 +248,25 @@ func (r *Result) TierTitle(t classify.Tier) string {
 	}
 	return t.Title()
 }
+
+// InputEvent is an Okta System Log rate-limit event read from an input file.
+type InputEvent struct {
+	ingest.Event
+	File string
+}
+
+// OktaEvent is an Okta rate-limit event set beside ratecard's own figures: what Okta said happened
+// (a warning, burst or violation on a bucket, with the limit it enforced) and what the logs show for
+// that bucket in the event's minute.
+type OktaEvent struct {
+	Time       time.Time
+	Type       string // eventType, e.g. "system.org.rate_limit.warning"
+	Kind       string // "warning", "burst", "violation" or "other"
+	URLPattern string // the bucket as Okta names it
+	Bucket     string // the catalog bucket it maps to; "" when none does
+	Threshold  int    // the limit Okta reports; 0 when the event has none
+	Count      int64  // requests of Bucket in the event's UTC minute, per the logs
+	Limit      int    // Bucket's limit on the chosen tier (classify.NA when not offered)
+	File       string
+	Line       int
+}

@@ -45,11 +45,9 @@ func WriteDir(dir string, res *Result, opt HTMLOptions) error {
 		go func() {
 			defer wg.Done()
 			tmps[i], errs[i] = writeTemp(filepath.Join(dir, f.name), f.write)
-			trace(f.name)
 		}()
 	}
 	wg.Wait()
-	trace("outputs written")
 	if err := errors.Join(errs...); err != nil {
 		for _, t := range tmps {
 			if t != "" {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ratecard/ratecard/ingest"
 	"github.com/ratecard/ratecard/report"
+	"github.com/ratecard/ratecard/report/analyze"
 )
 
 // analyzeFlags are the flags analyze and request share: what to read, how to judge it, where to write.
@@ -96,19 +97,19 @@ func (f *analyzeFlags) analyze(ctx context.Context, fs *flag.FlagSet, cmd string
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	var principals *report.PrincipalMap
+	var principals *analyze.PrincipalMap
 	if *f.principalMap != "" {
 		pf, err := os.Open(*f.principalMap)
 		if err != nil {
 			return nil, nil, fmt.Errorf("--principal-map: %w", err)
 		}
-		principals, err = report.ParsePrincipalMap(*f.principalMap, pf)
+		principals, err = analyze.ParsePrincipalMap(*f.principalMap, pf)
 		pf.Close()
 		if err != nil {
 			return nil, nil, err
 		}
 	}
-	opt := report.Options{Principals: principals, Catalog: cat, Tier: tier, WarnPercent: *f.warn, Format: *f.format, DB: *f.db, From: from, To: to,
+	opt := analyze.Options{Principals: principals, Catalog: cat, Tier: tier, WarnPercent: *f.warn, Format: *f.format, DB: *f.db, From: from, To: to,
 		LogFormat: *f.logFormat, Fields: f.fields.m, Strict: *f.strict, ForwardedFor: *f.forwardedFor, Dedupe: *f.dedupe, Learned: f.cat.learned()}
 	if *f.logFormat != "" {
 		if _, err := ingest.CompileLogFormat(*f.logFormat); err != nil {
@@ -116,10 +117,10 @@ func (f *analyzeFlags) analyze(ctx context.Context, fs *flag.FlagSet, cmd string
 		}
 	}
 	if len(files) == 0 {
-		res, readErr = report.AnalyzeStore(ctx, *f.db, opt)
+		res, readErr = analyze.Store(ctx, *f.db, opt)
 	} else {
 		stop := startProgress(stderr, *f.progress, files, &opt)
-		res, readErr = report.AnalyzeFiles(ctx, files, opt)
+		res, readErr = analyze.Files(ctx, files, opt)
 		stop()
 	}
 	if res == nil {

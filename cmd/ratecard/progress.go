@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ratecard/ratecard/report"
+	"github.com/ratecard/ratecard/report/analyze"
 )
 
 // progressInterval is how often the progress line is redrawn.
@@ -19,7 +19,7 @@ const progressInterval = 250 * time.Millisecond
 // second and an estimate of the time left. mode "auto" shows it only when stderr is a terminal, so
 // logs and CI output stay clean; "always" and "never" force it. It wires the counters into opt and
 // returns a function that erases the line and stops.
-func startProgress(stderr io.Writer, mode string, files []string, opt *report.Options) (stop func()) {
+func startProgress(stderr io.Writer, mode string, files []string, opt *analyze.Options) (stop func()) {
 	if mode == "never" || mode == "auto" && !isTerminal(stderr) {
 		return func() {}
 	}

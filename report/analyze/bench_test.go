@@ -1,0 +1,101 @@
+package analyze
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"testing"
+
+	"github.com/ratecard/ratecard/classify"
+)
+
+// benchRows makes n requests spread over 30 days in second-resolution instants, in time order, over
+// the seed catalog's classes, as month-long access logs give.
+func benchRows(n int) ([]int64, []uint8) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	ts := make([]int64, n)
+	cls := make([]uint8, n)
+	const month = 30 * 86400
+	for i := range n {
+		ts[i] = (1_790_000_000 + int64(i)*month/int64(n)) * 1_000_000
+		cls[i] = uint8(rng.IntN(len(classify.Seed().Buckets)))
+		if i%10 == 0 {
+			cls[i] = uint8(classify.OutsideCatalog)
+		}
+	}
+	return ts, cls
+}
+
+// BenchmarkLoad measures building Arrow record batches over column slices and loading them into
+// DuckDB's requests table, per row: what a live source does with the rows an analysis needs (every row
+// here).
+func BenchmarkLoad(b *testing.B) {
+	ts, cls := benchRows(batchRows * 8)
+	c := newRowChunk()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		src, err := newLive(false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := 0; i < len(ts); i += batchRows {
+			c.reset()
+			for k := i; k < i+batchRows; k++ {
+				c.add(ts[k], cls[k], 0, 0, 0)
+			}
+			if err := src.loadChunk(&c); err != nil {
+				b.Fatal(err)
+			}
+		}
+		src.close()
+	}
+	b.ReportMetric(float64(len(ts))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkAnalyze measures the analysis of a month of 1 M requests held by a live source: the minute
+// figures in Go, loading the rows it needs, and the queries.
+func BenchmarkAnalyze(b *testing.B) {
+	ts, cls := benchRows(1_000_000)
+	cat := classify.Seed()
+	b.ReportAllocs()
+	for range b.N {
+		b.StopTimer()
+		src, err := newLive(false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		mustAdd(b, src, plainRows(ts, cls))
+		b.StartTimer()
+		mustAnalyze(b, src, cat, classify.Enterprise, 60)
+		b.StopTimer()
+		src.close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(len(ts))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkRouteCache measures the route cache on a month's mix of request lines: 60 % from ten busy
+// endpoints, 40 % from 60,000 lines with user and app ids in them, as the bench month has.
+func BenchmarkRouteCache(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	hot := []string{"/api/v1/authn", "/oauth2/default/v1/token", "/oauth2/v1/authorize?client_id=0oa1&scope=openid",
+		"/api/v1/sessions/me", "/oauth2/default/v1/keys", "/api/v1/users/me", "/.well-known/openid-configuration",
+		"/api/v1/groups", "/oauth2/v1/userinfo", "/api/v1/logs?since=2026-10-01"}
+	targets := make([]string, 1<<16)
+	for i := range targets {
+		if rng.IntN(10) < 6 {
+			targets[i] = hot[rng.IntN(len(hot))]
+		} else {
+			targets[i] = []string{"/api/v1/users/00u", "/api/v1/groups/00g", "/api/v1/apps/0oa"}[rng.IntN(3)] + strconv.Itoa(rng.IntN(20_000)) + "abcdefgh"
+		}
+	}
+	cat := classify.Seed()
+	rc := newRouteCache(cat, cat, newDict())
+	var added []string
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		rc.route("GET", targets[i&(len(targets)-1)], &added)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+}

@@ -1,0 +1,103 @@
+package analyze
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"time"
+
+	"github.com/ratecard/ratecard/classify"
+	"github.com/ratecard/ratecard/report"
+)
+
+// drillDownSQL makes hot_rows, the requests of the hot minutes.
+//
+//go:embed drilldown.sql
+var drillDownSQL string
+
+// drillDownTopSQL gives the top callers of each bucket's hot minutes.
+//
+//go:embed drilldown_top.sql
+var drillDownTopSQL string
+
+// principalsSQL gives each principal's busiest minute per bucket.
+//
+//go:embed principals.sql
+var principalsSQL string
+
+// drillDownTop is the number of callers listed per bucket.
+const drillDownTop = 5
+
+// drillDown finds who made the requests of each bucket's hot minutes (the table hot): the top client
+// addresses, user agents and path templates, largest first. Buckets without hot minutes get none.
+func drillDown(ctx context.Context, d *duckDB, f *minuteFigures) error {
+	if err := d.exec(ctx, drillDownSQL); err != nil {
+		return fmt.Errorf("drill-down: %w", err)
+	}
+	rows, err := d.conn.QueryContext(ctx, drillDownTopSQL, drillDownTop)
+	if err != nil {
+		return fmt.Errorf("drill-down: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var cl, col uint8
+		var id uint64
+		var s report.Share
+		if err := rows.Scan(&cl, &col, &id, &s.Name, &s.Count); err != nil {
+			return fmt.Errorf("drill-down: %w", err)
+		}
+		b := f.buckets[cl]
+		if b == nil {
+			continue
+		}
+		switch col {
+		case 0:
+			if id&ipv4Flag != 0 {
+				s.Name = ipv4Name(id)
+			}
+			b.Clients = append(b.Clients, s)
+		case 1:
+			b.Agents = append(b.Agents, s)
+		case 2:
+			b.Paths = append(b.Paths, s)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("drill-down: %w", err)
+	}
+	return nil
+}
+
+// maxPrincipals bounds the principals listed per bucket, the most loaded first.
+const maxPrincipals = 20
+
+// principalPeaks finds each principal's busiest minute per bucket and judges it against the
+// principal's share of the chosen tier's limit.
+func principalPeaks(ctx context.Context, d *duckDB, p params, f *minuteFigures) error {
+	rows, err := d.conn.QueryContext(ctx, principalsSQL)
+	if err != nil {
+		return fmt.Errorf("principal peaks: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var cl uint8
+		var pp report.PrincipalPeak
+		var m int64
+		if err := rows.Scan(&cl, &pp.Name, &pp.Peak, &m); err != nil {
+			return fmt.Errorf("principal peaks: %w", err)
+		}
+		b := f.buckets[cl]
+		if b == nil || len(b.Principals) >= maxPrincipals {
+			continue
+		}
+		pp.Minute = time.Unix(m*60, 0).UTC()
+		pp.Share = p.principals.Share(pp.Name)
+		lim := b.ByTier[p.tier].Limit
+		pp.Limit = classify.PrincipalLimit(lim, pp.Share)
+		pp.Over = lim != classify.NA && pp.Peak > int64(pp.Limit)
+		pp.BucketCount = minuteCount(b.Minutes, pp.Minute)
+		pp.BucketOver = lim != classify.NA && pp.BucketCount > int64(lim)
+		b.Principals = append(b.Principals, pp)
+	}
+	return rows.Err()
+}

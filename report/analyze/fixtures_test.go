@@ -1,0 +1,178 @@
+package analyze
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ratecard/ratecard/classify"
+	"github.com/ratecard/ratecard/ingest"
+	"github.com/ratecard/ratecard/report"
+	"github.com/ratecard/ratecard/report/reporttest"
+)
+
+var update = flag.Bool("update", false, "rewrite report/testdata/*.result.json from the analyses here")
+
+// TestFixtures analyses the traffic behind the Results that package report's golden tests render
+// (report/testdata/*.result.json, read with package reporttest) and checks that the engine still
+// computes exactly those Results; with -update it writes them.
+func TestFixtures(t *testing.T) {
+	for name, res := range map[string]*report.Result{
+		"golden.result.json":  goldenTraffic(t),
+		"request.result.json": requestTraffic(t),
+	} {
+		got, err := reporttest.Marshal(res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join("..", "testdata", name)
+		if *update {
+			if err := os.WriteFile(path, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("the analysis behind %s gives another Result; if the change is intended, run go test ./report/analyze -run TestFixtures -update, then go test ./report", path)
+		}
+		back, err := reporttest.Unmarshal(want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := reporttest.Marshal(back); !bytes.Equal(again, want) {
+			t.Errorf("%s does not survive a round trip through reporttest", path)
+		}
+	}
+}
+
+// goldenTraffic analyses a small fixed traffic pattern on Enterprise, with hostile strings in every
+// place the input can put one (file name, skipped-line excerpt): users-get over its limit in one
+// minute (1,096 at 08:23), apps near by the minute and over by the rolling peak (70 in each of the
+// 30 seconds around 08:11), one orgs request, and one each to public metadata and outside the
+// catalog.
+func goldenTraffic(t *testing.T) *report.Result {
+	t.Helper()
+	cat := classify.Seed()
+	id := func(s string) classify.Class {
+		_, c, ok := cat.BucketByID(s)
+		if !ok {
+			t.Fatalf("no bucket %s", s)
+		}
+		return c
+	}
+	base := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC).UnixMicro()
+	sec := int64(time.Second / time.Microsecond)
+	var rq requestsOf
+	for m := int64(0); m < 30; m++ {
+		n := 10 + m
+		if m == 23 {
+			n = 1096
+		}
+		for i := int64(0); i < n; i++ {
+			rq.add(base+m*60*sec+i*60*sec/n, id("users-get"))
+		}
+	}
+	for i := int64(0); i < 70; i++ {
+		rq.add(base+10*60*sec+30*sec+i*sec*4/10, id("apps"))
+		rq.add(base+11*60*sec+i*sec*4/10, id("apps"))
+	}
+	rq.add(base+5*sec, id("orgs"))
+	rq.add(base+6*sec, classify.PublicMetadata)
+	rq.add(base+7*sec, classify.OutsideCatalog)
+	requests := int64(len(rq.ts))
+	file := `proxy-<script>alert("f")</script>.log`
+	in := report.Input{
+		Lines: requests + 2, Requests: requests, Skipped: 2,
+		SkippedReasons: map[string]int64{ingest.ReasonMalformed: 1, ingest.ReasonBadRequest: 1},
+		Files: []report.FileInput{{Path: file, Format: "combined", Lines: requests + 2, Requests: requests, Skipped: 2,
+			SkippedReasons: map[string]int64{ingest.ReasonMalformed: 1, ingest.ReasonBadRequest: 1},
+			First:          time.UnixMicro(base).UTC(), Last: time.UnixMicro(base + 30*60*sec - 1).UTC()}},
+		Examples: []ingest.Skip{
+			{File: file, Line: 7, Reason: ingest.ReasonMalformed, Excerpt: `10.0.0.1 - - [14/Oct/2026:10:00:00 +0200] "GET /api/v1/users/jane%40acme.com</script><img src=x onerror=alert(1)>`},
+			{File: file, Line: 9, Reason: ingest.ReasonBadRequest, Excerpt: `10.0.0.1 - - [14/Oct/2026:10:00:00 +0200] "\x16\x03\x01" 400 0 "-" "<script>alert(2)</script>"`},
+		},
+	}
+	src := newTestLive(t, false)
+	mustAdd(t, src, rq.rows())
+	res, err := analyze(context.Background(), src, cat, params{tier: classify.Enterprise, warn: 60}, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// requestTraffic analyses generated traffic with known peaks on Enterprise (warning 60 %), for the
+// evidence pack's tests:
+//   - users-get (limit 1,000): 100 requests in each minute 08:00–08:29 except 1,200 at 08:23 (over);
+//     the 08:23 minute comes 900 from client 10.0.0.7 with agent okta-sdk-java and 300 from 192.0.2.9
+//     with curl.
+//   - authn (limit 600): 400 requests at 08:10 only (near by minute and rolling peak).
+//   - groups (limit 600, not DynamicScale-eligible): 100 at 08:05 (ok; near only under a ×4 event).
+//   - apps-by-id: 10 at 08:00 (ok under every scenario, so left out of the pack).
+func requestTraffic(t *testing.T) *report.Result {
+	t.Helper()
+	cat := classify.Seed()
+	paths := []string{"", "(other)"} // path template ids: one per bucket, its endpoint
+	pathID := map[string]uint32{}
+	base := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC).UnixMicro()
+	r := &rowBatch{class: [][]uint8{nil}}
+	add := func(id string, minute, n int64, client uint64, agent uint32) {
+		_, cl, ok := cat.BucketByID(id)
+		if !ok {
+			t.Fatalf("no bucket %s", id)
+		}
+		if _, ok := pathID[id]; !ok {
+			b, _ := cat.Bucket(cl)
+			pathID[id] = uint32(len(paths))
+			paths = append(paths, b.Pattern)
+		}
+		for i := range n {
+			r.ts = append(r.ts, base+minute*60_000_000+i*60_000_000/n)
+			r.class[0] = append(r.class[0], uint8(cl))
+			r.status, r.src, r.rl = append(r.status, 200), append(r.src, 0), append(r.rl, 0)
+			r.client, r.agent = append(r.client, client), append(r.agent, agent)
+			r.principal, r.path = append(r.principal, 0), append(r.path, pathID[id])
+		}
+	}
+	var total int64
+	for m := int64(0); m < 30; m++ {
+		if m == 23 {
+			add("users-get", m, 900, 1, 1)
+			add("users-get", m, 300, 2, 2)
+			total += 1200
+			continue
+		}
+		add("users-get", m, 100, 1, 1)
+		total += 100
+	}
+	add("authn", 10, 400, 2, 2)
+	add("groups", 5, 100, 1, 2)
+	add("apps-by-id", 0, 10, 1, 1)
+	total += 510
+	src := newTestLive(t, false)
+	mustAdd(t, src, r)
+	if err := src.setNames(names{clients: []string{"", "10.0.0.7", "192.0.2.9"}, agents: []string{"", "okta-sdk-java/1.0", "curl/8.0"},
+		paths: paths}); err != nil {
+		t.Fatal(err)
+	}
+	in := report.Input{Lines: total + 1, Requests: total, Skipped: 1,
+		SkippedReasons: map[string]int64{ingest.ReasonMalformed: 1},
+		Files: []report.FileInput{{Path: "access.log", Format: "combined", Lines: total + 1, Requests: total, Skipped: 1,
+			SkippedReasons: map[string]int64{ingest.ReasonMalformed: 1}}},
+		Examples: []ingest.Skip{{File: "access.log", Line: 3, Reason: ingest.ReasonMalformed,
+			Excerpt: `10.0.0.7 - - "GET /api/v1/users/jane%40example.com`}},
+	}
+	res, err := analyze(context.Background(), src, cat, params{tier: classify.Enterprise, warn: 60}, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}

@@ -1,0 +1,80 @@
+package analyze
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/ratecard/ratecard/ingest"
+	"github.com/ratecard/ratecard/report"
+)
+
+// mergeInput sums the accounting of every part into per-file and total figures, in input order.
+// Line numbers of a later part of a split file are shifted by the lines of the parts before it, so
+// examples carry their line in the whole file.
+func mergeInput(paths, formats []string, parts []*part, maxEx int) report.Input {
+	if maxEx == 0 {
+		maxEx = 5 // ingest's default
+	}
+	in := report.Input{SkippedReasons: map[string]int64{}}
+	for i, path := range paths {
+		f := report.FileInput{Path: path, Format: formats[i], SkippedReasons: map[string]int64{}}
+		var lineBase, first, last int64
+		var examples []ingest.Skip
+		for _, p := range parts {
+			if p.file != i {
+				continue
+			}
+			st := p.stats
+			f.Lines += st.Lines
+			f.OutsideWindow += p.outside
+			f.Duplicates += p.dups
+			f.Requests += st.Requests
+			f.Skipped += st.Skipped
+			for k, n := range st.Reasons {
+				f.SkippedReasons[k] += n
+			}
+			for _, e := range p.events {
+				if len(in.Events) < maxEvents*len(paths) {
+					in.Events = append(in.Events, report.InputEvent{Event: e, File: path})
+				}
+			}
+			for _, ex := range st.Examples {
+				ex.Line += int(lineBase)
+				examples = append(examples, ex)
+			}
+			if st.Requests > 0 {
+				if first == 0 && last == 0 {
+					first, last = st.First, st.Last
+				}
+				first, last = min(first, st.First), max(last, st.Last)
+			}
+			if p.err != nil && f.Err == "" {
+				if p.start > 0 {
+					p.err = fmt.Errorf("%w (in the part of the file from byte %d, after line %d)", p.err, p.start, lineBase)
+				}
+				f.Err = p.err.Error()
+			}
+			lineBase += st.Lines
+		}
+		if len(f.SkippedReasons) == 0 {
+			f.SkippedReasons = nil
+		}
+		if f.Requests > 0 {
+			f.First, f.Last = time.UnixMicro(first).UTC(), time.UnixMicro(last).UTC()
+		}
+		if maxEx > 0 && len(examples) > maxEx {
+			examples = examples[:maxEx]
+		}
+		in.Examples = append(in.Examples, examples...)
+		in.Files = append(in.Files, f)
+		in.Lines += f.Lines
+		in.Requests += f.Requests
+		in.OutsideWindow += f.OutsideWindow
+		in.Duplicates += f.Duplicates
+		in.Skipped += f.Skipped
+		for k, n := range f.SkippedReasons {
+			in.SkippedReasons[k] += n
+		}
+	}
+	return in
+}

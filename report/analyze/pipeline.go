@@ -1,0 +1,236 @@
+package analyze
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/ratecard/ratecard/classify"
+	"github.com/ratecard/ratecard/ingest"
+)
+
+// rowBatch is a column batch of classified requests: every slice has one entry per request.
+type rowBatch struct {
+	ts    []int64   // UTC instant, Unix microseconds
+	class [][]uint8 // the class in each catalog (one for a live run; a store's, one per catalog)
+	// status is the HTTP status (0 when not logged); src 1 for a request recovered from an Okta
+	// System Log event, else 0; rl the response's X-Rate-Limit-Limit (0 when not logged).
+	status []uint16
+	src    []uint8
+	rl     []int32
+	// client is the client address: an IPv4 address coded with ipv4Flag, or a dictionary id; agent,
+	// principal (an API token id, an OAuth client id, or a principal map's name) and path (the path
+	// template, classify.Catalog.AppendTemplate) are dictionary ids. 0 means not logged.
+	client                 []uint64
+	agent, principal, path []uint32
+}
+
+// newRowBatch makes an empty batch with room for batchRows requests, with classes columns of classes.
+func newRowBatch(classes int) rowBatch {
+	r := rowBatch{ts: make([]int64, 0, batchRows), status: make([]uint16, 0, batchRows), src: make([]uint8, 0, batchRows),
+		rl: make([]int32, 0, batchRows), client: make([]uint64, 0, batchRows), agent: make([]uint32, 0, batchRows),
+		principal: make([]uint32, 0, batchRows), path: make([]uint32, 0, batchRows)}
+	for range classes {
+		r.class = append(r.class, make([]uint8, 0, batchRows))
+	}
+	return r
+}
+
+// reset empties r, keeping its storage.
+func (r *rowBatch) reset() {
+	r.ts, r.status, r.src, r.rl, r.client = r.ts[:0], r.status[:0], r.src[:0], r.rl[:0], r.client[:0]
+	r.agent, r.principal, r.path = r.agent[:0], r.principal[:0], r.path[:0]
+	for k := range r.class {
+		r.class[k] = r.class[k][:0]
+	}
+}
+
+// check reports an error unless r has classes class columns and every column one entry per request.
+func (r *rowBatch) check(classes int) error {
+	n := len(r.ts)
+	if len(r.class) != classes {
+		return fmt.Errorf("%d class columns, want %d", len(r.class), classes)
+	}
+	for _, c := range r.class {
+		if len(c) != n {
+			return fmt.Errorf("%d instants but %d classes", n, len(c))
+		}
+	}
+	if len(r.status) != n || len(r.src) != n || len(r.rl) != n || len(r.client) != n || len(r.agent) != n || len(r.principal) != n || len(r.path) != n {
+		return fmt.Errorf("columns of different lengths")
+	}
+	return nil
+}
+
+// sink takes the rows of a run as the pipeline produces them: a live source, or a store being made.
+type sink interface {
+	// add takes a batch of rows; it does not keep the batch's slices.
+	add(r *rowBatch) error
+	// setNames gives the names behind the rows' dictionary ids, once every row is added.
+	setNames(n names) error
+}
+
+// batch is a batch of rows on its way from a parser to the loading goroutine, reused through a free
+// list. Client, agent, principal and path ids in it are its parser's own (see dict) until the loading
+// goroutine maps them to global ones.
+type batch struct {
+	rowBatch
+	owner                 *parser  // whose dictionary ids the batch holds
+	newClients, newAgents []string // names the parser's dictionaries gained while filling this batch
+	newPrincipals         []string
+	newPaths              []string
+}
+
+// runParts parses and classifies every part on workers goroutines and hands the rows to dst on the
+// calling goroutine. Each part's accounting is left in part.stats and part.err.
+//
+// Client addresses, user agents, principals and path templates go to dst as dictionary ids;
+// runParts returns the names behind them (index = id).
+func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.Catalog, dst sink, lines *atomic.Int64, win window) (names, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan *part)
+	full := make(chan *batch, 2*workers)
+	free := make(chan *batch, 3*workers+1)
+	for range cap(free) {
+		free <- &batch{rowBatch: newRowBatch(len(cats))}
+	}
+	var wg sync.WaitGroup
+	for range min(workers, len(parts)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := newParser(cats, win)
+			for p := range jobs {
+				parsePart(ctx, p, w, full, free, lines, win)
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for _, p := range parts {
+			if p.r == nil {
+				continue // could not be opened: nothing to read
+			}
+			select {
+			case jobs <- p:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() {
+		wg.Wait()
+		close(full)
+	}()
+
+	var loadErr error
+	gc, ga, gp, gt := newGlobalDict(), newGlobalDict(), newGlobalDict(), newGlobalDict()
+	for b := range full {
+		if loadErr == nil {
+			gc.translate64(b.owner, b.newClients, b.client)
+			ga.translate(b.owner, b.newAgents, b.agent)
+			gp.translate(b.owner, b.newPrincipals, b.principal)
+			gt.translate(b.owner, b.newPaths, b.path)
+			if loadErr = dst.add(&b.rowBatch); loadErr != nil {
+				cancel()
+			}
+		}
+		b.reset()
+		b.newClients, b.newAgents, b.newPrincipals, b.newPaths = b.newClients[:0], b.newAgents[:0], b.newPrincipals[:0], b.newPaths[:0]
+		free <- b
+	}
+	if loadErr != nil {
+		return names{}, loadErr
+	}
+	return names{clients: gc.names, agents: ga.names, principals: gp.names, paths: gt.names}, context.Cause(ctx)
+}
+
+// parser is one worker's state, kept from part to part: its dictionaries and route cache. A month of
+// daily files is thirty parts, and a cache that starts cold on each classifies and templates the same
+// endpoints thirty times over.
+type parser struct {
+	cats                               []*classify.Catalog
+	clients, agents, principals, paths *dict
+	routes                             *routeCache
+}
+
+// newParser makes a worker's state for rows classified by cats; win says how it names path templates.
+func newParser(cats []*classify.Catalog, win window) *parser {
+	w := &parser{cats: cats, clients: newDict(), agents: newDict(), principals: newDict(), paths: newDict()}
+	w.routes = newRouteCache(cats[0], win.templates, w.paths)
+	return w
+}
+
+// parsePart reads one part to its end, sending full batches of classified rows, and records its
+// accounting in the part. It stops early, leaving the accounting incomplete, when ctx is cancelled.
+func parsePart(ctx context.Context, p *part, w *parser, full chan<- *batch, free chan *batch, lines *atomic.Int64, win window) {
+	defer p.close()
+	r := p.r
+	var b *batch
+	select {
+	case b = <-free:
+	case <-ctx.Done():
+		return
+	}
+	var counted int64
+	count := func() {
+		if lines != nil {
+			n := r.Stats().Lines
+			lines.Add(n - counted)
+			counted = n
+		}
+	}
+	cats, clients, agents, principals, routes := w.cats, w.clients, w.agents, w.principals, w.routes
+	for r.Next() {
+		rec := r.Record()
+		if rec.Time < win.from || rec.Time >= win.to {
+			p.outside++
+			continue
+		}
+		if win.seen != nil && !win.seen.add(rec) {
+			p.dups++
+			continue
+		}
+		b.ts = append(b.ts, rec.Time)
+		cl, path := routes.route(rec.Method, rec.Target, &b.newPaths)
+		b.class[0] = append(b.class[0], cl)
+		b.path = append(b.path, path)
+		for k := 1; k < len(cats); k++ {
+			b.class[k] = append(b.class[k], uint8(cats[k].Classify(rec.Method, rec.Target)))
+		}
+		b.status = append(b.status, uint16(min(max(rec.Status, 0), 65535)))
+		b.client = append(b.client, clientID(clients, rec.Client, &b.newClients))
+		b.agent = append(b.agent, agents.id(rec.UserAgent, &b.newAgents))
+		b.principal = append(b.principal, principals.id(win.principals.principal(rec), &b.newPrincipals))
+		b.rl = append(b.rl, int32(min(max(rec.RateLimitLimit, 0), 1<<31-1)))
+		src := uint8(0)
+		if rec.Source == ingest.SourceSystemLog {
+			src = 1
+		}
+		b.src = append(b.src, src)
+		if len(b.ts) == batchRows {
+			b.owner = w
+			full <- b
+			count()
+			if ctx.Err() != nil {
+				return
+			}
+			select {
+			case b = <-free:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
+	if len(b.ts) > 0 {
+		b.owner = w
+		full <- b
+	} else {
+		free <- b
+	}
+	count()
+	p.stats, p.err = r.Stats(), r.Err()
+	p.events = r.Events()
+}

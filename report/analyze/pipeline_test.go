@@ -1,0 +1,160 @@
+package analyze
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ratecard/ratecard/classify"
+	"github.com/ratecard/ratecard/report"
+	"github.com/ratecard/ratecard/ingest"
+)
+
+// TestSplitMatchesSequential checks that cutting a plain file into parts parsed in parallel changes
+// nothing: the same accounting, the same examples at the same line numbers in the whole file, and the
+// same analysis as one reader.
+func TestSplitMatchesSequential(t *testing.T) {
+	old := splitMinBytes
+	splitMinBytes = 1
+	defer func() { splitMinBytes = old }()
+
+	dir := t.TempDir()
+	path := filepath.Join(dir, "access.log")
+	var sb strings.Builder
+	base := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC)
+	var badLines []int
+	for i := 1; i <= 20_000; i++ {
+		if i%1999 == 0 {
+			sb.WriteString("this is not a log line\n")
+			badLines = append(badLines, i)
+			continue
+		}
+		ts := base.Add(time.Duration(i) * 137 * time.Millisecond).Format("02/Jan/2006:15:04:05 -0700")
+		target := []string{"/api/v1/users/jane%40example.com", "/api/v1/apps", "/oauth2/default/v1/token", "/favicon.ico"}[i%4]
+		fmt.Fprintf(&sb, "10.0.0.%d - - [%s] \"GET %s HTTP/1.1\" 200 12 \"-\" \"ua\"\n", i%250, ts, target)
+	}
+	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	analyze := func(workers int, progress *atomic.Int64) *report.Result {
+		t.Helper()
+		res, err := Files(context.Background(), []string{path}, Options{Catalog: classify.Seed(),
+			Tier: classify.Enterprise, WarnPercent: 60, Workers: workers, MaxExamples: 20, Progress: progress})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if b, _ := splitPoints(path, "combined", 4); len(b) != 5 {
+		t.Fatalf("split points %v, want 4 parts", b)
+	}
+	one := analyze(1, nil)
+	var read atomic.Int64
+	four := analyze(4, &read)
+	if !reflect.DeepEqual(one, four) {
+		t.Errorf("split analysis differs:\n one: %+v\nfour: %+v", one.Input, four.Input)
+	}
+	if read.Load() != int64(sb.Len()) {
+		t.Errorf("progress counted %d bytes, file has %d", read.Load(), sb.Len())
+	}
+	var got []int
+	for _, ex := range four.Input.Examples {
+		got = append(got, ex.Line)
+	}
+	if !reflect.DeepEqual(got, badLines) {
+		t.Errorf("example lines %v, want %v", got, badLines)
+	}
+	if four.Input.Lines != 20_000 || four.Input.Skipped != int64(len(badLines)) {
+		t.Errorf("lines %d skipped %d", four.Input.Lines, four.Input.Skipped)
+	}
+}
+
+// TestAnalyzeFilesCancel checks that a cancelled context stops the run with its error.
+func TestAnalyzeFilesCancel(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.log")
+	line := "10.0.0.1 - - [14/Oct/2026:10:00:00 +0200] \"GET /api/v1/apps HTTP/1.1\" 200 1 \"-\" \"-\"\n"
+	if err := os.WriteFile(path, []byte(strings.Repeat(line, 300_000)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := Files(ctx, []string{path}, Options{Catalog: classify.Seed(), Tier: classify.Enterprise, WarnPercent: 60})
+	if err != context.Canceled || res != nil {
+		t.Fatalf("got %v, %v; want nil, context.Canceled", res, err)
+	}
+}
+
+// TestDedupe checks --dedupe on two rotated files that overlap: the repeats are dropped from the
+// analysis, counted against the later file, and the same on every run.
+func TestDedupe(t *testing.T) {
+	dir := t.TempDir()
+	var lines []string
+	base := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC)
+	for i := range 300 {
+		ts := base.Add(time.Duration(i) * time.Second).Format("02/Jan/2006:15:04:05 -0700")
+		lines = append(lines, fmt.Sprintf("10.0.0.1 - - [%s] \"GET /api/v1/apps HTTP/1.1\" 200 1 \"-\" \"ua\"\n", ts))
+	}
+	a := filepath.Join(dir, "access.log.1")
+	b := filepath.Join(dir, "access.log")
+	if err := os.WriteFile(a, []byte(strings.Join(lines[:200], "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(b, []byte(strings.Join(lines[150:], "")), 0o644); err != nil { // 50 lines overlap
+		t.Fatal(err)
+	}
+	run := func(dedupe bool) *report.Result {
+		res, err := Files(context.Background(), []string{a, b}, Options{Catalog: classify.Seed(),
+			Tier: classify.Enterprise, WarnPercent: 60, Dedupe: dedupe})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	plain, dd := run(false), run(true)
+	if plain.Buckets[0].Requests != 350 || plain.Input.Duplicates != 0 {
+		t.Errorf("without --dedupe: %d requests analysed, %d duplicates", plain.Buckets[0].Requests, plain.Input.Duplicates)
+	}
+	if dd.Buckets[0].Requests != 300 || dd.Input.Duplicates != 50 || dd.Input.Files[0].Duplicates != 0 ||
+		dd.Input.Files[1].Duplicates != 50 || dd.Input.Requests != 350 || dd.Input.Lines != 350 {
+		t.Errorf("with --dedupe: %d analysed, input %+v", dd.Buckets[0].Requests, dd.Input)
+	}
+	if again := run(true); !reflect.DeepEqual(again, dd) {
+		t.Error("--dedupe differs between runs")
+	}
+}
+
+// TestSeenSetHash checks that --dedupe's in-place hash is FNV-1a over the documented bytes and
+// allocates nothing per request once the set has room.
+func TestSeenSetHash(t *testing.T) {
+	rec := &ingest.Record{Time: 1_791_936_000_123_456, Status: 429, Method: "GET", Target: "/api/v1/users/00u1",
+		Client: "10.0.0.1", UserAgent: "sdk/1", Principal: "0oa1"}
+	ref := fnv.New64a()
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(rec.Time))
+	ref.Write(b[:])
+	binary.LittleEndian.PutUint64(b[:], uint64(rec.Status))
+	ref.Write(b[:])
+	for _, f := range []string{rec.Method, rec.Target, rec.Client, rec.UserAgent, rec.Principal} {
+		ref.Write([]byte(f))
+		ref.Write([]byte{0})
+	}
+	s := newSeenSet()
+	if !s.add(rec) || s.add(rec) {
+		t.Fatal("the first add is not new, or the second is")
+	}
+	if _, ok := s.m[ref.Sum64()]; !ok || len(s.m) != 1 {
+		t.Errorf("set holds %v, want the FNV-1a hash %x", s.m, ref.Sum64())
+	}
+	if n := testing.AllocsPerRun(100, func() { s.add(rec) }); n != 0 {
+		t.Errorf("add of a seen request allocates %v times", n)
+	}
+}

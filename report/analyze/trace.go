@@ -1,0 +1,21 @@
+package analyze
+
+import (
+	"fmt"
+	"os"
+	"time"
+)
+
+// traceStart is when the process started tracing; trace lines show the time since.
+var traceStart = time.Now()
+
+// tracing is set by the environment variable RATECARD_TRACE: a developer's hook for performance work
+// that prints when each stage of an analysis ends on stderr. It is not a user-facing option.
+var tracing = os.Getenv("RATECARD_TRACE") != ""
+
+// trace prints the elapsed time and a stage name on stderr when tracing.
+func trace(stage string) {
+	if tracing {
+		fmt.Fprintf(os.Stderr, "trace %7.3fs %s\n", time.Since(traceStart).Seconds(), stage)
+	}
+}
