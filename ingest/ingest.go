@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -145,6 +146,12 @@ type Options struct {
 	// Fields key "forwarded_for"). alb, haproxy, w3c, common and the okta-* formats log no
 	// X-Forwarded-For; cloudflare's ClientIP already is the visitor's address.
 	ForwardedFor bool
+
+	// Progress, when set, is added the number of bytes the Reader reads from its input, as it reads
+	// them: the bytes of the file or stream itself, before any decompression (so compressed bytes
+	// for compressed input). A Reader that has read its input to the end has added its size. A
+	// progress display polls it; the Readers of several files may share one counter.
+	Progress *atomic.Int64
 }
 
 const (
@@ -226,6 +233,9 @@ func Open(path string, opt Options) (*Reader, error) {
 //
 // Close does not close src.
 func NewReader(src io.Reader, name string, opt Options) (*Reader, error) {
+	if opt.Progress != nil {
+		src = &countingReader{r: src, n: opt.Progress}
+	}
 	r := &Reader{name: name, maxLine: opt.MaxLineBytes, maxEx: opt.MaxExamples}
 	r.sink.line = &r.stats.Lines
 	switch {
