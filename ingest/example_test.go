@@ -2,7 +2,12 @@ package ingest_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ratecard/ratecard/ingest"
@@ -73,4 +78,50 @@ func ExampleReader_Events() {
 	// 2 2026-10-14T08:00:01.5Z /api/v1/users system-log
 	// event 2 system.org.rate_limit.warning /api/v1/users 600 60
 	// events: 1 requests: 2
+}
+
+func ExampleOpenParts() {
+	dir, err := os.MkdirTemp("", "ingest-example")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "access.log")
+	log := `10.0.0.1 - - [14/Oct/2026:10:00:00 +0200] "GET /api/v1/users/me HTTP/1.1" 200 512 "-" "okta-sdk-go/2.0"
+10.0.0.2 - - [14/Oct/2026:10:00:01 +0200] "POST /oauth2/v1/token HTTP/1.1" 200 1024 "-" "curl/8.5.0"
+not a log line
+`
+	if err := os.WriteFile(path, []byte(log), 0o644); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	// A large plain file comes back in up to GOMAXPROCS parts, this small one in one.
+	var progress atomic.Int64
+	parts, err := ingest.OpenParts(path, ingest.Options{Progress: &progress}, runtime.GOMAXPROCS(0))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	stats := make([]ingest.Stats, len(parts))
+	var wg sync.WaitGroup
+	for i, r := range parts {
+		wg.Go(func() {
+			defer r.Close() // the last part closed closes the file
+			for r.Next() {
+				_ = r.Record() // classify the request
+			}
+			stats[i] = r.Stats()
+		})
+	}
+	wg.Wait()
+	var lines, requests int64
+	for _, st := range stats { // in file order: a part's line numbers follow the lines of those before
+		lines += st.Lines
+		requests += st.Requests
+	}
+	fmt.Printf("lines %d, requests %d, bytes read %d of %d\n", lines, requests, progress.Load(), len(log))
+	// Output:
+	// lines 3, requests 2, bytes read 220 of 220
 }

@@ -40,6 +40,10 @@ type formatSpec struct {
 	parseXFF func(line []byte, rec *Record) string
 	// stream: the input is a sequence of JSON arrays whose elements are parsed, not lines.
 	stream bool
+	// splittable: each line is parsed alone (no header, no state carried from line to line that
+	// changes a result), so a plain file can be cut at any line boundary and each part read by a
+	// Reader of its own ([OpenParts]).
+	splittable bool
 }
 
 // formats is the format table, in sniffing order: the most specific format first. A new format is a
@@ -56,8 +60,9 @@ var formats = []formatSpec{
 	{name: "haproxy", sniff: sniffHAProxy, parse: parseHAProxy},
 	{name: "vhost_combined", sniff: sniffVhostCombined, parse: parseVhostCombined, parseXFF: parseVhostCombinedXFF,
 		newFileParser: newVhostCombinedFileParser},
-	{name: "combined", sniff: sniffCombined, parse: parseCLF, parseXFF: parseCLFXFF, newFileParser: newCombinedFileParser},
-	{name: "common", sniff: sniffCommon, parse: parseCLF, newFileParser: newCommonFileParser},
+	{name: "combined", sniff: sniffCombined, parse: parseCLF, parseXFF: parseCLFXFF, newFileParser: newCombinedFileParser,
+		splittable: true},
+	{name: "common", sniff: sniffCommon, parse: parseCLF, newFileParser: newCommonFileParser, splittable: true},
 	{name: "nginx", newParser: newNginxParser},
 	{name: "json", sniff: sniffGenericJSON, newParser: newJSONParser},
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"sync/atomic"
 	"unicode/utf8"
@@ -150,7 +149,8 @@ type Options struct {
 	// Progress, when set, is added the number of bytes the Reader reads from its input, as it reads
 	// them: the bytes of the file or stream itself, before any decompression (so compressed bytes
 	// for compressed input). A Reader that has read its input to the end has added its size. A
-	// progress display polls it; the Readers of several files may share one counter.
+	// progress display polls it; the Readers of several files, or of the parts of one
+	// ([OpenParts]), may share one counter.
 	Progress *atomic.Int64
 }
 
@@ -172,9 +172,11 @@ const (
 // decompressor's window), whatever the size of the file; the JSON formats add an index of the
 // tokens of the current line (32 bytes a token); the System Log formats add at most
 // [MaxEvents] events, the request ids of the last 32–64k events (for [ReasonDuplicate]) and, for
-// okta-array, one event of at most max(MaxLineBytes, 1 MiB). It is not safe for concurrent use.
+// okta-array, one event of at most max(MaxLineBytes, 1 MiB). It is not safe for concurrent use, but
+// different Readers (the parts of one file from [OpenParts] too) may be read at the same time.
 type Reader struct {
 	name     string
+	offset   int64 // where the input starts in its file (see Offset)
 	format   *formatSpec
 	maxLine  int
 	maxEx    int
@@ -192,33 +194,17 @@ type Reader struct {
 	arr     *arrayStream                          // non-nil for the okta-array format
 }
 
-// Open opens the file at path and returns a Reader for it; see [NewReader]. Its errors name the path:
-// a missing or unreadable file, a directory, an input in no known format or compression, or an
-// unknown Options.Format. Close the Reader to close the file.
+// Open opens the file at path and returns a Reader for it ([OpenParts] with n = 1); see [NewReader].
+// Its errors name the path: a missing or unreadable file, a directory, an input in no known format
+// or compression, or an unknown Options.Format. Close the Reader to close the file.
 //
 // The path "-" reads standard input (named "-" in errors and examples); Close does not close it.
 func Open(path string, opt Options) (*Reader, error) {
-	if path == "-" {
-		return NewReader(os.Stdin, "-", opt)
-	}
-	f, err := os.Open(path)
+	rs, err := OpenParts(path, opt, 1)
 	if err != nil {
 		return nil, err
 	}
-	if fi, err := f.Stat(); err != nil {
-		f.Close()
-		return nil, err
-	} else if fi.IsDir() {
-		f.Close()
-		return nil, fmt.Errorf("%s: is a directory, not a log file", path)
-	}
-	r, err := NewReader(f, path, opt)
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	r.closeFns = append(r.closeFns, f.Close)
-	return r, nil
+	return rs[0], nil
 }
 
 // NewReader returns a Reader for the log read from src; name is used in errors and in [Skip.File].
@@ -233,6 +219,13 @@ func Open(path string, opt Options) (*Reader, error) {
 //
 // Close does not close src.
 func NewReader(src io.Reader, name string, opt Options) (*Reader, error) {
+	return makeReader(src, name, opt, false)
+}
+
+// makeReader is NewReader. With mid set, src is a part of a plain input that starts after a newline
+// (one of OpenParts' parts after the first), and opt.Format is set: then its first bytes are
+// neither compression magic nor a byte order mark, but the start of a line.
+func makeReader(src io.Reader, name string, opt Options, mid bool) (*Reader, error) {
 	if opt.Progress != nil {
 		src = &countingReader{r: src, n: opt.Progress}
 	}
@@ -260,12 +253,16 @@ func NewReader(src io.Reader, name string, opt Options) (*Reader, error) {
 	bufSize := max(r.maxLine+2, sniffBytes)
 
 	raw := bufio.NewReaderSize(&stickyReader{r: src}, bufSize)
-	if err := r.openCodec(raw, bufSize); err != nil {
-		r.Close()
-		return nil, err
-	}
-	if b, _ := r.br.Peek(len(utf8BOM)); bytes.Equal(b, utf8BOM) {
-		r.br.Discard(len(utf8BOM))
+	if mid {
+		r.br = raw
+	} else {
+		if err := r.openCodec(raw, bufSize); err != nil {
+			r.Close()
+			return nil, err
+		}
+		if b, _ := r.br.Peek(len(utf8BOM)); bytes.Equal(b, utf8BOM) {
+			r.br.Discard(len(utf8BOM))
+		}
 	}
 	if r.format == nil {
 		if err := r.sniff(); err != nil {
@@ -351,6 +348,11 @@ func (r *Reader) sniff() error {
 	return fmt.Errorf("%s: %w: no line in the first 64 KiB is in a known format (known formats: %s)",
 		r.name, ErrUnknownFormat, knownFormats())
 }
+
+// Offset returns the byte offset in its file at which the Reader's input starts: the start of its
+// part for a Reader of a part of a file after the first ([OpenParts]), else 0. Its line numbers
+// (Record.Line, Stats, Skip.Line) count from there.
+func (r *Reader) Offset() int64 { return r.offset }
 
 // Format returns the name of the detected or forced format: one of [Formats], or "empty" for an input
 // with no non-blank line in the sniff window.
@@ -511,8 +513,8 @@ const MaxEvents = 10_000
 // for the formats that read System Log exports; nil for the others. The returned slice is a copy.
 func (r *Reader) Events() []Event { return slices.Clone(r.sink.events) }
 
-// Close releases the decompressor and, for a Reader from [Open], closes the file. Next returns false
-// afterwards.
+// Close releases the decompressor and, for a Reader from [Open], closes the file; of the Readers of
+// one [OpenParts] call, the last one closed closes the file. Next returns false afterwards.
 func (r *Reader) Close() error {
 	r.done = true
 	var errs []error
