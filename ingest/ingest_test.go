@@ -640,15 +640,24 @@ func TestReasons(t *testing.T) {
 	}
 }
 
-func TestOpenStdin(t *testing.T) {
-	f, err := os.Open(writeFile(t, "stdin.log", gzipMembers(t, goodLines(3))))
+// setStdin makes standard input a file holding data for the rest of the test, and returns the file.
+func setStdin(t *testing.T, data []byte) *os.File {
+	t.Helper()
+	f, err := os.Open(writeFile(t, "stdin.log", data))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
 	saved := os.Stdin
 	os.Stdin = f
-	defer func() { os.Stdin = saved }()
+	t.Cleanup(func() {
+		os.Stdin = saved
+		f.Close()
+	})
+	return f
+}
+
+func TestOpenStdin(t *testing.T) {
+	f := setStdin(t, gzipMembers(t, goodLines(3)))
 	r, err := Open("-", Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -367,14 +367,7 @@ func TestOpenPartsErrors(t *testing.T) {
 func TestOpenPartsStdin(t *testing.T) {
 	setSplitMin(t, 1)
 	data := goodLines(1000)
-	f, err := os.Open(writeFile(t, "stdin.log", data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	saved := os.Stdin
-	os.Stdin = f
-	defer func() { os.Stdin = saved }()
+	f := setStdin(t, data)
 	var progress atomic.Int64
 	rs, err := OpenParts("-", Options{Progress: &progress}, 4)
 	if err != nil {
