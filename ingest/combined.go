@@ -1,9 +1,6 @@
 package ingest
 
-import (
-	"bytes"
-	"unsafe"
-)
+import "bytes"
 
 // The combined and common formats (nginx and Apache):
 //
@@ -186,16 +183,6 @@ func scanCLF(line []byte, rec *Record, xff bool) (reason string, agent bool) {
 	return "", agent
 }
 
-// aliasString returns b as a string without copying. The string is valid only while b is not modified.
-func aliasString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
-
-func skipSpaces(b []byte, i int) int {
-	for i < len(b) && b[i] == ' ' {
-		i++
-	}
-	return i
-}
-
 // nextToken returns the space-separated token that starts after the spaces at b[i:], and the index
 // just after it. It returns an empty token when b[i] is not a space (the previous field did not end
 // there) or when only spaces follow.
@@ -209,26 +196,6 @@ func nextToken(b []byte, i int) ([]byte, int) {
 		return b[i:], len(b)
 	}
 	return b[i : i+sp], i + sp
-}
-
-// closeQuote returns the index of the '"' that closes a quoted field whose content starts at start:
-// the first '"' preceded by an even number of backslashes. It returns -1 when there is none.
-func closeQuote(b []byte, start int) int {
-	for i := start; ; {
-		k := bytes.IndexByte(b[i:], '"')
-		if k < 0 {
-			return -1
-		}
-		k += i
-		bs := 0
-		for j := k - 1; j >= start && b[j] == '\\'; j-- {
-			bs++
-		}
-		if bs%2 == 0 {
-			return k
-		}
-		i = k + 1
-	}
 }
 
 // parseStatus parses a status field: three digits, or "-" for none (0).
@@ -257,8 +224,6 @@ func isBytesField(b []byte) bool {
 	}
 	return true
 }
-
-func isDigit(c byte) bool { return c-'0' <= 9 }
 
 // maxMethod is the longest method accepted in a request line.
 const maxMethod = 20

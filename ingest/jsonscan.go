@@ -743,16 +743,6 @@ func (t *jsonTape) lookupFold(obj int, key string, ascii bool) int {
 	return fold
 }
 
-// equalFoldASCII reports whether a and b, of the same length, are equal ignoring ASCII case.
-func equalFoldASCII[T string | []byte](a T, b string) bool {
-	for i := 0; i < len(a); i++ {
-		if c, d := a[i], b[i]; c != d && lowerASCII(c) != lowerASCII(d) {
-			return false
-		}
-	}
-	return true
-}
-
 // equalFoldUpper reports whether the ASCII a equals upper, of the same length and made of upper-case
 // letters only, ignoring ASCII case.
 func equalFoldUpper(a []byte, upper string) bool {

@@ -328,8 +328,6 @@ func (f *LogFormat) parse(line []byte, rec *Record) string {
 	return ""
 }
 
-func isDash(b []byte) bool { return len(b) == 1 && b[0] == '-' }
-
 // headerInt parses a logged header value: decimal digits; of several values ("600, 600", one per
 // upstream tried) the last. "-", "" and anything else are absent.
 func headerInt(b []byte) (int64, bool) {

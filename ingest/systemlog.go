@@ -302,27 +302,6 @@ func sniffSysLogJSON(line []byte) bool {
 	return decodeLogEvent(line, &ev) && ev.eventType != ""
 }
 
-// containsFold reports whether sub (ASCII lower case) is in b, ignoring ASCII case.
-func containsFold(b, sub []byte) bool {
-	for i := 0; i+len(sub) <= len(b); i++ {
-		k := 0
-		for k < len(sub) && lowerASCII(b[i+k]) == sub[k] {
-			k++
-		}
-		if k == len(sub) {
-			return true
-		}
-	}
-	return false
-}
-
-func lowerASCII(c byte) byte {
-	if c >= 'A' && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
-
 // finish turns a decoded event into a request or a skip reason, and keeps it when it is a
 // rate-limit event. rec is only written on success.
 func (p *sysLogParser) finish(ev *sysEvent, rec *Record) string {
