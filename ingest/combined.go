@@ -198,33 +198,6 @@ func nextToken(b []byte, i int) ([]byte, int) {
 	return b[i : i+sp], i + sp
 }
 
-// parseStatus parses a status field: three digits, or "-" for none (0).
-func parseStatus(b []byte) (int, bool) {
-	if len(b) == 1 && b[0] == '-' {
-		return 0, true
-	}
-	if len(b) != 3 || !isDigit(b[0]) || !isDigit(b[1]) || !isDigit(b[2]) {
-		return 0, false
-	}
-	return int(b[0]-'0')*100 + int(b[1]-'0')*10 + int(b[2]-'0'), true
-}
-
-// isBytesField reports whether b is a response size: digits, or "-".
-func isBytesField(b []byte) bool {
-	if len(b) == 0 {
-		return false
-	}
-	if len(b) == 1 && b[0] == '-' {
-		return true
-	}
-	for _, c := range b {
-		if !isDigit(c) {
-			return false
-		}
-	}
-	return true
-}
-
 // maxMethod is the longest method accepted in a request line.
 const maxMethod = 20
 

@@ -5,6 +5,10 @@ import (
 	"strings"
 )
 
+// Fields of log lines and the values logged in them, shared by the formats: space-separated and
+// quoted fields, status codes, response sizes, header values, X-Forwarded-For hops and OAuth client
+// ids.
+
 // nextField returns the next space- (or tab-) separated field of line at or after i, and the index
 // after it. A field that starts with '"' runs to the closing quote (a quote escaped by a backslash
 // or doubled, as IIS writes it, does not close it) and is returned without its quotes; ok is false
@@ -75,14 +79,6 @@ func joinDateTime(buf []byte, date, tm []byte) []byte {
 	return buf[:n]
 }
 
-// isHTTPStatusOrDash is parseStatus that also accepts "-1" and "000" (no response) as 0.
-func parseStatusLoose(b []byte) (int, bool) {
-	if bytes.Equal(b, []byte("-1")) {
-		return 0, true
-	}
-	return parseStatus(b)
-}
-
 // firstHop returns the first address of an X-Forwarded-For value ("203.0.113.7, 10.0.0.2" →
 // "203.0.113.7"), trimmed; nil for "-", "" or a value without a first address.
 func firstHop(b []byte) []byte {
@@ -115,4 +111,58 @@ func oauthClientID(target string) string {
 		}
 	}
 	return ""
+}
+
+// parseStatus parses a status field: three digits, or "-" for none (0).
+func parseStatus(b []byte) (int, bool) {
+	if len(b) == 1 && b[0] == '-' {
+		return 0, true
+	}
+	if len(b) != 3 || !isDigit(b[0]) || !isDigit(b[1]) || !isDigit(b[2]) {
+		return 0, false
+	}
+	return int(b[0]-'0')*100 + int(b[1]-'0')*10 + int(b[2]-'0'), true
+}
+
+// parseStatusLoose is parseStatus that also reads "-1" (no response) as 0, as "000" is.
+func parseStatusLoose(b []byte) (int, bool) {
+	if bytes.Equal(b, []byte("-1")) {
+		return 0, true
+	}
+	return parseStatus(b)
+}
+
+// isBytesField reports whether b is a response size: digits, or "-".
+func isBytesField(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	if len(b) == 1 && b[0] == '-' {
+		return true
+	}
+	for _, c := range b {
+		if !isDigit(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// headerInt parses a logged header value: decimal digits; of several values ("600, 600", one per
+// upstream tried) the last. "-", "" and anything else are absent.
+func headerInt(b []byte) (int64, bool) {
+	if c := bytes.LastIndexByte(b, ','); c >= 0 {
+		b = bytes.TrimSpace(b[c+1:])
+	}
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if !isDigit(c) {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
 }

@@ -327,22 +327,3 @@ func (f *LogFormat) parse(line []byte, rec *Record) string {
 	}
 	return ""
 }
-
-// headerInt parses a logged header value: decimal digits; of several values ("600, 600", one per
-// upstream tried) the last. "-", "" and anything else are absent.
-func headerInt(b []byte) (int64, bool) {
-	if c := bytes.LastIndexByte(b, ','); c >= 0 {
-		b = bytes.TrimSpace(b[c+1:])
-	}
-	if len(b) == 0 || len(b) > 18 {
-		return 0, false
-	}
-	var n int64
-	for _, c := range b {
-		if !isDigit(c) {
-			return 0, false
-		}
-		n = n*10 + int64(c-'0')
-	}
-	return n, true
-}
