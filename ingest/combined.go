@@ -198,52 +198,6 @@ func nextToken(b []byte, i int) ([]byte, int) {
 	return b[i : i+sp], i + sp
 }
 
-// maxMethod is the longest method accepted in a request line.
-const maxMethod = 20
-
-// splitRequest splits a request field `METHOD TARGET [PROTO]` into method and target. The method is
-// 1–20 characters of A-Z, '-' or '_', starting with a letter; PROTO is the last token when it starts
-// with "HTTP/"; the target is what lies between and must not be empty (it may contain spaces).
-func splitRequest(req []byte) (method, target []byte, ok bool) {
-	sp := bytes.IndexByte(req, ' ')
-	if sp <= 0 || sp > maxMethod {
-		return nil, nil, false
-	}
-	method = req[:sp]
-	if c := method[0]; c < 'A' || c > 'Z' {
-		return nil, nil, false
-	}
-	for _, c := range method[1:] {
-		if (c < 'A' || c > 'Z') && c != '-' && c != '_' {
-			return nil, nil, false
-		}
-	}
-	rest := req[sp+1:]
-	for len(rest) > 0 && rest[0] == ' ' {
-		rest = rest[1:]
-	}
-	for len(rest) > 0 && rest[len(rest)-1] == ' ' {
-		rest = rest[:len(rest)-1]
-	}
-	target = rest
-	if ls := bytes.LastIndexByte(rest, ' '); ls >= 0 {
-		if bytes.HasPrefix(rest[ls+1:], httpProto) {
-			target = rest[:ls]
-			for len(target) > 0 && target[len(target)-1] == ' ' {
-				target = target[:len(target)-1]
-			}
-		}
-	} else if bytes.HasPrefix(rest, httpProto) {
-		target = nil // "GET HTTP/1.1": a protocol but no target
-	}
-	if len(target) == 0 {
-		return nil, nil, false
-	}
-	return method, target, true
-}
-
-var httpProto = []byte("HTTP/")
-
 // parseCLFTime parses a timestamp `02/Jan/2006:15:04:05 -0700`, optionally with fractional seconds
 // after the seconds (`15:04:05.123`), into Unix microseconds (UTC). Digits beyond microseconds are
 // truncated. It rejects impossible values: an unknown or wrongly cased month, a day past the end of

@@ -199,37 +199,6 @@ func tokenEnd(b []byte, i int) int {
 	return -1
 }
 
-// splitRequestFast is splitRequest for the usual request line: an upper-case method, one space, a
-// target that neither starts nor ends with a space, and a protocol after one space, or none. It
-// hands anything else to splitRequest, so it always returns what splitRequest returns.
-func splitRequestFast(req []byte) (method, target []byte, ok bool) {
-	sp := 0
-	for sp < len(req) && req[sp]-'A' <= 'Z'-'A' {
-		sp++
-	}
-	n := len(req)
-	if sp == 0 || sp > maxMethod || sp+1 >= n || req[sp] != ' ' || req[sp+1] == ' ' || req[n-1] == ' ' {
-		return splitRequest(req)
-	}
-	rest := req[sp+1:]
-	ls := len(rest) - 1
-	for ls >= 0 && rest[ls] != ' ' {
-		ls--
-	}
-	switch {
-	case ls < 0: // one token: a target, unless it is a protocol
-		if bytes.HasPrefix(rest, httpProto) {
-			return splitRequest(req)
-		}
-		return req[:sp], rest, true
-	case !bytes.HasPrefix(rest[ls+1:], httpProto):
-		return req[:sp], rest, true
-	case rest[ls-1] == ' ': // ls > 0: rest does not start with a space
-		return splitRequest(req)
-	}
-	return req[:sp], rest[:ls], true
-}
-
 // clfTimeCache remembers the last CLF timestamp parsed whole: its bytes but the seconds, as four
 // little-endian words, and the instant of its minute. Consecutive lines of a log nearly always share
 // the date, hour, minute and zone, so parseCLFTimeCached then only reads the seconds. The zero value

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"unicode/utf8"
 )
 
 // JSON-lines access logs, one JSON object per line, read through a mapping from record fields to
@@ -448,30 +447,6 @@ func (t *jsonTape) lookupPath(path *keyPath) int {
 	}
 	return v
 }
-
-// upperMethod is strings.ToUpper for a method, without allocating for the usual ones.
-func upperMethod(s string) string {
-	lower := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			return strings.ToUpper(s)
-		}
-		lower = lower || 'a' <= c && c <= 'z'
-	}
-	if !lower {
-		return s
-	}
-	for _, m := range commonMethods {
-		if len(m) == len(s) && equalFoldASCII(s, m) {
-			return m
-		}
-	}
-	return strings.ToUpper(s)
-}
-
-// commonMethods are the methods upperMethod upper-cases without allocating.
-var commonMethods = []string{"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "CONNECT", "TRACE"}
 
 // jsonTime reads a time value: a string (ISO 8601, CLF or a number in a string) or a JSON number.
 func jsonTime(v any) (int64, bool) {

@@ -409,19 +409,6 @@ func (p *sysLogParser) finish(ev *sysEvent, rec *Record) string {
 	return ""
 }
 
-// isMethod reports whether s is an HTTP method as splitRequest accepts it.
-func isMethod(s string) bool {
-	if len(s) == 0 || len(s) > maxMethod || s[0] < 'A' || s[0] > 'Z' {
-		return false
-	}
-	for i := 1; i < len(s); i++ {
-		if c := s[i]; (c < 'A' || c > 'Z') && c != '-' && c != '_' {
-			return false
-		}
-	}
-	return true
-}
-
 // recentSet remembers the request ids seen recently: the last 32k to 64k of them, in two
 // generations, so that memory stays bounded on any file. The events of one request are written
 // within moments of each other, so a duplicate further back than that is not expected.
