@@ -112,35 +112,6 @@ func decodeLogEvent(b []byte, ev *sysEvent) bool {
 	return true
 }
 
-// lookupFold returns m[key], or the value of the first key equal to key under Unicode case folding.
-func lookupFold(m map[string]any, key string) any {
-	if v, ok := m[key]; ok {
-		return v
-	}
-	for k, v := range m {
-		if strings.EqualFold(k, key) {
-			return v
-		}
-	}
-	return nil
-}
-
-// anyString renders a decoded JSON scalar as a string: strings as they are, numbers in decimal,
-// booleans as "true"/"false"; "" for null, objects and arrays.
-func anyString(v any) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	case json.Number:
-		return v.String()
-	case bool:
-		return strconv.FormatBool(v)
-	}
-	return ""
-}
-
 // anyInt parses a decoded JSON scalar as a non-negative integer (Okta writes numbers as strings);
 // 0 when it is not one.
 func anyInt(v any) int { return atoiNonNegative(anyString(v)) }
