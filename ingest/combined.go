@@ -25,12 +25,6 @@ func sniffCommon(line []byte) bool {
 	return shapeOK(reason)
 }
 
-// shapeOK reports whether a parse result means the line has the format's shape, even if its timestamp
-// or request field is bad.
-func shapeOK(reason string) bool {
-	return reason == "" || reason == ReasonBadTimestamp || reason == ReasonBadRequest
-}
-
 // parseCLF parses a trimmed, non-blank combined or common line (the formatSpec.parse of both).
 func parseCLF(line []byte, rec *Record) string {
 	reason, _ := scanCLFCached(line, rec, false, nil)

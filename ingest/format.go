@@ -46,6 +46,12 @@ type formatSpec struct {
 	splittable bool
 }
 
+// shapeOK reports whether a parse result (a skip reason, or "") means the line has the format's
+// shape, as formatSpec.sniff wants to know, even if its timestamp or request field is bad.
+func shapeOK(reason string) bool {
+	return reason == "" || reason == ReasonBadTimestamp || reason == ReasonBadRequest
+}
+
 // formats is the format table, in sniffing order: the most specific format first. A new format is a
 // new file with its sniff and parse functions and one row here.
 var formats = []formatSpec{
