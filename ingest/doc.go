@@ -95,6 +95,11 @@
 // first 64 KiB of the decompressed input (see [NewReader]). [Open] reads standard input for the path
 // "-".
 //
+// [OpenParts] opens a file as up to n Readers to be read in parallel: a large plain file in a format
+// whose lines are independent of each other (combined, common) is cut at line boundaries, and the
+// Readers share the one open file. [Options.Progress] counts the bytes read (compressed bytes for
+// compressed input), for a progress display.
+//
 // # Bad input
 //
 // A line that cannot be parsed is not an error: it is skipped, counted under one of the reasons listed
