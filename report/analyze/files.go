@@ -1,13 +1,10 @@
 package analyze
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"os"
 	"runtime"
 	"runtime/debug"
 	"sync/atomic"
@@ -20,10 +17,10 @@ import (
 
 // Options configure one analysis: of log files (Files), or of a kept store (Store).
 type Options struct {
-	Catalog     *classify.Catalog
-	Tier        classify.Tier
-	WarnPercent int
-	Format      string // "" sniffs each file's format; else passed to ingest
+	Catalog     *classify.Catalog // the buckets and limits to classify and judge by
+	Tier        classify.Tier     // the tier judged against; every tier's figures are computed anyway
+	WarnPercent int               // the warning threshold, percent of the limit
+	Format      string            // "" sniffs each file's format; else passed to ingest
 	// LogFormat (an nginx log_format) and Fields (a JSON field mapping) are passed to ingest; see
 	// ingest.Options.
 	LogFormat string
@@ -41,9 +38,9 @@ type Options struct {
 	// Store can analyse them again without the logs.
 	DB string
 	// Principals names the callers (see PrincipalMap) whose peaks are judged against their share of
-	// each bucket; nil uses the principals the input carries, at DefaultShare.
+	// each bucket; nil uses the principals the input carries, at classify.DefaultPrincipalShare.
 	Principals *PrincipalMap
-	// Learned analyses against the limits Okta announced in the input (LearnedOverrides) instead of
+	// Learned analyses against the limits Okta announced in the input (learnedOverrides) instead of
 	// the catalog's, for the chosen tier, where it announced any.
 	Learned bool
 	// Dedupe drops a request identical to one already read (same instant, method, target, status,
@@ -60,20 +57,12 @@ type Options struct {
 	From, To time.Time
 }
 
-// splitMinBytes is the smallest plain file that is split into parts parsed in parallel: below it the
-// split is not worth a second reader.
-var splitMinBytes int64 = 32 << 20
-
-// splittableFormats are the line formats whose lines are independent of each other, so a file can
-// be cut at any line boundary and each part parsed alone. Header-driven formats are not.
-var splittableFormats = map[string]bool{"combined": true, "common": true}
-
-// part is one unit of parsing work: a whole file, or a line-aligned byte range of a plain file.
+// part is one unit of parsing work: a whole file, or a line-aligned byte range of a plain file
+// (ingest.OpenParts).
 type part struct {
-	file  int // index into paths
-	start int64
+	file  int   // index into paths
+	start int64 // byte offset of the part in its file
 	r     *ingest.Reader
-	f     io.Closer // the file under r when r was made with ingest.NewReader
 	stats ingest.Stats
 	// outside counts the requests parsed but left out by Options.From/To, dups those --dedupe dropped.
 	outside, dups int64
@@ -117,8 +106,8 @@ func Files(ctx context.Context, paths []string, opt Options) (*report.Result, er
 		workers = 1 // the first copy in input order is the one kept, the same on every run
 	}
 	iopt := ingest.Options{Format: opt.Format, MaxExamples: opt.MaxExamples, LogFormat: opt.LogFormat, Fields: opt.Fields,
-		ForwardedFor: opt.ForwardedFor}
-	parts, formats, err := openParts(paths, iopt, workers, opt.Progress, opt.Strict)
+		ForwardedFor: opt.ForwardedFor, Progress: opt.Progress}
+	parts, formats, err := openParts(paths, iopt, workers, opt.Strict)
 	defer func() {
 		for _, p := range parts {
 			p.close()
@@ -247,28 +236,23 @@ func builtinCatalogs() ([]*classify.Catalog, error) {
 	return cats, nil
 }
 
-// close closes the part's reader and file, once.
+// close closes the part's reader, once.
 func (p *part) close() {
 	if p.r != nil {
 		p.r.Close()
 		p.r = nil
 	}
-	if p.f != nil {
-		p.f.Close()
-		p.f = nil
-	}
 }
 
-// openParts opens every file (so a bad path fails before anything is read) and cuts large plain files
-// in a splittable format into line-aligned parts, one per worker.
-//
-// A file that cannot be opened (missing, unreadable, a directory, an unknown format) is an error when
-// strict; otherwise it becomes a part with no reader and its error, reported with the results.
-func openParts(paths []string, iopt ingest.Options, workers int, progress *atomic.Int64, strict bool) ([]*part, []string, error) {
-	var parts []*part
-	formats := make([]string, len(paths))
+// openParts opens every file (so a bad path fails before anything is read) as parts that can be
+// parsed in parallel: ingest.OpenParts cuts a large plain file into line-aligned parts, one per
+// worker. A file that cannot be opened (missing, unreadable, a directory, an unknown format) is an
+// error when strict; otherwise it becomes a part with no reader and its error, reported with the
+// results. formats[i] is the format of paths[i].
+func openParts(paths []string, iopt ingest.Options, workers int, strict bool) (parts []*part, formats []string, err error) {
+	formats = make([]string, len(paths))
 	for i, path := range paths {
-		r, err := ingest.Open(path, iopt)
+		rs, err := ingest.OpenParts(path, iopt, workers)
 		if err != nil {
 			if strict {
 				return parts, nil, err
@@ -276,112 +260,10 @@ func openParts(paths []string, iopt ingest.Options, workers int, progress *atomi
 			parts = append(parts, &part{file: i, err: err})
 			continue
 		}
-		formats[i] = r.Format()
-		if path == "-" { // standard input: one stream, read once
-			parts = append(parts, &part{file: i, r: r})
-			continue
-		}
-		bounds, err := splitPoints(path, r.Format(), workers)
-		if err != nil {
-			r.Close()
-			return parts, nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if len(bounds) <= 2 && progress == nil {
-			parts = append(parts, &part{file: i, r: r})
-			continue
-		}
-		r.Close()
-		po := iopt
-		po.Format = formats[i]
-		if len(bounds) <= 2 {
-			bounds = []int64{0, -1}
-		}
-		for k := 0; k+1 < len(bounds); k++ {
-			p := &part{file: i, start: bounds[k]}
-			parts = append(parts, p)
-			n := int64(-1)
-			if bounds[k+1] >= 0 {
-				n = bounds[k+1] - bounds[k]
-			}
-			if err := p.open(path, po, n, progress); err != nil {
-				return parts, nil, err
-			}
+		formats[i] = rs[0].Format()
+		for _, r := range rs {
+			parts = append(parts, &part{file: i, start: r.Offset(), r: r})
 		}
 	}
 	return parts, formats, nil
-}
-
-// open opens the byte range [p.start, p.start+n) of path (all of it when n < 0) as the part's
-// reader, adding the bytes read to progress when it is set.
-func (p *part) open(path string, opt ingest.Options, n int64, progress *atomic.Int64) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	p.f = f
-	var src io.Reader = f
-	if n >= 0 {
-		src = io.NewSectionReader(f, p.start, n)
-	}
-	if progress != nil {
-		src = &countingReader{r: src, n: progress}
-	}
-	p.r, err = ingest.NewReader(src, path, opt)
-	return err
-}
-
-// countingReader adds the bytes read through it to n.
-type countingReader struct {
-	r io.Reader
-	n *atomic.Int64
-}
-
-func (c *countingReader) Read(b []byte) (int, error) {
-	k, err := c.r.Read(b)
-	c.n.Add(int64(k))
-	return k, err
-}
-
-// splitPoints returns the part boundaries of a plain file in a splittable format, starting with 0 and
-// ending with its size, each just after a newline; or nil when the file is not to be split.
-func splitPoints(path, format string, workers int) ([]int64, error) {
-	if workers < 2 || !splittableFormats[format] {
-		return nil, nil
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() < splitMinBytes {
-		return nil, err
-	}
-	var magic [4]byte
-	if _, err := io.ReadFull(f, magic[:]); err != nil {
-		return nil, nil
-	}
-	if bytes.HasPrefix(magic[:], []byte{0x1f, 0x8b}) || bytes.Equal(magic[:], []byte{0x28, 0xb5, 0x2f, 0xfd}) {
-		return nil, nil // compressed: the stream cannot be cut
-	}
-	size := fi.Size()
-	bounds := []int64{0}
-	buf := make([]byte, 64<<10)
-	for k := 1; k < workers; k++ {
-		at := max(size*int64(k)/int64(workers), bounds[len(bounds)-1]+1)
-		next := int64(-1)
-		for off := at - 1; off < size && next < 0; off += int64(len(buf)) {
-			n, err := f.ReadAt(buf, off)
-			if nl := bytes.IndexByte(buf[:n], '\n'); nl >= 0 {
-				next = off + int64(nl) + 1
-			} else if err != nil && err != io.EOF {
-				return nil, err
-			}
-		}
-		if next < 0 || next >= size {
-			break // no line starts after this point: the rest is one part
-		}
-		bounds = append(bounds, next)
-	}
-	return append(bounds, size), nil
 }

@@ -20,18 +20,15 @@ import (
 
 // TestSplitMatchesSequential checks that cutting a plain file into parts parsed in parallel changes
 // nothing: the same accounting, the same examples at the same line numbers in the whole file, and the
-// same analysis as one reader.
+// same analysis as one reader. The file is just large enough for ingest.OpenParts to cut it.
 func TestSplitMatchesSequential(t *testing.T) {
-	old := splitMinBytes
-	splitMinBytes = 1
-	defer func() { splitMinBytes = old }()
-
 	dir := t.TempDir()
 	path := filepath.Join(dir, "access.log")
 	var sb strings.Builder
 	base := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC)
 	var badLines []int
-	for i := 1; i <= 20_000; i++ {
+	const lines = 360_000 // 34 MiB
+	for i := 1; i <= lines; i++ {
 		if i%1999 == 0 {
 			sb.WriteString("this is not a log line\n")
 			badLines = append(badLines, i)
@@ -47,14 +44,18 @@ func TestSplitMatchesSequential(t *testing.T) {
 	analyze := func(workers int, progress *atomic.Int64) *report.Result {
 		t.Helper()
 		res, err := Files(context.Background(), []string{path}, Options{Catalog: classify.Seed(),
-			Tier: classify.Enterprise, WarnPercent: 60, Workers: workers, MaxExamples: 20, Progress: progress})
+			Tier: classify.Enterprise, WarnPercent: 60, Workers: workers, MaxExamples: 1000, Progress: progress})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return res
 	}
-	if b, _ := splitPoints(path, "combined", 4); len(b) != 5 {
-		t.Fatalf("split points %v, want 4 parts", b)
+	if rs, err := ingest.OpenParts(path, ingest.Options{}, 4); err != nil || len(rs) != 4 {
+		t.Fatalf("%d parts (%v), want 4", len(rs), err)
+	} else {
+		for _, r := range rs {
+			r.Close()
+		}
 	}
 	one := analyze(1, nil)
 	var read atomic.Int64
@@ -72,13 +73,13 @@ func TestSplitMatchesSequential(t *testing.T) {
 	if !reflect.DeepEqual(got, badLines) {
 		t.Errorf("example lines %v, want %v", got, badLines)
 	}
-	if four.Input.Lines != 20_000 || four.Input.Skipped != int64(len(badLines)) {
+	if four.Input.Lines != lines || four.Input.Skipped != int64(len(badLines)) {
 		t.Errorf("lines %d skipped %d", four.Input.Lines, four.Input.Skipped)
 	}
 }
 
-// TestAnalyzeFilesCancel checks that a cancelled context stops the run with its error.
-func TestAnalyzeFilesCancel(t *testing.T) {
+// TestFilesCancel checks that a cancelled context stops the run with its error.
+func TestFilesCancel(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "a.log")
 	line := "10.0.0.1 - - [14/Oct/2026:10:00:00 +0200] \"GET /api/v1/apps HTTP/1.1\" 200 1 \"-\" \"-\"\n"

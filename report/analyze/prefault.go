@@ -9,8 +9,8 @@ import "unsafe"
 // Memory fresh from the system is mapped on first touch. When that touch is a read (a lookup in an
 // empty table), the kernel maps its shared zero page, and the first write faults again, copies it, and
 // flushes the old mapping from every CPU's TLB: on a virtual machine that is an interrupt to each
-// CPU. Before this, those second faults took 5 % of a run's CPU time (perf, 5 M lines on 2 cores);
-// writing first maps each page once.
+// CPU. Those second faults took 5 % of a run's CPU time (perf, 5 M lines on 2 cores); writing first
+// maps each page once.
 //
 //go:noinline
 func prefault[T any](s []T) {

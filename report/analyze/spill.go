@@ -10,12 +10,12 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 )
 
-// rowSpill is where an analyzer puts the rows it holds past heldRowsMax: a temporary file of whole
+// rowSpill is where a live source puts the rows it holds past heldRowsMax: a temporary file of whole
 // chunks, each its row count and then its columns as they lie in memory, written once as the rows
-// come and read back once by the analysis, which loads into DuckDB only the rows it needs (see
-// held.go). Loading every request of a large input into DuckDB instead made DuckDB spill its requests
+// come and read back by each analysis, which loads into DuckDB only the rows it needs (see live.go).
+// Loading every request of a large input into DuckDB instead would make DuckDB spill its requests
 // table under its memory limit, from two threads contending for one file: on 50 M lines most of the
-// run's CPU time was the kernel copying and locking for those writes.
+// run's CPU time went to the kernel copying and locking for those writes.
 //
 // The file is unlinked as soon as it is made (on Unix), so it goes when the process does, however it
 // ends; elsewhere close removes it.
@@ -27,6 +27,7 @@ type rowSpill struct {
 	hdr      [8]byte
 }
 
+// newRowSpill makes an empty spill file in the system temp directory.
 func newRowSpill() (*rowSpill, error) {
 	f, err := os.CreateTemp("", "ratecard-rows-*")
 	if err != nil {
@@ -35,7 +36,7 @@ func newRowSpill() (*rowSpill, error) {
 	return &rowSpill{f: f, unlinked: os.Remove(f.Name()) == nil}, nil
 }
 
-// columns views c's columns as their bytes in memory, as loadColumns hands them to Arrow. The file is
+// columns views c's columns as their bytes in memory, as loadChunk hands them to Arrow. The file is
 // read back by the process that wrote it, so byte order does not matter.
 func (c *rowChunk) columns() [][]byte {
 	return [][]byte{arrow.Int64Traits.CastToBytes(c.ts), c.cls, arrow.Uint64Traits.CastToBytes(c.client),

@@ -78,7 +78,7 @@ func TestStoreReanalysis(t *testing.T) {
 	old.Close()
 	if _, err := Store(ctx, db, Options{Catalog: seed}); err == nil || !strings.Contains(err.Error(), "another version of ratecard") ||
 		!strings.Contains(err.Error(), "with the log files again") {
-		t.Errorf("AnalyzeStore on a version-1 store: %v", err)
+		t.Errorf("Store on a version-1 store: %v", err)
 	}
 
 	// A file that is not a DuckDB database is neither read as a store nor replaced.
@@ -87,10 +87,10 @@ func TestStoreReanalysis(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := Store(ctx, foreign, Options{Catalog: seed}); !errors.Is(err, ErrNotStore) {
-		t.Errorf("AnalyzeStore on a text file: %v, want ErrNotStore", err)
+		t.Errorf("Store on a text file: %v, want ErrNotStore", err)
 	}
 	if _, err := Files(ctx, []string{logPath}, Options{Catalog: seed, WarnPercent: 60, DB: foreign}); !errors.Is(err, ErrNotStore) {
-		t.Errorf("AnalyzeFiles --db onto a text file: %v, want ErrNotStore", err)
+		t.Errorf("Files --db onto a text file: %v, want ErrNotStore", err)
 	}
 	if b, _ := os.ReadFile(foreign); string(b) != "precious" {
 		t.Errorf("the text file was overwritten")
