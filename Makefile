@@ -22,7 +22,11 @@ ECHARTS_VERSION := 5.6.0
 ECHARTS_SHA256  := bf4a223524e40b77c304bec67e1222cf551f14880cf42c69dc046558e11c07b1
 ECHARTS_DIR     := report/assets
 
-.PHONY: help build demo test test-pure vet bench bench-clean fuzz echarts echarts-check samples tidy-check deps-check clean
+# The packages that build without cgo: everything but the engine (report/analyze, the one importer of
+# go-duckdb and Arrow) and the commands that link it.
+PURE_PKGS := ./ingest/... ./classify/... ./report ./report/reporttest ./samples/...
+
+.PHONY: help build demo test test-pure vet bench bench-clean fuzz echarts echarts-check samples tidy-check deps-check size-check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -35,11 +39,11 @@ demo: build ## analyze the bundled samples and write demo-report/report.html
 	@echo
 	@echo "Open $(CURDIR)/$(DEMO_OUT)/report.html in a browser (it works offline)."
 
-test: vet echarts-check deps-check ## run the whole test suite (what CI runs)
+test: vet echarts-check deps-check size-check ## run the whole test suite (what CI runs)
 	$(GO) test -count=1 ./...
 
-test-pure: ## test ingest and classify without cgo
-	CGO_ENABLED=0 $(GO) test ./ingest/... ./classify/...
+test-pure: ## test everything but the engine without cgo (ingest, classify, report, samples)
+	CGO_ENABLED=0 $(GO) test $(PURE_PKGS)
 
 vet: ## go vet
 	$(GO) vet ./...
@@ -82,12 +86,23 @@ echarts-check: ## check the vendored echarts.min.js against its pinned sha256
 samples: ## regenerate the bundled sample logs
 	$(GO) run ./samples/gen -out samples
 
-deps-check: ## imports point one way: cmd → report → classify → ingest
+deps-check: ## imports point one way (cmd → report → classify → ingest); only report/analyze imports DuckDB or Arrow
 	@set -e; \
 	bad=$$($(GO) list -f '{{.ImportPath}}: {{join .Imports " "}}' ./ingest/... | grep -E 'ratecard/(classify|report|cmd)' || true); \
 	bad="$$bad$$($(GO) list -f '{{.ImportPath}}: {{join .Imports " "}}' ./classify/... | grep -E 'ratecard/(report|cmd)' || true)"; \
 	bad="$$bad$$($(GO) list -f '{{.ImportPath}}: {{join .Imports " "}}' ./report/... | grep -E 'ratecard/cmd' || true)"; \
-	if [ -n "$$bad" ]; then echo "import direction violated:"; echo "$$bad"; exit 1; fi
+	if [ -n "$$bad" ]; then echo "import direction violated:"; echo "$$bad"; exit 1; fi; \
+	bad=$$($(GO) list -f '{{.ImportPath}}: {{join .Imports " "}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | \
+	  grep -v '^github.com/ratecard/ratecard/report/analyze:' | grep -E 'marcboeker/go-duckdb|apache/arrow' || true); \
+	if [ -n "$$bad" ]; then echo "only report/analyze may import go-duckdb or Arrow:"; echo "$$bad"; exit 1; fi; \
+	bad=$$($(GO) list -f '{{.ImportPath}}: {{join .Imports " "}}' $(PURE_PKGS) | grep -E 'ratecard/report/analyze' || true); \
+	if [ -n "$$bad" ]; then echo "a package that must build without cgo imports the engine:"; echo "$$bad"; exit 1; fi; \
+	CGO_ENABLED=0 $(GO) vet $(PURE_PKGS)
+
+size-check: ## no Go file but tests and generated code over 700 lines
+	@bad=$$(find . -name '*.go' ! -name '*_test.go' -not -path './.git/*' -exec grep -L '^// Code generated .* DO NOT EDIT\.$$' {} + | \
+	  xargs wc -l | awk '$$2 != "total" && $$1 > 700 {print}'); \
+	if [ -n "$$bad" ]; then echo "files over 700 lines (split them by what they hold):"; echo "$$bad"; exit 1; fi
 
 tidy-check: ## fail if go.mod/go.sum are not tidy
 	$(GO) mod tidy -diff
