@@ -12,7 +12,7 @@ import (
 // The okta-array format: what GET /api/v1/logs returns, a JSON array of LogEvents, or several pages
 // of it concatenated ("[…]\n[…]"). The input is decoded element by element as a json.Decoder does
 // (arrayStream), never whole; each element is parsed like a line of okta-ndjson. A "line" of this
-// format is an event: [Stats.Lines] counts events, and [Record.Line], [Event.Line] and [Skip.Line]
+// format is an event: [Stats.Lines] counts events, and [Record.Line], [RateLimitEvent.Line] and [Skip.Line]
 // are the 1-based index of the event in the file, counted across pages.
 
 // minMaxEventBytes is the smallest limit on the size of one array element: an event longer than

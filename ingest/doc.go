@@ -10,7 +10,7 @@
 //   - okta-array: an Okta System Log export as GET /api/v1/logs returns it, a JSON array of
 //     LogEvents, or several pages concatenated ("[…][…]"), pretty-printed or not. It is decoded
 //     event by event as a json.Decoder does, never read whole. Here a "line" is an event: Stats.Lines
-//     counts events and Record.Line, Event.Line and Skip.Line are the 1-based index of the event in
+//     counts events and Record.Line, RateLimitEvent.Line and Skip.Line are the 1-based index of the event in
 //     the file, across pages. An event longer than max(MaxLineBytes, 1 MiB), or a JSON syntax error,
 //     stops the Reader with an error naming the file and the event (the decoder cannot resync).
 //     Sniffed from a window that starts with '[' then '{' (with an "eventType" key) or ']'.
@@ -68,7 +68,7 @@
 // not log every API call, so these requests are a lower bound of the traffic; and one call often
 // writes several events, so an event whose Okta request id (debugData.requestId, else a WEB
 // transaction.id) was seen recently is skipped as [ReasonDuplicate]. Rate-limit events (see
-// [IsRateLimitEventType]) are kept as [Event] values ([Reader.Events]) as well, with the bucket's URL
+// [IsRateLimitEventType]) are kept as [RateLimitEvent] values ([Reader.Events]) as well, with the bucket's URL
 // pattern and the threshold Okta applied; one without a requestUri is skipped as
 // [ReasonRateLimitEvent], and any other event without one as [ReasonNotARequest].
 //

@@ -5,17 +5,18 @@ import (
 	"unicode/utf8"
 )
 
-// Event is an Okta System Log rate-limit event: a warning, burst or violation of an org, operation or
+// RateLimitEvent is an Okta System Log rate-limit event: a warning, burst or violation of an org, operation or
 // client rate limit, or a concurrency violation (see [IsRateLimitEventType]). Its strings are copies,
-// valid for as long as the Event is kept.
+// valid for as long as the RateLimitEvent is kept.
 //
 // Key names follow Okta's debugData, read case-insensitively; Okta says debugData keys are not a
 // stable contract, so every field may be empty or 0.
-type Event struct {
+type RateLimitEvent struct {
 	Time       int64  // UTC instant of "published", Unix microseconds; 0 when absent or unreadable
 	Type       string // eventType, e.g. "system.org.rate_limit.warning"
 	URLPattern string // the bucket: target[] of type "URL Pattern", else debugData urlPattern, burstRateLimitUrlPattern or rateLimitBucket
 	Threshold  int    // the limit the event reports: debugData threshold, operationRateLimitThreshold or baseThreshold; 0 when absent
+	File       string // the file it was read from: the name given to Open, OpenParts or NewReader
 	Line       int    // line of the event in its file (for the okta-array format, its 1-based event index)
 
 	BurstThreshold int    // burst events: burstThreshold; 0 otherwise
@@ -39,7 +40,7 @@ var rateLimitEventTypes = map[string]bool{
 	"app.oauth2.client_id_rate_limit_warning": true,
 }
 
-// IsRateLimitEventType reports whether eventType is an Okta rate-limit event kept as an [Event]:
+// IsRateLimitEventType reports whether eventType is an Okta rate-limit event kept as an [RateLimitEvent]:
 // system.org.rate_limit.warning, .burst and .violation; every system.operation.rate_limit.* and
 // system.operation.concurrency_limit.*; every system.client.* whose name holds "rate_limit";
 // core.concurrency.org.limit.violation; and app.oauth2.client_id_rate_limit_warning. It is
@@ -62,7 +63,7 @@ func IsRateLimitEventType(eventType string) bool {
 }
 
 // clone returns e with its strings copied.
-func (e Event) clone() Event {
+func (e RateLimitEvent) clone() RateLimitEvent {
 	e.Type, e.URLPattern, e.TimeUnit = strings.Clone(e.Type), strings.Clone(e.URLPattern), strings.Clone(e.TimeUnit)
 	e.Scope, e.Subtype, e.BucketUUID = strings.Clone(e.Scope), strings.Clone(e.Subtype), strings.Clone(e.BucketUUID)
 	e.RequestURI, e.Client, e.TokenID = strings.Clone(e.RequestURI), strings.Clone(e.Client), strings.Clone(e.TokenID)
@@ -86,17 +87,19 @@ func mayBeRateLimitEventType(t string) bool {
 
 // eventSink collects the rate-limit events of one Reader.
 type eventSink struct {
-	events []Event
+	events []RateLimitEvent
 	total  int64
+	file   string // the Reader's name
 	line   *int64 // the Reader's line count: the line of the event being parsed
 }
 
 // add keeps ev (up to MaxEvents) and counts it. A nil sink (ParseLine) drops it.
-func (s *eventSink) add(ev Event) {
+func (s *eventSink) add(ev RateLimitEvent) {
 	if s == nil {
 		return
 	}
 	s.total++
+	ev.File = s.file
 	if s.line != nil {
 		ev.Line = int(*s.line)
 	}

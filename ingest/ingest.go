@@ -99,7 +99,7 @@ var Reasons = []string{ReasonBlank, ReasonMalformed, ReasonBadTimestamp, ReasonB
 // Skip is one example of a skipped line, kept for the report.
 type Skip struct {
 	File    string // the name given to Open or NewReader
-	Line    int    // 1-based line number (for the okta-array format: 1-based event index, see Event)
+	Line    int    // 1-based line number (for the okta-array format: 1-based event index, see Skip.Event)
 	Reason  string // one of Reasons
 	Excerpt string // first 200 bytes of the line (without its line ending), invalid UTF-8 replaced by U+FFFD
 	Event   bool   // Line is the index of an event in a JSON array (okta-array), not a line number
@@ -230,7 +230,7 @@ func makeReader(src io.Reader, name string, opt Options, mid bool) (*Reader, err
 		src = &countingReader{r: src, n: opt.Progress}
 	}
 	r := &Reader{name: name, maxLine: opt.MaxLineBytes, maxEx: opt.MaxExamples}
-	r.sink.line = &r.stats.Lines
+	r.sink.file, r.sink.line = name, &r.stats.Lines
 	switch {
 	case opt.Format != "":
 	case opt.LogFormat != "":
@@ -511,7 +511,7 @@ const MaxEvents = 10_000
 
 // Events returns the System Log rate-limit events read so far (at most [MaxEvents], in input order),
 // for the formats that read System Log exports; nil for the others. The returned slice is a copy.
-func (r *Reader) Events() []Event { return slices.Clone(r.sink.events) }
+func (r *Reader) Events() []RateLimitEvent { return slices.Clone(r.sink.events) }
 
 // Close releases the decompressor and, for a Reader from [Open], closes the file; of the Readers of
 // one [OpenParts] call, the last one closed closes the file. Next returns false afterwards.

@@ -39,7 +39,7 @@ func goodLines(n int) []byte {
 type result struct {
 	format string
 	recs   []Record
-	events []Event
+	events []RateLimitEvent
 	stats  Stats
 	err    error
 }

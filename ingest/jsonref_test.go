@@ -98,7 +98,7 @@ func (p *sysLogParser) finishReference(ev *sysEvent, rec *Record) string {
 	}
 	uri := dstr("requestUri")
 	if IsRateLimitEventType(ev.eventType) {
-		e := Event{
+		e := RateLimitEvent{
 			Type:           ev.eventType,
 			URLPattern:     dstr("urlPattern", "burstRateLimitUrlPattern", "url_pattern", "rateLimitBucket"),
 			Threshold:      anyIntReference(lookupFold(ev.debug, "threshold")),

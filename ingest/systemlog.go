@@ -17,7 +17,7 @@ import (
 //
 // Keys are matched case-insensitively ("eventtype", "debugcontext", "debugdata", "requesturi" as
 // some SIEMs write them). An event whose debugContext.debugData.requestUri is set is a request
-// (Record.Source "system-log"); a rate-limit event is also kept as an Event.
+// (Record.Source "system-log"); a rate-limit event is also kept as a RateLimitEvent.
 
 // sysEvent is the part of a LogEvent ingest reads, whatever the export shape.
 type sysEvent struct {
@@ -293,7 +293,7 @@ func (p *sysLogParser) finish(ev *sysEvent, rec *Record) string {
 	}
 	uri := dstr("requestUri")
 	if IsRateLimitEventType(ev.eventType) {
-		e := Event{
+		e := RateLimitEvent{
 			Type:           ev.eventType,
 			URLPattern:     dstr("urlPattern", "burstRateLimitUrlPattern", "url_pattern", "rateLimitBucket"),
 			Threshold:      ev.debugInt("threshold"),
@@ -331,7 +331,7 @@ func (p *sysLogParser) finish(ev *sysEvent, rec *Record) string {
 			}
 		}
 		if ev.tape != nil {
-			e = e.clone() // an Event outlives the line its strings alias
+			e = e.clone() // a RateLimitEvent outlives the line its strings alias
 		}
 		p.sink.add(e)
 		if uri == "" {

@@ -155,7 +155,7 @@ const (
 // colourEvent marks Okta's own rate-limit events on a chart.
 const colourEvent = "#111827"
 
-func bucketChart(b *BucketResult, tier classify.Tier, tierTitle string, warn int, from, to time.Time, events []OktaEvent) chartHTML {
+func bucketChart(b *BucketResult, tier classify.Tier, tierTitle string, warn int, from, to time.Time, events []RateLimitEvent) chartHTML {
 	lim := b.Chosen(tier).Limit
 	var hot func(int64) bool
 	if lim != classify.NA {

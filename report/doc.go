@@ -3,7 +3,7 @@
 // A [Result] holds, for one analysed period, every bucket's per-minute series, its minute and
 // rolling 60-second peaks and its verdict on every tier ([BucketResult], [TierVerdict]), the tier
 // comparison ([TierResult], [Recommend]), who made the peaks (the drill-down [Share]s and
-// [PrincipalPeak]s), Okta's own rate-limit events set beside the counts ([OktaEvent]), and the input
+// [PrincipalPeak]s), Okta's own rate-limit events set beside the counts ([RateLimitEvent]), and the input
 // accounting ([Input]). The engine, package report/analyze, computes it from the logs; nothing here
 // reads a log or needs a database, so this package builds without cgo.
 //

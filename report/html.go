@@ -253,8 +253,8 @@ func Redact(s string) string {
 }
 
 // eventsOf lists the Okta events of one bucket that carry a time, for its chart.
-func eventsOf(res *Result, id string) []OktaEvent {
-	var out []OktaEvent
+func eventsOf(res *Result, id string) []RateLimitEvent {
+	var out []RateLimitEvent
 	for _, e := range res.Events {
 		if e.Bucket == id && !e.Time.IsZero() {
 			out = append(out, e)

@@ -60,15 +60,15 @@ func ParseGrowth(s string) (Growth, error) {
 	return Growth{Hundredths: h}, nil
 }
 
-// Event is an expected traffic event, as --event gives it ("2026-12-01:2026-12-03x4"): on the UTC
-// days From to To (both included), traffic is Factor (in ten-thousandths) times today's.
-type Event struct {
+// Surge is an expected surge of traffic, as --event gives it ("2026-12-01:2026-12-03x4"): on the
+// UTC days From to To (both included), traffic is Factor (in ten-thousandths) times today's.
+type Surge struct {
 	From, To time.Time // UTC midnights; To is the last day of the event, included
 	Factor   int64     // multiplier in ten-thousandths: ×4 is 40000
 }
 
-// String formats the event as "2026-12-01 to 2026-12-03 ×4" (one date when it lasts a day).
-func (e Event) String() string {
+// String formats the surge as "2026-12-01 to 2026-12-03 ×4" (one date when it lasts a day).
+func (e Surge) String() string {
 	d := e.From.Format("2006-01-02")
 	if !e.To.Equal(e.From) {
 		d += " to " + e.To.Format("2006-01-02")
@@ -76,39 +76,39 @@ func (e Event) String() string {
 	return d + " ×" + factorString(e.Factor)
 }
 
-// maxEventFactor bounds an event's multiplier at ×1000, DynamicScale's largest step.
-const maxEventFactor = 1000 * factorOne
+// maxSurgeFactor bounds a surge's multiplier at ×1000, DynamicScale's largest step.
+const maxSurgeFactor = 1000 * factorOne
 
-// ParseEvent parses an --event value: START[:END]xFACTOR with UTC dates (END included, not before
+// ParseSurge parses an --event value: START[:END]xFACTOR with UTC dates (END included, not before
 // START) and a positive factor of at most four decimals and at most 1000, e.g. "2026-12-01:2026-12-03x4"
 // or "2026-11-27x2.5". "×" may stand for "x".
-func ParseEvent(s string) (Event, error) {
+func ParseSurge(s string) (Surge, error) {
 	v := strings.ReplaceAll(strings.TrimSpace(s), "×", "x")
 	i := strings.LastIndexAny(v, "xX")
 	if i < 0 {
-		return Event{}, fmt.Errorf("event %q: want START[:END]xFACTOR, e.g. 2026-12-01:2026-12-03x4", s)
+		return Surge{}, fmt.Errorf("event %q: want START[:END]xFACTOR, e.g. 2026-12-01:2026-12-03x4", s)
 	}
 	dates, fs := v[:i], v[i+1:]
 	startS, endS, ranged := strings.Cut(dates, ":")
 	if !ranged {
 		endS = startS
 	}
-	var e Event
+	var e Surge
 	var err error
 	if e.From, err = time.Parse("2006-01-02", startS); err != nil {
-		return Event{}, fmt.Errorf("event %q: start %q is not a date like 2026-12-01", s, startS)
+		return Surge{}, fmt.Errorf("event %q: start %q is not a date like 2026-12-01", s, startS)
 	}
 	if e.To, err = time.Parse("2006-01-02", endS); err != nil {
-		return Event{}, fmt.Errorf("event %q: end %q is not a date like 2026-12-03", s, endS)
+		return Surge{}, fmt.Errorf("event %q: end %q is not a date like 2026-12-03", s, endS)
 	}
 	if e.To.Before(e.From) {
-		return Event{}, fmt.Errorf("event %q: ends before it starts", s)
+		return Surge{}, fmt.Errorf("event %q: ends before it starts", s)
 	}
 	if e.Factor, err = parseFixed(fs, 4); err != nil || e.Factor <= 0 {
-		return Event{}, fmt.Errorf("event %q: factor %q is not a positive number such as 4 or 2.5", s, fs)
+		return Surge{}, fmt.Errorf("event %q: factor %q is not a positive number such as 4 or 2.5", s, fs)
 	}
-	if e.Factor > maxEventFactor {
-		return Event{}, fmt.Errorf("event %q: factor above 1000", s)
+	if e.Factor > maxSurgeFactor {
+		return Surge{}, fmt.Errorf("event %q: factor above 1000", s)
 	}
 	return e, nil
 }
@@ -163,7 +163,7 @@ type RequestOptions struct {
 	// numbered ("client 1", "user agent 1") and skipped-line excerpts are left out of every file.
 	ShowClients bool
 	Growth      *Growth // nil: no growth projection
-	Events      []Event // expected events, in the order given
+	Surges      []Surge // expected surges (--event), in the order given
 }
 
 // ExcerptOmitted stands in for a skipped line's text in an anonymised result.
@@ -173,7 +173,7 @@ const ExcerptOmitted = "(line omitted from the request pack; --show-clients keep
 type Scenario struct {
 	Name   string // "observed", "growth +30 %", "event 2026-12-01 to 2026-12-03 ×4"
 	Factor int64  // multiplier in ten-thousandths (factorOne for the observed traffic)
-	Event  *Event // the event it projects, nil otherwise
+	Surge  *Surge // the surge it projects, nil otherwise
 }
 
 // RequestFigures are a bucket's peaks under one scenario and what its limit would have to be.
@@ -228,15 +228,15 @@ func BuildRequest(res *Result, opt RequestOptions) *Request {
 		growth = opt.Growth.Factor()
 		rq.Scenarios = append(rq.Scenarios, Scenario{Name: "growth " + opt.Growth.String(), Factor: growth})
 	}
-	for i := range opt.Events {
-		e := &opt.Events[i]
+	for i := range opt.Surges {
+		e := &opt.Surges[i]
 		name := "event " + e.String()
 		if opt.Growth != nil {
 			name += " with growth " + opt.Growth.String()
 		}
 		// Factor in ten-thousandths, rounded up so the projection never understates.
 		f := (growth*e.Factor + factorOne - 1) / factorOne
-		rq.Scenarios = append(rq.Scenarios, Scenario{Name: name, Factor: f, Event: e})
+		rq.Scenarios = append(rq.Scenarios, Scenario{Name: name, Factor: f, Surge: e})
 	}
 	for _, b := range sortedVerdicts(res) {
 		v := b.Chosen(res.Tier)
@@ -340,7 +340,7 @@ func Anonymize(res *Result) *Result {
 		}
 	}
 	if res.Input.Events != nil { // not rendered today; blanked so no future renderer can leak them
-		out.Input.Events = make([]InputEvent, len(res.Input.Events))
+		out.Input.Events = make([]ingest.RateLimitEvent, len(res.Input.Events))
 		for i, e := range res.Input.Events {
 			e.Client, e.TokenID, e.RequestURI = "", "", ""
 			out.Input.Events[i] = e

@@ -31,11 +31,11 @@ func requestOptions(t *testing.T) report.RequestOptions {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := report.ParseEvent("2026-12-01:2026-12-03x4")
+	e, err := report.ParseSurge("2026-12-01:2026-12-03x4")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return report.RequestOptions{Growth: &g, Events: []report.Event{e}}
+	return report.RequestOptions{Growth: &g, Surges: []report.Surge{e}}
 }
 
 func TestRequestFigures(t *testing.T) {

@@ -44,7 +44,7 @@ func TestParseGrowth(t *testing.T) {
 	}
 }
 
-func TestParseEvent(t *testing.T) {
+func TestParseSurge(t *testing.T) {
 	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
 	for _, tt := range []struct {
 		in       string
@@ -68,15 +68,15 @@ func TestParseEvent(t *testing.T) {
 		{"x4", false, "", "", 0, ""},
 		{"2026-12-01:x4", false, "", "", 0, ""},
 	} {
-		e, err := ParseEvent(tt.in)
+		e, err := ParseSurge(tt.in)
 		if !tt.ok {
 			if err == nil {
-				t.Errorf("ParseEvent(%q) = %v, want an error", tt.in, e)
+				t.Errorf("ParseSurge(%q) = %v, want an error", tt.in, e)
 			}
 			continue
 		}
 		if err != nil || !e.From.Equal(day(tt.from)) || !e.To.Equal(day(tt.to)) || e.Factor != tt.factor || e.String() != tt.str {
-			t.Errorf("ParseEvent(%q) = %+v %q, %v", tt.in, e, e.String(), err)
+			t.Errorf("ParseSurge(%q) = %+v %q, %v", tt.in, e, e.String(), err)
 		}
 	}
 }

@@ -95,9 +95,9 @@ func WriteRequestMarkdown(w io.Writer, rq *Request) error {
 	p("## Lead time\n\n")
 	p("Okta asks for an increase request well ahead. ratecard's fact sheet (okta-rate-limits.md §15, from Okta's knowledge-base article on rate-limit increases and its rate-limit best practices) states: \"%s\" Each request is reviewed on its own and may be denied; on endpoints that DynamicScale or the Workforce multiplier cover, a permanent increase, one of 5× the default or more, or one of several temporary increases in a calendar year is likely redirected to sales (DynamicScale or a higher multiplier).", mdText(leadTimeStatement))
 	for _, s := range rq.Scenarios {
-		if s.Event != nil {
+		if s.Surge != nil {
 			p(" For the event starting %s, open the case on or before %s (%d business days ahead, public holidays not counted).",
-				s.Event.From.Format("Monday 2 January 2006"), caseDeadline(s.Event.From, leadBusinessDays).Format("Monday 2 January 2006"), leadBusinessDays)
+				s.Surge.From.Format("Monday 2 January 2006"), caseDeadline(s.Surge.From, leadBusinessDays).Format("Monday 2 January 2006"), leadBusinessDays)
 		}
 	}
 	p("\n")
@@ -209,8 +209,8 @@ func draftCase(rq *Request) string {
 	p("\nTime period: ")
 	var events []string
 	for _, sc := range rq.Scenarios {
-		if sc.Event != nil {
-			events = append(events, fmt.Sprintf("%s to %s UTC", sc.Event.From.Format("2006-01-02"), sc.Event.To.Format("2006-01-02")))
+		if sc.Surge != nil {
+			events = append(events, fmt.Sprintf("%s to %s UTC", sc.Surge.From.Format("2006-01-02"), sc.Surge.To.Format("2006-01-02")))
 		}
 	}
 	if len(events) > 0 {

@@ -56,7 +56,7 @@ type Result struct {
 
 	// Events are Okta's own rate-limit events from System Log input, matched to buckets, in time
 	// order.
-	Events []OktaEvent
+	Events []RateLimitEvent
 
 	// GeneratedAt, when set (ratecard analyze --stamp), is written into the outputs; by default they
 	// hold no clock time, so the same input gives the same bytes.
@@ -74,9 +74,9 @@ type Input struct {
 	SkippedReasons map[string]int64 // every known reason, zero included
 	Files          []FileInput
 	Examples       []ingest.Skip // the first few skipped lines of each file
-	// Events are the Okta rate-limit events found in System Log input (at most maxEvents per file),
-	// for the report to set beside its own figures.
-	Events []InputEvent
+	// Events are the Okta rate-limit events found in System Log input (at most 1,000 per file), for
+	// the report to set beside its own figures.
+	Events []ingest.RateLimitEvent
 }
 
 // FileInput is the accounting for one input file.
@@ -249,16 +249,10 @@ func (r *Result) TierTitle(t classify.Tier) string {
 	return t.Title()
 }
 
-// InputEvent is an Okta System Log rate-limit event read from an input file.
-type InputEvent struct {
-	ingest.Event
-	File string
-}
-
-// OktaEvent is an Okta rate-limit event set beside ratecard's own figures: what Okta said happened
-// (a warning, burst or violation on a bucket, with the limit it enforced) and what the logs show for
-// that bucket in the event's minute.
-type OktaEvent struct {
+// RateLimitEvent is an Okta rate-limit event from System Log input (an ingest.RateLimitEvent) set
+// beside ratecard's own figures: what Okta said happened (a warning, burst or violation on a bucket,
+// with the limit it enforced) and what the logs show for that bucket in the event's minute.
+type RateLimitEvent struct {
 	Time       time.Time
 	Type       string // eventType, e.g. "system.org.rate_limit.warning"
 	Kind       string // "warning", "burst", "violation" or "other"
@@ -267,6 +261,6 @@ type OktaEvent struct {
 	Threshold  int    // the limit Okta reports; 0 when the event has none
 	Count      int64  // requests of Bucket in the event's UTC minute, per the logs
 	Limit      int    // Bucket's limit on the chosen tier (classify.NA when not offered)
-	File       string
-	Line       int
+	File       string // the file it was read from
+	Line       int    // its line there (for the okta-array format, its 1-based event index)
 }

@@ -14,20 +14,20 @@ import (
 // Fields may be added; none may be renamed or removed without changing README and tests together.
 
 type summaryJSON struct {
-	Tier           string             `json:"tier"`
-	Catalog        string             `json:"catalog"`
-	WarnPercent    int                `json:"warn_percent"`
-	Window         windowJSON         `json:"window"`
-	Input          inputJSON          `json:"input"`
-	Buckets        []bucketJSON       `json:"buckets"`
-	PublicMetadata requestsJSON       `json:"public_metadata"`
-	OutsideCatalog requestsJSON       `json:"outside_catalog"`
-	Tiers          []tierSummaryJSON  `json:"tiers"`
-	Recommendation recommendationJSON `json:"recommendation"`
-	OktaEvents     []oktaEventJSON    `json:"okta_events"`
-	ChartWindow    windowJSON         `json:"chart_window"`
-	Outliers       outliersJSON       `json:"outliers"`
-	GeneratedAt    *string            `json:"generated_at,omitempty"`
+	Tier           string               `json:"tier"`
+	Catalog        string               `json:"catalog"`
+	WarnPercent    int                  `json:"warn_percent"`
+	Window         windowJSON           `json:"window"`
+	Input          inputJSON            `json:"input"`
+	Buckets        []bucketJSON         `json:"buckets"`
+	PublicMetadata requestsJSON         `json:"public_metadata"`
+	OutsideCatalog requestsJSON         `json:"outside_catalog"`
+	Tiers          []tierSummaryJSON    `json:"tiers"`
+	Recommendation recommendationJSON   `json:"recommendation"`
+	OktaEvents     []rateLimitEventJSON `json:"okta_events"`
+	ChartWindow    windowJSON           `json:"chart_window"`
+	Outliers       outliersJSON         `json:"outliers"`
+	GeneratedAt    *string              `json:"generated_at,omitempty"`
 }
 
 // outliersJSON counts the requests far outside the bulk of the traffic (see setChartWindow).
@@ -37,8 +37,8 @@ type outliersJSON struct {
 	Last     *string `json:"last_minute"`
 }
 
-// oktaEventJSON is one Okta rate-limit event from System Log input beside ratecard's count.
-type oktaEventJSON struct {
+// rateLimitEventJSON is one Okta rate-limit event from System Log input beside ratecard's count.
+type rateLimitEventJSON struct {
 	Time       *string `json:"time"`
 	Type       string  `json:"type"`
 	Kind       string  `json:"kind"`
@@ -346,9 +346,9 @@ func WriteSummary(w io.Writer, res *Result) error {
 	s.GeneratedAt = optTime(res.GeneratedAt)
 	s.ChartWindow = windowJSON{From: optTime(res.ChartFrom), To: optTime(res.ChartTo)}
 	s.Outliers = outliersJSON{Requests: res.Outliers, First: optTime(res.OutlierFirst), Last: optTime(res.OutlierLast)}
-	s.OktaEvents = []oktaEventJSON{}
+	s.OktaEvents = []rateLimitEventJSON{}
 	for _, e := range res.Events {
-		j := oktaEventJSON{Time: optTime(e.Time), Type: e.Type, Kind: e.Kind, URLPattern: e.URLPattern,
+		j := rateLimitEventJSON{Time: optTime(e.Time), Type: e.Type, Kind: e.Kind, URLPattern: e.URLPattern,
 			Count: e.Count, File: e.File, Line: e.Line}
 		if e.Bucket != "" {
 			id := e.Bucket

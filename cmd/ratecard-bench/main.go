@@ -28,7 +28,6 @@ import (
 	"syscall"
 	"text/tabwriter"
 	"time"
-
 )
 
 // Targets from the performance issue, on a 2-core machine.

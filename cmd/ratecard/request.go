@@ -9,19 +9,19 @@ import (
 	"github.com/ratecard/ratecard/report"
 )
 
-// eventFlags collects repeated --event flags.
-type eventFlags struct{ events []report.Event }
+// eventFlags collects repeated --event flags, each an expected surge of traffic.
+type eventFlags struct{ surges []report.Surge }
 
 // String returns "", so that --help shows no default.
 func (e *eventFlags) String() string { return "" }
 
-// Set parses one START[:END]xFACTOR event and adds it.
+// Set parses one START[:END]xFACTOR surge and adds it.
 func (e *eventFlags) Set(v string) error {
-	ev, err := report.ParseEvent(v)
+	ev, err := report.ParseSurge(v)
 	if err != nil {
 		return err
 	}
-	e.events = append(e.events, ev)
+	e.surges = append(e.surges, ev)
 	return nil
 }
 
@@ -38,7 +38,7 @@ func cmdRequest(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	ropt := &report.RequestOptions{ShowClients: *showClients, Events: events.events}
+	ropt := &report.RequestOptions{ShowClients: *showClients, Surges: events.surges}
 	if *growthS != "" {
 		g, err := report.ParseGrowth(*growthS)
 		if err != nil {

@@ -14,17 +14,17 @@ import (
 const maxEvents = 1000
 
 // matchEvents maps Okta's events to catalog buckets and our per-minute counts, in time order.
-func matchEvents(cat *classify.Catalog, tier classify.Tier, events []report.InputEvent, buckets []report.BucketResult) []report.OktaEvent {
+func matchEvents(cat *classify.Catalog, tier classify.Tier, events []ingest.RateLimitEvent, buckets []report.BucketResult) []report.RateLimitEvent {
 	byID := map[string]*report.BucketResult{}
 	for i := range buckets {
 		byID[buckets[i].Bucket.ID] = &buckets[i]
 	}
-	out := make([]report.OktaEvent, 0, min(len(events), maxEvents))
+	out := make([]report.RateLimitEvent, 0, min(len(events), maxEvents))
 	for _, e := range events {
 		if len(out) == maxEvents {
 			break
 		}
-		o := report.OktaEvent{Type: e.Type, Kind: eventKind(e.Type), URLPattern: e.URLPattern, Threshold: e.Threshold,
+		o := report.RateLimitEvent{Type: e.Type, Kind: eventKind(e.Type), URLPattern: e.URLPattern, Threshold: e.Threshold,
 			File: e.File, Line: e.Line, Limit: classify.NA}
 		if e.Time != 0 {
 			o.Time = time.UnixMicro(e.Time).UTC()
@@ -35,7 +35,7 @@ func matchEvents(cat *classify.Catalog, tier classify.Tier, events []report.Inpu
 			out = append(out, o)
 			continue
 		}
-		if b := bucketForEvent(cat, e.Event); b != nil {
+		if b := bucketForEvent(cat, e); b != nil {
 			o.Bucket = b.ID
 			o.Limit = b.Limit(tier)
 			if r := byID[b.ID]; r != nil && !o.Time.IsZero() {
@@ -44,7 +44,7 @@ func matchEvents(cat *classify.Catalog, tier classify.Tier, events []report.Inpu
 		}
 		out = append(out, o)
 	}
-	slices.SortStableFunc(out, func(a, b report.OktaEvent) int { return a.Time.Compare(b.Time) })
+	slices.SortStableFunc(out, func(a, b report.RateLimitEvent) int { return a.Time.Compare(b.Time) })
 	return out
 }
 
@@ -67,7 +67,7 @@ func eventKind(t string) string {
 // placeholders with the catalog's patterns. A pattern several buckets share (users-get and
 // users-update are both /api/v1/users/{id}) or none has falls back to classifying the request URI
 // the event names, then the pattern itself, as a GET.
-func bucketForEvent(cat *classify.Catalog, e ingest.Event) *classify.Bucket {
+func bucketForEvent(cat *classify.Catalog, e ingest.RateLimitEvent) *classify.Bucket {
 	if e.URLPattern != "" {
 		want := patternKey(e.URLPattern)
 		var found *classify.Bucket

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/ratecard/ratecard/classify"
-	"github.com/ratecard/ratecard/report"
 	"github.com/ratecard/ratecard/ingest"
+	"github.com/ratecard/ratecard/report"
 )
 
 // TestOktaEvents reads an access log and a System Log export side by side and checks that Okta's
@@ -70,7 +70,7 @@ func TestPatternKey(t *testing.T) {
 		}
 	}
 	cat := classify.Seed()
-	if b := bucketForEvent(cat, ingest.Event{URLPattern: "/api/v1/apps/{appId}"}); b == nil || b.ID != "apps-by-id" {
+	if b := bucketForEvent(cat, ingest.RateLimitEvent{URLPattern: "/api/v1/apps/{appId}"}); b == nil || b.ID != "apps-by-id" {
 		t.Errorf("apps/{appId} -> %v", b)
 	}
 }
@@ -81,10 +81,10 @@ func TestEventThreshold(t *testing.T) {
 	cat := classify.Seed()
 	logs, _, _ := cat.BucketByID("logs")
 	buckets := []report.BucketResult{{Bucket: logs}}
-	events := []report.InputEvent{
-		{Event: ingest.Event{Type: "system.org.rate_limit.warning", URLPattern: "/api/v1/logs", Threshold: 50}},
-		{Event: ingest.Event{Type: "system.org.rate_limit.violation", URLPattern: "/api/v1/logs", Threshold: 120}},
-		{Event: ingest.Event{Type: "system.operation.rate_limit.violation", URLPattern: "/api/v1/logs", Threshold: 9999}},
+	events := []ingest.RateLimitEvent{
+		{Type: "system.org.rate_limit.warning", URLPattern: "/api/v1/logs", Threshold: 50},
+		{Type: "system.org.rate_limit.violation", URLPattern: "/api/v1/logs", Threshold: 120},
+		{Type: "system.operation.rate_limit.violation", URLPattern: "/api/v1/logs", Threshold: 9999},
 	}
 	res := &report.Result{Buckets: buckets, Events: matchEvents(cat, classify.Enterprise, events, buckets)}
 	setEventThresholds(res)

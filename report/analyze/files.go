@@ -66,7 +66,7 @@ type part struct {
 	stats ingest.Stats
 	// outside counts the requests parsed but left out by Options.From/To, dups those --dedupe dropped.
 	outside, dups int64
-	events        []ingest.Event
+	events        []ingest.RateLimitEvent
 	err           error
 }
 

@@ -34,7 +34,9 @@ type requestsOf struct {
 	cls []uint8
 }
 
-func (r *requestsOf) add(ts int64, cl classify.Class) { r.ts, r.cls = append(r.ts, ts), append(r.cls, uint8(cl)) }
+func (r *requestsOf) add(ts int64, cl classify.Class) {
+	r.ts, r.cls = append(r.ts, ts), append(r.cls, uint8(cl))
+}
 
 func (r *requestsOf) rows() *rowBatch { return plainRows(r.ts, r.cls) }
 

@@ -35,7 +35,7 @@ func mergeInput(paths, formats []string, parts []*part, maxEx int) report.Input 
 			}
 			for _, e := range p.events {
 				if len(in.Events) < maxEvents*len(paths) {
-					in.Events = append(in.Events, report.InputEvent{Event: e, File: path})
+					in.Events = append(in.Events, e)
 				}
 			}
 			for _, ex := range st.Examples {

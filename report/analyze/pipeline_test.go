@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/ratecard/ratecard/classify"
-	"github.com/ratecard/ratecard/report"
 	"github.com/ratecard/ratecard/ingest"
+	"github.com/ratecard/ratecard/report"
 )
 
 // TestSplitMatchesSequential checks that cutting a plain file into parts parsed in parallel changes

@@ -89,4 +89,3 @@ func TestSetGaps(t *testing.T) {
 		t.Errorf("many: %d gaps, %d listed, %d minutes", res.GapCount, len(res.Gaps), res.GapMinutes)
 	}
 }
-
