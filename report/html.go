@@ -35,7 +35,7 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"minute":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
 	"instant":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.999999") },
 	"redact":   Redact,
-	"limitStr": limitString,
+	"limitStr": FormatLimit,
 	"path":     breakablePath,
 	// burst is "burst" or "violation" for a count over the limit (see classify.BurstStatus), else "".
 	"burst": func(count int64, limit int, eligible bool) string {
@@ -232,7 +232,9 @@ func thousands(n int64) string {
 	return b.String()
 }
 
-func limitString(l int) string {
+// FormatLimit formats a limit in requests per minute with thousands grouped ("1,000"), or "N/A" where
+// the tier does not offer the bucket (classify.NA): the one spelling of a limit in every output.
+func FormatLimit(l int) string {
 	if l == classify.NA {
 		return "N/A"
 	}

@@ -51,7 +51,7 @@ func WriteMarkdown(w io.Writer, res *Result) error {
 				util = fmt.Sprintf("%.1f %% (%.1f %%)", v.Utilization*100, v.RollingUtil*100)
 			}
 			p("| %s | %s | %s | %s at %s | %s from %s | %s | %s | %s | %s | %s |\n",
-				mdCode(b.Bucket.ID), mdCode(b.Bucket.Pattern), limitString(v.Limit),
+				mdCode(b.Bucket.ID), mdCode(b.Bucket.Pattern), FormatLimit(v.Limit),
 				thousands(b.Peak), b.PeakMinute.UTC().Format("2006-01-02 15:04"),
 				thousands(b.Rolling), b.RollingFrom.UTC().Format("2006-01-02 15:04:05.999"),
 				util, thousands(v.MinutesNear), thousands(v.MinutesOver), v.Status, v.RollingStatus)

@@ -305,7 +305,7 @@ func limitPerMin(l int) string {
 	if l == classify.NA {
 		return "not offered on this tier"
 	}
-	return thousands(int64(l)) + "/min"
+	return FormatLimit(l) + "/min"
 }
 
 // worstString lists the worst minutes as "2026-10-14 08:23 (1,096), …".

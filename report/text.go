@@ -19,7 +19,7 @@ func WriteText(w io.Writer, res *Result) error {
 		if v.Limit >= 0 {
 			util = fmt.Sprintf("%.1f%%", v.Utilization*100)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", b.Bucket.ID, limitString(v.Limit),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", b.Bucket.ID, FormatLimit(v.Limit),
 			thousands(b.Peak), thousands(b.Rolling), util, thousands(v.MinutesNear), thousands(v.MinutesOver),
 			v.Status, v.RollingStatus)
 	}
@@ -51,14 +51,14 @@ func WriteText(w io.Writer, res *Result) error {
 	for _, b := range sortedVerdicts(res) {
 		if lim := b.Chosen(res.Tier).Limit; b.LearnedLimit > 0 && b.LearnedLimit != lim {
 			fmt.Fprintf(w, "%s: Okta announced X-Rate-Limit-Limit %d (%s responses); the catalog says %s\n",
-				b.Bucket.ID, b.LearnedLimit, thousands(b.LearnedCount), limitString(lim))
+				b.Bucket.ID, b.LearnedLimit, thousands(b.LearnedCount), FormatLimit(lim))
 		}
 	}
 	for _, b := range sortedVerdicts(res) {
 		for _, pp := range b.Principals {
 			if pp.Over && !pp.BucketOver {
 				fmt.Fprintf(w, "%s: principal %q peaked at %s/min (%s UTC), over its %d%% share of %s/min, while the bucket was not over\n",
-					b.Bucket.ID, pp.Name, thousands(pp.Peak), pp.Minute.Format("2006-01-02 15:04"), pp.Share, limitString(pp.Limit))
+					b.Bucket.ID, pp.Name, thousands(pp.Peak), pp.Minute.Format("2006-01-02 15:04"), pp.Share, FormatLimit(pp.Limit))
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/ratecard/ratecard/classify"
+	"github.com/ratecard/ratecard/report"
 )
 
 // cmdBuckets runs buckets: a table of every bucket in the chosen catalog, its methods, endpoint,
@@ -51,7 +52,7 @@ func cmdBuckets(args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s", b.ID, methods, b.Pattern, b.Eligible())
 		for _, t := range tiers {
-			fmt.Fprintf(tw, "\t%s", limitString(b.Limit(t)))
+			fmt.Fprintf(tw, "\t%s", report.FormatLimit(b.Limit(t)))
 		}
 		fmt.Fprintln(tw)
 	}

@@ -50,11 +50,3 @@ func (c catalogFlags) load() (*classify.Catalog, error) {
 	}
 	return cat.WithOverrides(ov)
 }
-
-// limitString formats a limit in requests per minute, or N/A where the tier does not offer the bucket.
-func limitString(l int) string {
-	if l == classify.NA {
-		return "N/A"
-	}
-	return fmt.Sprint(l)
-}

@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/ratecard/ratecard/classify"
+	"github.com/ratecard/ratecard/report"
 )
 
 // cmdClassify runs classify: the bucket METHOD PATH falls in, its endpoint and rule, its limit on
@@ -47,7 +48,7 @@ func cmdClassify(args []string, stdout, stderr io.Writer) error {
 		if o := b.LimitOrigin(t); o != "" {
 			note = "\t(" + o + ")"
 		}
-		fmt.Fprintf(tw, "  %s\t%s%s\n", t, limitString(b.Limit(t)), note)
+		fmt.Fprintf(tw, "  %s\t%s%s\n", t, report.FormatLimit(b.Limit(t)), note)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

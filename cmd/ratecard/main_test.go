@@ -62,7 +62,7 @@ func TestExitCodes(t *testing.T) {
 		{"buckets okta-2025", []string{"buckets", "--catalog", "okta-2025"}, 0, "Integrator Free Plan", ""},
 		{"buckets bad catalog", []string{"buckets", "--catalog", "okta-1999"}, 2, "", "okta-1999"},
 		{"classify okta-2025 token", []string{"classify", "--catalog", "okta-2025", "POST", "/oauth2/default/v1/token"}, 0, "oauth2-custom-token", ""},
-		{"classify with limits", []string{"classify", "--limits", limits, "GET", "/api/v1/users/00u1"}, 0, "2500", ""},
+		{"classify with limits", []string{"classify", "--limits", limits, "GET", "/api/v1/users/00u1"}, 0, "2,500", ""},
 		{"limits missing", []string{"classify", "--limits", filepath.Join(dir, "nope.yaml"), "GET", "/"}, 1, "", "nope.yaml"},
 		{"limits invalid", []string{"analyze", "--limits", badLimits, "--out", out, good}, 1, "", "bad.yaml:2:"},
 		{"fail-on bad value", []string{"analyze", "--fail-on", "always", good}, 2, "", "--fail-on"},
@@ -80,7 +80,7 @@ func TestClassifyPrintsEveryTier(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"users-get", "developer-free", "100", "one-app", "300", "enterprise", "1000", "workforce", "2000"} {
+	for _, want := range []string{"users-get", "developer-free", "100", "one-app", "300", "enterprise", "1,000", "workforce", "2,000"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("classify output lacks %q:\n%s", want, stdout)
 		}
