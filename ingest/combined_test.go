@@ -202,21 +202,21 @@ func TestParseLine(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			sentinel := Record{Method: "untouched", Line: 42}
 			rec := sentinel
-			err := ParseLine(tt.format, []byte(tt.line), &rec)
+			err := parseLine(tt.format, []byte(tt.line), &rec)
 			if tt.reason == "" {
 				if err != nil {
-					t.Fatalf("ParseLine: %v", err)
+					t.Fatalf("parseLine: %v", err)
 				}
 				want := tt.want
-				want.Line = 42 // ParseLine leaves Line alone
+				want.Line = 42 // parseLine leaves Line alone
 				if rec != want {
 					t.Errorf("record\n got %+v\nwant %+v", rec, want)
 				}
 				return
 			}
-			var pe *ParseError
+			var pe *parseError
 			if !errors.As(err, &pe) {
-				t.Fatalf("ParseLine = %v (record %+v), want a *ParseError with reason %s", err, rec, tt.reason)
+				t.Fatalf("parseLine = %v (record %+v), want a *parseError with reason %s", err, rec, tt.reason)
 			}
 			if pe.Reason != tt.reason || pe.Format != tt.format {
 				t.Errorf("reason %q format %q, want %q %q", pe.Reason, pe.Format, tt.reason, tt.format)
@@ -230,23 +230,23 @@ func TestParseLine(t *testing.T) {
 
 func TestParseLineUnknownFormat(t *testing.T) {
 	var rec Record
-	err := ParseLine("xml", []byte("x"), &rec)
+	err := parseLine("xml", []byte("x"), &rec)
 	if !errors.Is(err, ErrUnknownFormat) || !strings.Contains(err.Error(), "combined, common") {
-		t.Errorf("ParseLine(xml) = %v, want ErrUnknownFormat listing the formats", err)
+		t.Errorf("parseLine(xml) = %v, want ErrUnknownFormat listing the formats", err)
 	}
 }
 
 func TestParseErrorMessage(t *testing.T) {
 	long := strings.Repeat("é", 150) // 300 bytes: the 200-byte cut falls on a rune boundary
 	tests := []struct {
-		err  ParseError
+		err  parseError
 		want string
 	}{
-		{ParseError{Format: "combined", File: "access.log", Line: 17, Reason: ReasonBadTimestamp, Excerpt: "x [31/Feb/2026]"},
+		{parseError{Format: "combined", File: "access.log", Line: 17, Reason: ReasonBadTimestamp, Excerpt: "x [31/Feb/2026]"},
 			`access.log:17: combined: bad-timestamp: "x [31/Feb/2026]"`},
-		{ParseError{Format: "common", Reason: ReasonMalformed, Excerpt: "\x16\x03"},
+		{parseError{Format: "common", Reason: ReasonMalformed, Excerpt: "\x16\x03"},
 			`common: malformed: "\x16\x03"`},
-		{ParseError{Format: "common", Line: 3, Reason: ReasonBlank},
+		{parseError{Format: "common", Line: 3, Reason: ReasonBlank},
 			`line 3: common: blank: ""`},
 	}
 	for _, tt := range tests {
@@ -256,8 +256,8 @@ func TestParseErrorMessage(t *testing.T) {
 	}
 
 	var rec Record
-	err := ParseLine("common", []byte(long+"\xff\n"), &rec)
-	var pe *ParseError
+	err := parseLine("common", []byte(long+"\xff\n"), &rec)
+	var pe *parseError
 	if !errors.As(err, &pe) {
 		t.Fatal(err)
 	}

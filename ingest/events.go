@@ -93,7 +93,7 @@ type eventSink struct {
 	line   *int64 // the Reader's line count: the line of the event being parsed
 }
 
-// add keeps ev (up to MaxEvents) and counts it. A nil sink (ParseLine) drops it.
+// add keeps ev (up to MaxEvents) and counts it. A nil sink (parseLine) drops it.
 func (s *eventSink) add(ev RateLimitEvent) {
 	if s == nil {
 		return

@@ -27,13 +27,13 @@ type formatSpec struct {
 	// and for JSON strings with escapes, are fresh strings). Used when newParser is nil.
 	parse func(line []byte, rec *Record) (reason string)
 	// newParser, when set, returns a parse function with per-file state (a header seen, a compiled
-	// log_format), built from opt; rate-limit events go to sink. ParseLine calls it with zero Options
+	// log_format), built from opt; rate-limit events go to sink. parseLine calls it with zero Options
 	// and a nil sink for every line.
 	newParser func(opt *Options, sink *eventSink) (func(line []byte, rec *Record) string, error)
 	// newFileParser, when set, returns the parse function a Reader uses for one file: parse, or
 	// parseXFF for Options.ForwardedFor, with per-file state that only makes it faster (a timestamp
 	// cache, a JSON tape reused from line to line, whose strings then alias the tape's buffer until
-	// the next line). ParseLine uses parse (which, for the CLF formats, must not allocate).
+	// the next line). parseLine uses parse (which, for the CLF formats, must not allocate).
 	newFileParser func(opt *Options) func(line []byte, rec *Record) string
 	// parseXFF, when set, is parse for Options.ForwardedFor: Record.Client is the first
 	// X-Forwarded-For hop when the line has one. (Formats with newParser read the option there.)
@@ -114,10 +114,10 @@ func unknownFormatName(name string) error {
 	return fmt.Errorf("%w %q (known formats: %s)", ErrUnknownFormat, name, knownFormats())
 }
 
-// ParseError describes one line that could not be parsed. [ParseLine] returns it; the [Reader] does
+// parseError describes one line that could not be parsed. parseLine returns it; the [Reader] does
 // not (it counts bad lines in [Stats] instead), but fills File and Line the same way in its [Skip]
 // examples.
-type ParseError struct {
+type parseError struct {
 	Format  string // format the line was parsed as, e.g. "combined"
 	File    string // file name; "" when unknown
 	Line    int    // 1-based line number (for okta-array: event index); 0 when unknown
@@ -127,7 +127,7 @@ type ParseError struct {
 
 // Error returns, e.g., `access.log:17: combined: bad-timestamp: "10.0.0.1 - - [31/Feb/2026…"`.
 // The file and line are left out when unknown.
-func (e *ParseError) Error() string {
+func (e *parseError) Error() string {
 	var b strings.Builder
 	switch {
 	case e.File != "" && e.Line > 0:
@@ -141,7 +141,7 @@ func (e *ParseError) Error() string {
 	return b.String()
 }
 
-// ParseLine parses one line in the named format (one of [Formats]) into rec. A trailing line ending
+// parseLine parses one line in the named format (one of [Formats]) into rec. A trailing line ending
 // ("\n" or "\r\n") and surrounding spaces and tabs are ignored.
 //
 // On success it returns nil and sets every field of rec except Line, which it leaves as it was; the
@@ -152,10 +152,10 @@ func (e *ParseError) Error() string {
 // client, user_agent), "w3c" IIS's default field list; an "okta-csv" data line, which needs its
 // header row, is malformed; "okta-array" parses one array element (an event object). Rate-limit
 // events are not kept. On failure it returns a
-// *[ParseError] whose Reason is one of [Reasons] (File and Line are zero), and rec is left untouched:
+// *parseError whose Reason is one of [Reasons] (File and Line are zero), and rec is left untouched:
 // there is never a half-built record. An unknown format name returns an error wrapping
 // [ErrUnknownFormat].
-func ParseLine(format string, line []byte, rec *Record) error {
+func parseLine(format string, line []byte, rec *Record) error {
 	spec := lookupFormat(format)
 	if spec == nil {
 		return unknownFormatName(format)
@@ -179,7 +179,7 @@ func ParseLine(format string, line []byte, rec *Record) error {
 		}
 		return nil
 	}
-	return &ParseError{Format: format, Reason: reason, Excerpt: excerpt(bytes.TrimRight(line, "\r\n"))}
+	return &parseError{Format: format, Reason: reason, Excerpt: excerpt(bytes.TrimRight(line, "\r\n"))}
 }
 
 // trimLine strips a trailing "\n" or "\r\n" and the spaces, tabs and carriage returns around the line.
@@ -196,7 +196,7 @@ func trimLine(b []byte) []byte {
 
 func isBlankByte(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
-// excerptBytes is the length of [Skip.Excerpt] and [ParseError.Excerpt].
+// excerptBytes is the length of [Skip.Excerpt] and parseError.Excerpt.
 const excerptBytes = 200
 
 // excerpt returns the first 200 bytes of b as valid UTF-8: a rune cut by the limit is dropped and

@@ -10,7 +10,7 @@ import (
 // One fuzz target per format of the table (FuzzFormat<Name>), seeded from that format's test cases
 // (testdata/<format>/<case>/input.log, whole and line by line). Each input is read by a Reader
 // with the format forced (with each of the format's case options, e.g. each nginx log_format),
-// and, line by line, by ParseLine; see fuzzFormat for what is checked. TestFuzzSeeds fails when a
+// and, line by line, by parseLine; see fuzzFormat for what is checked. TestFuzzSeeds fails when a
 // format has no seed. Run one with e.g. `go test ./ingest -run '^$' -fuzz '^FuzzFormatALB$'`.
 
 // fuzzFormatSeeds returns the seeds of a format's fuzz target: each of its case inputs whole, then
@@ -105,7 +105,7 @@ func FuzzFormatJSON(f *testing.F)          { fuzzFormat(f, "json") }
 // fuzzFormat seeds f from the format's cases (it fails when there are none) and checks, for any
 // input: no panic; for the Reader, records with a target, strictly increasing 1-based line
 // numbers, a valid method (or none where the format allows it), lines = requests + skipped, skip
-// reasons from Reasons, excerpts of valid UTF-8; for ParseLine on each line, a *ParseError with a
+// reasons from Reasons, excerpts of valid UTF-8; for parseLine on each line, a *parseError with a
 // known reason and an untouched record on failure, and a Principal that is empty or lies in the
 // target (or, for System Log formats, is the token id).
 func fuzzFormat(f *testing.F, format string) {
@@ -146,19 +146,19 @@ func fuzzFormat(f *testing.F, format string) {
 		for _, line := range bytes.SplitAfter(data, []byte("\n")) {
 			sentinel := Record{Method: "sentinel", Time: -1, Line: 7}
 			rec := sentinel
-			err := ParseLine(format, line, &rec)
+			err := parseLine(format, line, &rec)
 			if err != nil {
-				var pe *ParseError
+				var pe *parseError
 				if !errors.As(err, &pe) || !contains(Reasons, pe.Reason) || pe.Format != format || rec != sentinel {
-					t.Fatalf("ParseLine(%s, %q) = %v, record %+v", format, line, err, rec)
+					t.Fatalf("parseLine(%s, %q) = %v, record %+v", format, line, err, rec)
 				}
 				continue
 			}
 			if rec.Target == "" || rec.Line != 7 {
-				t.Fatalf("ParseLine(%s, %q) = %+v", format, line, rec)
+				t.Fatalf("parseLine(%s, %q) = %+v", format, line, rec)
 			}
 			if rec.Principal != "" && rec.Source != SourceSystemLog && !bytes.Contains([]byte(rec.Target), []byte("client_id="+rec.Principal)) {
-				t.Fatalf("ParseLine(%s, %q): principal %q not in the target", format, line, rec.Principal)
+				t.Fatalf("parseLine(%s, %q): principal %q not in the target", format, line, rec.Principal)
 			}
 		}
 	})

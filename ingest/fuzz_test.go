@@ -54,7 +54,7 @@ func caseLines(t testing.TB) [][]byte {
 // clfFormats are the formats whose lines hold a bracketed CLF timestamp, a method and a client.
 var clfFormats = map[string]bool{"combined": true, "common": true, "vhost_combined": true, "nginx": true}
 
-// FuzzParseLine checks, for every format: no panic; on error a *ParseError with a known reason and the
+// FuzzParseLine checks, for every format: no panic; on error a *parseError with a known reason and the
 // record left untouched; on success a non-empty target, a valid method or none, a status and
 // rate-limit values in range, Source set exactly for System Log formats; and for the CLF formats a
 // method, a client and a time that time.Parse reads from one of the line's bracketed fields.
@@ -69,14 +69,14 @@ func FuzzParseLine(f *testing.F) {
 		for _, format := range Formats() {
 			sentinel := Record{Method: "sentinel", Time: -1, Line: 7}
 			rec := sentinel
-			err := ParseLine(format, line, &rec)
+			err := parseLine(format, line, &rec)
 			if err != nil {
-				var pe *ParseError
+				var pe *parseError
 				if !errors.As(err, &pe) || !contains(Reasons, pe.Reason) || pe.Format != format {
-					t.Fatalf("ParseLine(%s, %q) = %v, want a *ParseError with a known reason", format, line, err)
+					t.Fatalf("parseLine(%s, %q) = %v, want a *parseError with a known reason", format, line, err)
 				}
 				if rec != sentinel {
-					t.Fatalf("ParseLine(%s, %q) failed (%s) but changed the record: %+v", format, line, pe.Reason, rec)
+					t.Fatalf("parseLine(%s, %q) failed (%s) but changed the record: %+v", format, line, pe.Reason, rec)
 				}
 				if !utf8.ValidString(pe.Excerpt) {
 					t.Fatalf("excerpt is not valid UTF-8: %q", pe.Excerpt)
@@ -85,19 +85,19 @@ func FuzzParseLine(f *testing.F) {
 			}
 			if rec.Target == "" || rec.Line != 7 || rec.Status < 0 || rec.Status > 999 || rec.UserAgent == "-" ||
 				(rec.Method != "" && !isMethod(rec.Method)) || rec.RateLimitLimit < 0 || rec.RateLimitRemaining < 0 || rec.RateLimitReset < 0 {
-				t.Fatalf("ParseLine(%s, %q) = %+v", format, line, rec)
+				t.Fatalf("parseLine(%s, %q) = %+v", format, line, rec)
 			}
 			if (rec.Source == SourceSystemLog) != strings.HasPrefix(format, "okta-") {
-				t.Fatalf("ParseLine(%s, %q): Source %q", format, line, rec.Source)
+				t.Fatalf("parseLine(%s, %q): Source %q", format, line, rec.Source)
 			}
 			if !clfFormats[format] {
 				continue
 			}
 			if rec.Method == "" || rec.Client == "" {
-				t.Fatalf("ParseLine(%s, %q) = %+v", format, line, rec)
+				t.Fatalf("parseLine(%s, %q) = %+v", format, line, rec)
 			}
 			if !timeRoundTrips(line, rec.Time) {
-				t.Fatalf("ParseLine(%s, %q): time %d (%s) is in no bracketed field", format, line, rec.Time,
+				t.Fatalf("parseLine(%s, %q): time %d (%s) is in no bracketed field", format, line, rec.Time,
 					time.UnixMicro(rec.Time).UTC().Format(time.RFC3339Nano))
 			}
 		}

@@ -81,7 +81,7 @@ func BenchmarkParseLine(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		if err := ParseLine("combined", lines[i%len(lines)], &rec); err != nil {
+		if err := parseLine("combined", lines[i%len(lines)], &rec); err != nil {
 			b.Fatal(err)
 		}
 		i++

@@ -21,7 +21,7 @@ import (
 //     ClientRequestUserAgent.
 //   - envoy: Envoy / Istio JSON access logs with the default field names: start_time, method,
 //     path (or x_envoy_original_path), response_code, downstream_remote_address, user_agent.
-//   - json: any JSON-lines log, mapped by Options.Fields (see [Options]); without Fields (ParseLine),
+//   - json: any JSON-lines log, mapped by Options.Fields (see [Options]); without Fields (parseLine),
 //     the keys time/timestamp/ts/@timestamp, method, path/uri/url, status, client/remote_addr,
 //     user_agent.
 //
@@ -275,7 +275,7 @@ func (m *jsonMapping) newFileParser(opt *Options) func([]byte, *Record) string {
 	return (&jsonLineParser{m: m}).parse
 }
 
-// parse parses one JSON line through the mapping, for ParseLine (the formatSpec.parse of cloudflare,
+// parse parses one JSON line through the mapping, for parseLine (the formatSpec.parse of cloudflare,
 // caddy and envoy): with a tape of its own, so its strings stay valid with the line.
 func (m *jsonMapping) parse(line []byte, rec *Record) string {
 	p := jsonLineParser{m: m}

@@ -687,7 +687,7 @@ func (c *lineChecker) checkJSONLine(t testing.TB, line []byte) {
 		gr := c.parsers[i].parse(line, &got)
 		or := m.parse(line, &once)
 		if !ambiguous && (gr != wr || got != want) || or != gr || once != got || (gr != "" && got != sentinel) {
-			t.Fatalf("mapping %d (%+v): line %q:\n tape      %q %+v\n ParseLine %q %+v\n reference %q %+v", i, *m, line, gr, got, or, once, wr, want)
+			t.Fatalf("mapping %d (%+v): line %q:\n tape      %q %+v\n parseLine %q %+v\n reference %q %+v", i, *m, line, gr, got, or, once, wr, want)
 		}
 	}
 	// The System Log parsers see the same lines, so their memory of request ids stays the same

@@ -14,7 +14,7 @@ import (
 // control bytes in values as \xHH, so a quoted value ends at the first '"'.
 
 // nginxCombined is nginx's predefined "combined" log_format, used when LogFormat is "combined" (and
-// by ParseLine, which has no options).
+// by parseLine, which has no options).
 const nginxCombined = `$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"`
 
 // nginx variables ingest reads; every other variable is matched and ignored.
@@ -183,7 +183,7 @@ func newNginxParser(opt *Options, _ *eventSink) (func([]byte, *Record) string, e
 		if opt.Format == "nginx" {
 			return nil, errors.New("the nginx format needs a log_format (Options.LogFormat, --log-format)")
 		}
-		src = nginxCombined // ParseLine
+		src = nginxCombined // parseLine
 	}
 	f, err := CompileLogFormat(src)
 	if err != nil {

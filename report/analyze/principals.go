@@ -33,14 +33,14 @@ type principalRule struct {
 	ip, ua, name string
 }
 
-// NewPrincipalMap is the map without rules: the input's own principals at the default share.
-func NewPrincipalMap() *PrincipalMap {
+// newPrincipalMap is the map without rules: the input's own principals at the default share.
+func newPrincipalMap() *PrincipalMap {
 	return &PrincipalMap{shares: map[string]int{}, def: classify.DefaultPrincipalShare}
 }
 
 // ParsePrincipalMap reads a map file; errors name the file and line.
 func ParsePrincipalMap(name string, r io.Reader) (*PrincipalMap, error) {
-	m := NewPrincipalMap()
+	m := newPrincipalMap()
 	sc := bufio.NewScanner(r)
 	line := 0
 	for sc.Scan() {
