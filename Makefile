@@ -49,7 +49,7 @@ vet: ## go vet
 	$(GO) vet ./...
 
 bench: build ## Go benchmarks per stage, then ratecard end to end on a generated month vs DuckDB-only SQL
-	$(GO) test -run '^$$' -bench . -benchmem ./ingest ./classify ./report
+	$(GO) test -run '^$$' -bench . -benchmem ./ingest ./classify ./report ./report/analyze
 	@if [ ! -f $(BENCH_STAMP) ]; then \
 	  rm -rf $(BENCH_DIR) && \
 	  $(GO) run ./samples/gen -bench-lines $(BENCH_LINES) -days 31 -start 2026-10-01 -out $(BENCH_DIR) && \
