@@ -100,10 +100,21 @@ func (d *duckDB) exec(ctx context.Context, script string) error {
 		if _, err := d.conn.ExecContext(ctx, st); err != nil {
 			return err
 		}
-		name, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(st), "CREATE OR REPLACE "), " AS")
-		trace(name)
+		trace(statementName(st))
 	}
 	return nil
+}
+
+// statementName is what a trace line calls a SQL statement: its first line after any comments, up to
+// " AS" ("TEMP TABLE picked").
+func statementName(st string) string {
+	for _, line := range strings.Split(st, "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "--") {
+			name, _, _ := strings.Cut(strings.TrimPrefix(line, "CREATE OR REPLACE "), " AS")
+			return name
+		}
+	}
+	return ""
 }
 
 // withArrowView runs fn with the record batches of rr registered as the view name on the
