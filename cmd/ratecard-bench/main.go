@@ -5,9 +5,9 @@
 // For each case (plain and gzip input, as one file and as the same lines in 8 files) it runs the
 // ratecard binary -runs times and prints the best wall time, lines per second and the largest peak
 // RSS (the kernel's maximum resident set size of the child process). Then it runs the baseline query
-// (baseline.sql: read_csv + regexp + CASE + GROUP BY inside DuckDB) on the plain file and prints how much faster
-// ratecard was. Lines are the input.lines ratecard itself reports in summary.json, so a run that
-// dropped lines would show.
+// (baseline.sql: read_csv + regexp + CASE + GROUP BY inside DuckDB) on the plain file and prints how
+// much faster ratecard was. Lines are the input.lines ratecard itself reports in summary.json, so a
+// run that dropped lines would show.
 //
 // Usage:
 //

@@ -87,8 +87,8 @@ type window struct {
 // before any file is read when Options.Strict is set; otherwise it is reported like a file that fails
 // part-way (a truncated gzip stream, a read error), which does not stop the others: its accounting up
 // to the failure is kept, FileInput.Err says what happened, and the returned error names it beside a
-// complete Result, so the caller can still write the report. Cancelling ctx stops the run with ctx's
-// error and no Result.
+// complete Result, so the caller can still write the report. When no file can be opened there is no
+// Result. Cancelling ctx stops the run with ctx's error and no Result.
 //
 // Parsing and classification run on Options.Workers goroutines while the calling goroutine counts and
 // holds the classified rows (or loads them into the store of Options.DB), so the two overlap. The
