@@ -30,7 +30,8 @@ type Result struct {
 	From, To time.Time
 	// ChartFrom and ChartTo are the time axis of the charts and heatmaps: From and To, or the bulk of
 	// the traffic when a few requests lie far outside it (Outliers of them, in the minutes from
-	// OutlierFirst to OutlierLast; see setChartWindow). With --from/--to the axis is the whole window.
+	// OutlierFirst to OutlierLast): the minutes between the 0.1st and 99.9th percentile of requests,
+	// widened by a day on each side. With --from/--to the axis is the whole window.
 	ChartFrom, ChartTo        time.Time
 	Outliers                  int64
 	OutlierFirst, OutlierLast time.Time
@@ -39,7 +40,9 @@ type Result struct {
 
 	// Gaps are the longest clock gaps (at most 10, longest first): stretches of at least GapThreshold
 	// minutes with no request to any rate-limited endpoint, between minutes that had some. GapCount and
-	// GapMinutes count every gap and its empty minutes. See setGaps for the threshold.
+	// GapMinutes count every gap and its empty minutes. GapThreshold is 15 minutes, or 10 times the
+	// median spacing of the minutes with traffic when that is longer, so that a quiet org's idle nights
+	// are not gaps.
 	Gaps         []Gap
 	GapCount     int64
 	GapMinutes   int64
@@ -101,9 +104,10 @@ type BucketResult struct {
 	Rolling     int64     // largest count in any 60-second span [t, t+60s)
 	RollingFrom time.Time // t: timestamp of the first request of the first such span
 
-	// P95 and P99 are the 95th and 99th percentiles of the bucket's non-empty minutes' counts
-	// (DuckDB quantile_disc: an observed minute count, never an interpolation). Minutes without a
-	// request are left out, so they describe the bucket's busy minutes rather than a mostly idle month.
+	// P95 and P99 are the 95th and 99th percentiles of the bucket's non-empty minutes' counts, as
+	// DuckDB's quantile_disc gives them: an observed minute count, never an interpolation. Minutes
+	// without a request are left out, so they describe the bucket's busy minutes rather than a mostly
+	// idle month.
 	P95, P99 int64
 
 	// ByTier holds the verdicts on every tier, indexed by classify.Tier.

@@ -30,7 +30,7 @@ type summaryJSON struct {
 	GeneratedAt    *string              `json:"generated_at,omitempty"`
 }
 
-// outliersJSON counts the requests far outside the bulk of the traffic (see setChartWindow).
+// outliersJSON counts the requests far outside the bulk of the traffic (Result.Outliers).
 type outliersJSON struct {
 	Requests int64   `json:"requests"`
 	First    *string `json:"first_minute"`
