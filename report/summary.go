@@ -22,12 +22,21 @@ type summaryJSON struct {
 	Buckets        []bucketJSON         `json:"buckets"`
 	PublicMetadata requestsJSON         `json:"public_metadata"`
 	OutsideCatalog requestsJSON         `json:"outside_catalog"`
+	MethodUnknown  []methodUnknownJSON  `json:"method_unknown"`
 	Tiers          []tierSummaryJSON    `json:"tiers"`
 	Recommendation recommendationJSON   `json:"recommendation"`
 	OktaEvents     []rateLimitEventJSON `json:"okta_events"`
 	ChartWindow    windowJSON           `json:"chart_window"`
 	Outliers       outliersJSON         `json:"outliers"`
 	GeneratedAt    *string              `json:"generated_at,omitempty"`
+}
+
+// methodUnknownJSON is a group of System Log requests of unknown method (Result.MethodUnknown): the
+// buckets they could belong to, how many, and their path templates.
+type methodUnknownJSON struct {
+	Buckets  []string `json:"buckets"`
+	Requests int64    `json:"requests"`
+	Paths    []string `json:"paths"`
 }
 
 // outliersJSON counts the requests far outside the bulk of the traffic (Result.Outliers).
@@ -268,6 +277,10 @@ func WriteSummary(w io.Writer, res *Result) error {
 		Buckets:        []bucketJSON{},
 		PublicMetadata: requestsJSON{res.PublicMetadata},
 		OutsideCatalog: requestsJSON{res.OutsideCatalog},
+		MethodUnknown:  []methodUnknownJSON{},
+	}
+	for _, g := range res.MethodUnknown {
+		s.MethodUnknown = append(s.MethodUnknown, methodUnknownJSON{Buckets: g.Buckets, Requests: g.Requests, Paths: append([]string{}, g.Paths...)})
 	}
 	in := &res.Input
 	s.Input = inputJSON{Lines: in.Lines, Requests: in.Requests, Skipped: in.Skipped,
