@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -236,5 +238,35 @@ func TestSniffPrettyObject(t *testing.T) {
 	}
 	if sniffOktaArray([]byte("{\n \"a\": 1\n}")) {
 		t.Error("a pretty-printed object without an eventType is okta-array")
+	}
+}
+
+// TestREADMEMethodTable: the README's method table lists exactly the rows of systemlog_methods.tsv,
+// in order, then the default.
+func TestREADMEMethodTable(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Skipf("no README: %v", err)
+	}
+	var want []string
+	for _, line := range strings.Split(sysMethodsTSV, "\n") {
+		f := strings.Split(line, "\t")
+		if line == "" || strings.HasPrefix(line, "#") || f[0] == "event_type" {
+			continue
+		}
+		typ := "`" + f[0] + "`"
+		if f[0] == "*" {
+			typ = "any other"
+		}
+		want = append(want, fmt.Sprintf("| %s | `%s` | %s |", typ, f[1], strings.ReplaceAll(f[2], ",", ", ")))
+	}
+	want = append(want, "| any other | any other | "+strings.ReplaceAll(APIMethods.String(), ",", ", ")+" |")
+	_, table, ok := strings.Cut(string(readme), "| event type | path | methods |\n|---|---|---|\n")
+	if !ok {
+		t.Fatal("README.md has no method table")
+	}
+	table, _, _ = strings.Cut(table, "\n\n")
+	if got := strings.Split(table, "\n"); !reflect.DeepEqual(got, want) {
+		t.Errorf("README.md's method table:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
