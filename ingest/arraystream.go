@@ -112,19 +112,7 @@ func (r *Reader) nextArray() bool {
 	for !r.done {
 		// The decoder buffers what it has read but not used; allow the next element maxEvent bytes.
 		a.lim.limit = a.inputOffset() + a.maxEvent + 4096
-		if !a.inPage {
-			if c, err := a.peek(); err == nil && c == '{' { // an object at the top level: one event
-				raw, err := a.decodeEvent()
-				if err != nil {
-					r.failArray(err, true)
-					return false
-				}
-				r.stats.Lines++
-				if r.parseTrimmed(raw, raw) {
-					return true
-				}
-				continue
-			}
+		if c, err := a.peek(); !a.inPage && (err != nil || c != '{') { // not an object at the top level: a page
 			tok, err := a.token()
 			if err == io.EOF {
 				r.done = true
@@ -142,7 +130,7 @@ func (r *Reader) nextArray() bool {
 			a.inPage = true
 			continue
 		}
-		if !a.more() {
+		if a.inPage && !a.more() {
 			if _, err := a.token(); err != nil { // the closing ']'
 				r.failArray(err, false)
 				return false

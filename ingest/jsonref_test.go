@@ -235,18 +235,8 @@ func refNextArray(r *Reader, a *refArrayStream) bool {
 	for !r.done {
 		// The decoder buffers what it has read but not used; allow the next element maxEvent bytes.
 		a.lim.limit = a.dec.InputOffset() + a.maxEvent + 4096
-		if !a.inPage {
-			if a.dec.More() && bytes.HasPrefix(bytes.TrimLeft(bufferedBytes(a.dec), " \t\r\n"), []byte{'{'}) {
-				if err := a.dec.Decode(&a.raw); err != nil {
-					refFailArray(r, a, err, true)
-					return false
-				}
-				r.stats.Lines++
-				if r.parseTrimmed(a.raw, a.raw) {
-					return true
-				}
-				continue
-			}
+		object := a.dec.More() && bytes.HasPrefix(bytes.TrimLeft(bufferedBytes(a.dec), " \t\r\n"), []byte{'{'})
+		if !a.inPage && !object { // not an object at the top level: a page
 			tok, err := a.dec.Token()
 			if err == io.EOF {
 				r.done = true
@@ -264,7 +254,7 @@ func refNextArray(r *Reader, a *refArrayStream) bool {
 			a.inPage = true
 			continue
 		}
-		if !a.dec.More() {
+		if a.inPage && !a.dec.More() {
 			if _, err := a.dec.Token(); err != nil { // the closing ']'
 				refFailArray(r, a, err, false)
 				return false

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"math/bits"
+	"slices"
 	"strings"
 )
 
@@ -127,7 +128,7 @@ func parseSysMethods(data string) (map[string][]sysMethodRow, error) {
 			row.methods |= b
 		}
 		for _, o := range t[typ] {
-			if sameSegs(o.segs, row.segs) {
+			if slices.Equal(o.segs, row.segs) { // the same requests
 				return nil, fmt.Errorf("line %d: %s %s repeats an earlier row", n+1, typ, path)
 			}
 		}
@@ -137,19 +138,6 @@ func parseSysMethods(data string) (map[string][]sysMethodRow, error) {
 		return nil, fmt.Errorf("no header")
 	}
 	return t, nil
-}
-
-// sameSegs reports whether two rows' paths match the same requests.
-func sameSegs(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // sysMethods returns the methods a System Log request to uri, written with an event of type

@@ -216,24 +216,29 @@ func parsePart(ctx context.Context, p *part, w *parser, full chan<- *batch, free
 			counted = n
 		}
 	}
+	// send hands the full batch on and takes an empty one; false when the run is cancelled.
+	send := func() bool {
+		b.owner = w
+		full <- b
+		count()
+		if ctx.Err() != nil {
+			return false
+		}
+		select {
+		case b = <-free:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
 	cats, clients, agents, principals, routes := w.cats, w.clients, w.agents, w.principals, w.routes
 	for r.Next() {
 		rec := r.Record()
 		if rec.Source == ingest.SourceSystemLog {
 			p.held++
 			w.hold(b, p.idx, rec, win)
-			if b.sys.len() == sysBatchRows {
-				b.owner = w
-				full <- b
-				count()
-				if ctx.Err() != nil {
-					return
-				}
-				select {
-				case b = <-free:
-				case <-ctx.Done():
-					return
-				}
+			if b.sys.len() == sysBatchRows && !send() {
+				return
 			}
 			continue
 		}
@@ -267,18 +272,8 @@ func parsePart(ctx context.Context, p *part, w *parser, full chan<- *batch, free
 			src = 1
 		}
 		b.src = append(b.src, src)
-		if len(b.ts) == batchRows {
-			b.owner = w
-			full <- b
-			count()
-			if ctx.Err() != nil {
-				return
-			}
-			select {
-			case b = <-free:
-			case <-ctx.Done():
-				return
-			}
+		if len(b.ts) == batchRows && !send() {
+			return
 		}
 	}
 	if len(b.ts) > 0 || b.sys.len() > 0 {
