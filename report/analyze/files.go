@@ -45,8 +45,10 @@ type Options struct {
 	Learned bool
 	// Dedupe drops a request identical to one already read (same instant, method, target, status,
 	// client, user agent and principal), as overlapping rotated files repeat lines. The files are then
-	// read one after another, so which copy counts is the first in input order. Dropped requests stay
-	// counted (Input.Duplicates).
+	// read one after another, so which copy counts is the first in input order (of System Log
+	// requests, resolved once every file is read, the earliest, then by path and line). Dropped
+	// requests stay counted (Input.Duplicates). System Log events are counted once per uuid and
+	// request without it (sysresolve.go).
 	Dedupe bool
 	// Strict stops the run, without a Result, at a file that cannot be opened (before anything is
 	// read) or read to its end; otherwise such a file is reported (FileInput.Err) and the others are
