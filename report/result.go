@@ -80,6 +80,8 @@ type Input struct {
 	// Events are the Okta rate-limit events found in System Log input (at most 1,000 per file), for
 	// the report to set beside its own figures.
 	Events []ingest.RateLimitEvent
+	// Fetched describes the input directories written by "ratecard fetch" (empty otherwise).
+	Fetched []FetchedLog
 }
 
 // FileInput is the accounting for one input file.

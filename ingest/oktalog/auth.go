@@ -52,6 +52,9 @@ type apiToken struct{ token secret }
 // String names the credential.
 func (a *apiToken) String() string { return "the API token in OKTA_API_TOKEN" }
 
+// GoString is String: %#v would print the unexported token field.
+func (a *apiToken) GoString() string { return a.String() }
+
 // authorize sets the SSWS header.
 func (a *apiToken) authorize(_ context.Context, _ *transport, req *http.Request) error {
 	req.Header.Set("Authorization", "SSWS "+string(a.token))
@@ -103,6 +106,9 @@ type serviceApp struct {
 
 // String names the service app by its client id, which is not a secret.
 func (s *serviceApp) String() string { return fmt.Sprintf("the OAuth service app %s", s.clientID) }
+
+// GoString is String: %#v would print the unexported token and key fields.
+func (s *serviceApp) GoString() string { return s.String() }
 
 // needs names the scope and admin role a service app needs.
 func (s *serviceApp) needs(path string) string {

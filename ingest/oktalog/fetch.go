@@ -21,6 +21,9 @@ type Progress struct {
 	Pages        int64     // pages read by this run
 	Requests     int       // API requests sent by this run (retries included)
 	Started      time.Time // when this run started (Options.Clock)
+	// Resumed is the published time of the last event an earlier run wrote (zero for a fresh
+	// fetch), so that a pace can be measured over this run alone.
+	Resumed time.Time
 	// Waiting, when not zero, is the wait that starts now, and WaitReason why.
 	Waiting    time.Duration
 	WaitReason string
@@ -84,6 +87,7 @@ func Fetch(ctx context.Context, opt Options) (*Result, error) {
 	if st.m.Last != nil {
 		f.last = st.m.Last
 		f.prog.Position, _ = time.Parse(time.RFC3339Nano, st.m.Last.Published)
+		f.prog.Resumed = f.prog.Position
 		for _, u := range st.m.Boundary {
 			f.seen[u] = true
 		}
