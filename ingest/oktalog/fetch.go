@@ -139,12 +139,11 @@ func (f *fetcher) run(ctx context.Context) error {
 			return f.stop(err)
 		}
 		var page [][]byte
-		body, h, err := f.t.get(ctx, u, true, func(b []byte) error {
+		_, h, err := f.t.get(ctx, u, true, func(b []byte) error {
 			var err error
 			page, err = splitPage(b)
 			return err
 		})
-		_ = body
 		if err != nil {
 			return f.stop(err)
 		}
