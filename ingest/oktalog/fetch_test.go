@@ -205,19 +205,23 @@ func TestFetchShare(t *testing.T) {
 		window                 time.Duration
 		limit, share, otherUse int
 		faults                 map[int]oktatest.Fault
+		skew                   time.Duration // Okta's clock ahead of the local one
 	}{
-		{"3 s window, half", 3 * time.Second, 6, 50, 0, nil},
-		{"5 s window, 30 %", 5 * time.Second, 10, 30, 0, nil},
-		{"share 1 % rounds up to one request", 2 * time.Second, 20, 1, 0, nil},
-		{"whole limit", 4 * time.Second, 5, 100, 0, nil},
-		{"others use most of each window", 3 * time.Second, 8, 50, 6, nil},
-		{"odd limit floors", 3 * time.Second, 7, 50, 0, nil},
+		{"3 s window, half", 3 * time.Second, 6, 50, 0, nil, 0},
+		{"5 s window, 30 %", 5 * time.Second, 10, 30, 0, nil, 0},
+		{"share 1 % rounds up to one request", 2 * time.Second, 20, 1, 0, nil, 0},
+		{"whole limit", 4 * time.Second, 5, 100, 0, nil, 0},
+		{"others use most of each window", 3 * time.Second, 8, 50, 6, nil, 0},
+		{"odd limit floors", 3 * time.Second, 7, 50, 0, nil, 0},
 		// A connection closed before any answer makes net/http resend the request by itself: Okta
 		// counts both, and so must the fetcher.
-		{"connections reset", 10 * time.Second, 20, 50, 0, map[int]oktatest.Fault{4: oktatest.FaultReset, 6: oktatest.FaultReset, 7: oktatest.FaultReset, 9: oktatest.FaultReset}},
+		{"connections reset", 10 * time.Second, 20, 50, 0, map[int]oktatest.Fault{4: oktatest.FaultReset, 6: oktatest.FaultReset, 7: oktatest.FaultReset, 9: oktatest.FaultReset}, 0},
+		// Waits are timed by Okta's Date header, not the local clock.
+		{"Okta's clock 20 s behind", 3 * time.Second, 6, 50, 0, nil, -20 * time.Second},
+		{"Okta's clock 7.5 s ahead", 5 * time.Second, 8, 50, 0, nil, 7500 * time.Millisecond},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t, oktatest.Config{Events: evs, MaxPage: 50, Window: tc.window, Limit: tc.limit, OtherUse: tc.otherUse, Faults: tc.faults})
+			e := newEnv(t, oktatest.Config{Events: evs, MaxPage: 50, Window: tc.window, Limit: tc.limit, OtherUse: tc.otherUse, Faults: tc.faults, Skew: tc.skew})
 			e.opt.Share = tc.share
 			var waits int
 			e.opt.OnProgress = func(p Progress) {

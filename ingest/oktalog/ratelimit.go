@@ -73,8 +73,7 @@ type governor struct {
 	share int
 	clock Clock
 
-	haveDate bool
-	offset   time.Duration // Okta's clock minus the local clock, from the latest Date header
+	offset time.Duration // Okta's clock minus the local clock, from the latest Date header
 
 	window    int64 // Reset of the current window (epoch seconds); 0 before the first response
 	limit     int
@@ -120,7 +119,7 @@ func (g *governor) wait() (time.Duration, string) {
 func (g *governor) observe(h http.Header) {
 	if h != nil {
 		if d, err := http.ParseTime(h.Get("Date")); err == nil {
-			g.offset, g.haveDate = d.Sub(g.clock.Now()), true
+			g.offset = d.Sub(g.clock.Now())
 		}
 	}
 	rh := rateHeaders{}

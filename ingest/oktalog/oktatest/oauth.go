@@ -41,7 +41,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rec *Request,
 		return invalid(http.StatusUnauthorized, "")
 	}
 	tok := s.tokens[cred]
-	now := s.cfg.Clock.Now()
+	now := s.cfg.Clock.Now().Add(s.cfg.Skew)
 	if tok == nil || tok.typ != scheme {
 		return invalid(http.StatusUnauthorized, scheme+` error="invalid_token", error_description="The access token is invalid."`)
 	}
@@ -84,7 +84,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cfg.Clock.Advance(s.cfg.Latency)
-	now := s.cfg.Clock.Now()
+	now := s.cfg.Clock.Now().Add(s.cfg.Skew)
 	tr := TokenRequest{At: now, DPoP: r.Header.Get("DPoP") != ""}
 	defer func() { s.TokenRequests = append(s.TokenRequests, tr) }()
 	fail := func(status int, code, desc string) {

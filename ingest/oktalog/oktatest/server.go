@@ -44,6 +44,9 @@ type Config struct {
 	OtherUse int
 	// Latency is the simulated time a request takes (default 50 ms).
 	Latency time.Duration
+	// Skew is how far Okta's clock is ahead of the shared clock (negative: behind): the Date
+	// header and the windows follow Okta's clock, the fetcher's Now the shared one.
+	Skew time.Duration
 	// Faults by System Log request number (1-based, every request to /api/v1/logs counted).
 	Faults map[int]Fault
 	// ForeignNext, when set, is the first page's next link (a URL on another host).
@@ -192,7 +195,7 @@ func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cfg.Clock.Advance(s.cfg.Latency)
-	now := s.cfg.Clock.Now()
+	now := s.cfg.Clock.Now().Add(s.cfg.Skew)
 	s.logsN++
 	fault := s.cfg.Faults[s.logsN]
 	rec := Request{At: now, Window: s.windowOf(now), Path: r.URL.Path, URL: fullURL(r), Fault: fault}
@@ -331,7 +334,7 @@ func (s *Server) settings(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cfg.Clock.Advance(s.cfg.Latency)
-	now := s.cfg.Clock.Now()
+	now := s.cfg.Clock.Now().Add(s.cfg.Skew)
 	rec := Request{At: now, Path: r.URL.Path, URL: fullURL(r)}
 	defer func() { s.Requests = append(s.Requests, rec) }()
 	w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
