@@ -76,7 +76,7 @@ func cmdFetch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	clock := fetchEnv.clock
 	if clock == nil {
-		clock = wallClock{}
+		clock = oktalog.WallClock{}
 	}
 	since, until, err := fetchRange(*sinceS, *untilS, *out, orgURL.String(), clock.Now())
 	if err != nil {
@@ -189,22 +189,4 @@ func fetchCredential(clientID, keyFile, keyID string) (oktalog.Credential, error
 		return nil, fmt.Errorf("--private-key %s: %w", keyFile, err)
 	}
 	return oktalog.ServiceApp(clientID, key), nil
-}
-
-// wallClock is the real clock, for the range defaults.
-type wallClock struct{}
-
-// Now returns time.Now().
-func (wallClock) Now() time.Time { return time.Now() }
-
-// Sleep is unused by cmd; it satisfies oktalog.Clock.
-func (wallClock) Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -38,32 +38,14 @@ func startFetchProgress(stderr io.Writer, mode string, opt *oktalog.Options) (st
 		last, have = p, true
 	}
 	start := time.Now()
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(progressInterval)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				fmt.Fprint(stderr, "\r\033[K")
-				return
-			case <-tick.C:
-				mu.Lock()
-				p, ends, why, ok := last, waitEnds, waitWhy, have
-				mu.Unlock()
-				if ok {
-					fmt.Fprint(stderr, "\r\033[K"+fetchProgressLine(p, time.Since(start), time.Until(ends), why))
-				}
-			}
+	return redraw(stderr, func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		if !have {
+			return ""
 		}
-	}()
-	return func() {
-		close(done)
-		wg.Wait()
-	}
+		return fetchProgressLine(last, time.Since(start), time.Until(waitEnds), waitWhy)
+	})
 }
 
 // fetchProgressLine renders one progress line, e.g. "fetched 12,345 events · 410 events/s · 37 %

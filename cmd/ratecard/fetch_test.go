@@ -1,13 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -21,12 +20,11 @@ import (
 // The fetch tests run the command against oktatest's in-process Okta on a simulated clock that
 // the command shares (fetchEnv), then analyse what it wrote.
 
+// cliToken is the API token the server accepts; fetchNow the simulated clock's start and
+// fetchSince the range's start in these tests.
 const cliToken = "00SECRET-cli-token-4f9d2a"
 
-var (
-	fetchNow   = time.Date(2026, 12, 10, 12, 0, 0, 0, time.UTC)
-	fetchSince = time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)
-)
+var fetchNow, fetchSince = time.Date(2026, 12, 10, 12, 0, 0, 0, time.UTC), time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)
 
 // inRange counts the events of fetchServer's org with n events in [from, to).
 func inRange(n int, from, to time.Time) int {
@@ -106,7 +104,7 @@ func TestFetchThenAnalyze(t *testing.T) {
 		t.Fatalf("second run: exit %d\n%s", code, stdout)
 	}
 	// The same events as one plain NDJSON file, in order.
-	var plain bytes.Buffer
+	var plain strings.Builder
 	for _, e := range oktatest.Events(fetchSince.Add(-time.Hour), 13*time.Second, 2500) {
 		if !e.Published.Before(fetchSince) && e.Published.Before(fetchSince.Add(8*time.Hour)) {
 			plain.Write(e.JSON)
@@ -114,7 +112,7 @@ func TestFetchThenAnalyze(t *testing.T) {
 		}
 	}
 	flat := filepath.Join(dir, "events.ndjson")
-	os.WriteFile(flat, plain.Bytes(), 0o644)
+	os.WriteFile(flat, []byte(plain.String()), 0o644)
 
 	repDir, repFlat := filepath.Join(dir, "rep-dir"), filepath.Join(dir, "rep-flat")
 	code, stdout, stderr = runCLI(t, "analyze", "--out", repDir, logs)
@@ -127,9 +125,9 @@ func TestFetchThenAnalyze(t *testing.T) {
 	a, b := normalizedSummary(t, repDir), normalizedSummary(t, repFlat)
 	fetched := a["input"].(map[string]any)["fetched"]
 	delete(a["input"].(map[string]any), "fetched")
-	if !reflect.DeepEqual(a, b) {
-		ja, _ := json.MarshalIndent(a, "", " ")
-		jb, _ := json.MarshalIndent(b, "", " ")
+	ja, _ := json.MarshalIndent(a, "", " ") // map keys sorted: equal maps give equal bytes
+	jb, _ := json.MarshalIndent(b, "", " ")
+	if string(ja) != string(jb) {
 		t.Errorf("analysis of the directory differs from that of the same events in one file:\n%s\n----\n%s", ja, jb)
 	}
 	want := []any{map[string]any{"dir": logs, "org": srv.URL, "since": "2026-11-03T00:00:00Z", "until": "2026-11-03T08:00:00Z",
@@ -200,10 +198,9 @@ func readTree(t *testing.T, dir string) string {
 		}
 		b, _ := os.ReadFile(p)
 		all.Write(b)
-		if zr, err := gzip.NewReader(bytes.NewReader(b)); err == nil {
-			var u bytes.Buffer
-			u.ReadFrom(zr)
-			all.Write(u.Bytes())
+		if zr, err := gzip.NewReader(strings.NewReader(string(b))); err == nil {
+			u, _ := io.ReadAll(zr)
+			all.Write(u)
 		}
 		return nil
 	})
@@ -230,7 +227,7 @@ func TestFetchInterruptedThenResumed(t *testing.T) {
 	defer cancel()
 	fetchEnv.clock = cancelClock{fetchEnv.clock.(*oktatest.Clock), cancel}
 	args := []string{"fetch", "--org", srv.URL, "--since", "2026-11-03", "--until", "2026-11-04", "--out", logs}
-	var stdout, stderr bytes.Buffer
+	var stdout, stderr strings.Builder
 	code := run(ctx, args, &stdout, &stderr)
 	if code != 130 || !strings.Contains(stderr.String(), "100 events in "+logs+" are kept: run the same command again to continue") {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())

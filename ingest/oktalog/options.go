@@ -162,7 +162,7 @@ func (o *Options) defaults() {
 		o.UserAgent = "ratecard"
 	}
 	if o.Clock == nil {
-		o.Clock = realClock{}
+		o.Clock = WallClock{}
 	}
 }
 

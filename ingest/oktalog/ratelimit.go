@@ -16,14 +16,14 @@ type Clock interface {
 	Sleep(ctx context.Context, d time.Duration) error
 }
 
-// realClock is the wall clock.
-type realClock struct{}
+// WallClock is the real clock: time.Now, and a timer that ctx can cut short.
+type WallClock struct{}
 
 // Now returns time.Now().
-func (realClock) Now() time.Time { return time.Now() }
+func (WallClock) Now() time.Time { return time.Now() }
 
 // Sleep waits on a timer or ctx.
-func (realClock) Sleep(ctx context.Context, d time.Duration) error {
+func (WallClock) Sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}

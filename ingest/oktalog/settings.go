@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 )
@@ -27,11 +26,8 @@ type Settings struct {
 
 // ReadSettings reads dir's saved rate-limit settings; nil and no error when there are none.
 func ReadSettings(dir string) (*Settings, error) {
-	b, err := os.ReadFile(filepath.Join(dir, SettingsName))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
+	b, err := readOptional(dir, SettingsName)
+	if b == nil || err != nil {
 		return nil, err
 	}
 	var s Settings

@@ -74,14 +74,20 @@ const manifestFormat = 1
 // ReadManifest reads dir's checkpoint; it returns nil and no error when dir has none (it is not a
 // fetch directory).
 func ReadManifest(dir string) (*Manifest, error) {
-	b, err := os.ReadFile(filepath.Join(dir, ManifestName))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
+	b, err := readOptional(dir, ManifestName)
+	if b == nil || err != nil {
 		return nil, err
 	}
 	return parseManifest(b, filepath.Join(dir, ManifestName))
+}
+
+// readOptional reads dir/name; nil and no error when it does not exist.
+func readOptional(dir, name string) ([]byte, error) {
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	return b, err
 }
 
 // parseManifest decodes a checkpoint file.
