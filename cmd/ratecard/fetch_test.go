@@ -2,7 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"os"
@@ -282,3 +288,39 @@ func TestFetchProgressLine(t *testing.T) {
 		}
 	}
 }
+
+// TestFetchServiceApp fetches with an OAuth service app that requires DPoP, its key in a PEM
+// file, and checks that no token, client assertion or key material reaches an output.
+func TestFetchServiceApp(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(key)
+	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+	srv := fetchServer(t, oktatest.Config{MaxPage: 40, App: &oktatest.App{ClientID: "0oa1cli", PublicKey: &key.PublicKey, DPoP: true,
+		Scopes: []string{oktalog.ScopeLogs, oktalog.ScopeRateLimits}}}, 300)
+	dir := t.TempDir()
+	keyFile, out := filepath.Join(dir, "app-key.pem"), filepath.Join(dir, "logs")
+	if err := os.WriteFile(keyFile, keyPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "fetch", "--org", srv.URL, "--since", "2026-11-03", "--until", "2026-11-04",
+		"--client-id", "0oa1cli", "--private-key", keyFile, "--out", out)
+	if code != 0 || len(srv.Issued) == 0 {
+		t.Fatalf("exit %d, %d tokens issued\n%s\n%s", code, len(srv.Issued), stdout, stderr)
+	}
+	for _, p := range srv.Problems {
+		t.Error("server:", p)
+	}
+	all := stdout + stderr + readTree(t, out)
+	secrets := append(append([]string{string(der[len(der)-40:]), b64url(key.D.FillBytes(make([]byte, 32)))}, srv.Issued...), srv.Assertions...)
+	for _, s := range secrets {
+		if strings.Contains(all, s) {
+			t.Errorf("a secret (%.10q…) reached an output", s)
+		}
+	}
+}
+
+// b64url encodes b as base64url without padding, as JWKs hold key numbers.
+func b64url(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }

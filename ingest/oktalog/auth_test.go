@@ -229,6 +229,7 @@ func TestServiceAppRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.opt.Credential = ServiceApp("0oa1ratecardtest", rsaKey)
+	e.opt.Settings = true
 	_, err = Fetch(context.Background(), e.opt)
 	var ae *AuthError
 	if !errors.As(err, &ae) {
@@ -241,6 +242,12 @@ func TestServiceAppRefused(t *testing.T) {
 	}
 	if len(e.srv.LogRequests()) != 0 {
 		t.Error("System Log requests without a token")
+	}
+	if n := len(e.srv.TokenRequests); n != 2 {
+		t.Errorf("%d token requests: the settings should stop asking after the first refusal", n)
+	}
+	if s, _ := ReadSettings(e.opt.Dir); s != nil {
+		t.Errorf("settings saved without an answer from the API: %+v", s)
 	}
 }
 

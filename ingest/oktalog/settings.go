@@ -46,12 +46,15 @@ var settingsPaths = []string{
 
 // settings reads the org's rate-limit settings once per directory (a resumed fetch keeps the
 // saved ones) and saves them. These requests are in another bucket than the logs and are not
-// governed; a refusal is recorded, not an error: the fetch goes on without them.
+// governed; the API's refusal (401, 403) is recorded and saved, not an error: the fetch goes on
+// without them. Any other failure (no access token, the network) is reported but not saved, so
+// that the next run asks again; a failure to get an access token stops asking at once.
 func (f *fetcher) settings(ctx context.Context) *Settings {
 	if s, err := ReadSettings(f.opt.Dir); err == nil && s != nil {
 		return s
 	}
 	s := &Settings{Org: f.opt.Org.String(), Fetched: f.opt.Clock.Now().UTC()}
+	save := true
 	for i, p := range settingsPaths {
 		u := f.opt.Org.JoinPath(p)
 		body, _, err := f.t.get(ctx, u, false, func(b []byte) error {
@@ -65,10 +68,14 @@ func (f *fetcher) settings(ctx context.Context) *Settings {
 				return nil
 			}
 			var ae *AuthError
-			if errors.As(err, &ae) {
+			if errors.As(err, &ae) && ae.Path != "" {
 				s.Unreadable = append(s.Unreadable, fmt.Sprintf("%s: %s", p, ae.Detail))
-			} else {
-				s.Unreadable = append(s.Unreadable, fmt.Sprintf("%s: %v", p, err))
+				continue
+			}
+			s.Unreadable = append(s.Unreadable, fmt.Sprintf("%s: %v", p, err))
+			save = false
+			if ae != nil {
+				break // the token endpoint refused the app: the fetch will say so
 			}
 			continue
 		}
@@ -86,6 +93,9 @@ func (f *fetcher) settings(ctx context.Context) *Settings {
 				s.WarningThreshold = w.WarningThreshold
 			}
 		}
+	}
+	if !save {
+		return s
 	}
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err == nil {
