@@ -88,7 +88,7 @@ func sameOrigin(org *url.URL, link string) (*url.URL, error) {
 		u = org.ResolveReference(u)
 	}
 	if !strings.EqualFold(u.Scheme, org.Scheme) || !strings.EqualFold(u.Host, org.Host) || u.User != nil {
-		return nil, fmt.Errorf("the next-page link leads to %s://%s, not to the org %s: refusing to send the credential there", u.Scheme, u.Host, org)
+		return nil, fmt.Errorf("the next-page link leads to %s://%s, not to the org %s: refusing to send the credential there (if that is the org's own Okta domain, give it as --org)", u.Scheme, u.Host, org)
 	}
 	if u.Path != logsPath {
 		return nil, fmt.Errorf("the next-page link leads to %s, not to %s", u.Path, logsPath)
