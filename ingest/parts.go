@@ -51,7 +51,8 @@ func OpenParts(path string, opt Options, n int) ([]*Reader, error) {
 	}
 	if fi.IsDir() {
 		f.Close()
-		return nil, fmt.Errorf("%s: is a directory, not a log file", path)
+		// ExpandPaths leaves only directories without a log file for a reader to meet.
+		return nil, fmt.Errorf("%s: is a directory with no log file in it (names starting with \".\" are skipped)", path)
 	}
 	sf := &sharedFile{f: f}
 	sf.refs.Store(1) // OpenParts' own reference, dropped on return: the file stays open while a Reader holds one

@@ -28,6 +28,12 @@ func WriteMarkdown(w io.Writer, res *Result) error {
 	p("- **Catalog:** %s (Okta's published default limits; overrides, DynamicScale or a Workforce multiplier raise them)\n", mdText(res.Catalog))
 	p("- **Counted:** %s to Okta in %s; peaks per UTC wall-clock minute and per rolling 60-second window\n\n",
 		count(res.Input.Requests, "request"), count(int64(len(res.Input.Files)), "file"))
+	for _, f := range res.Input.Fetched {
+		p("- **Input:** %s\n", mdText(FetchedText(f)))
+	}
+	if len(res.Input.Fetched) > 0 {
+		p("\n")
+	}
 
 	p("## Finding\n\n%s\n\n", mdText(finding(res)))
 

@@ -86,6 +86,10 @@ type Input struct {
 	// Events are the Okta rate-limit events found in System Log input (at most 1,000 per file), for
 	// the report to set beside its own figures.
 	Events []ingest.RateLimitEvent
+	// Fetched describes the input directories written by "ratecard fetch" (empty otherwise). It
+	// is left out of a Result's JSON (package reporttest) when empty, so fixtures without it stay
+	// as they are.
+	Fetched []FetchedLog `json:",omitempty"`
 }
 
 // FileInput is the accounting for one input file.

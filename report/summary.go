@@ -89,6 +89,9 @@ type inputJSON struct {
 	GapCount     int64     `json:"clock_gap_count"`
 	GapMinutes   int64     `json:"clock_gap_minutes"`
 	GapThreshold int       `json:"clock_gap_threshold_minutes"`
+	// Fetched describes the System Logs "ratecard fetch" wrote into input directories; left out
+	// when there are none.
+	Fetched []fetchedJSON `json:"fetched,omitempty"`
 }
 
 // gapJSON is a clock gap: no request in the UTC minutes [from, to).
@@ -286,7 +289,8 @@ func WriteSummary(w io.Writer, res *Result) error {
 	s.Input = inputJSON{Lines: in.Lines, Requests: in.Requests, Skipped: in.Skipped,
 		SkippedReasons: allReasons(in.SkippedReasons), Files: []fileJSON{}, SkippedExamples: []skipJSON{},
 		OutsideWindow: in.OutsideWindow, Duplicates: in.Duplicates,
-		Gaps: []gapJSON{}, GapCount: res.GapCount, GapMinutes: res.GapMinutes, GapThreshold: res.GapThreshold}
+		Gaps: []gapJSON{}, GapCount: res.GapCount, GapMinutes: res.GapMinutes, GapThreshold: res.GapThreshold,
+		Fetched: fetchedJSONs(in.Fetched)}
 	for _, g := range res.Gaps {
 		s.Input.Gaps = append(s.Input.Gaps, gapJSON{From: rfc3339(g.From), To: rfc3339(g.To), Minutes: g.Minutes()})
 	}
