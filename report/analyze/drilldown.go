@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ratecard/ratecard/classify"
+	"github.com/ratecard/ratecard/ingest"
 	"github.com/ratecard/ratecard/report"
 )
 
@@ -30,6 +31,7 @@ const drillDownTop = 5
 
 // drillDown finds who made the requests of each bucket's hot minutes (the table hot): the top client
 // addresses, user agents and path templates, largest first. Buckets without hot minutes get none.
+// Client host names and user agents, raw input text, are masked with ingest.Redact.
 func drillDown(ctx context.Context, d *duckDB, f *minuteFigures) error {
 	if err := d.exec(ctx, drillDownSQL); err != nil {
 		return fmt.Errorf("drill-down: %w", err)
@@ -54,9 +56,12 @@ func drillDown(ctx context.Context, d *duckDB, f *minuteFigures) error {
 		case 0:
 			if id&ipv4Flag != 0 {
 				s.Name = ipv4Name(id)
+			} else {
+				s.Name = ingest.Redact(s.Name) // a host name as logged: raw input text
 			}
 			b.Clients = append(b.Clients, s)
 		case 1:
+			s.Name = ingest.Redact(s.Name) // user agents are raw input text: a login or token can hide there
 			b.Agents = append(b.Agents, s)
 		case 2:
 			b.Paths = append(b.Paths, s)

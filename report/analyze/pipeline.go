@@ -86,7 +86,8 @@ type batch struct {
 // calling goroutine. Each part's accounting is left in part.stats and part.err.
 //
 // Client addresses, user agents, principals and path templates go to dst as dictionary ids;
-// runParts returns the names behind them (index = id).
+// runParts returns the names behind them (index = id), client host names and user agents masked
+// with ingest.Redact.
 func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.Catalog, dst sink, lines *atomic.Int64, win window) (names, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -126,7 +127,7 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 	}()
 
 	var loadErr error
-	gc, ga, gp, gt := newGlobalDict(), newGlobalDict(), newGlobalDict(), newGlobalDict()
+	gc, ga, gp, gt := newGlobalDict(ingest.Redact), newGlobalDict(ingest.Redact), newGlobalDict(nil), newGlobalDict(nil)
 	for b := range full {
 		if loadErr == nil {
 			gc.translate64(b.owner, b.newClients, b.client)
