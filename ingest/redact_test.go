@@ -117,3 +117,21 @@ func BenchmarkRedactAgent(b *testing.B) {
 		Redact(ua)
 	}
 }
+
+// FuzzRedact checks that Redact is idempotent and that its quick check never lets through what its
+// patterns would change.
+func FuzzRedact(f *testing.F) {
+	for _, s := range []string{"/x?token=abc&state=1", "Authorization: SSWS 00abcdefgh", "jane@example.com", `{"password":"x"}`,
+		"Cookie: sid=1", "eyJabcdefghij.eyJ.x", "https://u:p@h/", "/api/v1/users/00u1", "plain"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r := Redact(s)
+		if Redact(r) != r {
+			t.Fatalf("Redact(%q) = %q, but Redact of that is %q", s, r, Redact(r))
+		}
+		if !mayHoldSecret(s) && redact(s) != s {
+			t.Fatalf("quick check lets %q through, but redact makes it %q", s, redact(s))
+		}
+	})
+}
