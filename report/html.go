@@ -44,21 +44,27 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return ""
 	},
-	"when":       when,
-	"mult":       func(f float64) string { return fmt.Sprintf("%.2f", f) },
-	"numi":       func(n int) string { return thousands(int64(n)) },
-	"yesno":      yesNo,
-	"needed":     neededLimitString,
-	"multx":      multString,
-	"ask":        askString,
-	"scenario":   func(f RequestFigures) string { return scenarioLabel(&f) },
-	"neededText": func(f RequestFigures) string { return neededString(&f) },
-	"salesNote":  func(rb RequestBucket) string { return salesNote(&rb) },
-	"worst":      worstString,
-	"perMin":     limitPerMin,
-	"methods":    methodsString,
-	"quality":    dataQuality,
-	"lead":       func() string { return leadTimeStatement },
+	"when":         when,
+	"mult":         func(f float64) string { return fmt.Sprintf("%.2f", f) },
+	"numi":         func(n int) string { return thousands(int64(n)) },
+	"yesno":        yesNo,
+	"needed":       neededLimitString,
+	"multx":        multString,
+	"ask":          askString,
+	"scenario":     func(f RequestFigures) string { return scenarioLabel(&f) },
+	"neededText":   func(f RequestFigures) string { return neededString(&f) },
+	"salesNote":    func(rb RequestBucket) string { return salesNote(&rb) },
+	"worst":        worstString,
+	"perMin":       limitPerMin,
+	"methods":      methodsString,
+	"quality":      dataQuality,
+	"lead":         func() string { return leadTimeStatement },
+	"catalogShort": func(r *Result) string { return catalogInfo(r).Short() },
+	"catalogText":  catalogText,
+	"products":     productsText,
+	"throttle":     throttleText,
+	"events":       eventsText,
+	"principals":   principalsText,
 }).Parse(reportTemplate))
 
 // breakablePath escapes an endpoint pattern and lets the browser wrap it only after a slash, so
@@ -87,19 +93,21 @@ type HTMLOptions struct {
 }
 
 type page struct {
-	R         *Result
-	Opt       HTMLOptions
-	TierTitle string
-	Finding   string
-	Verdicts  []*BucketResult // worst first
-	Tiers     []classify.Tier
-	Charts    []bucketChartView
-	Heatmaps  []heatmapView
-	Rec       Recommendation
-	ECharts   template.JS
-	Examples  []exampleView
-	Req       *Request // nil unless HTMLOptions.Request
-	Draft     string   // the draft case text of Req
+	R          *Result
+	Reach      []string // how far each tier gets, when none fits
+	Comparison string   // what the other built-in catalog would change
+	Opt        HTMLOptions
+	TierTitle  string
+	Finding    string
+	Verdicts   []*BucketResult // worst first
+	Tiers      []classify.Tier
+	Charts     []bucketChartView
+	Heatmaps   []heatmapView
+	Rec        Recommendation
+	ECharts    template.JS
+	Examples   []exampleView
+	Req        *Request // nil unless HTMLOptions.Request
+	Draft      string   // the draft case text of Req
 }
 
 type heatmapView struct {
@@ -131,6 +139,8 @@ func RenderHTML(w io.Writer, res *Result, opt HTMLOptions) error {
 		ECharts: template.JS(EChartsJS)}
 	p.Verdicts = sortedVerdicts(res)
 	p.Rec = Recommend(res)
+	p.Reach = reachLines(res, p.Rec, "×")
+	p.Comparison = comparisonText(res)
 	p.Finding = finding(res)
 	for _, b := range p.Verdicts {
 		p.Charts = append(p.Charts, bucketChartView{B: b, Chart: bucketChart(b, res.Tier, res.TierTitle(res.Tier), res.WarnPercent, res.ChartFrom, res.ChartTo, eventsOf(res, b.Bucket.ID))})
@@ -155,7 +165,7 @@ func RenderHTML(w io.Writer, res *Result, opt HTMLOptions) error {
 func finding(res *Result) string {
 	t := res.Tier
 	if len(res.Buckets) == 0 {
-		return "The input held no request to a rate-limited Okta endpoint."
+		return NoTrafficText(res)
 	}
 	var over, near, rollOver, unavail []string
 	var worst *BucketResult

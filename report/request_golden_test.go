@@ -126,9 +126,16 @@ func TestRequestPackPrivate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, bad := range []string{"10.0.0.7", "192.0.2.9", "okta-sdk-java", "curl/8", "jane"} {
+		for _, bad := range []string{"10.0.0.7", "192.0.2.9", "okta-sdk-java/8.2.1", "hr-sync/2.1.4", "curl/8.0.1", "x86_64", "jane"} {
 			if bytes.Contains(b, []byte(bad)) {
 				t.Errorf("%s contains %q", e.Name(), bad)
+			}
+		}
+		// The integrations, named by their user-agent product tokens, are evidence and no personal
+		// data: every file but minutes.csv shows them.
+		for _, good := range []string{"hr-sync/2.1", "curl/8.0"} {
+			if e.Name() != "minutes.csv" && !bytes.Contains(b, []byte(good)) {
+				t.Errorf("%s lacks the integration %q", e.Name(), good)
 			}
 		}
 	}

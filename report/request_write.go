@@ -34,11 +34,20 @@ func WriteRequestMarkdown(w io.Writer, rq *Request) error {
 	}
 
 	p("## Scope\n\n")
+	if res.Org != "" {
+		p("- **Org:** %s\n", mdText(res.Org))
+	}
 	p("- **Period analysed:** %s\n", periodText(res))
 	p("- **Catalog:** %s\n", mdText(catalogText(res)))
 	p("- **Tier:** %s (`%s`)\n", mdText(res.TierTitle(res.Tier)), res.Tier)
 	p("- **Warning threshold:** %d %% of the limit\n", res.WarnPercent)
 	p("- **Data quality:** %s\n", mdText(dataQuality(res)))
+	for _, w := range res.SkipWarnings {
+		p("- **Warning, skipped lines:** %s\n", mdText(w.Text()))
+	}
+	if cmp := compareCatalogs(res); cmp != nil && cmp.changed() {
+		p("- **Other catalog:** %s\n", mdText(comparisonText(res)))
+	}
 	if len(rq.Scenarios) > 1 {
 		names := make([]string, 0, len(rq.Scenarios)-1)
 		for _, s := range rq.Scenarios[1:] {
@@ -72,6 +81,12 @@ func WriteRequestMarkdown(w io.Writer, rq *Request) error {
 		p("| Top callers (hot minutes) | %s |\n", mdShares(rb.Clients, b.HotRequests))
 		p("| Top user agents (hot minutes) | %s |\n", mdShares(rb.Agents, b.HotRequests))
 		p("| Top path templates (hot minutes) | %s |\n", mdShares(rb.Paths, b.HotRequests))
+		p("| Integrations (user-agent products, hot minutes) | %s |\n", mdShares(b.Products, b.HotRequests))
+		p("| HTTP 429 in the logs | %s |\n", mdText(throttleText(b)))
+		p("| Okta's rate-limit events | %s |\n", mdText(eventsText(res, b.Bucket.ID)))
+		if pt := principalsText(b); pt != "" {
+			p("| Principals against their share | %s |\n", mdText(pt))
+		}
 		if note := salesNote(rb); note != "" {
 			p("| Okta's note | %s |\n", mdText(note))
 		}
@@ -171,7 +186,11 @@ func draftCase(rq *Request) string {
 	res := rq.Res
 	var s strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&s, format, args...) }
-	p("Subject: Rate-limit increase request for [org URL]")
+	org := "[org URL]"
+	if res.Org != "" {
+		org = res.Org
+	}
+	p("Subject: Rate-limit increase request for %s", org)
 	if len(rq.Buckets) > 0 {
 		ids := make([]string, len(rq.Buckets))
 		for i, rb := range rq.Buckets {
@@ -180,7 +199,7 @@ func draftCase(rq *Request) string {
 		p(": %s", strings.Join(ids, ", "))
 	}
 	p("\n\nHello Okta Support,\n\n")
-	p("We request a rate-limit increase for our org [org URL] (tier: %s).", res.TierTitle(res.Tier))
+	p("We request a rate-limit increase for our org %s (tier: %s).", org, res.TierTitle(res.Tier))
 	if !res.From.IsZero() {
 		p(" The figures below come from our own logs of calls to Okta from %s to %s UTC (%s requests),",
 			res.From.UTC().Format("2006-01-02 15:04"), res.To.UTC().Format("2006-01-02 15:04"), thousands(res.Input.Requests))
@@ -245,7 +264,7 @@ func draftAsk(f *RequestFigures) string {
 var requestCSVHeader = []string{"bucket", "methods", "endpoint", "scenario", "factor", "tier", "limit", "status", "rolling_status",
 	"peak_minute", "peak_minute_at", "rolling_peak", "rolling_peak_from", "p95", "p99", "minutes_near", "minutes_over",
 	"worst_minutes", "needed_limit", "multiplier", "dynamicscale_step", "dynamicscale_eligible", "workforce_multiplier_eligible", "top_callers",
-	"ask", "event_days", "profile_day"}
+	"ask", "event_days", "profile_day", "throttled", "okta_events", "top_integrations"}
 
 // WriteRequestCSV writes request.csv: one row per bucket of the pack and scenario ("observed" first,
 // then each projection). Every figure of a row is the scenario's own, computed from its profile of
@@ -259,8 +278,11 @@ var requestCSVHeader = []string{"bucket", "methods", "endpoint", "scenario", "fa
 // assumed DynamicScale step, when the ask is DynamicScale), the two eligibility flags (true/false),
 // top_callers ("name=share" pairs of the hot minutes, numbered unless ShowClients), ask
 // (temporary-increase, dynamicscale, workforce-multiplier, support-case, or empty when none is
-// needed), event_days (an event's length in days, empty otherwise) and profile_day (the observed
-// UTC day an event's profile repeats, empty otherwise).
+// needed), event_days (an event's length in days, empty otherwise), profile_day (the observed UTC day
+// an event's profile repeats, empty otherwise), throttled (the bucket's requests the logs show
+// answered HTTP 429, observed), okta_events (Okta's own rate-limit events for the bucket in the
+// input) and top_integrations ("product=share" pairs of the hot minutes by user-agent product, shown
+// even without ShowClients: they name software, not people).
 func WriteRequestCSV(w io.Writer, rq *Request) error {
 	bw := bufio.NewWriter(w)
 	cw := csv.NewWriter(bw)
@@ -279,6 +301,15 @@ func WriteRequestCSV(w io.Writer, rq *Request) error {
 			}
 			callers[j] = name + "=" + strconv.FormatFloat(c.Fraction(b.HotRequests), 'f', 3, 64)
 		}
+		products := make([]string, len(b.Products))
+		for j, c := range b.Products {
+			name := c.Name
+			if name == "" {
+				name = "(not logged)"
+			}
+			products[j] = name + "=" + strconv.FormatFloat(c.Fraction(b.HotRequests), 'f', 3, 64)
+		}
+		events := strconv.Itoa(len(bucketEvents(res, b.Bucket.ID)))
 		for _, f := range rb.Figures {
 			lim, mult, step, needed := "", "", "", ""
 			if rb.Limit != classify.NA {
@@ -310,7 +341,7 @@ func WriteRequestCSV(w io.Writer, rq *Request) error {
 				strconv.FormatInt(f.P95, 10), strconv.FormatInt(f.P99, 10), strconv.FormatInt(f.MinutesNear, 10), strconv.FormatInt(f.MinutesOver, 10),
 				strings.Join(worst, ";"), needed, mult, step,
 				strconv.FormatBool(b.Bucket.DynamicScaleEligible()), strconv.FormatBool(b.Bucket.WorkforceMultiplierEligible()),
-				strings.Join(callers, ";"), string(f.Ask), days, day}
+				strings.Join(callers, ";"), string(f.Ask), days, day, strconv.FormatInt(b.Throttled, 10), events, strings.Join(products, ";")}
 			if err := cw.Write(row); err != nil {
 				return fmt.Errorf("request.csv: %w", err)
 			}

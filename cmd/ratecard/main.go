@@ -11,7 +11,8 @@
 //	ratecard classify [--catalog C] [--limits FILE] METHOD PATH
 //	ratecard version
 //
-// Exit codes: 0 done, 1 runtime or data error, 2 usage error, 3 --fail-on threshold reached.
+// Exit codes: 0 done, 1 runtime or data error (also: the input held no request to a rate-limited
+// Okta endpoint; the report is written), 2 usage error, 3 --fail-on threshold reached.
 package main
 
 import (
@@ -32,7 +33,7 @@ var version = ""
 // Exit codes.
 const (
 	exitOK    = 0
-	exitError = 1 // runtime or data error
+	exitError = 1 // runtime or data error, or no request to a rate-limited Okta endpoint in the input
 	exitUsage = 2 // bad command line
 	// exitThreshold: the analysis ran and --fail-on found a bucket over (or near) its limit.
 	exitThreshold = 3
@@ -88,7 +89,9 @@ Commands:
   version    print the version
 
 Run 'ratecard COMMAND --help' for a command's options.
-Exit codes: 0 done, 1 runtime or data error, 2 usage error, 3 --fail-on threshold reached.
+Exit codes: 0 done, 1 runtime or data error (also when the input held no request to a
+rate-limited Okta endpoint: the report is written, with no tier recommended), 2 usage error,
+3 --fail-on threshold reached, 130 interrupted.
 `
 
 // usageError marks errors caused by the command line (exit code 2).

@@ -83,12 +83,14 @@ type batch struct {
 }
 
 // runParts parses and classifies every part on workers goroutines and hands the rows to dst on the
-// calling goroutine. Each part's accounting is left in part.stats and part.err.
+// calling goroutine. Each part's accounting is left in part.stats and part.err. When win.other is
+// set, the workers also count the requests per minute in its classes; runParts returns those counts,
+// summed over the workers (nil otherwise).
 //
 // Client addresses, user agents, principals and path templates go to dst as dictionary ids;
 // runParts returns the names behind them (index = id), client host names and user agents masked
 // with ingest.Redact.
-func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.Catalog, dst sink, lines *atomic.Int64, win window) (names, error) {
+func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.Catalog, dst sink, lines *atomic.Int64, win window) (names, *otherCounts, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	jobs := make(chan *part)
@@ -98,15 +100,16 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 		free <- &batch{rowBatch: newRowBatch(len(cats))}
 	}
 	var wg sync.WaitGroup
-	for range min(workers, len(parts)) {
+	ws := make([]*parser, min(workers, len(parts)))
+	for k := range ws {
+		ws[k] = newParser(cats, win)
 		wg.Add(1)
-		go func() {
+		go func(w *parser) {
 			defer wg.Done()
-			w := newParser(cats, win)
 			for p := range jobs {
 				parsePart(ctx, p, w, full, free, lines, win)
 			}
-		}()
+		}(ws[k])
 	}
 	go func() {
 		defer close(jobs)
@@ -143,9 +146,16 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 		free <- b
 	}
 	if loadErr != nil {
-		return names{}, loadErr
+		return names{}, nil, loadErr
 	}
-	return names{clients: gc.names, agents: ga.names, principals: gp.names, paths: gt.names}, context.Cause(ctx)
+	var other *otherCounts
+	if win.other != nil {
+		other = newOtherCounts()
+		for _, w := range ws {
+			other.merge(w.other)
+		}
+	}
+	return names{clients: gc.names, agents: ga.names, principals: gp.names, paths: gt.names}, other, context.Cause(ctx)
 }
 
 // parser is one worker's state, kept from part to part: its dictionaries and route cache. A month of
@@ -155,12 +165,16 @@ type parser struct {
 	cats                               []*classify.Catalog
 	clients, agents, principals, paths *dict
 	routes                             *routeCache
+	other                              *otherCounts // the requests per minute in win.other's classes; nil without it
 }
 
 // newParser makes a worker's state for rows classified by cats; win says how it names path templates.
 func newParser(cats []*classify.Catalog, win window) *parser {
 	w := &parser{cats: cats, clients: newDict(), agents: newDict(), principals: newDict(), paths: newDict()}
-	w.routes = newRouteCache(cats[0], win.templates, w.paths)
+	w.routes = newRouteCache(cats[0], win.other, win.templates, w.paths)
+	if win.other != nil {
+		w.other = newOtherCounts()
+	}
 	return w
 }
 
@@ -183,7 +197,7 @@ func parsePart(ctx context.Context, p *part, w *parser, full chan<- *batch, free
 			counted = n
 		}
 	}
-	cats, clients, agents, principals, routes := w.cats, w.clients, w.agents, w.principals, w.routes
+	cats, clients, agents, principals, routes, other := w.cats, w.clients, w.agents, w.principals, w.routes, w.other
 	for r.Next() {
 		rec := r.Record()
 		if rec.Time < win.from || rec.Time >= win.to {
@@ -195,9 +209,12 @@ func parsePart(ctx context.Context, p *part, w *parser, full chan<- *batch, free
 			continue
 		}
 		b.ts = append(b.ts, rec.Time)
-		cl, path := routes.route(rec.Method, rec.Target, &b.newPaths)
-		b.class[0] = append(b.class[0], cl)
-		b.path = append(b.path, path)
+		rt := routes.route(rec.Method, rec.Target, &b.newPaths)
+		b.class[0] = append(b.class[0], rt.class)
+		b.path = append(b.path, rt.path)
+		if other != nil {
+			other.add(rec.Time, rt.other)
+		}
 		for k := 1; k < len(cats); k++ {
 			b.class[k] = append(b.class[k], uint8(cats[k].Classify(rec.Method, rec.Target)))
 		}
