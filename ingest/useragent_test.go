@@ -6,7 +6,7 @@ import (
 )
 
 func TestProduct(t *testing.T) {
-	for _, tt := range []struct{ in, want string }{
+	for _, tt := range [...]struct{ in, want string }{
 		{"okta-sdk-java/8.2.1 java/17.0.2 Linux/5.15", "okta-sdk-java/8.2"},
 		{"okta-sdk-java/8", "okta-sdk-java/8"},
 		{"Terraform/1.6.2 (+https://www.terraform.io) Terraform-Plugin-SDK/2.10.1 terraform-provider-okta/4.6.1", "Terraform/1.6"},

@@ -293,22 +293,7 @@ func WriteRequestCSV(w io.Writer, rq *Request) error {
 	for i := range rq.Buckets {
 		rb := &rq.Buckets[i]
 		b := rb.B
-		callers := make([]string, len(rb.Clients))
-		for j, c := range rb.Clients {
-			name := c.Name
-			if name == "" {
-				name = "(not logged)"
-			}
-			callers[j] = name + "=" + strconv.FormatFloat(c.Fraction(b.HotRequests), 'f', 3, 64)
-		}
-		products := make([]string, len(b.Products))
-		for j, c := range b.Products {
-			name := c.Name
-			if name == "" {
-				name = "(not logged)"
-			}
-			products[j] = name + "=" + strconv.FormatFloat(c.Fraction(b.HotRequests), 'f', 3, 64)
-		}
+		callers, products := sharePairs(rb.Clients, b.HotRequests), sharePairs(b.Products, b.HotRequests)
 		events := strconv.Itoa(len(bucketEvents(res, b.Bucket.ID)))
 		for _, f := range rb.Figures {
 			lim, mult, step, needed := "", "", "", ""
@@ -341,7 +326,7 @@ func WriteRequestCSV(w io.Writer, rq *Request) error {
 				strconv.FormatInt(f.P95, 10), strconv.FormatInt(f.P99, 10), strconv.FormatInt(f.MinutesNear, 10), strconv.FormatInt(f.MinutesOver, 10),
 				strings.Join(worst, ";"), needed, mult, step,
 				strconv.FormatBool(b.Bucket.DynamicScaleEligible()), strconv.FormatBool(b.Bucket.WorkforceMultiplierEligible()),
-				strings.Join(callers, ";"), string(f.Ask), days, day, strconv.FormatInt(b.Throttled, 10), events, strings.Join(products, ";")}
+				callers, string(f.Ask), days, day, strconv.FormatInt(b.Throttled, 10), events, products}
 			if err := cw.Write(row); err != nil {
 				return fmt.Errorf("request.csv: %w", err)
 			}
@@ -352,6 +337,20 @@ func WriteRequestCSV(w io.Writer, rq *Request) error {
 		return fmt.Errorf("request.csv: %w", err)
 	}
 	return bw.Flush()
+}
+
+// sharePairs lists shares as request.csv writes them: "name=share" pairs (shares of total, 3 decimals)
+// separated by ";", "(not logged)" for an empty name.
+func sharePairs(shares []Share, total int64) string {
+	pairs := make([]string, len(shares))
+	for i, c := range shares {
+		name := c.Name
+		if name == "" {
+			name = "(not logged)"
+		}
+		pairs[i] = name + "=" + strconv.FormatFloat(c.Fraction(total), 'f', 3, 64)
+	}
+	return strings.Join(pairs, ";")
 }
 
 // methodsString is a bucket's methods, "any" when the rule takes every method.

@@ -56,10 +56,14 @@ type sourceJSON struct {
 // verdict on the chosen tier differs (a status and limit are null where the catalog has no such
 // bucket or the tier does not offer it).
 type comparisonJSON struct {
-	Catalog       string       `json:"catalog"`
-	Provenance    string       `json:"provenance"`
-	Edition       string       `json:"edition"`
-	ComparedBy    string       `json:"compared_by"`
+	// Catalog is the other built-in catalog, with its provenance and edition.
+	Catalog    string `json:"catalog"`
+	Provenance string `json:"provenance"`
+	Edition    string `json:"edition"`
+	// ComparedBy is "minute_peak": the other catalog's rolling peaks are not computed.
+	ComparedBy string `json:"compared_by"`
+	// TierByMinute and OtherByMinute are the smallest tiers every bucket fits by minute peak, in this
+	// catalog and the other.
 	TierByMinute  *string      `json:"tier_by_minute_peak"`
 	OtherByMinute *string      `json:"other_tier_by_minute_peak"`
 	Changes       []changeJSON `json:"changes"`

@@ -64,10 +64,7 @@ func hostileLog() string {
 // written (the --db store's bytes too), and the terminal, for each secret.
 func TestSecretsNeverReachOutputs(t *testing.T) {
 	dir := t.TempDir()
-	logPath := filepath.Join(dir, "access.log")
-	if err := os.WriteFile(logPath, []byte(hostileLog()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	logPath := writeInput(t, dir, "access.log", hostileLog())
 	db := filepath.Join(dir, "kept.duckdb")
 	runs := [][]string{
 		{"analyze", "--out", filepath.Join(dir, "analyze"), logPath},
@@ -130,20 +127,14 @@ func TestSecretsNeverReachOutputs(t *testing.T) {
 // and asks whether this is the right log, the report is written, and the exit status is 1.
 func TestNoOktaTraffic(t *testing.T) {
 	dir := t.TempDir()
-	empty := filepath.Join(dir, "empty.log")
-	if err := os.WriteFile(empty, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	other := filepath.Join(dir, "web.log") // a web server's own log: favicon, the sign-in page, JWKS keys
-	var b strings.Builder
+	empty := writeInput(t, dir, "empty.log", "")
+	var b strings.Builder // a web server's own log: favicon, the sign-in page, JWKS keys
 	for i := range 3 {
 		for _, p := range []string{"/favicon.ico", "/index.html", "/oauth2/v1/keys"} {
 			fmt.Fprintf(&b, `10.1.2.3 - - [14/Oct/2026:10:2%d:00 +0200] "GET %s HTTP/1.1" 200 10 "-" "Mozilla/5.0"`+"\n", i, p)
 		}
 	}
-	if err := os.WriteFile(other, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	other := writeInput(t, dir, "web.log", b.String())
 	db := filepath.Join(dir, "kept.duckdb")
 	for _, tt := range []struct {
 		name string
@@ -197,14 +188,8 @@ func slicesIndex(s []string, v string) int {
 // summary.json, without changing the exit status; a file under the share is not; 100 % turns it off.
 func TestSkippedShareWarning(t *testing.T) {
 	dir := t.TempDir()
-	bad := filepath.Join(dir, "garbled.log")
-	if err := os.WriteFile(bad, []byte(goodLine+strings.Repeat("this is not an access log line\n", 1000)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	good := filepath.Join(dir, "good.log")
-	if err := os.WriteFile(good, []byte(strings.Repeat(goodLine, 95)+strings.Repeat("garbage\n", 5)), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	bad := writeInput(t, dir, "garbled.log", goodLine+strings.Repeat("this is not an access log line\n", 1000))
+	good := writeInput(t, dir, "good.log", strings.Repeat(goodLine, 95)+strings.Repeat("garbage\n", 5))
 	out := filepath.Join(dir, "out")
 	code, stdout, stderr := runCLI(t, "analyze", "--out", out, bad, good)
 	want := bad + ": 1,000 of 1,001 lines skipped (99.9 %), more than 10 %; mostly malformed (1,000 lines)"
@@ -221,20 +206,13 @@ func TestSkippedShareWarning(t *testing.T) {
 	}
 	var s struct {
 		Input struct {
-			Warnings []struct {
-				File        string  `json:"file"`
-				Lines       int64   `json:"lines"`
-				Skipped     int64   `json:"skipped"`
-				MainReason  string  `json:"main_reason"`
-				ReasonLines int64   `json:"main_reason_lines"`
-				MaxSkipped  float64 `json:"max_skipped_percent"`
-			} `json:"skipped_warnings"`
+			Warnings []map[string]any `json:"skipped_warnings"`
 		} `json:"input"`
 	}
 	decodeSummary(t, out, &s)
-	if w := s.Input.Warnings; len(w) != 1 || w[0].File != bad || w[0].Lines != 1001 || w[0].Skipped != 1000 || w[0].MainReason != "malformed" ||
-		w[0].ReasonLines != 1000 || w[0].MaxSkipped != 10 {
-		t.Errorf("summary.json skipped_warnings %+v", w)
+	want1 := map[string]any{"file": bad, "lines": 1001.0, "skipped": 1000.0, "main_reason": "malformed", "main_reason_lines": 1000.0, "max_skipped_percent": 10.0}
+	if w := s.Input.Warnings; len(w) != 1 || !reflect.DeepEqual(w[0], want1) {
+		t.Errorf("summary.json skipped_warnings %v, want [%v]", w, want1)
 	}
 	// 5 % of good.log is skipped: a share of 4.5 % warns about it too; 100 % warns about nothing.
 	if _, _, stderr := runCLI(t, "analyze", "--max-skipped", "4.5%", "--out", out, good); !strings.Contains(stderr, "good.log: 5 of 100 lines skipped (5.0 %), more than 4.5 %") {
@@ -252,10 +230,7 @@ func TestSkippedShareWarning(t *testing.T) {
 // with no placeholder for it left, and that a bad value is a usage error.
 func TestOrg(t *testing.T) {
 	dir := t.TempDir()
-	logPath := filepath.Join(dir, "access.log")
-	if err := os.WriteFile(logPath, []byte(requestLog()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	logPath := writeInput(t, dir, "access.log", requestLog())
 	out := filepath.Join(dir, "out")
 	if code, stdout, stderr := runCLI(t, "request", "--org", "Acme.Okta.com/", "--out", out, logPath); code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
@@ -422,4 +397,14 @@ func deref(p *int) any {
 		return nil
 	}
 	return *p
+}
+
+// writeInput writes content to dir/name and returns the path.
+func writeInput(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -3,12 +3,10 @@ package analyze
 import (
 	"context"
 	"math/rand/v2"
-	"path/filepath"
 	"reflect"
 	"testing"
 
 	"github.com/ratecard/ratecard/classify"
-	"github.com/ratecard/ratecard/report"
 )
 
 // TestOtherCounts counts random requests in the other catalog's classes as three workers would, with
@@ -77,22 +75,8 @@ func TestOtherCounts(t *testing.T) {
 			t.Fatalf("round %d: only %d classes had traffic", round, len(want))
 		}
 
-		path := filepath.Join(t.TempDir(), "store.duckdb")
-		st, err := createStore(path, []*classify.Catalog{seed, okta}, seed)
-		if err != nil {
-			t.Fatal(err)
-		}
-		mustAdd(t, st, plainRows(ts, cls...))
-		if err := st.saveInput(report.Input{}); err != nil {
-			t.Fatal(err)
-		}
-		st.close()
-		st, _, err = openStore(path, seed)
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := newTestStoreOf(t, []*classify.Catalog{seed, okta}, seed, plainRows(ts, cls...))
 		got, err := st.otherCatalog(context.Background(), "okta-2025")
-		st.close()
 		if err != nil {
 			t.Fatal(err)
 		}
