@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -47,53 +46,46 @@ func ParseShare(s string) (int64, error) {
 	return h, nil
 }
 
-// SkipWarning is a file of which more lines were skipped than the chosen share of its lines: a
-// format ratecard misreads, or a file that is not an access log, whose peaks would be understated.
+// SkipWarning is a file of which more lines were skipped as unreadable than the chosen share of its
+// lines: a format ratecard misreads, or a file that is not an access log, whose peaks would be
+// understated.
 type SkipWarning struct {
 	File           string
-	Lines, Skipped int64
-	Reason         string // the most frequent skip reason (the first in ingest.Reasons order on ties)
+	Lines, Skipped int64  // Skipped counts the lines skipped for a lossy reason (LossyReasons)
+	Reason         string // the most frequent of those reasons (the first in ingest.Reasons order on ties)
 	ReasonLines    int64
 	MaxSkipped     int64 // the share warned from, hundredths of a percent
 }
 
-// SkipWarnings lists the files of res with more skipped lines than maxSkipped (hundredths of a
-// percent) of their lines, in input order.
+// LossyReasons are the skip reasons that may hide a request: a line in no shape ratecard reads, a
+// bad timestamp or request line, a line too long or cut short. Blank lines, headers, System Log events
+// that record no request (or only a rate-limit event, or a request already counted) lose nothing, so
+// they do not count towards the share SkipWarnings warns from.
+var LossyReasons = []string{ingest.ReasonMalformed, ingest.ReasonBadTimestamp, ingest.ReasonBadRequest, ingest.ReasonTooLong, ingest.ReasonTruncated}
+
+// SkipWarnings lists the files of res with more lines skipped for a lossy reason than maxSkipped
+// (hundredths of a percent) of their lines, in input order.
 func SkipWarnings(res *Result, maxSkipped int64) []SkipWarning {
 	var out []SkipWarning
 	for _, f := range res.Input.Files {
-		if f.Lines == 0 || f.Skipped*10000 <= maxSkipped*f.Lines {
-			continue
-		}
-		w := SkipWarning{File: f.Path, Lines: f.Lines, Skipped: f.Skipped, MaxSkipped: maxSkipped}
-		reasons := make([]string, 0, len(f.SkippedReasons))
-		for r := range f.SkippedReasons {
-			reasons = append(reasons, r)
-		}
-		sort.SliceStable(reasons, func(i, j int) bool { return reasonOrder(reasons[i]) < reasonOrder(reasons[j]) })
-		for _, r := range reasons {
-			if n := f.SkippedReasons[r]; n > w.ReasonLines {
+		w := SkipWarning{File: f.Path, Lines: f.Lines, MaxSkipped: maxSkipped}
+		for _, r := range LossyReasons {
+			n := f.SkippedReasons[r]
+			w.Skipped += n
+			if n > w.ReasonLines {
 				w.Reason, w.ReasonLines = r, n
 			}
 		}
-		out = append(out, w)
+		if f.Lines > 0 && w.Skipped*10000 > maxSkipped*f.Lines {
+			out = append(out, w)
+		}
 	}
 	return out
 }
 
-// reasonOrder is a skip reason's place in ingest.Reasons (unknown reasons last, by name).
-func reasonOrder(r string) string {
-	for i, known := range ingest.Reasons {
-		if r == known {
-			return fmt.Sprintf("%03d", i)
-		}
-	}
-	return "999" + r
-}
-
 // Text says the warning in a sentence: the file, the share skipped and the main reason.
 func (w SkipWarning) Text() string {
-	s := fmt.Sprintf("%s: %s of %s skipped (%s), more than %s", w.File, thousands(w.Skipped), count(w.Lines, "line"),
+	s := fmt.Sprintf("%s: %s of %s skipped as unreadable (%s), more than %s", w.File, thousands(w.Skipped), count(w.Lines, "line"),
 		percentString(w.Skipped, w.Lines), hundredthsString(w.MaxSkipped))
 	if w.Reason != "" {
 		s += fmt.Sprintf("; mostly %s (%s)", w.Reason, count(w.ReasonLines, "line"))

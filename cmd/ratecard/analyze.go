@@ -50,7 +50,7 @@ func addAnalyzeFlags(fs *flag.FlagSet, out string) *analyzeFlags {
 	f.stamp = fs.Bool("stamp", false, "write the time of the run into report.html and summary.json (off: the same input gives the same bytes)")
 	f.dedupe = fs.Bool("dedupe", false, "drop requests identical to one already read (overlapping rotated files); reads files one after another")
 	f.forwardedFor = fs.Bool("forwarded-for", false, "take the first X-Forwarded-For hop, where the log has one, as the client (for logs written behind a load balancer)")
-	f.maxSkipped = fs.String("max-skipped", "10%", "warn (in the terminal and at the top of the report) about a file of which more than this share of lines was skipped")
+	f.maxSkipped = fs.String("max-skipped", "10%", "warn (in the terminal and at the top of the report) about a file of which more than this share of lines was skipped as unreadable")
 	f.org = fs.String("org", "", "the Okta org the logs are of, as its URL (https://acme.okta.com) or a name: shown in the report's title, summary.json and the draft case")
 	return f
 }
@@ -160,7 +160,7 @@ func (f *analyzeFlags) finish(res *report.Result, readErr error) error {
 		readErr = fmt.Errorf("some input could not be read in full (the report counts what was read and names the files): %w", readErr)
 	}
 	if res.NoOktaTraffic() {
-		return errors.Join(readErr, fmt.Errorf("%s (the report is written in %s)", report.NoTrafficText(res), *f.out))
+		return errors.Join(readErr, fmt.Errorf("%s The report is written in %s.", report.NoTrafficText(res), *f.out))
 	}
 	if readErr != nil {
 		return readErr

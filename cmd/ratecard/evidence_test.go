@@ -185,14 +185,15 @@ func slicesIndex(s []string, v string) int {
 
 // TestSkippedShareWarning checks --max-skipped: a file of which 1,000 of 1,001 lines were skipped is
 // named with its main reason in the terminal, at the top of report.html, in summary.md and
-// summary.json, without changing the exit status; a file under the share is not; 100 % turns it off.
+// summary.json, without changing the exit status; a file under the share is not, nor one whose
+// skipped lines are blank; 100 % turns it off.
 func TestSkippedShareWarning(t *testing.T) {
 	dir := t.TempDir()
 	bad := writeInput(t, dir, "garbled.log", goodLine+strings.Repeat("this is not an access log line\n", 1000))
 	good := writeInput(t, dir, "good.log", strings.Repeat(goodLine, 95)+strings.Repeat("garbage\n", 5))
 	out := filepath.Join(dir, "out")
 	code, stdout, stderr := runCLI(t, "analyze", "--out", out, bad, good)
-	want := bad + ": 1,000 of 1,001 lines skipped (99.9 %), more than 10 %; mostly malformed (1,000 lines)"
+	want := bad + ": 1,000 of 1,001 lines skipped as unreadable (99.9 %), more than 10 %; mostly malformed (1,000 lines)"
 	if code != 0 || !strings.Contains(stderr, "ratecard: warning: "+want) || strings.Contains(stderr, good+":") {
 		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
@@ -215,11 +216,16 @@ func TestSkippedShareWarning(t *testing.T) {
 		t.Errorf("summary.json skipped_warnings %v, want [%v]", w, want1)
 	}
 	// 5 % of good.log is skipped: a share of 4.5 % warns about it too; 100 % warns about nothing.
-	if _, _, stderr := runCLI(t, "analyze", "--max-skipped", "4.5%", "--out", out, good); !strings.Contains(stderr, "good.log: 5 of 100 lines skipped (5.0 %), more than 4.5 %") {
+	if _, _, stderr := runCLI(t, "analyze", "--max-skipped", "4.5%", "--out", out, good); !strings.Contains(stderr, "good.log: 5 of 100 lines skipped as unreadable (5.0 %), more than 4.5 %") {
 		t.Errorf("--max-skipped 4.5%%: %s", stderr)
 	}
 	if _, _, stderr := runCLI(t, "analyze", "--max-skipped", "100", "--out", out, bad); strings.Contains(stderr, "warning") {
 		t.Errorf("--max-skipped 100: %s", stderr)
+	}
+	// Blank lines lose no request: a file of which half is blank gets no warning.
+	blank := writeInput(t, dir, "blank.log", strings.Repeat(goodLine+"\n", 50))
+	if _, _, stderr := runCLI(t, "analyze", "--out", out, blank); strings.Contains(stderr, "warning") {
+		t.Errorf("blank lines: %s", stderr)
 	}
 	if code, _, stderr := runCLI(t, "analyze", "--max-skipped", "lots", "--out", out, bad); code != 2 || !strings.Contains(stderr, "--max-skipped") {
 		t.Errorf("--max-skipped lots: exit %d, %s", code, stderr)
