@@ -31,10 +31,6 @@ func NoTrafficText(res *Result) string {
 	return s + ". Is this the log of your org's calls to Okta? Without such requests there is nothing to judge, and no tier is recommended."
 }
 
-// DefaultMaxSkipped is the share of a file's lines, in hundredths of a percent, past which skipped
-// lines are warned about: 10 %.
-const DefaultMaxSkipped = 1000
-
 // ParseShare parses a share such as --max-skipped takes: a percentage from 0 to 100 with an optional
 // % sign and at most two decimals ("10%", "2.5"), in hundredths of a percent.
 func ParseShare(s string) (int64, error) {
