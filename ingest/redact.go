@@ -16,11 +16,12 @@ const Redacted = "[redacted]"
 
 // secretParams are the query (and form, and JSON) parameters whose values are secrets or single-use
 // credentials: tokens of every kind, OAuth authorization codes and state, client secrets, passwords,
-// and Okta's session and state tokens (sessionCookieRedirect?token=…, /login/sessionCookie…).
+// Okta's session and state tokens (sessionCookieRedirect?token=…, /login/sessionCookie…), and the
+// session ids System Log events carry (authenticationContext.externalSessionId, rootSessionId).
 var secretParams = []string{
 	"token", "access_token", "id_token", "id_token_hint", "refresh_token", "code", "state", "client_secret",
 	"password", "sessionToken", "stateToken", "client_assertion", "assertion", "SAMLResponse", "SAMLRequest",
-	"otp", "passCode", "answer", "secret", "api_key", "apiKey",
+	"otp", "passCode", "answer", "secret", "api_key", "apiKey", "externalSessionId", "rootSessionId", "sessionId",
 }
 
 // sessionCookies are the names of Okta's session cookies (and the servlet session cookie its pages
@@ -72,7 +73,8 @@ func alternatives(names []string) string {
 //
 //   - the values of the query, form or JSON parameters token, access_token, id_token,
 //     id_token_hint, refresh_token, code, state, client_secret, password, sessionToken,
-//     stateToken (and a few more credentials: client_assertion, SAMLResponse, otp, …) become
+//     stateToken (and a few more credentials: client_assertion, SAMLResponse, otp, …, and System
+//     Log session ids: externalSessionId, rootSessionId) become
 //     [redacted] ("token=[redacted]", `"password":"[redacted]"`), also percent-encoded inside
 //     another parameter;
 //   - SSWS API tokens, bearer, basic and DPoP credentials become "SSWS [redacted]" and so on;

@@ -34,6 +34,8 @@ func TestRedact(t *testing.T) {
 		{"empty value", `/x?token=&a=1`, `/x?token=[redacted]&a=1`},
 		// JSON bodies and System Log fields.
 		{"JSON secrets", `{"password": "p\"w", "client_secret":"abc", "user":"x"}`, `{"password": "[redacted]", "client_secret":"[redacted]", "user":"x"}`},
+		{"System Log session ids", `"authenticationContext": {"externalSessionId": "idx1234", "rootSessionId": "102xyz"}`,
+			`"authenticationContext": {"externalSessionId": "[redacted]", "rootSessionId": "[redacted]"}`},
 		// Authorization credentials.
 		{"SSWS", `Authorization: SSWS 00QCjAl4MlV-WPXM8ZZUr1sMHnBFxwVDAy-EMwlzTO`, `Authorization: SSWS [redacted]`},
 		{"Bearer", `"Authorization: Bearer ` + jwt + `"`, `"Authorization: Bearer [redacted]"`},
