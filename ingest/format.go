@@ -199,18 +199,17 @@ func isBlankByte(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c =
 // excerptBytes is the length of [Skip.Excerpt] and parseError.Excerpt.
 const excerptBytes = 200
 
-// excerpt returns the first 200 bytes of b as valid UTF-8: a rune cut by the limit is dropped and
+// excerpt returns the first 200 bytes of b, redacted ([Redact]: the whole line is masked before it
+// is cut, so no secret is cut in half and kept), as valid UTF-8: a rune cut by the limit is dropped and
 // invalid bytes are replaced by U+FFFD.
 func excerpt(b []byte) string {
-	if len(b) > excerptBytes {
+	s := Redact(strings.ToValidUTF8(string(b), "\uFFFD"))
+	if len(s) > excerptBytes {
 		cut := excerptBytes
-		for k := cut; k > cut-utf8.UTFMax; k-- {
-			if utf8.RuneStart(b[k]) {
-				cut = k
-				break
-			}
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
 		}
-		b = b[:cut]
+		s = s[:cut]
 	}
-	return strings.ToValidUTF8(string(b), "\uFFFD")
+	return s
 }

@@ -124,7 +124,7 @@ type Skip struct {
 	File    string // the name given to Open or NewReader
 	Line    int    // 1-based line number (for the okta-array format: 1-based event index, see Skip.Event)
 	Reason  string // one of Reasons
-	Excerpt string // first 200 bytes of the line (without its line ending), invalid UTF-8 replaced by U+FFFD
+	Excerpt string // first 200 bytes of the line (without its line ending), secrets and logins masked (Redact), invalid UTF-8 replaced by U+FFFD
 	Event   bool   // Line is the index of an event in a JSON array (okta-array), not a line number
 }
 

@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/ratecard/ratecard/classify"
+	"github.com/ratecard/ratecard/ingest"
 )
 
 // EChartsJS is the vendored Apache ECharts build (npm package echarts, dist/echarts.min.js), inlined
@@ -35,7 +35,7 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"minute":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
 	"fetched":  FetchedText,
 	"instant":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.999999") },
-	"redact":   Redact,
+	"redact":   ingest.Redact,
 	"limitStr": FormatLimit,
 	"path":     breakablePath,
 	// burst is "burst" or "violation" for a count over the limit (see classify.BurstStatus), else "".
@@ -45,18 +45,27 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return ""
 	},
-	"when":    when,
-	"mult":    func(f float64) string { return fmt.Sprintf("%.2f", f) },
-	"numi":    func(n int) string { return thousands(int64(n)) },
-	"yesno":   yesNo,
-	"needed":  neededLimitString,
-	"multx":   multString,
-	"step":    stepString,
-	"worst":   worstString,
-	"perMin":  limitPerMin,
-	"methods": methodsString,
-	"quality": dataQuality,
-	"lead":    func() string { return leadTimeStatement },
+	"when":         when,
+	"mult":         func(f float64) string { return fmt.Sprintf("%.2f", f) },
+	"numi":         func(n int) string { return thousands(int64(n)) },
+	"yesno":        yesNo,
+	"needed":       neededLimitString,
+	"multx":        multString,
+	"ask":          askString,
+	"scenario":     func(f RequestFigures) string { return scenarioLabel(&f) },
+	"neededText":   func(f RequestFigures) string { return neededString(&f) },
+	"salesNote":    func(rb RequestBucket) string { return salesNote(&rb) },
+	"worst":        worstString,
+	"perMin":       limitPerMin,
+	"methods":      methodsString,
+	"quality":      dataQuality,
+	"lead":         func() string { return leadTimeStatement },
+	"catalogShort": func(r *Result) string { return catalogInfo(r).Short() },
+	"catalogText":  catalogText,
+	"products":     productsText,
+	"throttle":     throttleText,
+	"events":       eventsText,
+	"principals":   principalsText,
 }).Parse(reportTemplate))
 
 // breakablePath escapes an endpoint pattern and lets the browser wrap it only after a slash, so
@@ -85,19 +94,21 @@ type HTMLOptions struct {
 }
 
 type page struct {
-	R         *Result
-	Opt       HTMLOptions
-	TierTitle string
-	Finding   string
-	Verdicts  []*BucketResult // worst first
-	Tiers     []classify.Tier
-	Charts    []bucketChartView
-	Heatmaps  []heatmapView
-	Rec       Recommendation
-	ECharts   template.JS
-	Examples  []exampleView
-	Req       *Request // nil unless HTMLOptions.Request
-	Draft     string   // the draft case text of Req
+	R          *Result
+	Reach      []string // how far each tier gets, when none fits
+	Comparison string   // what the other built-in catalog would change
+	Opt        HTMLOptions
+	TierTitle  string
+	Finding    string
+	Verdicts   []*BucketResult // worst first
+	Tiers      []classify.Tier
+	Charts     []bucketChartView
+	Heatmaps   []heatmapView
+	Rec        Recommendation
+	ECharts    template.JS
+	Examples   []exampleView
+	Req        *Request // nil unless HTMLOptions.Request
+	Draft      string   // the draft case text of Req
 }
 
 type heatmapView struct {
@@ -115,8 +126,9 @@ type exampleView struct {
 }
 
 // RenderHTML writes the self-contained offline report. Every string that comes from the input (file
-// names, skipped lines) goes through html/template's escaping; skipped-line excerpts are also redacted
-// with Redact. The output holds no wall-clock time: the same Result gives the same bytes.
+// names, skipped lines) goes through html/template's escaping; skipped-line excerpts, masked by
+// ingest when they were read, are masked again with ingest.Redact (a store written by an older
+// ratecard may hold them unmasked). The output holds no wall-clock time: the same Result gives the same bytes.
 func RenderHTML(w io.Writer, res *Result, opt HTMLOptions) error {
 	if sum := sha256.Sum256([]byte(EChartsJS)); hex.EncodeToString(sum[:]) != EChartsSHA256 {
 		return fmt.Errorf("embedded echarts.min.js does not match its pinned sha256 (run make echarts)")
@@ -128,6 +140,8 @@ func RenderHTML(w io.Writer, res *Result, opt HTMLOptions) error {
 		ECharts: template.JS(EChartsJS)}
 	p.Verdicts = sortedVerdicts(res)
 	p.Rec = Recommend(res)
+	p.Reach = reachLines(res, p.Rec, "×")
+	p.Comparison = comparisonText(res)
 	p.Finding = finding(res)
 	for _, b := range p.Verdicts {
 		p.Charts = append(p.Charts, bucketChartView{B: b, Chart: bucketChart(b, res.Tier, res.TierTitle(res.Tier), res.WarnPercent, res.ChartFrom, res.ChartTo, eventsOf(res, b.Bucket.ID))})
@@ -152,7 +166,7 @@ func RenderHTML(w io.Writer, res *Result, opt HTMLOptions) error {
 func finding(res *Result) string {
 	t := res.Tier
 	if len(res.Buckets) == 0 {
-		return "The input held no request to a rate-limited Okta endpoint."
+		return NoTrafficText(res)
 	}
 	var over, near, rollOver, unavail []string
 	var worst *BucketResult
@@ -240,19 +254,6 @@ func FormatLimit(l int) string {
 		return "N/A"
 	}
 	return thousands(int64(l))
-}
-
-var (
-	loginRE = regexp.MustCompile(`[^\s/"'?&=<>]+(@|%40|%2540)[^\s/"'?&<>]+`)
-	userRE  = regexp.MustCompile(`(/api/v1/users/)[^\s/"'?#]+`)
-)
-
-// Redact masks user logins and user ids in a line of log text before it is shown: anything shaped
-// like an e-mail address (also percent-encoded) becomes {login}, and the segment after /api/v1/users/
-// becomes {idOrLogin}. It is applied to every excerpt of raw input the report shows.
-func Redact(s string) string {
-	s = loginRE.ReplaceAllString(s, "{login}")
-	return userRE.ReplaceAllString(s, "${1}{idOrLogin}")
 }
 
 // eventsOf lists the Okta events of one bucket that carry a time, for its chart.

@@ -22,10 +22,16 @@ func WriteMarkdown(w io.Writer, res *Result) error {
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
 
 	p("# Okta rate-limit summary\n\n")
+	if res.Org != "" {
+		p("- **Org:** %s\n", mdText(res.Org))
+	}
+	for _, w := range res.SkipWarnings {
+		p("- **Warning, skipped lines:** %s\n", mdText(w.Text()))
+	}
 	p("- **Period:** %s\n", periodText(res))
 	p("- **Tier judged:** %s (`%s`)\n", res.TierTitle(t), t)
 	p("- **Warning threshold:** %d %% of the limit\n", res.WarnPercent)
-	p("- **Catalog:** %s (Okta's published default limits; overrides, DynamicScale or a Workforce multiplier raise them)\n", mdText(res.Catalog))
+	p("- **Catalog:** %s. An org's real limits are higher where DynamicScale, a Workforce multiplier or a granted increase applies\n", mdText(catalogText(res)))
 	p("- **Counted:** %s to Okta in %s; peaks per UTC wall-clock minute and per rolling 60-second window\n\n",
 		count(res.Input.Requests, "request"), count(int64(len(res.Input.Files)), "file"))
 	for _, f := range res.Input.Fetched {
@@ -79,8 +85,8 @@ func WriteMarkdown(w io.Writer, res *Result) error {
 			if b.LearnedLimit > 0 {
 				p("; Okta's X-Rate-Limit-Limit was %d", b.LearnedLimit)
 			}
-			p(".\n  Clients: %s.\n  User agents: %s.\n  Paths: %s.\n", mdShares(b.Clients, b.HotRequests), mdShares(b.Agents, b.HotRequests),
-				mdShares(b.Paths, b.HotRequests))
+			p(".\n  Clients: %s.\n  User agents: %s.\n  Paths: %s.\n  Integrations: %s.\n", mdShares(b.Clients, b.HotRequests), mdShares(b.Agents, b.HotRequests),
+				mdShares(b.Paths, b.HotRequests), mdShares(b.Products, b.HotRequests))
 		}
 		p("\n")
 	}
@@ -115,7 +121,18 @@ func WriteMarkdown(w io.Writer, res *Result) error {
 		p("| %s | %s | %s | %s | %s | %s |\n", name, mdList(tr.BucketsOver), mdList(tr.BucketsNear),
 			mdList(tr.BucketsRollingOver), mdList(tr.BucketsUnavailable), thousands(tr.MinutesOver))
 	}
-	p("\n%s\n\n", mdText(recommendationText(res, Recommend(res))))
+	rec := Recommend(res)
+	p("\n%s\n\n", mdText(recommendationText(res, rec)))
+	if lines := reachLines(res, rec, "×"); len(lines) > 0 {
+		p("How far each tier gets:\n\n")
+		for _, l := range lines {
+			p("- %s\n", mdText(l))
+		}
+		p("\n")
+	}
+	if cmp := comparisonText(res); cmp != "" {
+		p("%s\n\n", mdText(cmp))
+	}
 
 	p("## Method\n\n")
 	p("Every request is placed in its Okta rate-limit bucket by method and path. The peak minute is the most requests in one UTC wall-clock minute, as Okta's dashboard counts; the rolling 60 s peak is the most in any 60-second span, the honest worst case because Okta's windows are not aligned to wall-clock minutes. Near: at least %d %% of the limit; over: above the limit.\n\n", res.WarnPercent)
@@ -207,11 +224,14 @@ func sortedVerdicts(res *Result) []*BucketResult {
 // recommendationText is the recommendation in one or two plain sentences (no markup).
 func recommendationText(res *Result, rec Recommendation) string {
 	var s strings.Builder
-	if rec.Found {
+	switch {
+	case rec.Found:
 		fmt.Fprintf(&s, "Smallest tier on which every bucket stays below the %d %% warning threshold, by minute and by rolling 60-second peak: %s.",
 			res.WarnPercent, res.TierTitle(rec.Tier))
-	} else {
-		fmt.Fprintf(&s, "No tier keeps every bucket below the %d %% warning threshold at its published default limits.", res.WarnPercent)
+	case len(res.Buckets) == 0:
+		return NoTrafficText(res)
+	default:
+		fmt.Fprintf(&s, "No tier keeps every bucket below the %d %% warning threshold at the catalog's limits.", res.WarnPercent)
 	}
 	if len(rec.Needs) > 0 {
 		parts := make([]string, len(rec.Needs))

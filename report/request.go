@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math/big"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,15 +17,26 @@ import (
 // (ratecard request): request.md, request.csv and the "Rate-limit increase request" section of
 // report.html.
 //
-// Method of the projections: a scenario multiplies every observed per-minute count by a factor and
-// rounds up (ceil(n × factor)). Because that is monotone, the scaled profile's fixed-minute peak, p95
-// and p99 are the observed ones scaled; the rolling 60-second peak is the observed rolling peak scaled
-// the same way (it assumes the extra traffic arrives in the same shape as today's). Minutes near and
-// over are recounted on the scaled profile against today's limit. --growth scales the whole observed
-// period; an --event scales it by the event's factor (times the growth, when both are given), i.e. it
-// asks "what if the event days look like our worst observed day, multiplied". The limit a scenario
-// needs is the smallest limit that keeps its rolling peak strictly below the warning threshold, as
-// Recommend computes it for the observed traffic.
+// Method of the projections. A scenario is a profile of per-minute counts, each an observed minute's
+// count times the scenario's factor rounded up (ceil(n × factor)), and every figure of its row is
+// computed from that profile alone: the fixed-minute peak, p95 and p99 (as the analysis computes them,
+// over the profile's non-empty minutes), the status and rolling status against today's limit, the
+// minutes near and over, and the worst minutes.
+//
+//   - observed: the observed minutes, factor 1: the analysis's own figures.
+//   - --growth: every observed minute, over the whole observed period.
+//   - --event FROM:TOxN: the event's days only. Each event day is taken to look like the bucket's
+//     worst observed UTC day (the day of its peak minute; only its observed minutes when the logs
+//     cover it in part), times N (times the growth when both are given): the profile is that day's
+//     minutes, scaled, once per event day, so minutes near and over count over the event's length
+//     (days × that day's), and the worst minutes are that day's, at their observed times, with
+//     projected counts.
+//
+// The rolling 60-second peak of a projection is the observed rolling peak times the factor: it
+// assumes the extra traffic arrives in today's shape (and, for an event, that the worst observed
+// 60 seconds recur), which never understates it. The limit a scenario needs is the smallest limit
+// that keeps that rolling peak strictly below the warning threshold, as Recommend computes it for the
+// observed traffic; what to ask Okta for follows from its multiple of today's limit (see Ask).
 
 // factorOne is a factor of ×1 in the fixed-point unit of projection factors (ten-thousandths).
 const factorOne = 10000
@@ -138,7 +150,7 @@ func factorString(f int64) string {
 	return strconv.FormatFloat(float64(f)/factorOne, 'f', -1, 64)
 }
 
-// DynamicScaleSteps are the multipliers the pack rounds a needed increase up to. Okta sells
+// DynamicScaleSteps are the multipliers the pack rounds a DynamicScale ask up to. Okta sells
 // DynamicScale from 5× to 1000× without publishing the tiers in between; these 1-2.5-5 steps are
 // ratecard's assumption of a plausible ladder, labelled "DynamicScale-style" wherever shown.
 var DynamicScaleSteps = []int{5, 10, 25, 50, 100, 250, 500, 1000}
@@ -155,6 +167,48 @@ func DynamicScaleStep(multiplier float64) int {
 		}
 	}
 	return 0
+}
+
+// Ask is what a scenario's need makes the honest request to Okta. Okta's "How to Request a Rate Limit
+// Increase" article says a support case can ask for a temporary increase, and that a request of 5×
+// the default or more on an endpoint DynamicScale or the Workforce multiplier covers may be denied
+// and redirected to the account team (sales); DynamicScale itself starts at 5×.
+type Ask string
+
+// The asks, as request.csv's ask column spells them.
+const (
+	// AskNone: today's limit keeps the rolling peak below the warning threshold.
+	AskNone Ask = ""
+	// AskTemporary: a multiple below 5×: a temporary increase through a support case.
+	AskTemporary Ask = "temporary-increase"
+	// AskDynamicScale: 5× or more on a DynamicScale-eligible bucket on a tier DynamicScale is sold
+	// for (One App, Enterprise): a DynamicScale step, through sales.
+	AskDynamicScale Ask = "dynamicscale"
+	// AskWorkforceMultiplier: 5× or more on a Workforce-multiplier-eligible bucket of a Workforce
+	// org: the license multiplier (5× or 10×, by licence count), through sales.
+	AskWorkforceMultiplier Ask = "workforce-multiplier"
+	// AskSupportCase: 5× or more where neither DynamicScale nor the Workforce multiplier applies: a
+	// support case, which Okta may deny.
+	AskSupportCase Ask = "support-case"
+)
+
+// askMultiple is the multiple of the default limit from which Okta's redirect-to-sales note applies
+// and DynamicScale starts.
+const askMultiple = 5
+
+// askFor is the ask for a need of multiplier (0: none) on bucket b judged on tier t.
+func askFor(multiplier float64, b *classify.Bucket, t classify.Tier) Ask {
+	switch {
+	case !(multiplier > 0):
+		return AskNone
+	case multiplier < askMultiple:
+		return AskTemporary
+	case b.DynamicScaleEligible() && slices.Contains(classify.DynamicScaleTiers(), t):
+		return AskDynamicScale
+	case b.WorkforceMultiplierEligible() && slices.Contains(classify.WorkforceMultiplierTiers(), t):
+		return AskWorkforceMultiplier
+	}
+	return AskSupportCase
 }
 
 // RequestOptions choose what the evidence pack shows beyond the analysis.
@@ -176,17 +230,36 @@ type Scenario struct {
 	Surge  *Surge // the surge it projects, nil otherwise
 }
 
-// RequestFigures are a bucket's peaks under one scenario and what its limit would have to be.
+// Days is the length of the scenario's period in days: the event's for a surge, 0 (the whole observed
+// period) otherwise.
+func (s *Scenario) Days() int64 {
+	if s.Surge == nil {
+		return 0
+	}
+	return int64(s.Surge.To.Sub(s.Surge.From)/(24*time.Hour)) + 1
+}
+
+// RequestFigures are a bucket's figures under one scenario, every one computed from the scenario's
+// profile of per-minute counts (see the method above), and what its limit would have to be.
 type RequestFigures struct {
-	Scenario                 *Scenario
-	Peak, Rolling, P95, P99  int64 // per fixed UTC minute, rolling 60 s, percentiles of non-empty minutes
-	MinutesNear, MinutesOver int64 // against today's limit on the chosen tier
+	Scenario                *Scenario
+	Peak, Rolling, P95, P99 int64 // per fixed UTC minute, rolling 60 s, percentiles of non-empty minutes
+	// Status and RollingStatus judge Peak and Rolling against today's limit on the chosen tier.
+	Status, RollingStatus    string
+	MinutesNear, MinutesOver int64 // against today's limit, over the scenario's period
+	// Worst are the busiest minutes of the profile, most requests first (earliest first on ties): the
+	// observed minutes with their projected counts.
+	Worst []MinuteCount
+	// Day is, for an event, the observed UTC day its profile repeats (the day of the peak minute).
+	Day time.Time
 	// NeededLimit is the smallest limit keeping the rolling peak strictly below the warning threshold;
 	// 0 when today's limit already does. Multiplier is NeededLimit's multiple of today's limit rounded
-	// up to hundredths (0 when none is needed or the tier has no limit), and Step the DynamicScale-style
-	// step at or above it (0 when none is needed or above 1000×).
+	// up to hundredths (0 when none is needed or the tier has no limit); Ask what to request for it,
+	// and Step the DynamicScale-style step at or above it when the ask is DynamicScale (0 otherwise, or
+	// above 1000×).
 	NeededLimit int64
 	Multiplier  float64
+	Ask         Ask
 	Step        int
 }
 
@@ -196,7 +269,7 @@ type RequestBucket struct {
 	Limit         int    // today's limit on the chosen tier (classify.NA when not offered)
 	Status        string // fixed-minute verdict on the chosen tier
 	RollingStatus string
-	Worst         []MinuteCount    // the busiest minutes, most requests first (earliest first on ties)
+	Worst         []MinuteCount    // the observed busiest minutes, most requests first (earliest first on ties)
 	Figures       []RequestFigures // observed first, then one per projection
 	Clients       []Share          // top callers of the hot minutes, named or numbered
 	Agents        []Share
@@ -214,7 +287,8 @@ type Request struct {
 // worstMinutesShown is the number of busiest minutes listed per bucket.
 const worstMinutesShown = 5
 
-// leadBusinessDays is Okta's lead time for an increase request (okta-rate-limits.md §15).
+// leadBusinessDays is Okta's lead time for an increase request: "at least 15 business days before the
+// increased rate limit is needed" (Okta Support, "How to Request a Rate Limit Increase").
 const leadBusinessDays = 15
 
 // BuildRequest assembles the evidence pack from a finished analysis. A bucket is included when its
@@ -241,15 +315,14 @@ func BuildRequest(res *Result, opt RequestOptions) *Request {
 	for _, b := range sortedVerdicts(res) {
 		v := b.Chosen(res.Tier)
 		rb := RequestBucket{B: b, Limit: v.Limit, Status: v.Status, RollingStatus: v.RollingStatus,
-			Worst: worstMinutes(b.Minutes, worstMinutesShown), Clients: b.Clients, Agents: b.Agents, Paths: b.Paths}
-		include := v.Status != StatusOK || v.RollingStatus != StatusOK
+			Clients: b.Clients, Agents: b.Agents, Paths: b.Paths}
+		include := false
 		for i := range rq.Scenarios {
-			f := figures(b, v.Limit, res.WarnPercent, &rq.Scenarios[i])
+			f := figures(b, v.Limit, res.Tier, res.WarnPercent, &rq.Scenarios[i])
 			rb.Figures = append(rb.Figures, f)
-			if Verdict(f.Rolling, v.Limit, res.WarnPercent) != StatusOK {
-				include = true
-			}
+			include = include || f.Status != StatusOK || f.RollingStatus != StatusOK
 		}
+		rb.Worst = rb.Figures[0].Worst
 		if include {
 			rq.Buckets = append(rq.Buckets, rb)
 		}
@@ -257,18 +330,39 @@ func BuildRequest(res *Result, opt RequestOptions) *Request {
 	return rq
 }
 
-// figures computes a bucket's figures under scenario s.
-func figures(b *BucketResult, limit, warn int, s *Scenario) RequestFigures {
-	f := RequestFigures{Scenario: s, Peak: scale(b.Peak, s.Factor), Rolling: scale(worstPeak(b), s.Factor),
-		P95: scale(b.P95, s.Factor), P99: scale(b.P99, s.Factor)}
-	for _, m := range b.Minutes {
-		switch Verdict(scale(m.Count, s.Factor), limit, warn) {
+// figures computes a bucket's figures under scenario s against limit (the chosen tier t's).
+func figures(b *BucketResult, limit int, t classify.Tier, warn int, s *Scenario) RequestFigures {
+	f := RequestFigures{Scenario: s, Rolling: scale(worstPeak(b), s.Factor)}
+	minutes, repeat := b.Minutes, int64(1)
+	if s.Surge != nil && len(b.Minutes) > 0 {
+		f.Day = b.PeakMinute.UTC().Truncate(24 * time.Hour)
+		lo, _ := slices.BinarySearchFunc(b.Minutes, f.Day, func(m MinuteCount, t time.Time) int { return m.Minute.Compare(t) })
+		hi, _ := slices.BinarySearchFunc(b.Minutes, f.Day.Add(24*time.Hour), func(m MinuteCount, t time.Time) int { return m.Minute.Compare(t) })
+		minutes, repeat = b.Minutes[lo:hi], s.Days()
+	}
+	counts := make([]int64, len(minutes))
+	for i, m := range minutes {
+		counts[i] = scale(m.Count, s.Factor)
+		switch Verdict(counts[i], limit, warn) {
 		case StatusNear:
-			f.MinutesNear++
+			f.MinutesNear += repeat
 		case StatusOver:
-			f.MinutesOver++
+			f.MinutesOver += repeat
 		}
 	}
+	f.Worst = worstMinutes(minutes, worstMinutesShown)
+	if s.Factor != factorOne || s.Surge != nil {
+		for i := range f.Worst {
+			f.Worst[i].Count, f.Worst[i].Throttled = scale(f.Worst[i].Count, s.Factor), 0 // a projection has no 429s
+		}
+	}
+	slices.Sort(counts)
+	if len(counts) > 0 {
+		f.Peak = counts[len(counts)-1]
+	}
+	f.P95, f.P99 = quantileDisc(counts, repeat, 95), quantileDisc(counts, repeat, 99)
+	f.Rolling = max(f.Rolling, f.Peak)
+	f.Status, f.RollingStatus = Verdict(f.Peak, limit, warn), Verdict(f.Rolling, limit, warn)
 	if limit != classify.NA && fits(f.Rolling, limit, warn) || warn <= 0 {
 		return f
 	}
@@ -277,9 +371,25 @@ func figures(b *BucketResult, limit, warn int, s *Scenario) RequestFigures {
 		// Smallest h with h/100 × warn/100 × limit > rolling, as Recommend.
 		h := 10000*f.Rolling/(int64(warn)*int64(limit)) + 1
 		f.Multiplier = float64(h) / 100
-		f.Step = DynamicScaleStep(f.Multiplier)
+		f.Ask = askFor(f.Multiplier, b.Bucket, t)
+		if f.Ask == AskDynamicScale {
+			f.Step = DynamicScaleStep(f.Multiplier)
+		}
 	}
 	return f
+}
+
+// quantileDisc is the q-th percentile of a profile whose counts, sorted ascending, are sorted, each
+// minute repeat times: of its N = repeat × len(sorted) counts in ascending order, the one at index
+// max(1, N − ⌊N·(100 − q)/100⌋) − 1, as DuckDB's quantile_disc and the analysis compute it. 0 for no
+// minute.
+func quantileDisc(sorted []int64, repeat, q int64) int64 {
+	n := repeat * int64(len(sorted))
+	if n == 0 {
+		return 0
+	}
+	i := max(1, n-n*(100-q)/100) - 1
+	return sorted[i/repeat] // the repeated list holds each sorted count repeat times in a row
 }
 
 // scale is ceil(n × factor / factorOne), exact for any size.

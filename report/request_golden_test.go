@@ -53,12 +53,15 @@ func TestRequestFigures(t *testing.T) {
 		t.Errorf("users-get peak %d rolling %d p95 %d p99 %d, want 1200 1200 100 1200", ug.B.Peak, ug.B.Rolling, ug.B.P95, ug.B.P99)
 	}
 	obs := ug.Figures[0]
-	// 1,200 < 60 % × L needs L ≥ 2,001; ×2.01 of 1,000; step ×5.
-	if obs.NeededLimit != 2001 || obs.Multiplier != 2.01 || obs.Step != 5 || obs.MinutesOver != 1 {
+	// 1,200 < 60 % × L needs L ≥ 2,001; ×2.01 of 1,000: below 5×, a temporary increase, no DynamicScale step.
+	if obs.NeededLimit != 2001 || obs.Multiplier != 2.01 || obs.Step != 0 || obs.Ask != report.AskTemporary || obs.MinutesOver != 1 {
 		t.Errorf("users-get observed %+v", obs)
 	}
-	ev := ug.Figures[2] // ×1.3 × ×4 = ×5.2: 6,240, needs 10,401 (×10.41 → step ×25)
-	if ev.Scenario.Factor != 52000 || ev.Rolling != 6240 || ev.NeededLimit != 10401 || ev.Step != 25 {
+	// ×1.3 × ×4 = ×5.2: 6,240, needs 10,401 (×10.41: DynamicScale, step ×25); the event's 3 days each
+	// repeat 2026-10-14, whose one minute over makes 3.
+	ev := ug.Figures[2]
+	if ev.Scenario.Factor != 52000 || ev.Rolling != 6240 || ev.NeededLimit != 10401 || ev.Step != 25 || ev.Ask != report.AskDynamicScale ||
+		ev.MinutesOver != 3 || ev.Status != report.StatusOver || ev.Worst[0].Count != 6240 {
 		t.Errorf("users-get event %+v (factor %d)", ev, ev.Scenario.Factor)
 	}
 	if len(ug.Worst) != 5 || ug.Worst[0].Count != 1200 || !ug.Worst[1].Minute.Equal(time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC)) {
@@ -67,7 +70,10 @@ func TestRequestFigures(t *testing.T) {
 	if ug.Clients[0].Name != "client 1" || ug.Agents[1].Name != "user agent 2" {
 		t.Errorf("callers not numbered: %v %v", ug.Clients, ug.Agents)
 	}
-	if gr := rq.Buckets[2]; gr.Figures[0].NeededLimit != 0 || gr.Figures[2].NeededLimit == 0 {
+	// groups (not DynamicScale-eligible) is ok observed and near under the event: its event row says
+	// so, and asks for a temporary increase (×1.45).
+	if gr := rq.Buckets[2]; gr.Figures[0].NeededLimit != 0 || gr.Figures[2].NeededLimit == 0 || gr.Figures[2].Status != report.StatusNear ||
+		gr.Figures[0].Status != report.StatusOK || gr.Figures[2].Ask != report.AskTemporary || gr.Figures[2].Step != 0 {
 		t.Errorf("groups: observed %+v, event %+v", gr.Figures[0], gr.Figures[2])
 	}
 }
@@ -120,9 +126,16 @@ func TestRequestPackPrivate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, bad := range []string{"10.0.0.7", "192.0.2.9", "okta-sdk-java", "curl/8", "jane"} {
+		for _, bad := range []string{"10.0.0.7", "192.0.2.9", "okta-sdk-java/8.2.1", "hr-sync/2.1.4", "curl/8.0.1", "x86_64", "jane"} {
 			if bytes.Contains(b, []byte(bad)) {
 				t.Errorf("%s contains %q", e.Name(), bad)
+			}
+		}
+		// The integrations, named by their user-agent product tokens, are evidence and no personal
+		// data: every file but minutes.csv shows them.
+		for _, good := range []string{"hr-sync/2.1", "curl/8.0"} {
+			if e.Name() != "minutes.csv" && !bytes.Contains(b, []byte(good)) {
+				t.Errorf("%s lacks the integration %q", e.Name(), good)
 			}
 		}
 	}

@@ -11,9 +11,9 @@ import (
 	"github.com/ratecard/ratecard/classify"
 )
 
-// leadTimeStatement is the fact sheet's statement of Okta's lead time (okta-rate-limits.md §15,
-// sources S-KB-INC, S-BP, S-INC), quoted in request.md.
-const leadTimeStatement = "Open an Okta Support case ≥ 15 business days before needed; earlier is better; permanent or ≥ 5× requests take longer."
+// leadTimeStatement is Okta's lead time for an increase request and how it reviews one, with the page
+// that says so, as request.md and report.html state it.
+var leadTimeStatement = "Okta asks for a support case at least 15 business days before the increased limit is needed, as early as possible because some requests take longer to review; each request is reviewed on its own and may be denied (Okta Support, " + oktaIncreaseKB.Cite() + ")."
 
 // WriteRequestMarkdown writes request.md: the scope of the analysis (period, catalog, tier, warning
 // threshold, data quality), per bucket near or over the evidence an Okta support engineer asks for,
@@ -34,11 +34,20 @@ func WriteRequestMarkdown(w io.Writer, rq *Request) error {
 	}
 
 	p("## Scope\n\n")
+	if res.Org != "" {
+		p("- **Org:** %s\n", mdText(res.Org))
+	}
 	p("- **Period analysed:** %s\n", periodText(res))
-	p("- **Catalog:** %s (Okta's published default limits, with any org overrides given to ratecard)\n", mdText(res.Catalog))
+	p("- **Catalog:** %s\n", mdText(catalogText(res)))
 	p("- **Tier:** %s (`%s`)\n", mdText(res.TierTitle(res.Tier)), res.Tier)
 	p("- **Warning threshold:** %d %% of the limit\n", res.WarnPercent)
 	p("- **Data quality:** %s\n", mdText(dataQuality(res)))
+	for _, w := range res.SkipWarnings {
+		p("- **Warning, skipped lines:** %s\n", mdText(w.Text()))
+	}
+	if cmp := compareCatalogs(res); cmp != nil && cmp.changed() {
+		p("- **Other catalog:** %s\n", mdText(comparisonText(res)))
+	}
 	if len(rq.Scenarios) > 1 {
 		names := make([]string, 0, len(rq.Scenarios)-1)
 		for _, s := range rq.Scenarios[1:] {
@@ -66,20 +75,29 @@ func WriteRequestMarkdown(w io.Writer, rq *Request) error {
 		p("| p95 / p99 of non-empty minutes | %s / %s |\n", thousands(b.P95), thousands(b.P99))
 		p("| Minutes near / over | %s / %s |\n", thousands(obs.MinutesNear), thousands(obs.MinutesOver))
 		p("| Worst minutes (UTC) | %s |\n", worstString(rb.Worst))
-		p("| Needed to stay below %d %% | %s |\n", res.WarnPercent, mdText(neededString(obs, b.Bucket.DynamicScaleEligible())))
+		p("| Needed to stay below %d %% | %s |\n", res.WarnPercent, mdText(neededString(obs)))
 		p("| DynamicScale-eligible | %s |\n", yesNo(b.Bucket.DynamicScaleEligible()))
 		p("| Workforce-multiplier-eligible | %s |\n", yesNo(b.Bucket.WorkforceMultiplierEligible()))
 		p("| Top callers (hot minutes) | %s |\n", mdShares(rb.Clients, b.HotRequests))
 		p("| Top user agents (hot minutes) | %s |\n", mdShares(rb.Agents, b.HotRequests))
 		p("| Top path templates (hot minutes) | %s |\n", mdShares(rb.Paths, b.HotRequests))
+		p("| Integrations (user-agent products, hot minutes) | %s |\n", mdShares(b.Products, b.HotRequests))
+		p("| HTTP 429 in the logs | %s |\n", mdText(throttleText(b)))
+		p("| Okta's rate-limit events | %s |\n", mdText(eventsText(res, b.Bucket.ID)))
+		if pt := principalsText(b); pt != "" {
+			p("| Principals against their share | %s |\n", mdText(pt))
+		}
+		if note := salesNote(rb); note != "" {
+			p("| Okta's note | %s |\n", mdText(note))
+		}
 		p("\n")
 		if len(rb.Figures) > 1 {
-			p("| Scenario | Peak minute | Rolling 60 s peak | p95 | p99 | Minutes near / over today's limit | Limit needed | Multiplier | DynamicScale-style step |\n")
-			p("|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+			p("| Scenario | Peak minute | Rolling 60 s peak | p95 | p99 | Status / rolling | Minutes near / over today's limit | Worst minutes (projected counts) | Limit needed | Multiplier | Ask |\n")
+			p("|---|--:|--:|--:|--:|---|--:|---|--:|--:|---|\n")
 			for _, f := range rb.Figures {
-				p("| %s | %s | %s | %s | %s | %s / %s | %s | %s | %s |\n", mdText(f.Scenario.Name), thousands(f.Peak), thousands(f.Rolling),
-					thousands(f.P95), thousands(f.P99), thousands(f.MinutesNear), thousands(f.MinutesOver),
-					neededLimitString(f.NeededLimit), multString(f.Multiplier), stepString(f))
+				p("| %s | %s | %s | %s | %s | %s / %s | %s / %s | %s | %s | %s | %s |\n", mdText(scenarioLabel(&f)), thousands(f.Peak), thousands(f.Rolling),
+					thousands(f.P95), thousands(f.P99), f.Status, f.RollingStatus, thousands(f.MinutesNear), thousands(f.MinutesOver),
+					worstString(f.Worst), neededLimitString(f.NeededLimit), multString(f.Multiplier), mdText(askString(f)))
 			}
 			p("\n")
 		}
@@ -93,7 +111,8 @@ func WriteRequestMarkdown(w io.Writer, rq *Request) error {
 	p("~~~~text\n%s~~~~\n\n", draftCase(rq))
 
 	p("## Lead time\n\n")
-	p("Okta asks for an increase request well ahead. ratecard's fact sheet (okta-rate-limits.md §15, from Okta's knowledge-base article on rate-limit increases and its rate-limit best practices) states: \"%s\" Each request is reviewed on its own and may be denied; on endpoints that DynamicScale or the Workforce multiplier cover, a permanent increase, one of 5× the default or more, or one of several temporary increases in a calendar year is likely redirected to sales (DynamicScale or a higher multiplier).", mdText(leadTimeStatement))
+	p("%s On endpoints that DynamicScale or the Workforce multiplier cover, the same article says a request of 5× the default or more, or one of several temporary increases in a calendar year, may be denied and redirected to the account team (sales) to buy DynamicScale or a higher multiplier; DynamicScale multiplies the default limits of authentication and authorization endpoints from 5× to 1000× for Customer Identity orgs (Okta Developer, %s).",
+		mdText(leadTimeStatement), mdText(oktaIncrease.Cite()))
 	for _, s := range rq.Scenarios {
 		if s.Surge != nil {
 			p(" For the event starting %s, open the case on or before %s (%d business days ahead, public holidays not counted).",
@@ -157,12 +176,13 @@ func requestMethod(rq *Request) string {
 		"the worst case because Okta's windows are not aligned to wall-clock minutes. p95 and p99 are percentiles of the minutes that had at least one request (an observed minute count, not interpolated). "+
 		"Near: at least %d %% of the limit; over: above the limit. "+
 		"The limit needed is the smallest limit that keeps the rolling peak (never below the minute peak) strictly below %d %% of it; the multiplier is that limit as a multiple of today's, rounded up to hundredths. "+
-		"The DynamicScale-style step is the first of ×%s at or above the multiplier: Okta sells DynamicScale from 5× to 1000× but does not publish the steps between, so this ladder is an assumption. "+
+		"The ask follows from the multiplier: below 5×, a temporary increase through a support case; from 5×, DynamicScale on the buckets it covers on One App and Enterprise (its step is the first of ×%s at or above the multiplier: Okta sells DynamicScale from 5× to 1000× but does not publish the steps between, so this ladder is an assumption), the Workforce license multiplier (5× or 10×) on the buckets it covers on Workforce, else a support case that Okta may deny. "+
 		"Top callers are the largest shares of each bucket's requests in its hot minutes (minutes at or above the warning threshold, and the minutes of its rolling peak).",
 		res.Catalog, res.WarnPercent, res.WarnPercent, joinInts(DynamicScaleSteps, ", ×"))
 	if len(rq.Scenarios) > 1 {
-		s += " Projections multiply every observed minute's count by the scenario's factor, rounding up; the projected rolling peak is the observed rolling peak times the factor, which assumes the extra traffic arrives in today's shape. " +
-			"An event's factor applies to the observed profile (its worst minutes stand for the event's), times the growth when both are given. Minutes near and over are recounted on the scaled profile against today's limit."
+		s += " Each projection is a profile of per-minute counts, every observed minute's count times the scenario's factor rounded up, and every figure of its row (peaks, percentiles, statuses, minutes near and over, worst minutes) is computed from that profile against today's limit. " +
+			"Growth scales the whole observed period. An event covers its own days only: each event day is taken to be the bucket's worst observed UTC day (the day of its peak minute; only its observed minutes if the logs cover it in part) times the event's factor, times the growth when both are given, so its minutes near and over are that day's times the event's days, and its worst minutes are that day's with projected counts. " +
+			"The projected rolling peak is the observed rolling peak times the factor, which assumes the extra traffic arrives in today's shape."
 	}
 	return s
 }
@@ -172,7 +192,11 @@ func draftCase(rq *Request) string {
 	res := rq.Res
 	var s strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&s, format, args...) }
-	p("Subject: Rate-limit increase request for [org URL]")
+	org := "[org URL]"
+	if res.Org != "" {
+		org = res.Org
+	}
+	p("Subject: Rate-limit increase request for %s", org)
 	if len(rq.Buckets) > 0 {
 		ids := make([]string, len(rq.Buckets))
 		for i, rb := range rq.Buckets {
@@ -181,7 +205,7 @@ func draftCase(rq *Request) string {
 		p(": %s", strings.Join(ids, ", "))
 	}
 	p("\n\nHello Okta Support,\n\n")
-	p("We request a rate-limit increase for our org [org URL] (tier: %s).", res.TierTitle(res.Tier))
+	p("We request a rate-limit increase for our org %s (tier: %s).", org, res.TierTitle(res.Tier))
 	if !res.From.IsZero() {
 		p(" The figures below come from our own logs of calls to Okta from %s to %s UTC (%s requests),",
 			res.From.UTC().Format("2006-01-02 15:04"), res.To.UTC().Format("2006-01-02 15:04"), thousands(res.Input.Requests))
@@ -203,11 +227,11 @@ func draftCase(rq *Request) string {
 			if obs.Multiplier > 0 {
 				p(" (%s today's)", multString(obs.Multiplier))
 			}
-			p(".")
+			p("%s.", draftAsk(obs))
 		}
 		for _, f := range rb.Figures[1:] {
 			if f.NeededLimit > 0 {
-				p(" For %s: at least %s/min (projected rolling peak %s).", f.Scenario.Name, thousands(f.NeededLimit), thousands(f.Rolling))
+				p(" For %s: at least %s/min (projected rolling peak %s)%s.", f.Scenario.Name, thousands(f.NeededLimit), thousands(f.Rolling), draftAsk(&f))
 			}
 		}
 		p("\n")
@@ -229,20 +253,42 @@ func draftCase(rq *Request) string {
 	return s.String()
 }
 
+// draftAsk is the draft case's clause on what a need amounts to ("" when there is nothing to add).
+func draftAsk(f *RequestFigures) string {
+	switch f.Ask {
+	case AskTemporary:
+		return ", as a temporary increase"
+	case AskDynamicScale:
+		return "; we understand that an increase of 5× or more may call for DynamicScale"
+	case AskWorkforceMultiplier:
+		return "; we understand that an increase of 5× or more may call for a higher Workforce multiplier"
+	}
+	return ""
+}
+
 // requestCSVHeader is the header row of request.csv.
 var requestCSVHeader = []string{"bucket", "methods", "endpoint", "scenario", "factor", "tier", "limit", "status", "rolling_status",
 	"peak_minute", "peak_minute_at", "rolling_peak", "rolling_peak_from", "p95", "p99", "minutes_near", "minutes_over",
-	"worst_minutes", "needed_limit", "multiplier", "dynamicscale_step", "dynamicscale_eligible", "workforce_multiplier_eligible", "top_callers"}
+	"worst_minutes", "needed_limit", "multiplier", "dynamicscale_step", "dynamicscale_eligible", "workforce_multiplier_eligible", "top_callers",
+	"ask", "event_days", "profile_day", "throttled", "okta_events", "top_integrations"}
 
 // WriteRequestCSV writes request.csv: one row per bucket of the pack and scenario ("observed" first,
-// then each projection). Columns: bucket id, methods ("any" or e.g. "GET"), endpoint template,
-// scenario, factor (its multiplier), tier, limit (empty where N/A), status and rolling_status (observed
-// verdicts), peak_minute and rolling_peak (counts; projected under a projection), peak_minute_at and
-// rolling_peak_from (RFC 3339 UTC, observed), p95, p99, minutes_near and minutes_over (against today's
-// limit), worst_minutes (observed "minute=count" pairs separated by ";"), needed_limit (empty when
-// none is needed), multiplier and dynamicscale_step (empty when none), the two eligibility flags
-// (true/false), and top_callers ("name=share" pairs of the hot minutes, numbered unless
-// ShowClients).
+// then each projection). Every figure of a row is the scenario's own, computed from its profile of
+// per-minute counts (see the method at the top of request.go). Columns: bucket id, methods ("any" or
+// e.g. "GET"), endpoint template, scenario, factor (its multiplier), tier, limit (empty where N/A),
+// status and rolling_status (the scenario's peaks against today's limit), peak_minute and
+// rolling_peak (counts), peak_minute_at and rolling_peak_from (RFC 3339 UTC, the observed instants),
+// p95, p99, minutes_near and minutes_over (against today's limit, over the scenario's period),
+// worst_minutes ("minute=count" pairs separated by ";": observed minutes, the scenario's counts),
+// needed_limit (empty when none is needed), multiplier (empty when none), dynamicscale_step (the
+// assumed DynamicScale step, when the ask is DynamicScale), the two eligibility flags (true/false),
+// top_callers ("name=share" pairs of the hot minutes, numbered unless ShowClients), ask
+// (temporary-increase, dynamicscale, workforce-multiplier, support-case, or empty when none is
+// needed), event_days (an event's length in days, empty otherwise), profile_day (the observed UTC day
+// an event's profile repeats, empty otherwise), throttled (the bucket's requests the logs show
+// answered HTTP 429, observed), okta_events (Okta's own rate-limit events for the bucket in the
+// input) and top_integrations ("product=share" pairs of the hot minutes by user-agent product, shown
+// even without ShowClients: they name software, not people).
 func WriteRequestCSV(w io.Writer, rq *Request) error {
 	bw := bufio.NewWriter(w)
 	cw := csv.NewWriter(bw)
@@ -253,18 +299,8 @@ func WriteRequestCSV(w io.Writer, rq *Request) error {
 	for i := range rq.Buckets {
 		rb := &rq.Buckets[i]
 		b := rb.B
-		worst := make([]string, len(rb.Worst))
-		for j, m := range rb.Worst {
-			worst[j] = rfc3339(m.Minute) + "=" + strconv.FormatInt(m.Count, 10)
-		}
-		callers := make([]string, len(rb.Clients))
-		for j, c := range rb.Clients {
-			name := c.Name
-			if name == "" {
-				name = "(not logged)"
-			}
-			callers[j] = name + "=" + strconv.FormatFloat(c.Fraction(b.HotRequests), 'f', 3, 64)
-		}
+		callers, products := sharePairs(rb.Clients, b.HotRequests), sharePairs(b.Products, b.HotRequests)
+		events := strconv.Itoa(len(bucketEvents(res, b.Bucket.ID)))
 		for _, f := range rb.Figures {
 			lim, mult, step, needed := "", "", "", ""
 			if rb.Limit != classify.NA {
@@ -279,13 +315,24 @@ func WriteRequestCSV(w io.Writer, rq *Request) error {
 			if f.Step > 0 {
 				step = strconv.Itoa(f.Step)
 			}
+			worst := make([]string, len(f.Worst))
+			for j, m := range f.Worst {
+				worst[j] = rfc3339(m.Minute) + "=" + strconv.FormatInt(m.Count, 10)
+			}
+			days, day := "", ""
+			if f.Scenario.Surge != nil {
+				days = strconv.FormatInt(f.Scenario.Days(), 10)
+				if !f.Day.IsZero() {
+					day = f.Day.Format("2006-01-02")
+				}
+			}
 			row := []string{b.Bucket.ID, methodsString(b.Bucket), b.Bucket.Pattern, f.Scenario.Name, factorString(f.Scenario.Factor),
-				res.Tier.String(), lim, rb.Status, rb.RollingStatus,
+				res.Tier.String(), lim, f.Status, f.RollingStatus,
 				strconv.FormatInt(f.Peak, 10), rfc3339(b.PeakMinute), strconv.FormatInt(f.Rolling, 10), rfc3339(b.RollingFrom),
 				strconv.FormatInt(f.P95, 10), strconv.FormatInt(f.P99, 10), strconv.FormatInt(f.MinutesNear, 10), strconv.FormatInt(f.MinutesOver, 10),
 				strings.Join(worst, ";"), needed, mult, step,
 				strconv.FormatBool(b.Bucket.DynamicScaleEligible()), strconv.FormatBool(b.Bucket.WorkforceMultiplierEligible()),
-				strings.Join(callers, ";")}
+				callers, string(f.Ask), days, day, strconv.FormatInt(b.Throttled, 10), events, products}
 			if err := cw.Write(row); err != nil {
 				return fmt.Errorf("request.csv: %w", err)
 			}
@@ -296,6 +343,20 @@ func WriteRequestCSV(w io.Writer, rq *Request) error {
 		return fmt.Errorf("request.csv: %w", err)
 	}
 	return bw.Flush()
+}
+
+// sharePairs lists shares as request.csv writes them: "name=share" pairs (shares of total, 3 decimals)
+// separated by ";", "(not logged)" for an empty name.
+func sharePairs(shares []Share, total int64) string {
+	pairs := make([]string, len(shares))
+	for i, c := range shares {
+		name := c.Name
+		if name == "" {
+			name = "(not logged)"
+		}
+		pairs[i] = name + "=" + strconv.FormatFloat(c.Fraction(total), 'f', 3, 64)
+	}
+	return strings.Join(pairs, ";")
 }
 
 // methodsString is a bucket's methods, "any" when the rule takes every method.
@@ -326,19 +387,82 @@ func worstString(ms []MinuteCount) string {
 	return strings.Join(parts, ", ")
 }
 
-// neededString describes what the limit would have to be under f.
-func neededString(f *RequestFigures, dynamicScale bool) string {
+// neededString describes what the limit would have to be under f, and what to ask for.
+func neededString(f *RequestFigures) string {
 	if f.NeededLimit == 0 {
 		return "no increase: the rolling peak stays below the threshold"
 	}
 	s := fmt.Sprintf("%s/min", thousands(f.NeededLimit))
 	if f.Multiplier > 0 {
-		s += fmt.Sprintf(", %s today's limit; DynamicScale-style step %s", multString(f.Multiplier), stepString(*f))
-		if !dynamicScale {
-			s += " (the bucket is not DynamicScale-eligible: a support-case increase only)"
-		}
+		s += fmt.Sprintf(", %s today's limit: %s", multString(f.Multiplier), askSentence(f))
 	}
 	return s
+}
+
+// askSentence says in a clause what the need of f makes the ask.
+func askSentence(f *RequestFigures) string {
+	switch f.Ask {
+	case AskTemporary:
+		return "below 5×, so the ask is a temporary increase through an Okta support case"
+	case AskDynamicScale:
+		return "5× or more on a DynamicScale-eligible bucket, so the ask is DynamicScale (" + stepString(*f) + ", an assumed step), which Okta sells through the account team"
+	case AskWorkforceMultiplier:
+		return "5× or more on a bucket the Workforce license multiplier covers, so the ask is " + workforceString(f.Multiplier) + ", which Okta grants by licence count through the account team"
+	case AskSupportCase:
+		return "5× or more, and neither DynamicScale nor the Workforce multiplier covers this bucket on this tier: a support case, which Okta may deny"
+	}
+	return "no increase"
+}
+
+// askString is the short form of f's ask, for a table cell.
+func askString(f RequestFigures) string {
+	switch f.Ask {
+	case AskTemporary:
+		return "temporary increase"
+	case AskDynamicScale:
+		return "DynamicScale " + stepString(f) + " (sales)"
+	case AskWorkforceMultiplier:
+		return workforceString(f.Multiplier) + " (sales)"
+	case AskSupportCase:
+		return "support case (≥ 5×: may be denied)"
+	}
+	return "–"
+}
+
+// workforceString names the Workforce multiplier that covers multiplier (5× or 10×), or says that it
+// does not reach it.
+func workforceString(multiplier float64) string {
+	switch {
+	case multiplier <= 5:
+		return "Workforce multiplier ×5"
+	case multiplier <= 10:
+		return "Workforce multiplier ×10"
+	}
+	return "more than the Workforce multiplier's ×10"
+}
+
+// salesNote is Okta's note on asks of 5× or more, when a figure of rb has one ("" otherwise).
+func salesNote(rb *RequestBucket) string {
+	big := false
+	for _, f := range rb.Figures {
+		big = big || f.Multiplier >= askMultiple
+	}
+	if !big {
+		return ""
+	}
+	s := "Okta's support article " + oktaIncreaseKB.Cite() + " says that a request of 5× the default limit or more on an endpoint DynamicScale or the Workforce multiplier covers may be denied, with a consultation with the account team (sales) about DynamicScale or a higher multiplier recommended instead."
+	if !rb.B.Bucket.DynamicScaleEligible() && !rb.B.Bucket.WorkforceMultiplierEligible() {
+		s += " It also says that increases on endpoints for administrative actions are less likely to be approved."
+	}
+	return s
+}
+
+// scenarioLabel names f's scenario, with the observed day an event's profile repeats.
+func scenarioLabel(f *RequestFigures) string {
+	if f.Scenario.Surge == nil || f.Day.IsZero() {
+		return f.Scenario.Name
+	}
+	return fmt.Sprintf("%s (%s, each day as %s)", f.Scenario.Name, count(f.Scenario.Days(), "day"), f.Day.Format("2006-01-02"))
 }
 
 func neededLimitString(n int64) string {
@@ -355,14 +479,16 @@ func multString(m float64) string {
 	return fmt.Sprintf("×%.2f", m)
 }
 
+// stepString is f's DynamicScale-style step ("×25", "above ×1000"), "–" when its ask is not
+// DynamicScale.
 func stepString(f RequestFigures) string {
 	switch {
+	case f.Ask != AskDynamicScale:
+		return "–"
 	case f.Step > 0:
 		return fmt.Sprintf("×%d", f.Step)
-	case f.Multiplier > 0:
-		return "above ×1000"
 	}
-	return "–"
+	return "above ×1000"
 }
 
 func yesNo(b bool) string {

@@ -70,6 +70,33 @@ type Result struct {
 	// GeneratedAt, when set (ratecard analyze --stamp), is written into the outputs; by default they
 	// hold no clock time, so the same input gives the same bytes.
 	GeneratedAt time.Time
+
+	// Org names the Okta org the logs are of (--org: a URL such as https://acme.okta.com, or a name);
+	// "" when not given.
+	Org string
+
+	// SkipWarnings are the files of which more lines were skipped than the share the run warns from
+	// (--max-skipped; see SkipWarnings), in input order.
+	SkipWarnings []SkipWarning
+
+	// Other is the same traffic counted in the other built-in catalog (okta-2025 for seed and the
+	// reverse), for the comparison of catalogs: each of its buckets' requests and minute peak. nil
+	// when it was not counted.
+	Other *OtherCatalog
+}
+
+// OtherCatalog is the traffic of an analysis counted in another catalog, by minute peak only.
+type OtherCatalog struct {
+	Catalog    string // its name, e.g. "okta-2025"
+	TierTitles [classify.NumTiers]string
+	Buckets    []OtherBucket // every bucket of it with traffic, in its catalog order
+}
+
+// OtherBucket is one bucket of the other catalog: its requests and its busiest UTC minute.
+type OtherBucket struct {
+	Bucket         *classify.Bucket // a bucket of the other catalog
+	Requests, Peak int64
+	PeakMinute     time.Time // the first minute with Peak requests
 }
 
 // Input is the accounting of what was read: every line is a request or a skipped line.
@@ -151,6 +178,9 @@ type BucketResult struct {
 	// Paths are the top path templates in the hot minutes (classify.Catalog.AppendTemplate: no
 	// login, id or query string), largest first.
 	Paths []Share
+	// Products are the integrations behind the hot minutes, by the product token of their user
+	// agents (ingest.Product: "okta-sdk-java/8.2", "Terraform/1.6"; no personal data), largest first.
+	Products []Share
 
 	// Principals are the principals the input names (API token ids, OAuth client ids, or a principal
 	// map's names) with their peaks against their share, the busiest first (at most 20).

@@ -10,7 +10,7 @@ import (
 	"github.com/ratecard/ratecard/ingest"
 )
 
-// The types below are the summary.json contract (design.md): field names and order are fixed.
+// The types below are the summary.json contract (README, "Output"): field names and order are fixed.
 // Fields may be added; none may be renamed or removed without changing README and tests together.
 
 type summaryJSON struct {
@@ -29,6 +29,53 @@ type summaryJSON struct {
 	ChartWindow    windowJSON           `json:"chart_window"`
 	Outliers       outliersJSON         `json:"outliers"`
 	GeneratedAt    *string              `json:"generated_at,omitempty"`
+	CatalogInfo    catalogInfoJSON      `json:"catalog_info"`
+	Comparison     *comparisonJSON      `json:"catalog_comparison,omitempty"`
+	Org            string               `json:"org,omitempty"`
+	NoOktaTraffic  bool                 `json:"no_okta_traffic,omitempty"`
+}
+
+// catalogInfoJSON describes the catalog judged by: where its tables come from, their edition, the
+// public Okta pages they were published on, and what overrides them.
+type catalogInfoJSON struct {
+	Name          string       `json:"name"`
+	Provenance    string       `json:"provenance"`
+	Edition       string       `json:"edition"`
+	EditionDetail string       `json:"edition_detail"`
+	Pages         []sourceJSON `json:"pages"`
+	History       *sourceJSON  `json:"history,omitempty"`
+	Overrides     string       `json:"overrides,omitempty"`
+}
+
+type sourceJSON struct {
+	Title string `json:"title"`
+	URL   string `json:"url"`
+}
+
+// comparisonJSON is what the other built-in catalog would change, by minute peak: the smallest tier
+// every bucket fits by minute peak in each catalog (null for none), and the buckets whose minute-peak
+// verdict on the chosen tier differs (a status and limit are null where the catalog has no such
+// bucket or the tier does not offer it).
+type comparisonJSON struct {
+	// Catalog is the other built-in catalog, with its provenance and edition.
+	Catalog    string `json:"catalog"`
+	Provenance string `json:"provenance"`
+	Edition    string `json:"edition"`
+	// ComparedBy is "minute_peak": the other catalog's rolling peaks are not computed.
+	ComparedBy string `json:"compared_by"`
+	// TierByMinute and OtherByMinute are the smallest tiers every bucket fits by minute peak, in this
+	// catalog and the other.
+	TierByMinute  *string      `json:"tier_by_minute_peak"`
+	OtherByMinute *string      `json:"other_tier_by_minute_peak"`
+	Changes       []changeJSON `json:"changes"`
+}
+
+type changeJSON struct {
+	Bucket      string  `json:"bucket"`
+	Status      *string `json:"status"`
+	OtherStatus *string `json:"other_status"`
+	Limit       *int    `json:"limit"`
+	OtherLimit  *int    `json:"other_limit"`
 }
 
 // methodUnknownJSON is a group of System Log requests of unknown method (Result.MethodUnknown): the
@@ -67,6 +114,17 @@ type recommendationJSON struct {
 	Tier         *string            `json:"tier"`
 	Multipliers  map[string]float64 `json:"multipliers"`
 	NeededLimits map[string]int64   `json:"needed_limits"`
+	Reach        []reachJSON        `json:"reach,omitempty"`
+}
+
+// reachJSON is how far one tier gets when no tier fits: of the buckets that do not fit the chosen
+// tier, how many fit it; the multipliers the others would need on it; the buckets it does not offer.
+type reachJSON struct {
+	Tier        string             `json:"tier"`
+	Fixes       int                `json:"fixes"`
+	Of          int                `json:"of"`
+	Multipliers map[string]float64 `json:"multipliers"`
+	NotOffered  []string           `json:"not_offered"`
 }
 
 type windowJSON struct {
@@ -92,6 +150,18 @@ type inputJSON struct {
 	// Fetched describes the System Logs "ratecard fetch" wrote into input directories; left out
 	// when there are none.
 	Fetched []fetchedJSON `json:"fetched,omitempty"`
+	// SkipWarnings are the files with more skipped lines than --max-skipped allows.
+	SkipWarnings []skipWarningJSON `json:"skipped_warnings,omitempty"`
+}
+
+// skipWarningJSON is a file with more skipped lines than the share warned from (max_skipped_percent).
+type skipWarningJSON struct {
+	File        string  `json:"file"`
+	Lines       int64   `json:"lines"`
+	Skipped     int64   `json:"skipped"`
+	MainReason  string  `json:"main_reason"`
+	ReasonLines int64   `json:"main_reason_lines"`
+	MaxSkipped  float64 `json:"max_skipped_percent"`
 }
 
 // gapJSON is a clock gap: no request in the UTC minutes [from, to).
@@ -162,6 +232,7 @@ type bucketJSON struct {
 	TopAgents     []shareJSON         `json:"top_user_agents"`
 	TopPaths      []shareJSON         `json:"top_paths"`
 	Principals    []principalJSON     `json:"principals"`
+	TopProducts   []shareJSON         `json:"top_integrations"`
 }
 
 // principalJSON is one principal's busiest minute against its share of the bucket.
@@ -320,7 +391,8 @@ func WriteSummary(w io.Writer, res *Result) error {
 			Throttled:   b.Throttled, ThrottledMins: b.ThrottledMinutes, SystemLog: b.SystemLog,
 			HotMinutes: b.HotMinutes, HotRequests: b.HotRequests,
 			TopClients: sharesJSON(b.Clients, b.HotRequests), TopAgents: sharesJSON(b.Agents, b.HotRequests),
-			TopPaths: sharesJSON(b.Paths, b.HotRequests),
+			TopPaths:    sharesJSON(b.Paths, b.HotRequests),
+			TopProducts: sharesJSON(b.Products, b.HotRequests),
 		}
 		if b.LearnedLimit > 0 {
 			l := b.LearnedLimit
@@ -360,6 +432,64 @@ func WriteSummary(w io.Writer, res *Result) error {
 		s.Recommendation.Multipliers[n.ID] = n.Multiplier
 		s.Recommendation.NeededLimits[n.ID] = n.NeededLimit
 	}
+	for _, n := range rec.Reach {
+		r := reachJSON{Tier: n.Tier.String(), Fixes: n.Fixed, Of: n.Of, Multipliers: map[string]float64{}, NotOffered: n.NotOffered}
+		for _, need := range n.Needs {
+			r.Multipliers[need.ID] = need.Multiplier
+		}
+		if r.NotOffered == nil {
+			r.NotOffered = []string{}
+		}
+		s.Recommendation.Reach = append(s.Recommendation.Reach, r)
+	}
+	for _, w := range res.SkipWarnings {
+		s.Input.SkipWarnings = append(s.Input.SkipWarnings, skipWarningJSON{File: w.File, Lines: w.Lines, Skipped: w.Skipped,
+			MainReason: w.Reason, ReasonLines: w.ReasonLines, MaxSkipped: float64(w.MaxSkipped) / 100})
+	}
+	info := catalogInfo(res)
+	s.CatalogInfo = catalogInfoJSON{Name: info.Name, Provenance: info.Provenance, Edition: info.Edition, EditionDetail: info.EditionDetail,
+		Pages: []sourceJSON{}, Overrides: info.Overrides}
+	for _, src := range info.Sources {
+		s.CatalogInfo.Pages = append(s.CatalogInfo.Pages, sourceJSON{src.Title, src.URL})
+	}
+	if info.History.URL != "" {
+		s.CatalogInfo.History = &sourceJSON{info.History.Title, info.History.URL}
+	}
+	if c := compareCatalogs(res); c != nil {
+		cj := &comparisonJSON{Catalog: c.Other.Name, Provenance: c.Other.Provenance, Edition: c.Other.Edition, ComparedBy: "minute_peak",
+			Changes: []changeJSON{}}
+		if c.ThisFound {
+			t := c.ThisTier.String()
+			cj.TierByMinute = &t
+		}
+		if c.OtherFound {
+			t := c.OtherTier.String()
+			cj.OtherByMinute = &t
+		}
+		for _, ch := range c.Changes {
+			j := changeJSON{Bucket: ch.ID}
+			if ch.InThis {
+				st := ch.Status
+				j.Status = &st
+				if ch.Limit != classify.NA {
+					l := ch.Limit
+					j.Limit = &l
+				}
+			}
+			if ch.InOther {
+				st := ch.OtherStatus
+				j.OtherStatus = &st
+				if ch.OtherLimit != classify.NA {
+					l := ch.OtherLimit
+					j.OtherLimit = &l
+				}
+			}
+			cj.Changes = append(cj.Changes, j)
+		}
+		s.Comparison = cj
+	}
+	s.Org = res.Org
+	s.NoOktaTraffic = res.NoOktaTraffic()
 	s.GeneratedAt = optTime(res.GeneratedAt)
 	s.ChartWindow = windowJSON{From: optTime(res.ChartFrom), To: optTime(res.ChartTo)}
 	s.Outliers = outliersJSON{Requests: res.Outliers, First: optTime(res.OutlierFirst), Last: optTime(res.OutlierLast)}

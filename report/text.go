@@ -8,7 +8,9 @@ import (
 )
 
 // WriteText writes the terse terminal verdict: one row per bucket with traffic, judged against the
-// chosen tier, then the input accounting in one line and the tier recommendation in another.
+// chosen tier, then the input accounting in one line, the catalog in another, and the tier
+// recommendation (with how far each tier gets when none fits, and what the other built-in catalog
+// would change, when it would).
 func WriteText(w io.Writer, res *Result) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "BUCKET\tLIMIT\tPEAK/MIN\tROLLING 60s\tUTIL\tNEAR\tOVER\tSTATUS\tROLLING\n")
@@ -31,6 +33,9 @@ func WriteText(w io.Writer, res *Result) error {
 		res.Tier, res.WarnPercent, thousands(in.Lines), thousands(in.Requests), thousands(in.Skipped), len(in.Files),
 		thousands(res.PublicMetadata), thousands(res.OutsideCatalog))
 	if err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintf(w, "catalog %s\n", catalogInfo(res).Short()); err != nil {
 		return err
 	}
 	for _, g := range res.MethodUnknown {
@@ -60,6 +65,12 @@ func WriteText(w io.Writer, res *Result) error {
 	}
 	if _, err = fmt.Fprintln(w, line); err != nil {
 		return err
+	}
+	for _, l := range reachLines(res, rec, "x") {
+		fmt.Fprintf(w, "  %s\n", l)
+	}
+	if c := compareCatalogs(res); c != nil && c.changed() {
+		fmt.Fprintln(w, comparisonText(res))
 	}
 	for _, b := range sortedVerdicts(res) {
 		if lim := b.Chosen(res.Tier).Limit; b.LearnedLimit > 0 && b.LearnedLimit != lim {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -19,7 +20,7 @@ import (
 // analyzeFlags are the flags analyze and request share: what to read, how to judge it, where to write.
 type analyzeFlags struct {
 	tier, out, format, logFormat, db, failOn, progress, from, to *string
-	principalMap                                                 *string
+	principalMap, maxSkipped, org                                *string
 	warn                                                         *int
 	strict, forwardedFor, dedupe, stamp                          *bool
 	fields                                                       fieldFlags
@@ -49,6 +50,8 @@ func addAnalyzeFlags(fs *flag.FlagSet, out string) *analyzeFlags {
 	f.stamp = fs.Bool("stamp", false, "write the time of the run into report.html and summary.json (off: the same input gives the same bytes)")
 	f.dedupe = fs.Bool("dedupe", false, "drop requests identical to one already read (overlapping rotated files); reads files one after another")
 	f.forwardedFor = fs.Bool("forwarded-for", false, "take the first X-Forwarded-For hop, where the log has one, as the client (for logs written behind a load balancer)")
+	f.maxSkipped = fs.String("max-skipped", "10%", "warn (in the terminal and at the top of the report) about a file of which more than this share of lines was skipped as unreadable")
+	f.org = fs.String("org", "", "the Okta org the logs are of, as its URL (https://acme.okta.com) or a name: shown in the report's title, summary.json and the draft case")
 	return f
 }
 
@@ -71,6 +74,16 @@ func (f *analyzeFlags) analyze(ctx context.Context, fs *flag.FlagSet, cmd string
 	}
 	if *f.progress != "auto" && *f.progress != "always" && *f.progress != "never" {
 		return nil, nil, usagef("--progress %q: want auto, always or never", *f.progress)
+	}
+	maxSkipped, err := report.ParseShare(*f.maxSkipped)
+	if err != nil {
+		return nil, nil, usagef("--max-skipped %v", err)
+	}
+	org := ""
+	if *f.org != "" {
+		if org, err = report.ParseOrg(*f.org); err != nil {
+			return nil, nil, usageError{err.Error()}
+		}
 	}
 	from, err := parseUTC("--from", *f.from)
 	if err != nil {
@@ -143,13 +156,25 @@ func (f *analyzeFlags) analyze(ctx context.Context, fs *flag.FlagSet, cmd string
 	if *f.stamp {
 		res.GeneratedAt = time.Now().UTC().Truncate(time.Second)
 	}
+	res.Org = org
+	res.SkipWarnings = report.SkipWarnings(res, maxSkipped)
+	for _, w := range res.SkipWarnings {
+		fmt.Fprintf(stderr, "ratecard: warning: %s\n", w.Text())
+	}
 	return res, readErr, nil
 }
 
-// finish reports a read error that did not stop the analysis and applies --fail-on.
+// finish reports a read error that did not stop the analysis, and an analysis without a request to a
+// rate-limited Okta endpoint (both exit status 1, after the report is written), and applies --fail-on.
 func (f *analyzeFlags) finish(res *report.Result, readErr error) error {
 	if readErr != nil {
-		return fmt.Errorf("some input could not be read in full (the report counts what was read and names the files): %w", readErr)
+		readErr = fmt.Errorf("some input could not be read in full (the report counts what was read and names the files): %w", readErr)
+	}
+	if res.NoOktaTraffic() {
+		return errors.Join(readErr, fmt.Errorf("%s The report is written in %s.", report.NoTrafficText(res), *f.out))
+	}
+	if readErr != nil {
+		return readErr
 	}
 	if *f.failOn != "" {
 		if ids := failing(res, *f.failOn); len(ids) > 0 {

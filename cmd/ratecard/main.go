@@ -12,8 +12,9 @@
 //	ratecard fetch --org https://ORG.okta.com [--since D] [--until D] [--out DIR] [--share PCT]
 //	ratecard version
 //
-// Exit codes: 0 done, 1 runtime or data error, 2 usage error, 3 --fail-on threshold reached,
-// 130 interrupted.
+// Exit codes: 0 done, 1 runtime or data error (also: the input held no request to a rate-limited
+// Okta endpoint; the report is written), 2 usage error, 3 --fail-on threshold reached, 130
+// interrupted.
 package main
 
 import (
@@ -34,7 +35,7 @@ var version = ""
 // Exit codes.
 const (
 	exitOK    = 0
-	exitError = 1 // runtime or data error
+	exitError = 1 // runtime or data error, or no request to a rate-limited Okta endpoint in the input
 	exitUsage = 2 // bad command line
 	// exitThreshold: the analysis ran and --fail-on found a bucket over (or near) its limit.
 	exitThreshold = 3
@@ -94,8 +95,9 @@ Commands:
   version    print the version
 
 Run 'ratecard COMMAND --help' for a command's options.
-Exit codes: 0 done, 1 runtime or data error, 2 usage error, 3 --fail-on threshold reached,
-130 interrupted.
+Exit codes: 0 done, 1 runtime or data error (also when the input held no request to a
+rate-limited Okta endpoint: the report is written, with no tier recommended), 2 usage error,
+3 --fail-on threshold reached, 130 interrupted.
 `
 
 // usageError marks errors caused by the command line (exit code 2).

@@ -51,8 +51,9 @@ func TestRequestExitCodes(t *testing.T) {
 }
 
 // TestRequestPackHasNoPersonalData runs ratecard request on logs full of logins and user ids and
-// checks that none of them, nor a client address or user agent, is in any file of the pack; and
-// that --show-clients names the callers.
+// checks that none of them, nor a client address or user agent, is in any file of the pack (the
+// integration is named by its user agent's product token, sync-bot, which names no one); and that
+// --show-clients names the callers.
 func TestRequestPackHasNoPersonalData(t *testing.T) {
 	dir := t.TempDir()
 	logPath := filepath.Join(dir, "access.log")
@@ -76,7 +77,7 @@ func TestRequestPackHasNoPersonalData(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, bad := range []string{"jane%40example.com", "jane@example.com", "jane", "00u1abcdefghijklmnop", "10.1.2.", "sync-bot"} {
+		for _, bad := range []string{"jane%40example.com", "jane@example.com", "jane", "00u1abcdefghijklmnop", "10.1.2.", "sync-bot ("} {
 			if strings.Contains(string(b), bad) {
 				t.Errorf("%s contains %q", e.Name(), bad)
 			}
@@ -86,8 +87,8 @@ func TestRequestPackHasNoPersonalData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(md), "`users-get`") || !strings.Contains(string(md), "client 1") {
-		t.Errorf("request.md lacks the users-get evidence or numbered callers:\n%s", md)
+	if !strings.Contains(string(md), "`users-get`") || !strings.Contains(string(md), "client 1") || !strings.Contains(string(md), "`sync-bot` 100.0 %") {
+		t.Errorf("request.md lacks the users-get evidence, numbered callers or the integration by its product token:\n%s", md)
 	}
 
 	shown := filepath.Join(dir, "shown")

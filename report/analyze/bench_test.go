@@ -90,7 +90,11 @@ func BenchmarkRouteCache(b *testing.B) {
 		}
 	}
 	cat := classify.Seed()
-	rc := newRouteCache(cat, cat, newDict())
+	other, err := classify.Load("okta-2025")
+	if err != nil {
+		b.Fatal(err)
+	}
+	rc := newRouteCache(cat, other, cat, newDict())
 	var added []string
 	b.ReportAllocs()
 	b.ResetTimer()

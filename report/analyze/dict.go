@@ -106,10 +106,14 @@ type globalDict struct {
 	ids   map[string]uint32
 	names []string
 	remap map[*parser][]uint32 // a parser's id -> global id
+	// mask, when set, rewrites every name before it is registered (ingest.Redact for client host
+	// names and user agents, raw input text that may hold a login or a token), so that neither the
+	// analysis nor a store holds it; names that mask to the same text share one id.
+	mask func(string) string
 }
 
-func newGlobalDict() *globalDict {
-	return &globalDict{ids: map[string]uint32{}, names: []string{"", "(other)"}, remap: map[*parser][]uint32{}}
+func newGlobalDict(mask func(string) string) *globalDict {
+	return &globalDict{ids: map[string]uint32{}, names: []string{"", "(other)"}, remap: map[*parser][]uint32{}, mask: mask}
 }
 
 // translate rewrites a batch's ids of column col, p's own, to global ones, registering the names p
@@ -140,6 +144,9 @@ func (g *globalDict) register(p *parser, added []string) {
 		m = []uint32{idNone, idOther}
 	}
 	for _, s := range added {
+		if g.mask != nil {
+			s = g.mask(s)
+		}
 		id, ok := g.ids[s]
 		if !ok {
 			id = uint32(len(g.names))

@@ -6,7 +6,12 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
 	"github.com/ratecard/ratecard/classify"
+	"github.com/ratecard/ratecard/ingest"
 	"github.com/ratecard/ratecard/report"
 )
 
@@ -29,9 +34,14 @@ var principalsSQL string
 const drillDownTop = 5
 
 // drillDown finds who made the requests of each bucket's hot minutes (the table hot): the top client
-// addresses, user agents and path templates, largest first. Buckets without hot minutes get none.
+// addresses, user agents, path templates and user-agent products (ingest.Product), largest first.
+// Buckets without hot minutes get none.
+// Client host names and user agents, raw input text, are masked with ingest.Redact.
 func drillDown(ctx context.Context, d *duckDB, f *minuteFigures) error {
 	if err := d.exec(ctx, drillDownSQL); err != nil {
+		return fmt.Errorf("drill-down: %w", err)
+	}
+	if err := agentProducts(ctx, d); err != nil {
 		return fmt.Errorf("drill-down: %w", err)
 	}
 	rows, err := d.conn.QueryContext(ctx, drillDownTopSQL, drillDownTop)
@@ -54,16 +64,83 @@ func drillDown(ctx context.Context, d *duckDB, f *minuteFigures) error {
 		case 0:
 			if id&ipv4Flag != 0 {
 				s.Name = ipv4Name(id)
+			} else {
+				s.Name = ingest.Redact(s.Name) // a host name as logged: raw input text
 			}
 			b.Clients = append(b.Clients, s)
 		case 1:
+			s.Name = ingest.Redact(s.Name) // user agents are raw input text: a login or token can hide there
 			b.Agents = append(b.Agents, s)
 		case 2:
 			b.Paths = append(b.Paths, s)
+		case 3:
+			b.Products = append(b.Products, s)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("drill-down: %w", err)
+	}
+	return nil
+}
+
+// productSchema is the layout of agent_products: each agent id's product id.
+var productSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "agent", Type: arrow.PrimitiveTypes.Uint32},
+	{Name: "product", Type: arrow.PrimitiveTypes.Uint32},
+}, nil)
+
+// agentProducts makes the tables agent_products (agent, product) and product_names (id, name) from
+// agent_names: each user agent's product (ingest.Product) under a dense id, the agents not logged
+// (id 0) and past the dictionaries' bound (1) under the products "" and "(other)".
+func agentProducts(ctx context.Context, d *duckDB) error {
+	rows, err := d.conn.QueryContext(ctx, `SELECT id, name FROM agent_names ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	ids := map[string]uint32{"": idNone, "(other)": idOther}
+	productNames := []string{"", "(other)"}
+	b := array.NewRecordBuilder(memory.NewGoAllocator(), productSchema)
+	defer b.Release()
+	agents, products := b.Field(0).(*array.Uint32Builder), b.Field(1).(*array.Uint32Builder)
+	for rows.Next() {
+		var id uint32
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			rows.Close()
+			return err
+		}
+		p := ingest.Product(name)
+		if id == idOther {
+			p = "(other)"
+		}
+		pid, ok := ids[p]
+		if !ok {
+			pid = uint32(len(productNames))
+			ids[p] = pid
+			productNames = append(productNames, p)
+		}
+		agents.Append(id)
+		products.Append(pid)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	if err := d.createFromArrow(rec, `CREATE OR REPLACE TEMP TABLE agent_products AS SELECT agent, product FROM arrow_view`); err != nil {
+		return fmt.Errorf("agent_products: %w", err)
+	}
+	nb := array.NewRecordBuilder(memory.NewGoAllocator(), namesSchema)
+	defer nb.Release()
+	for i, n := range productNames {
+		nb.Field(0).(*array.Uint32Builder).Append(uint32(i))
+		nb.Field(1).(*array.StringBuilder).Append(n)
+	}
+	nrec := nb.NewRecordBatch()
+	defer nrec.Release()
+	if err := d.createFromArrow(nrec, `CREATE OR REPLACE TEMP TABLE product_names AS SELECT id, name FROM arrow_view`); err != nil {
+		return fmt.Errorf("product_names: %w", err)
 	}
 	return nil
 }

@@ -151,7 +151,11 @@ func TestRouteCache(t *testing.T) {
 		maxFill         int
 	}{{"seed", cat, cat, 0}, {"store: okta-2025 classes, seed templates", okta, cat, 0}, {"full map", cat, cat, maxRoutes}} {
 		paths := newDict()
-		rc := newRouteCache(c.class, c.template, paths)
+		other, err := classify.Load(classify.Other(c.class.Name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc := newRouteCache(c.class, other, c.template, paths)
 		for i := range c.maxFill { // fill the cache so nothing more is added
 			rc.insert(uint64(2*i+1), fmt.Sprint("X ", i), route{})
 		}
@@ -164,11 +168,12 @@ func TestRouteCache(t *testing.T) {
 		for round := range 2 { // the second round is answered from the cache
 			for _, target := range targets {
 				for _, method := range []string{"GET", "POST", "DELETE"} {
-					cl, id := rc.route(method, target, &added)
-					want := uint8(c.class.Classify(method, target))
+					rt := rc.route(method, target, &added)
+					cl, id := rt.class, rt.path
+					want, wantOther := uint8(c.class.Classify(method, target)), uint8(other.Classify(method, target))
 					tmpl := string(c.template.AppendTemplate(nil, target))
-					if cl != want || int(id) >= len(added)+2 || added[id-2] != tmpl {
-						t.Fatalf("%s round %d: %s %s: class %d path %d; want class %d, template %q", c.name, round, method, target, cl, id, want, tmpl)
+					if cl != want || rt.other != wantOther || int(id) >= len(added)+2 || added[id-2] != tmpl {
+						t.Fatalf("%s round %d: %s %s: class %d (other %d) path %d; want class %d (other %d), template %q", c.name, round, method, target, cl, rt.other, id, want, wantOther, tmpl)
 					}
 				}
 			}

@@ -93,6 +93,9 @@ type window struct {
 	templates *classify.Catalog
 	// examples is the number of skipped-line examples kept per part (Options.MaxExamples).
 	examples int
+	// other is the other built-in catalog (classify.Other), whose minutes the parsers count for the
+	// comparison of catalogs; nil when Options.Catalog is not derived from a built-in one.
+	other *classify.Catalog
 }
 
 // Files reads every file, classifies each request and analyses the traffic.
@@ -106,6 +109,8 @@ type window struct {
 //
 // Parsing and classification run on Options.Workers goroutines while the calling goroutine counts and
 // holds the classified rows (or loads them into the store of Options.DB), so the two overlap. The
+// workers also classify every request in the other built-in catalog (classify.Other of
+// Options.Catalog's name) and count its minutes, for Result.Other. The
 // outcome does not depend on the order in which parts finish: the counts add up the same, and the
 // accounting is merged per file in input order.
 func Files(ctx context.Context, paths []string, opt Options) (*report.Result, error) {
@@ -168,6 +173,11 @@ func Files(ctx context.Context, paths []string, opt Options) (*report.Result, er
 	}
 
 	win := window{from: math.MinInt64, to: math.MaxInt64, principals: opt.Principals, templates: opt.Catalog, examples: opt.MaxExamples}
+	if name := classify.Other(opt.Catalog.Name); name != "" {
+		if win.other, err = classify.Load(name); err != nil {
+			return nil, err
+		}
+	}
 	if opt.Dedupe {
 		win.seen = newSeenSet()
 	}
@@ -178,7 +188,7 @@ func Files(ctx context.Context, paths []string, opt Options) (*report.Result, er
 		win.to = opt.To.UnixMicro()
 	}
 	trace("opened")
-	n, unknown, err := runParts(ctx, parts, workers, cats, src, opt.Lines, win)
+	n, unknown, other, err := runParts(ctx, parts, workers, cats, src, opt.Lines, win)
 	if err != nil {
 		return nil, err
 	}
@@ -217,6 +227,9 @@ func Files(ctx context.Context, paths []string, opt Options) (*report.Result, er
 	if err != nil {
 		return nil, err
 	}
+	if other != nil {
+		res.Other = other.result(win.other)
+	}
 	if !opt.From.IsZero() || !opt.To.IsZero() { // an explicit window is the axis, outliers and all
 		res.ChartFrom, res.ChartTo, res.Outliers = res.From, res.To, 0
 		res.OutlierFirst, res.OutlierLast = time.Time{}, time.Time{}
@@ -225,7 +238,8 @@ func Files(ctx context.Context, paths []string, opt Options) (*report.Result, er
 }
 
 // Store analyses the requests kept in a store (a DuckDB file written by Files with Options.DB) again,
-// for opt's catalog, tier, warning threshold, principals and learned limits, without reading any log.
+// for opt's catalog, tier, warning threshold, principals and learned limits, without reading any log,
+// and counts the other built-in catalog's minutes (Result.Other) from the store's class column of it.
 // The options about reading logs do not apply.
 func Store(ctx context.Context, path string, opt Options) (*report.Result, error) {
 	st, in, err := openStore(path, opt.Catalog)
@@ -236,7 +250,14 @@ func Store(ctx context.Context, path string, opt Options) (*report.Result, error
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return analyzeLearned(ctx, st, opt.Catalog, opt.params(), in, opt.Learned)
+	res, err := analyzeLearned(ctx, st, opt.Catalog, opt.params(), in, opt.Learned)
+	if err != nil {
+		return nil, err
+	}
+	if res.Other, err = st.otherCatalog(ctx, classify.Other(opt.Catalog.Name)); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // params are the options an analysis judges by.

@@ -108,19 +108,46 @@ func goldenTraffic(t *testing.T) *report.Result {
 		},
 	}
 	src := newTestLive(t, false)
-	mustAdd(t, src, rq.rows())
+	rows := rq.rows()
+	mustAdd(t, src, rows)
 	res, err := analyze(context.Background(), src, cat, params{tier: classify.Enterprise, warn: 60}, in)
 	if err != nil {
 		t.Fatal(err)
 	}
+	withOther(t, res, cat, rows)
 	return res
+}
+
+// withOther sets res.Other as a run of the same requests would: each request counted in the bucket of
+// okta-2025 that its seed bucket's endpoint falls in there (its pattern, with its first method).
+func withOther(t *testing.T, res *report.Result, cat *classify.Catalog, rows *rowBatch) {
+	t.Helper()
+	okta, err := classify.Load(classify.Other(cat.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := newOtherCounts()
+	for i, cl := range rows.class[0] {
+		other := uint8(cl)
+		if b, ok := cat.Bucket(classify.Class(cl)); ok {
+			method := "GET"
+			if len(b.Methods) > 0 {
+				method = b.Methods[0]
+			}
+			other = uint8(okta.Classify(method, b.Pattern))
+		}
+		counts.add(rows.ts[i], other)
+	}
+	res.Other = counts.result(okta)
 }
 
 // requestTraffic analyses generated traffic with known peaks on Enterprise (warning 60 %), for the
 // evidence pack's tests:
 //   - users-get (limit 1,000): 100 requests in each minute 08:00–08:29 except 1,200 at 08:23 (over);
-//     the 08:23 minute comes 900 from client 10.0.0.7 with agent okta-sdk-java and 300 from 192.0.2.9
-//     with curl.
+//     the 08:23 minute comes 900 from client 10.0.0.7 with agent hr-sync (on okta-sdk-java), whose
+//     OAuth app is principal 0oa1hrsyncapp0000000, 150 of them answered 429, and 300 from 192.0.2.9
+//     with curl/8.0.1 under API token 00T1migrationtoken00, 50 answered 429; Okta's System Log has a warning
+//     and a violation event for the bucket in that minute.
 //   - authn (limit 600): 400 requests at 08:10 only (near by minute and rolling peak).
 //   - groups (limit 600, not DynamicScale-eligible): 100 at 08:05 (ok; near only under a ×4 event).
 //   - apps-by-id: 10 at 08:00 (ok under every scenario, so left out of the pack).
@@ -131,6 +158,9 @@ func requestTraffic(t *testing.T) *report.Result {
 	pathID := map[string]uint32{}
 	base := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC).UnixMicro()
 	r := &rowBatch{class: [][]uint8{nil}}
+	// status429 of the next requests add makes are answered 429; principal is their principal id.
+	var status429 int64
+	var principal uint32
 	add := func(id string, minute, n int64, client uint64, agent uint32) {
 		_, cl, ok := cat.BucketByID(id)
 		if !ok {
@@ -144,30 +174,40 @@ func requestTraffic(t *testing.T) *report.Result {
 		for i := range n {
 			r.ts = append(r.ts, base+minute*60_000_000+i*60_000_000/n)
 			r.class[0] = append(r.class[0], uint8(cl))
-			r.status, r.src, r.rl = append(r.status, 200), append(r.src, 0), append(r.rl, 0)
+			status := uint16(200)
+			if i < status429 {
+				status = 429
+			}
+			r.status, r.src, r.rl = append(r.status, status), append(r.src, 0), append(r.rl, 0)
 			r.client, r.agent = append(r.client, client), append(r.agent, agent)
-			r.principal, r.path = append(r.principal, 0), append(r.path, pathID[id])
+			r.principal, r.path = append(r.principal, principal), append(r.path, pathID[id])
 		}
+		status429 = 0
 	}
 	var total int64
 	for m := int64(0); m < 30; m++ {
+		principal = 2 // hr-sync's OAuth app
 		if m == 23 {
-			add("users-get", m, 900, 1, 1)
-			add("users-get", m, 300, 2, 2)
+			status429 = 150
+			add("users-get", m, 900, 1, 2)
+			principal = 3 // an API token
+			status429 = 50
+			add("users-get", m, 300, 2, 3)
 			total += 1200
 			continue
 		}
-		add("users-get", m, 100, 1, 1)
+		add("users-get", m, 100, 1, 2)
 		total += 100
 	}
-	add("authn", 10, 400, 2, 2)
-	add("groups", 5, 100, 1, 2)
-	add("apps-by-id", 0, 10, 1, 1)
+	principal = 0
+	add("authn", 10, 400, 2, 3)
+	add("groups", 5, 100, 1, 3)
+	add("apps-by-id", 0, 10, 1, 2)
 	total += 510
 	src := newTestLive(t, false)
 	mustAdd(t, src, r)
-	if err := src.setNames(names{clients: []string{"", "10.0.0.7", "192.0.2.9"}, agents: []string{"", "okta-sdk-java/1.0", "curl/8.0"},
-		paths: paths}); err != nil {
+	if err := src.setNames(names{clients: []string{"", "10.0.0.7", "192.0.2.9"}, agents: []string{"", "(other)", "hr-sync/2.1.4 okta-sdk-java/8.2.1", "curl/8.0.1 (x86_64-pc-linux-gnu)"},
+		principals: []string{"", "(other)", "0oa1hrsyncapp0000000", "00T1migrationtoken00"}, paths: paths}); err != nil {
 		t.Fatal(err)
 	}
 	in := report.Input{Lines: total + 1, Requests: total, Skipped: 1,
@@ -176,11 +216,16 @@ func requestTraffic(t *testing.T) *report.Result {
 			SkippedReasons: map[string]int64{ingest.ReasonMalformed: 1}}},
 		Examples: []ingest.Skip{{File: "access.log", Line: 3, Reason: ingest.ReasonMalformed,
 			Excerpt: `10.0.0.7 - - "GET /api/v1/users/jane%40example.com`}},
+		Events: []ingest.RateLimitEvent{
+			{Time: base + 23*60_000_000 + 20_000_000, Type: "system.org.rate_limit.warning", URLPattern: "/api/v1/users/{idOrLogin}", Threshold: 1000, File: "syslog.json", Line: 1},
+			{Time: base + 23*60_000_000 + 50_000_000, Type: "system.org.rate_limit.violation", URLPattern: "/api/v1/users/{idOrLogin}", Threshold: 1000, File: "syslog.json", Line: 2},
+		},
 	}
 	res, err := analyze(context.Background(), src, cat, params{tier: classify.Enterprise, warn: 60}, in)
 	if err != nil {
 		t.Fatal(err)
 	}
+	withOther(t, res, cat, r)
 	return res
 }
 

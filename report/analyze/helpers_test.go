@@ -71,8 +71,15 @@ func bucketsByID(res *report.Result) map[string]*report.BucketResult {
 // again, so that its analysis counts the minutes in SQL; it is closed when the test ends.
 func newTestStore(t testing.TB, cat *classify.Catalog, rows *rowBatch) *store {
 	t.Helper()
+	return newTestStoreOf(t, []*classify.Catalog{cat}, cat, rows)
+}
+
+// newTestStoreOf is newTestStore for rows classified by each of cats (one class column each),
+// analysed against cat.
+func newTestStoreOf(t testing.TB, cats []*classify.Catalog, cat *classify.Catalog, rows *rowBatch) *store {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "store.duckdb")
-	st, err := createStore(path, []*classify.Catalog{cat}, cat)
+	st, err := createStore(path, cats, cat)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,8 @@ import (
 	"github.com/ratecard/ratecard/report"
 )
 
-// mergeInput sums the accounting of every part into per-file and total figures, in input order.
+// mergeInput sums the accounting of every part into per-file and total figures, in input order, and
+// masks the request URIs of Okta's events (ingest.Redact).
 // Line numbers of a later part of a split file are shifted by the lines of the parts before it, so
 // examples carry their line in the whole file.
 func mergeInput(paths, formats []string, parts []*part, maxEx int) report.Input {
@@ -35,6 +36,7 @@ func mergeInput(paths, formats []string, parts []*part, maxEx int) report.Input 
 			}
 			for _, e := range p.events {
 				if len(in.Events) < maxEvents*len(paths) {
+					e.RequestURI = ingest.Redact(e.RequestURI) // a query string may carry a token
 					in.Events = append(in.Events, e)
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -87,30 +88,38 @@ type batch struct {
 // runParts parses and classifies every part on workers goroutines and hands the rows to dst on the
 // calling goroutine. Each part's accounting is left in part.stats and part.err. Requests from the
 // Okta System Log are held until every part is read, then counted once each (resolveSys), which
-// also gives, per catalog of cats, the method-unknown requests by candidate classes and path.
+// also gives, per catalog of cats, the method-unknown requests by candidate classes and path. When
+// win.other is set, the requests are also counted per minute in its classes (the System Log's once
+// resolved); runParts returns those counts, summed over the workers (nil otherwise).
 //
 // Client addresses, user agents, principals and path templates go to dst as dictionary ids;
-// runParts returns the names behind them (index = id).
-func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.Catalog, dst sink, lines *atomic.Int64, win window) (names, []map[unknownKey]int64, error) {
+// runParts returns the names behind them (index = id), client host names and user agents masked
+// with ingest.Redact.
+func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.Catalog, dst sink, lines *atomic.Int64, win window) (names, []map[unknownKey]int64, *otherCounts, error) {
 	rankParts(parts)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	jobs := make(chan *part)
 	full := make(chan *batch, 2*workers)
 	free := make(chan *batch, 3*workers+1)
+	nsys := len(cats) // the catalogs held System Log requests are classified in: cats, and win.other
+	if win.other != nil {
+		nsys++
+	}
 	for range cap(free) {
-		free <- &batch{rowBatch: newRowBatch(len(cats)), sys: sysRows{ncat: len(cats)}}
+		free <- &batch{rowBatch: newRowBatch(len(cats)), sys: sysRows{ncat: nsys}}
 	}
 	var wg sync.WaitGroup
-	for range min(workers, len(parts)) {
+	ws := make([]*parser, min(workers, len(parts)))
+	for k := range ws {
+		ws[k] = newParser(cats, win)
 		wg.Add(1)
-		go func() {
+		go func(w *parser) {
 			defer wg.Done()
-			w := newParser(cats, win)
 			for p := range jobs {
 				parsePart(ctx, p, w, full, free, lines, win)
 			}
-		}()
+		}(ws[k])
 	}
 	go func() {
 		defer close(jobs)
@@ -132,7 +141,7 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 	}()
 
 	var loadErr error
-	gc, ga, gp, gt := newGlobalDict(), newGlobalDict(), newGlobalDict(), newGlobalDict()
+	gc, ga, gp, gt := newGlobalDict(ingest.Redact), newGlobalDict(ingest.Redact), newGlobalDict(nil), newGlobalDict(nil)
 	var held []sysRows // chunks, as the batches bring them
 	for b := range full {
 		if loadErr == nil {
@@ -152,28 +161,35 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 			}
 		}
 		b.reset()
-		b.sys = sysRows{ncat: len(cats)} // the chunk is held's now
+		b.sys = sysRows{ncat: nsys} // the chunk is held's now
 		b.newClients, b.newAgents, b.newPrincipals, b.newPaths = b.newClients[:0], b.newAgents[:0], b.newPrincipals[:0], b.newPaths[:0]
 		free <- b
 	}
 	if loadErr != nil {
-		return names{}, nil, loadErr
+		return names{}, nil, nil, loadErr
 	}
 	if err := context.Cause(ctx); err != nil {
-		return names{}, nil, err
+		return names{}, nil, nil, err
 	}
-	flat := flatten(held, len(cats))
+	var other *otherCounts
+	if win.other != nil {
+		other = newOtherCounts()
+		for _, w := range ws {
+			other.merge(w.other)
+		}
+	}
+	flat := flatten(held, nsys)
 	if len(held) > 0 {
 		// The chunks are garbage now, and resolving needs memory of its own: hand the heap back
 		// (3 M System Log events: 523 MiB peak RSS with, 687 MiB without).
 		held = nil
 		debug.FreeOSMemory()
 	}
-	unknown, err := resolveSys(flat, parts, win, dst)
+	unknown, err := resolveSys(flat, len(cats), parts, win, dst, other)
 	if err != nil {
-		return names{}, nil, err
+		return names{}, nil, nil, err
 	}
-	return names{clients: gc.names, agents: ga.names, principals: gp.names, paths: gt.names}, unknown, nil
+	return names{clients: gc.names, agents: ga.names, principals: gp.names, paths: gt.names}, unknown, other, nil
 }
 
 // parser is one worker's state, kept from part to part: its dictionaries and route cache. A month of
@@ -183,17 +199,24 @@ type parser struct {
 	cats                               []*classify.Catalog
 	clients, agents, principals, paths *dict
 	routes                             *routeCache
-	// sysRoutes remembers the route of each System Log request path (syslog.go), made with templates.
+	// sysRoutes remembers the route of each System Log request path (syslog.go), made with templates,
+	// in each catalog of sysCats: cats, then win.other when it is set.
 	sysRoutes map[string]sysRoute
+	sysCats   []*classify.Catalog
 	templates *classify.Catalog
 	tmpl      []byte
+	other     *otherCounts // the requests per minute in win.other's classes; nil without it
 }
 
 // newParser makes a worker's state for rows classified by cats; win says how it names path templates.
 func newParser(cats []*classify.Catalog, win window) *parser {
 	w := &parser{cats: cats, clients: newDict(), agents: newDict(), principals: newDict(), paths: newDict(),
-		sysRoutes: map[string]sysRoute{}, templates: win.templates}
-	w.routes = newRouteCache(cats[0], win.templates, w.paths)
+		sysRoutes: map[string]sysRoute{}, sysCats: cats, templates: win.templates}
+	w.routes = newRouteCache(cats[0], win.other, win.templates, w.paths)
+	if win.other != nil {
+		w.other = newOtherCounts()
+		w.sysCats = append(slices.Clone(cats), win.other)
+	}
 	return w
 }
 
@@ -231,7 +254,7 @@ func parsePart(ctx context.Context, p *part, w *parser, full chan<- *batch, free
 			return false
 		}
 	}
-	cats, clients, agents, principals, routes := w.cats, w.clients, w.agents, w.principals, w.routes
+	cats, clients, agents, principals, routes, other := w.cats, w.clients, w.agents, w.principals, w.routes, w.other
 	for r.Next() {
 		rec := r.Record()
 		if rec.Source == ingest.SourceSystemLog {
@@ -256,9 +279,12 @@ func parsePart(ctx context.Context, p *part, w *parser, full chan<- *batch, free
 			continue
 		}
 		b.ts = append(b.ts, rec.Time)
-		cl, path := routes.route(rec.Method, rec.Target, &b.newPaths)
-		b.class[0] = append(b.class[0], cl)
-		b.path = append(b.path, path)
+		rt := routes.route(rec.Method, rec.Target, &b.newPaths)
+		b.class[0] = append(b.class[0], rt.class)
+		b.path = append(b.path, rt.path)
+		if other != nil {
+			other.add(rec.Time, rt.other)
+		}
 		for k := 1; k < len(cats); k++ {
 			b.class[k] = append(b.class[k], uint8(cats[k].Classify(rec.Method, rec.Target)))
 		}

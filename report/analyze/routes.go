@@ -15,12 +15,14 @@ import (
 // table, as before, hashed most requests twice and missed the table on a third of them. Past
 // maxRoutes entries it stops adding and the rest is computed.
 type routeCache struct {
-	cat, templates *classify.Catalog
-	paths          *dict
-	slots          []routeSlot // len a power of two, at most half full
-	n              int         // entries in slots
-	seed           maphash.Seed
-	key, tmpl      []byte
+	// cat classifies, other (nil: none) classifies again for the comparison of catalogs, and
+	// templates names the path templates.
+	cat, other, templates *classify.Catalog
+	paths                 *dict
+	slots                 []routeSlot // len a power of two, at most half full
+	n                     int         // entries in slots
+	seed                  maphash.Seed
+	key, tmpl             []byte
 }
 
 // routeSlot is one entry: a request line's hash (0: an empty slot), the line, and its route.
@@ -30,24 +32,25 @@ type routeSlot struct {
 	r    route
 }
 
-// route is a cached classification: the class in the parser's first catalog and the path-template id.
+// route is a cached classification: the class in the parser's first catalog, the class in the other
+// built-in catalog (classify.OutsideCatalog when there is none), and the path-template id.
 type route struct {
-	class uint8
-	path  uint32
+	class, other uint8
+	path         uint32
 }
 
 // maxRoutes bounds a routeCache (4 MiB of slots at most).
 const maxRoutes = 1 << 16
 
-func newRouteCache(cat, templates *classify.Catalog, paths *dict) *routeCache {
-	c := &routeCache{cat: cat, templates: templates, paths: paths, slots: make([]routeSlot, 1024), seed: maphash.MakeSeed()}
+func newRouteCache(cat, other, templates *classify.Catalog, paths *dict) *routeCache {
+	c := &routeCache{cat: cat, other: other, templates: templates, paths: paths, slots: make([]routeSlot, 1024), seed: maphash.MakeSeed()}
 	prefault(c.slots)
 	return c
 }
 
-// route returns the class of a request in c.cat and the id of its path template in c.paths, adding
-// new template names to *added.
-func (c *routeCache) route(method, target string, added *[]string) (uint8, uint32) {
+// route returns the class of a request in c.cat and in c.other, and the id of its path template in
+// c.paths, adding new template names to *added.
+func (c *routeCache) route(method, target string, added *[]string) route {
 	// The path up to the query string or fragment: Classify and AppendTemplate stop there too.
 	// (IndexByte is vectorised, IndexAny is not.)
 	path := target
@@ -62,13 +65,16 @@ func (c *routeCache) route(method, target string, added *[]string) (uint8, uint3
 	mask := uint64(len(c.slots) - 1)
 	for i := h & mask; c.slots[i].hash != 0; i = (i + 1) & mask {
 		if s := &c.slots[i]; s.hash == h && s.key == string(c.key) {
-			return s.r.class, s.r.path
+			return s.r
 		}
 	}
 	c.tmpl = c.templates.AppendTemplate(c.tmpl[:0], target)
-	r := route{class: uint8(c.cat.Classify(method, target)), path: c.paths.idBytes(c.tmpl, added)}
+	r := route{class: uint8(c.cat.Classify(method, target)), other: uint8(classify.OutsideCatalog), path: c.paths.idBytes(c.tmpl, added)}
+	if c.other != nil {
+		r.other = uint8(c.other.Classify(method, target))
+	}
 	c.insert(h, string(c.key), r)
-	return r.class, r.path
+	return r
 }
 
 // insert adds key, whose hash is h (not 0), with its route, unless the cache holds maxRoutes entries.

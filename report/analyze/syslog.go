@@ -179,8 +179,8 @@ func (w *parser) sysRouteOf(target string, added *[]string) sysRoute {
 		return r
 	}
 	w.tmpl = w.templates.AppendTemplate(w.tmpl[:0], target)
-	r := sysRoute{path: w.paths.idBytes(w.tmpl, added), cls: make([]uint8, len(w.cats)*numMethods)}
-	for k, c := range w.cats {
+	r := sysRoute{path: w.paths.idBytes(w.tmpl, added), cls: make([]uint8, len(w.sysCats)*numMethods)}
+	for k, c := range w.sysCats {
 		for j, m := range allMethods {
 			r.cls[k*numMethods+j] = uint8(c.Classify(m, target))
 		}

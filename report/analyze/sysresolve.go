@@ -34,11 +34,13 @@ const (
 )
 
 // resolveSys counts the held System Log requests s of the run's parts: each request once, through
-// dst (classified under the methods it may have been made with, in every catalog of s), applying
-// the window (Options.From/To, Options.Dedupe). It updates each part's accounting and skipped-line
-// examples, and returns, per catalog, the method-unknown requests by candidate classes and path.
-func resolveSys(s *sysRows, parts []*part, win window, dst sink) ([]map[unknownKey]int64, error) {
-	unknown := make([]map[unknownKey]int64, s.ncat)
+// dst (classified under the methods it may have been made with, in the first ncat catalogs of s),
+// and, when other is not nil, in other (in s's last catalog, the other built-in one), applying the
+// window (Options.From/To, Options.Dedupe). It updates each part's accounting and skipped-line
+// examples, and returns, per catalog of dst, the method-unknown requests by candidate classes and
+// path.
+func resolveSys(s *sysRows, ncat int, parts []*part, win window, dst sink, other *otherCounts) ([]map[unknownKey]int64, error) {
+	unknown := make([]map[unknownKey]int64, ncat)
 	for k := range unknown {
 		unknown[k] = map[unknownKey]int64{}
 	}
@@ -85,7 +87,7 @@ func resolveSys(s *sysRows, parts []*part, win window, dst sink) ([]map[unknownK
 		}
 		canon, sets = append(canon, c), append(sets, set)
 	}
-	if err := emitSys(s, parts, canon, sets, win, dst, unknown); err != nil {
+	if err := emitSys(s, parts, canon, sets, win, dst, unknown, other); err != nil {
 		return nil, err
 	}
 	countDups(s, parts, fate, order, starts, canon, win.examples)
@@ -173,7 +175,7 @@ func cmpHash(a, b hash128) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Comp
 // those in their parts; it counts the method-unknown ones in unknown. The order of the rows does not
 // change an analysis; with --dedupe they go in time order (then file and line), so that which of
 // identical requests is kept is the same on every run.
-func emitSys(s *sysRows, parts []*part, canon []int32, sets []ingest.MethodSet, win window, dst sink, unknown []map[unknownKey]int64) error {
+func emitSys(s *sysRows, parts []*part, canon []int32, sets []ingest.MethodSet, win window, dst sink, unknown []map[unknownKey]int64, other *otherCounts) error {
 	idx := make([]int, len(canon))
 	for i := range idx {
 		idx[i] = i
@@ -184,7 +186,7 @@ func emitSys(s *sysRows, parts []*part, canon []int32, sets []ingest.MethodSet, 
 			return cmp.Or(cmp.Compare(s.ts[ca], s.ts[cb]), cmp.Compare(parts[s.part[ca]].rank, parts[s.part[cb]].rank), cmp.Compare(s.line[ca], s.line[cb]))
 		})
 	}
-	rows := newRowBatch(s.ncat)
+	rows := newRowBatch(len(unknown))
 	var all, cands []classify.Class
 	for _, x := range idx {
 		c, set := canon[x], sets[x]
@@ -208,6 +210,10 @@ func emitSys(s *sysRows, parts []*part, canon []int32, sets []ingest.MethodSet, 
 			}
 			var cl classify.Class
 			cl, cands = classify.Among(all, cands)
+			if k == len(unknown) { // the other built-in catalog: counted for the comparison only
+				other.add(s.ts[c], uint8(cl))
+				continue
+			}
 			if cl == classify.MethodUnknown {
 				unknown[k][unknownKey{cands: classBits(cands), path: s.path[c]}]++
 			}

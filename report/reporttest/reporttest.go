@@ -5,7 +5,8 @@
 //
 // The JSON is the Result's own fields, with each bucket given by its id in the Result's catalog, which
 // must be a built-in one without overrides: Unmarshal takes the buckets from it, and checks that the
-// limits the result judged against on every tier are the catalog's.
+// limits the result judged against on every tier are the catalog's. The buckets of Result.Other are
+// given by their ids in its (built-in) catalog.
 package reporttest
 
 import (
@@ -22,6 +23,19 @@ import (
 type resultFile struct {
 	report.Result
 	Buckets []bucketFile // in place of Result.Buckets
+	Other   *otherFile   // in place of Result.Other
+}
+
+// otherFile is a Result's OtherCatalog with its buckets named by id in that catalog.
+type otherFile struct {
+	report.OtherCatalog
+	Buckets []otherBucketFile // in place of OtherCatalog.Buckets
+}
+
+// otherBucketFile is an OtherBucket with its bucket named by id.
+type otherBucketFile struct {
+	Bucket             string // in place of OtherBucket.Bucket
+	report.OtherBucket        // every other field
 }
 
 // bucketFile is a BucketResult with its bucket named by id.
@@ -38,6 +52,15 @@ func Marshal(res *report.Result) ([]byte, error) {
 		bf := bucketFile{Bucket: b.Bucket.ID, BucketResult: b}
 		bf.BucketResult.Bucket = nil
 		f.Buckets = append(f.Buckets, bf)
+	}
+	if o := res.Other; o != nil {
+		f.Other = &otherFile{OtherCatalog: *o}
+		f.Other.OtherCatalog.Buckets = nil
+		for _, b := range o.Buckets {
+			bf := otherBucketFile{Bucket: b.Bucket.ID, OtherBucket: b}
+			bf.OtherBucket.Bucket = nil
+			f.Other.Buckets = append(f.Other.Buckets, bf)
+		}
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -75,6 +98,23 @@ func Unmarshal(data []byte) (*report.Result, error) {
 		}
 		b.Bucket = bk
 		res.Buckets = append(res.Buckets, b)
+	}
+	if f.Other != nil {
+		oc, err := classify.Load(f.Other.Catalog)
+		if err != nil {
+			return nil, err
+		}
+		o := f.Other.OtherCatalog
+		for _, bf := range f.Other.Buckets {
+			bk, _, ok := oc.BucketByID(bf.Bucket)
+			if !ok {
+				return nil, fmt.Errorf("bucket %q is not in catalog %s", bf.Bucket, f.Other.Catalog)
+			}
+			b := bf.OtherBucket
+			b.Bucket = bk
+			o.Buckets = append(o.Buckets, b)
+		}
+		res.Other = &o
 	}
 	return &res, nil
 }
