@@ -115,6 +115,10 @@ type Stats struct {
 	// [MaxEvents] kept by [Reader.Events]. An event is also a request or a skipped line, so it is
 	// not part of Lines == Requests + Skipped.
 	Events int64
+	// Formats counts the lines read as each format, by name, when per-line detection read some in
+	// another format than the Reader's (see [NewReader]); its counts add up to Lines. It is nil when
+	// every line was read as [Reader.Format].
+	Formats map[string]int64
 }
 
 // Options configure a Reader. The zero value sniffs the format and uses the defaults.
@@ -127,6 +131,12 @@ type Options struct {
 	// `$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_user_agent"`.
 	// It is required by the format "nginx" and selects it when Format is "". See [CompileLogFormat].
 	LogFormat string
+
+	// HAProxyLogFormat is an HAProxy log-format string, e.g.
+	// `%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %{+Q}r`: the format "haproxy" then reads
+	// lines written with it instead of HAProxy's predefined HTTP log format, and it selects that
+	// format when Format is "". See [CompileHAProxyLogFormat].
+	HAProxyLogFormat string
 
 	// Fields maps record fields to the keys of a generic JSON-lines log, for the format "json":
 	// "time", "method", "path" (or "target"), "status", "client", "user_agent", "forwarded_for" (see ForwardedFor), "rate_limit_limit",
@@ -152,6 +162,11 @@ type Options struct {
 	// progress display polls it; the Readers of several files, or of the parts of one
 	// ([OpenParts]), may share one counter.
 	Progress *atomic.Int64
+
+	// Set by OpenParts for the parts of a file after the first: the file's container wrapper, and
+	// whether its format was detected (so its lines are detected too) rather than given.
+	wrap     wrapKind
+	detected bool
 }
 
 const (
@@ -190,6 +205,10 @@ type Reader struct {
 	long     []byte // the start of a line too long for the buffer, kept for its excerpt
 
 	parseFn func(line []byte, rec *Record) string // the format's parser, with its per-file state
+	det     *lineDetect                           // per-line detection; nil when the format was given
+	wrap    wrapKind                              // the container wrapper of the lines, if any
+	wbuf    []byte                                // a docker-json line's unwrapped content
+	message bool                                  // the current line is a wrapped message of the program (wrap.go)
 	sink    eventSink                             // System Log rate-limit events
 	arr     *arrayStream                          // non-nil for the okta-array format
 }
@@ -209,13 +228,18 @@ func Open(path string, opt Options) (*Reader, error) {
 
 // NewReader returns a Reader for the log read from src; name is used in errors and in [Skip.File].
 //
-// The compression (gzip, zstd, or none) is recognised from the first bytes. Then, unless
-// Options.Format names it, the format is sniffed from the first 64 KiB of decompressed input: the
-// first format of [Formats] that any complete line in that window has the shape of (a line with a bad
-// timestamp or request field counts, since it is still a line of that format). A window with no
-// non-blank line gives the format "empty" when the input ends inside it. Otherwise the error wraps
-// [ErrUnknownFormat] and lists [Formats]; if a read or decompression error struck inside the window
-// and no format was found, that error is returned instead.
+// The compression (gzip, zstd, or none) is recognised from the first bytes, and a container log
+// wrapper (Docker's json-file, CRI) from the lines of the first 64 KiB of decompressed input. Then,
+// unless Options.Format names it (or LogFormat, HAProxyLogFormat or Fields select it), the format is
+// detected from the complete lines of that window: the format most of them have the shape of, each
+// line counting for the first format of [Formats] it fits (a line with a bad timestamp or request
+// field counts, since it is still a line of that format), ties going to the earlier format. While
+// reading, a line that fails under a detected format is detected alone (see detect.go and
+// [Stats.Formats]). A window with no non-blank line gives the format "empty" when the input ends
+// inside it. Otherwise the error wraps [ErrUnknownFormat], names the formats the lines come closest
+// to with the option (and command-line flag) that would read them, and lists [Formats]; if a read or
+// decompression error struck inside the window and no format was found, that error is returned
+// instead.
 //
 // Close does not close src.
 func NewReader(src io.Reader, name string, opt Options) (*Reader, error) {
@@ -229,14 +253,21 @@ func makeReader(src io.Reader, name string, opt Options, mid bool) (*Reader, err
 	if opt.Progress != nil {
 		src = &countingReader{r: src, n: opt.Progress}
 	}
-	r := &Reader{name: name, maxLine: opt.MaxLineBytes, maxEx: opt.MaxExamples}
+	r := &Reader{name: name, maxLine: opt.MaxLineBytes, maxEx: opt.MaxExamples, wrap: opt.wrap}
 	r.sink.file, r.sink.line = name, &r.stats.Lines
+	detect := opt.detected
 	switch {
 	case opt.Format != "":
+	case opt.LogFormat != "" && opt.HAProxyLogFormat != "":
+		return nil, fmt.Errorf("%s: an nginx log_format and an HAProxy log-format are both given: give one", name)
 	case opt.LogFormat != "":
 		opt.Format = "nginx"
+	case opt.HAProxyLogFormat != "":
+		opt.Format = "haproxy"
 	case opt.Fields != nil:
 		opt.Format = "json"
+	default:
+		detect = true
 	}
 	if opt.Format != "" {
 		if r.format = lookupFormat(opt.Format); r.format == nil {
@@ -264,11 +295,14 @@ func makeReader(src io.Reader, name string, opt Options, mid bool) (*Reader, err
 			r.br.Discard(len(utf8BOM))
 		}
 	}
-	if r.format == nil {
+	if r.format == nil || !mid && opt.Fields == nil && !r.format.stream {
 		if err := r.sniff(); err != nil {
 			r.Close()
 			return nil, err
 		}
+	}
+	if detect {
+		r.det = newLineDetect(r.format, &opt)
 	}
 	if err := r.setup(&opt); err != nil {
 		r.Close()
@@ -302,41 +336,25 @@ func (r *Reader) setup(opt *Options) error {
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
-// sniff sets r.format from the first sniffBytes of the decompressed input.
+// sniff recognises the container wrapper of the lines of the first sniffBytes of the decompressed
+// input and, unless r.format is already set, sets it from them (see NewReader).
 func (r *Reader) sniff() error {
 	window, err := r.br.Peek(sniffBytes) // the buffer holds at least sniffBytes: no ErrBufferFull
-	complete := window
-	if err != io.EOF { // the input goes on (or broke) after the window: its last piece is not a whole line
-		complete = window[:bytes.LastIndexByte(window, '\n')+1]
-	}
-	var lines [][]byte
-	for len(complete) > 0 {
-		line := complete
-		if nl := bytes.IndexByte(complete, '\n'); nl >= 0 {
-			line, complete = complete[:nl], complete[nl+1:]
-		} else {
-			complete = nil
-		}
-		if t := trimLine(line); len(t) > 0 && len(bytes.TrimSuffix(line, []byte{'\r'})) <= r.maxLine {
-			lines = append(lines, t)
-		}
+	lines := windowLines(window, err == io.EOF, r.maxLine)
+	r.wrap = detectWrap(lines)
+	lines = unwrapLines(lines, r.wrap)
+	if r.format != nil {
+		return nil
 	}
 	for i := range formats {
 		if formats[i].sniffWindow != nil && formats[i].sniffWindow(window) {
-			r.format = &formats[i]
+			r.format, r.wrap = &formats[i], wrapNone
 			return nil
 		}
 	}
-	for i := range formats {
-		if formats[i].sniff == nil {
-			continue
-		}
-		for _, line := range lines {
-			if formats[i].sniff(line) {
-				r.format = &formats[i]
-				return nil
-			}
-		}
+	if f := voteFormat(lines); f != nil {
+		r.format = f
+		return nil
 	}
 	switch {
 	case err != nil && err != io.EOF:
@@ -345,8 +363,8 @@ func (r *Reader) sniff() error {
 		r.format = &emptyFormat
 		return nil
 	}
-	return fmt.Errorf("%s: %w: no line in the first 64 KiB is in a known format (known formats: %s)",
-		r.name, ErrUnknownFormat, knownFormats())
+	return fmt.Errorf("%s: %w: no line in the first 64 KiB is in a known format%s (known formats: %s)",
+		r.name, ErrUnknownFormat, closestFormats(lines), knownFormats())
 }
 
 // Offset returns the byte offset in its file at which the Reader's input starts: the start of its
@@ -355,8 +373,13 @@ func (r *Reader) sniff() error {
 func (r *Reader) Offset() int64 { return r.offset }
 
 // Format returns the name of the detected or forced format: one of [Formats], or "empty" for an input
-// with no non-blank line in the sniff window.
+// with no non-blank line in the sniff window. Per-line detection may read some lines in other
+// formats ([Stats.Formats]).
 func (r *Reader) Format() string { return r.format.name }
+
+// Wrapper returns the container log wrapper the lines were found in and unwrapped from:
+// "docker-json" (Docker's json-file driver), "cri" (containerd, CRI-O), or "" for none.
+func (r *Reader) Wrapper() string { return r.wrap.String() }
 
 // Next advances to the next parsed request and reports whether there is one. Skipped lines are
 // counted in [Reader.Stats] and never returned. It returns false at the end of the input, or after a
@@ -403,8 +426,20 @@ func (r *Reader) parse(line []byte) bool {
 		r.skip(ReasonTooLong, line)
 		return false
 	}
-	t := trimLine(line)
-	if len(t) == 0 {
+	t := line
+	r.message = false
+	if r.wrap != wrapNone {
+		inner, buf, kind := r.wrap.unwrap(line, r.wbuf)
+		r.wbuf = buf
+		switch kind {
+		case wrappedPiece:
+			r.skip(ReasonTooLong, line)
+			return false
+		case wrappedLine, wrappedMessage:
+			t, r.message = inner, kind == wrappedMessage
+		}
+	}
+	if t = trimLine(t); len(t) == 0 {
 		r.skip(ReasonBlank, line)
 		return false
 	}
@@ -415,8 +450,18 @@ func (r *Reader) parse(line []byte) bool {
 // line, into r.rec, or counts it as skipped.
 func (r *Reader) parseTrimmed(t, line []byte) bool {
 	if reason := r.parseFn(t, &r.rec); reason != "" {
-		r.skip(reason, line)
-		return false
+		if r.det != nil && failed(reason) {
+			if alt, ok := r.det.read(t, &r.rec); ok {
+				reason = alt
+			}
+		}
+		if reason == ReasonMalformed && isMessage(t, r.message) {
+			reason = ReasonNotARequest
+		}
+		if reason != "" {
+			r.skip(reason, line)
+			return false
+		}
 	}
 	r.rec.Line = int(r.stats.Lines)
 	if r.rec.Principal == "" {
@@ -502,6 +547,7 @@ func (r *Reader) Stats() Stats {
 	}
 	s.Examples = slices.Clone(s.Examples)
 	s.Events = r.sink.total
+	s.Formats = r.det.counts(s.Lines)
 	return s
 }
 

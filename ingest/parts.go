@@ -23,8 +23,9 @@ var osOpen = os.Open
 // are independent of each other (combined, common), it is cut into about n byte ranges, each starting
 // just after a newline (the first newline at or after size·k/n, for k = 1 … n-1; when no line starts
 // after such a point, the rest is one range), and each range is read by a Reader of its own with the
-// format of the file. Anything else (standard input, a compressed file, another format, a smaller
-// file, n < 2) is one Reader for the whole input.
+// format of the file (and its container wrapper; when the format was detected, each part detects
+// the lines that fail under it as the whole file would). Anything else (standard input, a
+// compressed file, another format, a smaller file, n < 2) is one Reader for the whole input.
 //
 // The Readers are in file order; [Reader.Offset] is where each starts in the file. Each counts its
 // lines (Record.Line, Stats, Skip.Line) from its own start: the lines of the Readers before it
@@ -80,7 +81,7 @@ func OpenParts(path string, opt Options, n int) ([]*Reader, error) {
 		}
 		if len(bounds) > 2 {
 			popt := opt
-			popt.Format = r.format.name
+			popt.Format, popt.wrap, popt.detected = r.format.name, r.wrap, r.det != nil
 			r.Close()
 			return openRanges(sf, path, popt, bounds)
 		}
