@@ -55,6 +55,7 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"perMin":  limitPerMin,
 	"methods": methodsString,
 	"quality": dataQuality,
+	"formats": formatCounts,
 	"lead":    func() string { return leadTimeStatement },
 }).Parse(reportTemplate))
 
