@@ -163,7 +163,7 @@ type Options struct {
 	// ([OpenParts]), may share one counter.
 	Progress *atomic.Int64
 
-	// Set by OpenParts for the parts of a file after the first: the file's container wrapper, and
+	// Set by OpenParts for the parts of a file after the first: the file's line wrapper, and
 	// whether its format was detected (so its lines are detected too) rather than given.
 	wrap     wrapKind
 	detected bool
@@ -206,7 +206,7 @@ type Reader struct {
 
 	parseFn func(line []byte, rec *Record) string // the format's parser, with its per-file state
 	det     *lineDetect                           // per-line detection; nil when the format was given
-	wrap    wrapKind                              // the container wrapper of the lines, if any
+	wrap    wrapKind                              // the line wrapper (wrap.go), if any
 	wbuf    []byte                                // a docker-json line's unwrapped content
 	message bool                                  // the current line is a wrapped message of the program (wrap.go)
 	sink    eventSink                             // System Log rate-limit events
@@ -228,18 +228,18 @@ func Open(path string, opt Options) (*Reader, error) {
 
 // NewReader returns a Reader for the log read from src; name is used in errors and in [Skip.File].
 //
-// The compression (gzip, zstd, or none) is recognised from the first bytes, and a container log
-// wrapper (Docker's json-file, CRI) from the lines of the first 64 KiB of decompressed input. Then,
-// unless Options.Format names it (or LogFormat, HAProxyLogFormat or Fields select it), the format is
-// detected from the complete lines of that window: the format most of them have the shape of, each
-// line counting for the first format of [Formats] it fits (a line with a bad timestamp or request
-// field counts, since it is still a line of that format), ties going to the earlier format. While
-// reading, a line that fails under a detected format is detected alone (see detect.go and
-// [Stats.Formats]). A window with no non-blank line gives the format "empty" when the input ends
-// inside it. Otherwise the error wraps [ErrUnknownFormat], names the formats the lines come closest
-// to with the option (and command-line flag) that would read them, and lists [Formats]; if a read or
-// decompression error struck inside the window and no format was found, that error is returned
-// instead.
+// The compression (gzip, zstd, or none) is recognised from the first bytes, and a line wrapper
+// (Docker's json-file, CRI, syslog; see wrap.go) from the lines of the first 64 KiB of decompressed
+// input. Then, unless Options.Format names it (or LogFormat, HAProxyLogFormat or Fields select it),
+// the format is detected from the complete lines of that window: the format most of them have the
+// shape of, each line counting for the first format of [Formats] it fits (a line with a bad
+// timestamp or request field counts, since it is still a line of that format), ties going to the
+// earlier format. While reading, a line that fails under a detected format is detected alone (see
+// detect.go and [Stats.Formats]). A window with no non-blank line gives the format "empty" when the
+// input ends inside it. Otherwise the error wraps [ErrUnknownFormat], names the shapes the lines
+// come closest to with the option (and command-line flag) that would read them, and lists
+// [Formats]; if a read or decompression error struck inside the window and no format was found,
+// that error is returned instead.
 //
 // Close does not close src.
 func NewReader(src io.Reader, name string, opt Options) (*Reader, error) {
@@ -336,7 +336,7 @@ func (r *Reader) setup(opt *Options) error {
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
-// sniff recognises the container wrapper of the lines of the first sniffBytes of the decompressed
+// sniff recognises the line wrapper of the lines of the first sniffBytes of the decompressed
 // input and, unless r.format is already set, sets it from them (see NewReader).
 func (r *Reader) sniff() error {
 	window, err := r.br.Peek(sniffBytes) // the buffer holds at least sniffBytes: no ErrBufferFull
@@ -377,8 +377,8 @@ func (r *Reader) Offset() int64 { return r.offset }
 // formats ([Stats.Formats]).
 func (r *Reader) Format() string { return r.format.name }
 
-// Wrapper returns the container log wrapper the lines were found in and unwrapped from:
-// "docker-json" (Docker's json-file driver), "cri" (containerd, CRI-O), or "" for none.
+// Wrapper returns the line wrapper the lines were found in and unwrapped from: "docker-json"
+// (Docker's json-file driver), "cri" (containerd, CRI-O), "syslog", or "" for none.
 func (r *Reader) Wrapper() string { return r.wrap.String() }
 
 // Next advances to the next parsed request and reports whether there is one. Skipped lines are
