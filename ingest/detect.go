@@ -20,9 +20,11 @@ import "bytes"
 // a file.
 //
 // Cost: a file in one format never reaches detection (a line that parses costs nothing more). A
-// line that fails is sniffed against the other formats in table order, each rejecting a line of
-// another shape after a few bytes (the JSON formats decode a JSON line), about a microsecond a line
-// for text formats.
+// line that fails is sniffed against the other formats in table order: a text format rejects a
+// line of another shape after a few bytes, but the JSON formats decode a JSON line to sniff it. On
+// the 2-core development VM, lines of seven formats (three of them JSON) read at about 110,000 lines
+// a second interleaved line by line and 160,000 concatenated in runs, against 0.4–3.3 million for
+// one format (BenchmarkReadMixed, BenchmarkReadFormats).
 
 // windowLines returns the complete, trimmed, non-blank lines of a sniff window (a last piece without
 // its newline is one only when the input ends there: atEOF), leaving out lines longer than maxLine.

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -214,6 +215,68 @@ func TestUnknownFormatHint(t *testing.T) {
 			if !strings.Contains(err.Error(), w) {
 				t.Errorf("%s: %q lacks %q", tt.name, err, w)
 			}
+		}
+	}
+}
+
+// BenchmarkReadMixed reads 100k lines of the formats of mixFormats in runs of 1–3 (most lines
+// then fail under the file's format and are detected alone) and, for comparison, of 1–3,000.
+func BenchmarkReadMixed(b *testing.B) {
+	for _, tt := range []struct {
+		name       string
+		runs, maxR int
+	}{{"interleaved", 50_000, 3}, {"concatenated", 66, 3000}} {
+		data, _, _ := mixLog(9, "combined", 100, tt.runs, tt.maxR)
+		n := bytes.Count(data, []byte("\n"))
+		b.Run(tt.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			var src bytes.Reader
+			for b.Loop() {
+				src.Reset(data)
+				r, err := NewReader(&src, "bench.log", Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for r.Next() {
+				}
+				if st := r.Stats(); st.Lines != int64(n) || st.Skipped != 0 {
+					b.Fatalf("stats %+v", st)
+				}
+				r.Close()
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+		})
+	}
+}
+
+// TestDetectPartsWrapped: every part of a cut file unwraps its lines as the whole file does, even a
+// first part too small to tell the wrapper from its own lines.
+func TestDetectPartsWrapped(t *testing.T) {
+	setSplitMin(t, 1)
+	var b bytes.Buffer
+	for i := range 3000 {
+		line := goodLine(i)
+		if i >= 40 {
+			js, _ := json.Marshal(line + "\n")
+			line = `{"log":` + string(js) + `,"stream":"stdout","time":"2026-10-14T08:00:00Z"}`
+		}
+		b.WriteString(line + "\n")
+	}
+	path := writeFile(t, "docker.log", b.Bytes())
+	want := readAll(t, openFile(t, path, Options{}))
+	if want.stats.Requests != 3000 {
+		t.Fatalf("whole file: %+v", want.stats)
+	}
+	for _, n := range []int{2, 20, 80, 2000} { // with 80, the first part holds the 40 plain lines and a few wrapped ones
+		rs, err := OpenParts(path, Options{}, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := readParts(t, rs); !reflect.DeepEqual(got.stats, want.stats) || !reflect.DeepEqual(got.recs, want.recs) {
+			t.Errorf("%d parts: %+v, want %+v", len(rs), got.stats, want.stats)
+		}
+		for _, r := range rs {
+			r.Close()
 		}
 	}
 }

@@ -163,8 +163,13 @@ type Options struct {
 	// ([OpenParts]), may share one counter.
 	Progress *atomic.Int64
 
-	// Set by OpenParts for the parts of a file after the first: the file's line wrapper, and
-	// whether its format was detected (so its lines are detected too) rather than given.
+	// part is set by OpenParts for each part of a file it cuts (with Format set to the file's).
+	part *partOf
+}
+
+// partOf is what a part of a file cut by OpenParts takes from the whole file, as it is: the line
+// wrapper, and whether the format was detected (so that the part detects its failing lines too).
+type partOf struct {
 	wrap     wrapKind
 	detected bool
 }
@@ -247,15 +252,18 @@ func NewReader(src io.Reader, name string, opt Options) (*Reader, error) {
 }
 
 // makeReader is NewReader. With mid set, src is a part of a plain input that starts after a newline
-// (one of OpenParts' parts after the first), and opt.Format is set: then its first bytes are
-// neither compression magic nor a byte order mark, but the start of a line.
+// (one of OpenParts' parts after the first), and opt.Format and opt.part are set: then its first
+// bytes are neither compression magic nor a byte order mark, but the start of a line.
 func makeReader(src io.Reader, name string, opt Options, mid bool) (*Reader, error) {
 	if opt.Progress != nil {
 		src = &countingReader{r: src, n: opt.Progress}
 	}
-	r := &Reader{name: name, maxLine: opt.MaxLineBytes, maxEx: opt.MaxExamples, wrap: opt.wrap}
+	r := &Reader{name: name, maxLine: opt.MaxLineBytes, maxEx: opt.MaxExamples}
 	r.sink.file, r.sink.line = name, &r.stats.Lines
-	detect := opt.detected
+	detect := false
+	if opt.part != nil {
+		r.wrap, detect = opt.part.wrap, opt.part.detected
+	}
 	switch {
 	case opt.Format != "":
 	case opt.LogFormat != "" && opt.HAProxyLogFormat != "":
@@ -295,7 +303,7 @@ func makeReader(src io.Reader, name string, opt Options, mid bool) (*Reader, err
 			r.br.Discard(len(utf8BOM))
 		}
 	}
-	if r.format == nil || !mid && opt.Fields == nil && !r.format.stream {
+	if r.format == nil || opt.part == nil && opt.Fields == nil && !r.format.stream {
 		if err := r.sniff(); err != nil {
 			r.Close()
 			return nil, err

@@ -81,7 +81,7 @@ func OpenParts(path string, opt Options, n int) ([]*Reader, error) {
 		}
 		if len(bounds) > 2 {
 			popt := opt
-			popt.Format, popt.wrap, popt.detected = r.format.name, r.wrap, r.det != nil
+			popt.Format, popt.part = r.format.name, &partOf{wrap: r.wrap, detected: r.det != nil}
 			r.Close()
 			return openRanges(sf, path, popt, bounds)
 		}
