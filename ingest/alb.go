@@ -9,7 +9,7 @@ import "bytes"
 // The first field is the request type (http, https, h2, grpcs, ws, wss). The request is placed at
 // request_creation_time (the 22nd field: when the load balancer received it); a line that ends
 // before it, or has "-" or an impossible time there, is placed at the second field, the time the
-// load balancer sent its response. The status is elb_status_code ("-" is 0); the client's port is
+// load balancer sent its response (and is skipped as bad-timestamp when that is impossible too). The status is elb_status_code ("-" is 0); the client's port is
 // dropped. The target is the request's URL as logged, usually absolute
 // ("https://host:443/path?query"). Other fields are ignored.
 //
@@ -60,13 +60,14 @@ func parseALB(line []byte, rec *Record) string {
 	if !ok {
 		return ReasonMalformed
 	}
-	t, ok := parseISOTime(f[1])
-	if !ok {
-		return ReasonBadTimestamp
-	}
+	var t int64
+	ok = false
 	if n == albFields {
-		if created, ok := parseISOTime(f[21]); ok {
-			t = created
+		t, ok = parseISOTime(f[21]) // request_creation_time
+	}
+	if !ok {
+		if t, ok = parseISOTime(f[1]); !ok {
+			return ReasonBadTimestamp
 		}
 	}
 	method, target, ok := splitRequestFast(f[12])
