@@ -205,7 +205,8 @@ func TestUnknownFormatHint(t *testing.T) {
 			[]string{"W3C", "--format w3c"}},
 		{"mixed: most lines first", "garbage\n" + strings.Repeat(`{"a":1}`+"\n", 2) + `x "GET /a HTTP/1.1" y` + "\n",
 			[]string{"2 of 4 lines look like JSON", "; 1 of 4 lines look like lines with a \"METHOD path\" request"}},
-		{"nothing near", "#separator \\x09\n#fields\tts\tuid\n", []string{"no line looks like an access-log line", "--format", "--field"}},
+		{"Zeek", "#separator \\x09\n#fields\tts\tuid\n1.5\tC1\n", []string{"2 of 3 lines look like Zeek TSV lines", "use_json"}},
+		{"nothing near", "one line\nand another\n", []string{"no line looks like an access-log line", "--format", "--field"}},
 	} {
 		_, err := NewReader(strings.NewReader(tt.data), "x.log", Options{})
 		if !errors.Is(err, ErrUnknownFormat) {

@@ -30,6 +30,8 @@ var nearShapes = []nearShape{
 		"written with, --log-format '…' (Options.LogFormat)"},
 	{match: looksW3C, hint: "W3C extended lines without their #Fields: directive: force --format w3c (IIS's default fields)"},
 	{match: looksALB, hint: "AWS load-balancer lines of another shape: force --format alb"},
+	{match: looksZeek, hint: "Zeek TSV lines: have Zeek write JSON (LogAscii::use_json=T), whose ts, method and uri " +
+		"the json format reads"},
 	{match: hasRequestLine, hint: "lines with a \"METHOD path\" request in an unknown layout: describe them with " +
 		"--log-format (an nginx log_format) or --haproxy-log-format"},
 }
@@ -192,4 +194,10 @@ func hasRequestLine(line []byte) bool {
 			}
 		}
 	}
+}
+
+// looksZeek: a Zeek (Bro) TSV log's directives, "#separator", "#fields\t…", "#path\thttp".
+func looksZeek(line []byte) bool {
+	return bytes.HasPrefix(line, []byte("#separator ")) || bytes.HasPrefix(line, []byte("#fields\t")) ||
+		bytes.HasPrefix(line, []byte("#path\t"))
 }
