@@ -34,7 +34,7 @@ func fuzzFormatSeeds(t testing.TB, format string) [][]byte {
 }
 
 // fuzzFormatOptions returns the Options a format's fuzz target reads with: the format forced,
-// with and without ForwardedFor, and the LogFormat or Fields of each of its cases.
+// with and without ForwardedFor, and the LogFormat, HAProxyLogFormat or Fields of each of its cases.
 func fuzzFormatOptions(t testing.TB, format string) []Options {
 	t.Helper()
 	var opts []Options
@@ -45,7 +45,7 @@ func fuzzFormatOptions(t testing.TB, format string) []Options {
 		}
 		opt := c.options(t)
 		opt.Format = format
-		if key := fmt.Sprint(opt.LogFormat, opt.Fields); !seen[key] {
+		if key := fmt.Sprint(opt.LogFormat, opt.HAProxyLogFormat, opt.Fields); !seen[key] {
 			seen[key] = true
 			opts = append(opts, opt)
 		}
