@@ -78,19 +78,7 @@ func parseALB(line []byte, rec *Record) string {
 	if c := bytes.LastIndexByte(client, ':'); c > 0 {
 		client = client[:c]
 	}
-	ua := f[13]
-	if isDash(ua) {
-		ua = nil
-	}
-	*rec = Record{
-		Time:      t,
-		Method:    aliasString(method),
-		Target:    aliasString(target),
-		Status:    status,
-		Client:    aliasString(client),
-		UserAgent: aliasString(ua),
-		Line:      rec.Line,
-	}
+	rec.setRequest(t, method, target, status, aliasString(client), f[13])
 	return ""
 }
 

@@ -141,16 +141,7 @@ func TestDetectMixed(t *testing.T) {
 				}
 			}
 			for n := 2; n <= 4; n++ {
-				rs, err := OpenParts(path, Options{}, n)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if parts := readParts(t, rs); !reflect.DeepEqual(parts.stats, got.stats) || !reflect.DeepEqual(parts.recs, got.recs) {
-					t.Errorf("in %d parts: stats %+v, want %+v", len(rs), parts.stats, got.stats)
-				}
-				for _, r := range rs {
-					r.Close()
-				}
+				checkParts(t, path, n, got)
 			}
 		})
 	}
@@ -269,15 +260,22 @@ func TestDetectPartsWrapped(t *testing.T) {
 		t.Fatalf("whole file: %+v", want.stats)
 	}
 	for _, n := range []int{2, 20, 80, 2000} { // with 80, the first part holds the 40 plain lines and a few wrapped ones
-		rs, err := OpenParts(path, Options{}, n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := readParts(t, rs); !reflect.DeepEqual(got.stats, want.stats) || !reflect.DeepEqual(got.recs, want.recs) {
-			t.Errorf("%d parts: %+v, want %+v", len(rs), got.stats, want.stats)
-		}
-		for _, r := range rs {
-			r.Close()
-		}
+		checkParts(t, path, n, want)
+	}
+}
+
+// checkParts reads the file at path in up to n parts and checks that they read as want, the whole
+// file read by one Reader: the same records and stats.
+func checkParts(t *testing.T, path string, n int, want result) {
+	t.Helper()
+	rs, err := OpenParts(path, Options{}, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readParts(t, rs); !reflect.DeepEqual(got.stats, want.stats) || !reflect.DeepEqual(got.recs, want.recs) {
+		t.Errorf("in %d parts: stats %+v, want %+v", len(rs), got.stats, want.stats)
+	}
+	for _, r := range rs {
+		r.Close()
 	}
 }

@@ -111,19 +111,7 @@ func scanEnvoyText(line []byte, rec *Record, xff bool) string {
 	if peer := k + 8; k == 11 && len(f) > peer && !f[peer].quoted && !isDash(f[peer].v) && !(xff && hop != "") {
 		client = stripPort(aliasString(f[peer].v))
 	}
-	ua := f[k+1].v
-	if isDash(ua) {
-		ua = nil
-	}
-	*rec = Record{
-		Time:      t,
-		Method:    aliasString(method),
-		Target:    aliasString(target),
-		Status:    status,
-		Client:    client,
-		UserAgent: aliasString(ua),
-		Line:      rec.Line,
-	}
+	rec.setRequest(t, method, target, status, client, f[k+1].v)
 	return ""
 }
 

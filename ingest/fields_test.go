@@ -5,34 +5,35 @@ import (
 	"testing"
 )
 
-// nextFieldReference is nextField as a byte-by-byte scan, the reference the faster one is held to.
+// nextFieldReference is nextField written as a scan with an escape flag, the reference the faster
+// one is held to.
 func nextFieldReference(line []byte, i int) (field []byte, next int, ok bool) {
-	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
-		i++
-	}
-	if i >= len(line) {
+	rest := bytes.TrimLeft(line[i:], " \t")
+	i = len(line) - len(rest)
+	if len(rest) == 0 {
 		return nil, -1, true
 	}
-	if line[i] != '"' {
-		j := i
-		for j < len(line) && line[j] != ' ' && line[j] != '\t' {
-			j++
+	if rest[0] != '"' {
+		end := bytes.IndexAny(rest, " \t")
+		if end < 0 {
+			end = len(rest)
 		}
-		return line[i:j], j, true
+		return rest[:end], i + end, true
 	}
-	for j := i + 1; j < len(line); j++ {
-		switch line[j] {
-		case '\\':
-			j++
-		case '"':
-			if j+1 < len(line) && line[j+1] == '"' {
-				j++
-				continue
-			}
-			if j+1 < len(line) && line[j+1] != ' ' && line[j+1] != '\t' {
-				return nil, 0, false
-			}
-			return line[i+1 : j], j + 1, true
+	escaped := false
+	for j := 1; j < len(rest); j++ {
+		switch c := rest[j]; {
+		case escaped:
+			escaped = false
+		case c == '\\':
+			escaped = true
+		case c != '"':
+		case j+1 < len(rest) && rest[j+1] == '"':
+			j++ // a doubled quote
+		case j+1 < len(rest) && rest[j+1] != ' ' && rest[j+1] != '\t':
+			return nil, 0, false
+		default:
+			return rest[1:j], i + j + 1, true
 		}
 	}
 	return nil, 0, false

@@ -213,11 +213,7 @@ func newHAProxyParser(opt *Options, _ *eventSink) (func([]byte, *Record) string,
 	if err != nil {
 		return nil, err
 	}
-	if opt.ForwardedFor {
-		g := *f
-		g.xff = true
-		return g.parse, nil
-	}
+	f.xff = opt.ForwardedFor // f is this parser's own
 	return f.parse, nil
 }
 
@@ -333,19 +329,7 @@ func (f *HAProxyLogFormat) match(line []byte, rec *Record) string {
 	if isDash(client) {
 		client = nil
 	}
-	ua := v[hvUserAgent]
-	if isDash(ua) {
-		ua = nil
-	}
-	*rec = Record{
-		Time:      t,
-		Method:    aliasString(method),
-		Target:    aliasString(target),
-		Status:    status,
-		Client:    aliasString(client),
-		UserAgent: aliasString(ua),
-		Line:      rec.Line,
-	}
+	rec.setRequest(t, method, target, status, aliasString(client), v[hvUserAgent])
 	for k, b := range v[hvRLLimit : hvRLReset+1] {
 		if n, ok := headerInt(b); ok {
 			rec.setRateLimit(k, n)

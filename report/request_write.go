@@ -136,8 +136,8 @@ func dataQuality(res *Result) string {
 	return s.String() + "."
 }
 
-// formatCounts renders a file's lines by format, most first: "combined 990 · haproxy 10".
-func formatCounts(m map[string]int64) string {
+// byCount returns the keys of m, the largest count first, ties in name order.
+func byCount(m map[string]int64) []string {
 	names := make([]string, 0, len(m))
 	for k := range m {
 		names = append(names, k)
@@ -148,6 +148,12 @@ func formatCounts(m map[string]int64) string {
 		}
 		return names[i] < names[j]
 	})
+	return names
+}
+
+// formatCounts renders a file's lines by format, most first: "combined 990 · haproxy 10".
+func formatCounts(m map[string]int64) string {
+	names := byCount(m)
 	parts := make([]string, len(names))
 	for i, k := range names {
 		parts[i] = k + " " + thousands(m[k])
