@@ -61,7 +61,7 @@ bench-clean: ## delete the generated bench input
 	rm -rf $(BENCH_DIR)
 
 fuzz: ## run every fuzz target for FUZZTIME (default 30s) each
-	@set -e; for pkg in ./ingest ./classify; do \
+	@set -e; for pkg in ./ingest ./ingest/oktalog ./classify; do \
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
 	  done; \

@@ -44,11 +44,19 @@ func (b *Bucket) Limit(t Tier) int {
 }
 
 // Class is the result of classifying one request: an index into [Catalog.Buckets] (0, 1, …), or one
-// of the two classes that are never flagged, [PublicMetadata] and [OutsideCatalog]. A catalog holds
-// at most 254 buckets, so every bucket index is below [PublicMetadata].
+// of the two classes that are never flagged, [PublicMetadata] and [OutsideCatalog], or
+// [MethodUnknown] for a request whose method is not known and whose candidate methods fall in
+// different buckets ([Catalog.ClassifyAmong]). A catalog holds at most 253 buckets, so every bucket
+// index is below [MethodUnknown].
 type Class uint8
 
 const (
+	// MethodUnknown is the class of a request whose method is not known (an Okta System Log event
+	// records none) and whose candidate methods fall in different buckets: PUT and GET
+	// /api/v1/users/{id}, for one, are users-update and users-get. It is never a bucket and never
+	// flagged; [Catalog.ClassifyAmong] gives the buckets it could belong to. Its id is
+	// "method-unknown".
+	MethodUnknown Class = 253
 	// PublicMetadata is the class of Okta's public metadata endpoints (JWKS keys and the
 	// .well-known discovery documents), which Okta does not rate-limit. Its id is "public-metadata".
 	PublicMetadata Class = 254
@@ -57,14 +65,15 @@ const (
 	OutsideCatalog Class = 255
 )
 
-// The ids of the two never-flagged classes.
+// The ids of the classes that are not buckets.
 const (
 	publicMetadataID = "public-metadata"
 	outsideCatalogID = "outside-catalog"
+	methodUnknownID  = "method-unknown"
 )
 
-// maxBuckets is the number of bucket indexes a Class can hold besides the two special classes.
-const maxBuckets = int(PublicMetadata)
+// maxBuckets is the number of bucket indexes a Class can hold besides the three special classes.
+const maxBuckets = int(MethodUnknown)
 
 // Catalog is a parsed and compiled set of rules: the buckets with their limits, and the matcher that
 // maps a request to one of them. A Catalog is immutable once built and safe for concurrent use.
@@ -654,22 +663,25 @@ func (c *Catalog) describe(r *row) string {
 	return b.String()
 }
 
-// ClassID returns the id of class cl: the bucket's id, "public-metadata" or "outside-catalog". A
-// class that is none of these (a bucket index out of range) gives "invalid-class-N".
+// ClassID returns the id of class cl: the bucket's id, "public-metadata", "outside-catalog" or
+// "method-unknown". A class that is none of these (a bucket index out of range) gives
+// "invalid-class-N".
 func (c *Catalog) ClassID(cl Class) string {
 	switch {
 	case cl == PublicMetadata:
 		return publicMetadataID
 	case cl == OutsideCatalog:
 		return outsideCatalogID
+	case cl == MethodUnknown:
+		return methodUnknownID
 	case int(cl) < len(c.Buckets):
 		return c.Buckets[cl].ID
 	}
 	return "invalid-class-" + strconv.Itoa(int(cl))
 }
 
-// Bucket returns the bucket of class cl, and false for [PublicMetadata], [OutsideCatalog] and any
-// other class that is not an index into c.Buckets.
+// Bucket returns the bucket of class cl, and false for [PublicMetadata], [OutsideCatalog],
+// [MethodUnknown] and any other class that is not an index into c.Buckets.
 func (c *Catalog) Bucket(cl Class) (*Bucket, bool) {
 	if int(cl) < len(c.Buckets) {
 		return &c.Buckets[cl], true

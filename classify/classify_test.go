@@ -260,7 +260,7 @@ func TestClassifyCustomServerIDs(t *testing.T) {
 
 func TestClassIDAndBucket(t *testing.T) {
 	c := Seed()
-	for cl, want := range map[Class]string{PublicMetadata: "public-metadata", OutsideCatalog: "outside-catalog", 200: "invalid-class-200"} {
+	for cl, want := range map[Class]string{PublicMetadata: "public-metadata", OutsideCatalog: "outside-catalog", MethodUnknown: "method-unknown", 200: "invalid-class-200"} {
 		if got := c.ClassID(cl); got != want {
 			t.Errorf("ClassID(%d) = %q, want %q", cl, got, want)
 		}
@@ -456,5 +456,48 @@ func TestDocExamples(t *testing.T) {
 	}
 	if n < 15 {
 		t.Errorf("found only %d examples in doc.go", n)
+	}
+}
+
+// TestClassifyAmong checks the class of a request made with one of several methods against a brute
+// force over the same methods: the one class they share, else method-unknown with every class.
+func TestClassifyAmong(t *testing.T) {
+	cases := []struct {
+		methods []string
+		target  string
+		want    string   // class id
+		cands   []string // candidate class ids, ascending class order
+	}{
+		{[]string{"GET", "POST"}, "/api/v1/users", "users", []string{"users"}},
+		{[]string{"GET", "POST", "PUT", "DELETE"}, "/api/v1/users/00u1", "method-unknown", []string{"users-get", "users-update"}},
+		{[]string{"GET", "POST", "PUT", "DELETE", "PATCH"}, "/api/v1/users/00u1", "method-unknown", []string{"users-get", "users-update", "api-other"}},
+		{[]string{"POST", "PUT"}, "/api/v1/users/00u1", "users-update", []string{"users-update"}},
+		{[]string{"GET", "POST", "PUT", "DELETE", "PATCH"}, "/api/v1/users", "method-unknown", []string{"users", "api-other"}},
+		{[]string{"GET", "DELETE"}, "/api/v1/groups/00g1/users/00u1", "groups", []string{"groups"}},
+		{[]string{"GET", "POST"}, "/login/login.htm", out, []string{out}},
+		{[]string{"PUT"}, "/oauth2/v1/keys", pm, []string{pm}},
+		{nil, "/api/v1/users", "method-unknown", nil},
+	}
+	cat := Seed()
+	for _, c := range cases {
+		cl, cands := cat.ClassifyAmong(c.methods, c.target, nil)
+		var ids []string
+		for _, k := range cands {
+			ids = append(ids, cat.ClassID(k))
+		}
+		if cat.ClassID(cl) != c.want || strings.Join(ids, ",") != strings.Join(c.cands, ",") {
+			t.Errorf("ClassifyAmong(%v, %q) = %s %v, want %s %v", c.methods, c.target, cat.ClassID(cl), ids, c.want, c.cands)
+		}
+		// The same from the classes one by one.
+		seen := map[Class]bool{}
+		for _, m := range c.methods {
+			seen[cat.Classify(m, c.target)] = true
+		}
+		if (len(seen) == 1) != (cl != MethodUnknown) || len(seen) != len(cands) {
+			t.Errorf("ClassifyAmong(%v, %q): %d distinct classes by brute force, got %s with %d candidates", c.methods, c.target, len(seen), cat.ClassID(cl), len(cands))
+		}
+	}
+	if _, ok := cat.Bucket(MethodUnknown); ok {
+		t.Error("Bucket(MethodUnknown) is a bucket")
 	}
 }

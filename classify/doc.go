@@ -7,7 +7,9 @@
 // below), and [Catalog.WithOverrides] applies an org's own limits file (see "Overrides"). [Catalog.Classify] returns a [Class]: an index into
 // [Catalog.Buckets], or one of the two classes that are never flagged, [PublicMetadata] (Okta's public
 // metadata endpoints, which it does not rate-limit) and [OutsideCatalog] (anything no rule covers,
-// such as /login/login.htm in the seed catalog). Each [Bucket] carries its limit on every [Tier], [NA] where the tier does
+// such as /login/login.htm in the seed catalog). [Catalog.ClassifyAmong] classifies a request whose
+// method is one of several, not knowing which (an Okta System Log event records none): the bucket
+// they all share, or the class [MethodUnknown] with the buckets it could belong to. Each [Bucket] carries its limit on every [Tier], [NA] where the tier does
 // not offer the endpoint.
 //
 // # The request target

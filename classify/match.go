@@ -1,6 +1,9 @@
 package classify
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // rule is one compiled catalog row, attached to the trie node its pattern ends at.
 type rule struct {
@@ -96,6 +99,39 @@ func (c *Catalog) Classify(method, target string) Class {
 		return cl
 	}
 	return OutsideCatalog
+}
+
+// ClassifyAmong classifies a request made with one of methods, without knowing which (an Okta System
+// Log event records no method): it returns the class every method gives when they all give the same
+// one, and otherwise [MethodUnknown]; cands receives the distinct classes the methods give, in
+// ascending order (appended to cands[:0]). With no method at all it returns MethodUnknown and no
+// candidate. GET and POST /api/v1/users are both users in the built-in catalogs, so
+// ClassifyAmong([]string{"GET", "POST"}, "/api/v1/users", nil) is users; GET and PUT
+// /api/v1/users/{id} are users-get and users-update, so those two give MethodUnknown and both.
+func (c *Catalog) ClassifyAmong(methods []string, target string, cands []Class) (Class, []Class) {
+	var cls [8]Class
+	all := cls[:0]
+	for _, m := range methods {
+		all = append(all, c.Classify(m, target))
+	}
+	return Among(all, cands)
+}
+
+// Among is the class of a request that has one of several classes, not knowing which (see
+// [Catalog.ClassifyAmong]): the one they all are, or [MethodUnknown] when they differ or there are
+// none. cands receives the distinct classes, in ascending order (appended to cands[:0]).
+func Among(classes []Class, cands []Class) (Class, []Class) {
+	cands = cands[:0]
+	for _, cl := range classes {
+		i, found := slices.BinarySearch(cands, cl)
+		if !found {
+			cands = slices.Insert(cands, i, cl)
+		}
+	}
+	if len(cands) == 1 {
+		return cands[0], cands
+	}
+	return MethodUnknown, cands
 }
 
 // methodBit returns the bit of method in rule masks.

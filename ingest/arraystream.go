@@ -10,19 +10,29 @@ import (
 )
 
 // The okta-array format: what GET /api/v1/logs returns, a JSON array of LogEvents, or several pages
-// of it concatenated ("[…]\n[…]"). The input is decoded element by element as a json.Decoder does
-// (arrayStream), never whole; each element is parsed like a line of okta-ndjson. A "line" of this
-// format is an event: [Stats.Lines] counts events, and [Record.Line], [RateLimitEvent.Line] and [Skip.Line]
-// are the 1-based index of the event in the file, counted across pages.
+// of it concatenated ("[…]\n[…]"); and JSON objects at the top level, between or instead of the
+// arrays: a single event (pretty-printed, as an admin saves one from the Admin Console or an
+// EventBridge rule), or an error body saved between pages ({"errorCode":"E0000047",…} when a page
+// was answered with HTTP 429), which is skipped (ReasonErrorBody) and reading goes on with the next
+// page. The input is decoded value by value as a json.Decoder does (arrayStream), never whole; each
+// element of an array, and each object at the top level, is parsed like a line of okta-ndjson. A
+// "line" of this format is such a value, an event: [Stats.Lines] counts them, and [Record.Line],
+// [RateLimitEvent.Line] and [Skip.Line] are the 1-based index of the event in the file, counted
+// across pages.
 
 // minMaxEventBytes is the smallest limit on the size of one array element: an event longer than
 // max(Options.MaxLineBytes, 1 MiB) stops the Reader with an error (the decoder cannot skip it).
 const minMaxEventBytes = 1 << 20
 
 // sniffOktaArray reports whether the window starts a JSON array of objects (or an empty array)
-// that mentions an eventType.
+// that mentions an eventType, or a JSON object spread over several lines (pretty-printed: one
+// object a line is okta-ndjson) that mentions one.
 func sniffOktaArray(window []byte) bool {
 	w := bytes.TrimLeft(window, " \t\r\n")
+	if len(w) > 0 && w[0] == '{' {
+		first, _, _ := bytes.Cut(w, []byte{'\n'})
+		return !json.Valid(first) && containsFold(w, []byte(`"eventtype"`))
+	}
 	if len(w) == 0 || w[0] != '[' {
 		return false
 	}
@@ -102,7 +112,7 @@ func (r *Reader) nextArray() bool {
 	for !r.done {
 		// The decoder buffers what it has read but not used; allow the next element maxEvent bytes.
 		a.lim.limit = a.inputOffset() + a.maxEvent + 4096
-		if !a.inPage {
+		if c, err := a.peek(); !a.inPage && (err != nil || c != '{') { // not an object at the top level: a page
 			tok, err := a.token()
 			if err == io.EOF {
 				r.done = true
@@ -120,7 +130,7 @@ func (r *Reader) nextArray() bool {
 			a.inPage = true
 			continue
 		}
-		if !a.more() {
+		if a.inPage && !a.more() {
 			if _, err := a.token(); err != nil { // the closing ']'
 				r.failArray(err, false)
 				return false

@@ -161,15 +161,28 @@ func dump(t *testing.T, r *Reader) string {
 		if rec.Source != "" {
 			fmt.Fprintf(&b, " source=%s", rec.Source)
 		}
+		if rec.Methods != 0 && rec.Method == "" {
+			fmt.Fprintf(&b, " methods=%s", rec.Methods)
+		}
+		if rec.RequestID != "" {
+			fmt.Fprintf(&b, " request=%q", rec.RequestID)
+		}
+		if rec.EventID != "" {
+			fmt.Fprintf(&b, " uuid=%s", rec.EventID)
+		}
 		if rec.HasRateLimit {
 			fmt.Fprintf(&b, " ratelimit=%d/%d/%d", rec.RateLimitLimit, rec.RateLimitRemaining, rec.RateLimitReset)
 		}
 		b.WriteByte('\n')
 	}
 	for _, ev := range res.events {
-		fmt.Fprintf(&b, "event %d %s %s %q threshold=%d burst=%d warn=%d span=%d%s scope=%q subtype=%q bucket=%q uri=%q client=%q token=%q\n",
+		fmt.Fprintf(&b, "event %d %s %s %q threshold=%d burst=%d warn=%d span=%d%s scope=%q subtype=%q bucket=%q uri=%q client=%q token=%q",
 			ev.Line, time.UnixMicro(ev.Time).UTC().Format("2006-01-02T15:04:05.000000Z"), ev.Type, ev.URLPattern, ev.Threshold,
 			ev.BurstThreshold, ev.WarningPercent, ev.TimeSpan, ev.TimeUnit, ev.Scope, ev.Subtype, ev.BucketUUID, ev.RequestURI, ev.Client, ev.TokenID)
+		if ev.UUID != "" {
+			fmt.Fprintf(&b, " uuid=%s", ev.UUID)
+		}
+		b.WriteByte('\n')
 	}
 	st := res.stats
 	fmt.Fprintf(&b, "lines %d requests %d skipped %d", st.Lines, st.Requests, st.Skipped)

@@ -8,12 +8,16 @@
 // (see [Formats]):
 //
 //   - okta-array: an Okta System Log export as GET /api/v1/logs returns it, a JSON array of
-//     LogEvents, or several pages concatenated ("[…][…]"), pretty-printed or not. It is decoded
-//     event by event as a json.Decoder does, never read whole. Here a "line" is an event: Stats.Lines
-//     counts events and Record.Line, RateLimitEvent.Line and Skip.Line are the 1-based index of the event in
-//     the file, across pages. An event longer than max(MaxLineBytes, 1 MiB), or a JSON syntax error,
-//     stops the Reader with an error naming the file and the event (the decoder cannot resync).
-//     Sniffed from a window that starts with '[' then '{' (with an "eventType" key) or ']'.
+//     LogEvents, or several pages concatenated ("[…][…]"), pretty-printed or not; JSON objects at
+//     the top level, between or instead of arrays, are read too: a single pretty-printed event, and
+//     an error body saved between pages (skipped as [ReasonErrorBody]). It is decoded value by
+//     value as a json.Decoder does, never read whole. Here a "line" is an event (an array element or
+//     a top-level object): Stats.Lines counts events and Record.Line, RateLimitEvent.Line and
+//     Skip.Line are the 1-based index of the event in the file, across pages. An event longer than
+//     max(MaxLineBytes, 1 MiB), or a JSON syntax error, stops the Reader with an error naming the
+//     file and the event (the decoder cannot resync). Sniffed from a window that starts with '['
+//     then '{' (with an "eventType" key) or ']', or with a '{' whose first line is not a whole JSON
+//     value (a pretty-printed object) and an "eventType" key in the window.
 //   - okta-ndjson: System Log events one JSON object per line, as collectors and SIEMs write them.
 //     Sniffed from a line that is a JSON object with an eventType.
 //   - okta-csv: a System Log CSV export, read by column names from its header row, compared
@@ -21,9 +25,11 @@
 //     an event-type column (eventType, "Event Type") and a time column (published, time, timestamp,
 //     date, datetime, eventTime); it uses client.ipAddress, client.userAgent.rawUserAgent,
 //     transaction.id/type, a debugData (or debugContext) column holding JSON, and any other column
-//     as a debugData key (requestUri, requestId, threshold, urlPattern…); a target column holding
-//     JSON [{id,type}] is read as target[]. A quoted field spanning lines is not supported (its
-//     lines are skipped as malformed). Sniffed from the header row; a repeated header is skipped.
+//     as a debugData key (requestUri, requestId, threshold, urlPattern…), a uuid column as the uuid;
+//     a target column holding JSON [{id,type}] or "id (Type), …" text, and flattened target
+//     columns (target.0.id, target.0.type, "Target ID", …), are read as target[]. A quoted field
+//     spanning lines is not supported (its lines are skipped as malformed). Sniffed from the header
+//     row; a repeated header is skipped.
 //   - cloudflare: Cloudflare Logpush HTTP request logs (JSON lines with ClientRequestURI).
 //   - caddy: Caddy's JSON access log (ts, request.method, request.uri…); Caddy's other messages in
 //     the same file are skipped as not-a-request. A "name | " prefix (docker compose) is ignored in
@@ -69,15 +75,21 @@
 //
 // The okta-* formats read Okta's LogEvent with its keys matched case-insensitively (SIEMs write
 // "eventtype", "debugcontext", "debugdata", "requesturi") and "published" with or without 'T'/'Z'
-// ("2022-08-26 07:51:24.601" is UTC). An event with debugContext.debugData.requestUri is a request:
-// Record.Source is [SourceSystemLog], Target is the requestUri, Method is debugData's requestMethod
-// (or method) or "" when absent (unknown), Status is 0 unless debugData has a statusCode. Okta does
-// not log every API call, so these requests are a lower bound of the traffic; and one call often
-// writes several events, so an event whose Okta request id (debugData.requestId, else a WEB
-// transaction.id) was seen recently is skipped as [ReasonDuplicate]. Rate-limit events (see
-// [IsRateLimitEventType]) are kept as [RateLimitEvent] values ([Reader.Events]) as well, with the bucket's URL
-// pattern and the threshold Okta applied; one without a requestUri is skipped as
-// [ReasonRateLimitEvent], and any other event without one as [ReasonNotARequest].
+// ("2022-08-26 07:51:24.601" is UTC); an EventBridge envelope ({"detail-type":…,"detail":{…}}) is
+// read as the event in its detail. An event with debugContext.debugData.requestUri is a request:
+// Record.Source is [SourceSystemLog], Target is the requestUri, Status is 0 unless debugData has a
+// statusCode. Okta logs no method: Record.Methods holds the methods the request may have been made
+// with (debugData's requestMethod when an export has one, else the method table of
+// systemlog_methods.tsv, by event type and path), and Record.Method the method when that leaves
+// one. Okta does not log every API call, so these requests are a lower bound of the traffic. One
+// call often writes several events, and log streams deliver an event more than once:
+// Record.RequestID (debugData.requestId, else a WEB transaction.id) and Record.EventID (the uuid)
+// identify them, and the analysis of a run, which sees every file, counts each request and each
+// event once ([ReasonDuplicate], [ReasonDuplicateEvent]); a Reader does not. Rate-limit events (see
+// [IsRateLimitEventType]) are kept as [RateLimitEvent] values ([Reader.Events]) as well, with the
+// bucket's URL pattern and the threshold Okta applied; one without a requestUri is skipped as
+// [ReasonRateLimitEvent], and any other event without one as [ReasonNotARequest]. An Okta error
+// body among the events is skipped as [ReasonErrorBody].
 //
 // # Client identity
 //
@@ -96,7 +108,9 @@
 // compression is recognised from the first bytes, not from the file name. Input is streamed through a
 // fixed buffer, so memory does not grow with the size of a file; a line longer than
 // [Options.MaxLineBytes] is skipped whole ([ReasonTooLong]) without being buffered. A UTF-8 byte-order
-// mark is ignored, CRLF line endings are accepted, and a last line without a final newline is read.
+// mark is ignored; an input that starts with a UTF-16 byte order mark (Windows PowerShell's Out-File
+// writes UTF-16LE) is transcoded to UTF-8 before it is cut into lines, so its lines are the file's
+// lines. CRLF line endings are accepted, and a last line without a final newline is read.
 //
 // Unless [Options.Format] names the format (or LogFormat, HAProxyLogFormat or Fields select one), it
 // is detected from the first 64 KiB of the decompressed input by a vote of its lines, and a line that

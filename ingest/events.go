@@ -29,6 +29,9 @@ type RateLimitEvent struct {
 	RequestURI     string // debugData requestUri: the path of the request that crossed the line
 	Client         string // client.ipAddress
 	TokenID        string // transaction.detail.requestApiTokenId: the API token used, when Okta logged it
+	// UUID is the event's uuid when it has the shape of a UUID, else "": events with the same UUID
+	// are one event, delivered or exported twice.
+	UUID string
 }
 
 // rateLimitEventTypes are the exact eventType values, beyond the prefix rules, that are rate-limit events.
@@ -67,6 +70,7 @@ func (e RateLimitEvent) clone() RateLimitEvent {
 	e.Type, e.URLPattern, e.TimeUnit = strings.Clone(e.Type), strings.Clone(e.URLPattern), strings.Clone(e.TimeUnit)
 	e.Scope, e.Subtype, e.BucketUUID = strings.Clone(e.Scope), strings.Clone(e.Subtype), strings.Clone(e.BucketUUID)
 	e.RequestURI, e.Client, e.TokenID = strings.Clone(e.RequestURI), strings.Clone(e.Client), strings.Clone(e.TokenID)
+	e.UUID = strings.Clone(e.UUID)
 	return e
 }
 

@@ -145,6 +145,9 @@ func FuzzReader(f *testing.F) {
 	f.Add([]byte("[\n{\"eventType\":\"system.org.rate_limit.burst\"},\n\"x\",1,[],{\"a\""))
 	mixed, _, _ := mixLog(7, "combined", 3, 12, 3)
 	f.Add(mixed)
+	f.Add([]byte("[{\"eventType\":\"a\"}]{\"errorCode\":\"E0000047\"}\n{\n\"eventType\":\"b\"}[]{"))
+	f.Add([]byte("\xff\xfe{\x00\n\x00\x00\xd8\n\x00"))
+	f.Add([]byte("\xfe\xff\x00[\x00{\xd8\x3d\xde\x00\x00}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, opt := range []Options{{}, {Format: "combined", MaxLineBytes: 80, MaxExamples: 3},
 			{Format: "okta-array", MaxLineBytes: 80, MaxExamples: 3}, {Format: "w3c", MaxLineBytes: 80},

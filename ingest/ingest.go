@@ -34,6 +34,22 @@ type Record struct {
 	// recovered from Okta System Log events, which are a lower bound: Okta does not log every call.
 	Source string
 
+	// Methods is, for a request recovered from an Okta System Log event, the methods it may have
+	// been made with: Method's alone when the event logged a method of the set (debugData
+	// requestMethod, method or httpMethod) or its event type and path make one certain; otherwise
+	// the candidates the method table gives for its event type and path, or [APIMethods] (see
+	// systemlog_methods.tsv). Method is set when Methods holds one method. 0 for access logs.
+	Methods MethodSet
+	// RequestID identifies the request of a System Log event across events and files: its
+	// debugContext.debugData.requestId, or else transaction.id when transaction.type is WEB or
+	// absent, when that is 12 characters or more ("" otherwise, and for access logs). Several
+	// events with the same RequestID and Target are one request.
+	RequestID string
+	// EventID is the uuid of a System Log event, when it has the shape of a UUID ("" otherwise,
+	// and for access logs). Log streams deliver at least once: events with the same EventID are
+	// one event.
+	EventID string
+
 	// Principal is an Okta principal hint, "" when the input has none: for System Log requests the
 	// API token id of transaction.detail.requestApiTokenId; otherwise (and for System Log events
 	// without a token) the OAuth client id of an /oauth2/ request, the value of a client_id
@@ -85,16 +101,23 @@ const (
 	// ReasonRateLimitEvent is a System Log rate-limit event that names no request URI: it is kept in
 	// [Reader.Events] but is not a request.
 	ReasonRateLimitEvent = "rate-limit-event"
-	// ReasonDuplicate is a System Log event of a request already counted: the same Okta request id
-	// (debugData.requestId or a WEB transaction.id, of 12 characters or more) and request URI as a
-	// recent earlier event. One API call often writes several events; counting each would overstate
-	// the request rate.
+	// ReasonDuplicate is a System Log event of a request already counted: another event with the
+	// same [Record.RequestID] and request URI. One API call often writes several events; counting
+	// each would overstate the request rate. A Reader never gives it: the analysis that reads every
+	// file of a run does (report/analyze), as the same request's events may be in several files.
 	ReasonDuplicate = "duplicate-request"
+	// ReasonDuplicateEvent is a System Log event seen before: the same uuid ([Record.EventID],
+	// [RateLimitEvent.UUID]), as log streams deliver at least once and exports overlap. Like
+	// ReasonDuplicate, it is given by the analysis of a run, never by a Reader.
+	ReasonDuplicateEvent = "duplicate-event"
+	// ReasonErrorBody is an Okta error body among System Log events ({"errorCode":"E0000047",…}), as
+	// a /api/v1/logs call answered with HTTP 429 saves it between pages.
+	ReasonErrorBody = "error-body"
 )
 
 // Reasons lists every skip reason, in a fixed order.
 var Reasons = []string{ReasonBlank, ReasonMalformed, ReasonBadTimestamp, ReasonBadRequest, ReasonTooLong, ReasonTruncated,
-	ReasonHeader, ReasonNotARequest, ReasonRateLimitEvent, ReasonDuplicate}
+	ReasonHeader, ReasonNotARequest, ReasonRateLimitEvent, ReasonDuplicate, ReasonDuplicateEvent, ReasonErrorBody}
 
 // Skip is one example of a skipped line, kept for the report.
 type Skip struct {
@@ -191,8 +214,7 @@ const (
 // A Reader holds one buffer of about max(64 KiB, MaxLineBytes) (two for compressed input, plus the
 // decompressor's window), whatever the size of the file; the JSON formats add an index of the
 // tokens of the current line (32 bytes a token); the System Log formats add at most
-// [MaxEvents] events, the request ids of the last 32–64k events (for [ReasonDuplicate]) and, for
-// okta-array, one event of at most max(MaxLineBytes, 1 MiB). It is not safe for concurrent use, but
+// [MaxEvents] events and, for okta-array, one event of at most max(MaxLineBytes, 1 MiB). It is not safe for concurrent use, but
 // different Readers (the parts of one file from [OpenParts] too) may be read at the same time.
 type Reader struct {
 	name     string
@@ -202,6 +224,7 @@ type Reader struct {
 	maxEx    int
 	br       *bufio.Reader // the (decompressed) lines
 	codec    string        // "gzip", "zstd" or "" (plain), for error messages
+	utf16    string        // "UTF-16LE" or "UTF-16BE" for input transcoded to UTF-8 (utf16.go), else ""
 	closeFns []func() error
 	rec      Record
 	stats    Stats
@@ -233,8 +256,9 @@ func Open(path string, opt Options) (*Reader, error) {
 
 // NewReader returns a Reader for the log read from src; name is used in errors and in [Skip.File].
 //
-// The compression (gzip, zstd, or none) is recognised from the first bytes, and a line wrapper
-// (Docker's json-file, CRI, syslog; see wrap.go) from the lines of the first 64 KiB of decompressed
+// The compression (gzip, zstd, or none) is recognised from the first bytes, then a UTF-16 byte order
+// mark (the input is then transcoded to UTF-8, see utf16.go), and a line wrapper (Docker's
+// json-file, CRI, syslog; see wrap.go) from the lines of the first 64 KiB of decompressed
 // input. Then, unless Options.Format names it (or LogFormat, HAProxyLogFormat or Fields select it),
 // the format is detected from the complete lines of that window: the format most of them have the
 // shape of, each line counting for the first format of [Formats] it fits (a line with a bad
@@ -299,6 +323,7 @@ func makeReader(src io.Reader, name string, opt Options, mid bool) (*Reader, err
 			r.Close()
 			return nil, err
 		}
+		r.openUTF16(bufSize)
 		if b, _ := r.br.Peek(len(utf8BOM)); bytes.Equal(b, utf8BOM) {
 			r.br.Discard(len(utf8BOM))
 		}

@@ -54,6 +54,7 @@ func readAll(t testing.TB, r *Reader) result {
 		rec.Method, rec.Target = strings.Clone(rec.Method), strings.Clone(rec.Target)
 		rec.Client, rec.UserAgent = strings.Clone(rec.Client), strings.Clone(rec.UserAgent)
 		rec.Source, rec.Principal = strings.Clone(rec.Source), strings.Clone(rec.Principal)
+		rec.RequestID, rec.EventID = strings.Clone(rec.RequestID), strings.Clone(rec.EventID)
 		if n := len(res.recs); n > 0 && rec.Line <= res.recs[n-1].Line {
 			t.Fatalf("record line %d after line %d", rec.Line, res.recs[n-1].Line)
 		}
@@ -643,7 +644,7 @@ func TestNextDoesNotAllocate(t *testing.T) {
 
 func TestReasons(t *testing.T) {
 	want := []string{"blank", "malformed", "bad-timestamp", "bad-request-line", "line-too-long", "truncated",
-		"header", "not-a-request", "rate-limit-event", "duplicate-request"}
+		"header", "not-a-request", "rate-limit-event", "duplicate-request", "duplicate-event", "error-body"}
 	if fmt.Sprint(Reasons) != fmt.Sprint(want) {
 		t.Errorf("Reasons = %v", Reasons)
 	}

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -87,7 +88,14 @@ func (m *jsonMapping) parseReference(line []byte, rec *Record) string {
 // decodeLogEvent.
 func (p *sysLogParser) finishReference(ev *sysEvent, rec *Record) string {
 	if ev.eventType == "" {
+		if ev.errorCode != "" {
+			return ReasonErrorBody
+		}
 		return ReasonMalformed // not a LogEvent
+	}
+	uuid := ""
+	if isUUID(ev.uuid) {
+		uuid = ev.uuid
 	}
 	dstr := func(keys ...string) string {
 		for _, k := range keys {
@@ -116,6 +124,7 @@ func (p *sysLogParser) finishReference(ev *sysEvent, rec *Record) string {
 			RequestURI:     uri,
 			Client:         ev.ip,
 			TokenID:        ev.tokenID,
+			UUID:           uuid,
 		}
 		if timeOK {
 			e.Time = t
@@ -154,14 +163,16 @@ func (p *sysLogParser) finishReference(ev *sysEvent, rec *Record) string {
 	if key == "" && (ev.txType == "" || strings.EqualFold(ev.txType, "WEB")) {
 		key = ev.txID
 	}
-	// Okta request ids are 20+ characters; a short one ("redacted", "abc123" in sanitised samples)
-	// would merge distinct requests, so it is not used. The URI must match too.
-	if len(key) >= minRequestIDLen && !p.seen.add([]byte(key+" "+uri)) {
-		return ReasonDuplicate
+	if len(key) < minRequestIDLen {
+		key = ""
 	}
 	method := strings.ToUpper(dstr("requestMethod", "method", "httpMethod"))
-	if !isMethod(method) {
-		method = ""
+	methods := MethodSetOf(method)
+	if methods == 0 {
+		method, methods = "", sysMethods(ev.eventType, uri)
+		if methods.Len() == 1 {
+			method = methods.Methods()[0]
+		}
 	}
 	status := anyIntReference(lookupFold(ev.debug, "statusCode"))
 	if status == 0 {
@@ -180,6 +191,9 @@ func (p *sysLogParser) finishReference(ev *sysEvent, rec *Record) string {
 		Line:      rec.Line,
 		Source:    SourceSystemLog,
 		Principal: ev.tokenID,
+		Methods:   methods,
+		RequestID: key,
+		EventID:   uuid,
 	}
 	return ""
 }
@@ -226,7 +240,8 @@ func refNextArray(r *Reader, a *refArrayStream) bool {
 	for !r.done {
 		// The decoder buffers what it has read but not used; allow the next element maxEvent bytes.
 		a.lim.limit = a.dec.InputOffset() + a.maxEvent + 4096
-		if !a.inPage {
+		object := a.dec.More() && bytes.HasPrefix(bytes.TrimLeft(bufferedBytes(a.dec), " \t\r\n"), []byte{'{'})
+		if !a.inPage && !object { // not an object at the top level: a page
 			tok, err := a.dec.Token()
 			if err == io.EOF {
 				r.done = true
@@ -244,7 +259,7 @@ func refNextArray(r *Reader, a *refArrayStream) bool {
 			a.inPage = true
 			continue
 		}
-		if !a.dec.More() {
+		if a.inPage && !a.dec.More() {
 			if _, err := a.dec.Token(); err != nil { // the closing ']'
 				refFailArray(r, a, err, false)
 				return false
@@ -262,6 +277,12 @@ func refNextArray(r *Reader, a *refArrayStream) bool {
 		}
 	}
 	return false
+}
+
+// bufferedBytes returns what dec has read but not decoded yet.
+func bufferedBytes(dec *json.Decoder) []byte {
+	b, _ := io.ReadAll(dec.Buffered())
+	return b
 }
 
 // refFailArray is Reader.failArray as it was before the tape: it stops the Reader on a decoding

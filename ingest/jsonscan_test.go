@@ -45,6 +45,13 @@ var jsonFormats = []string{"okta-array", "okta-ndjson", "cloudflare", "caddy", "
 
 // jsonEdgeLines are hand-written lines for the corners of encoding/json's behaviour.
 var jsonEdgeLines = []string{
+	`{"version":"0","detail-type":"SystemLog","detail":{"uuid":"4c1e8d73-9e5f-11f1-b2c3-000000000001","eventType":"user.lifecycle.create","published":"2026-10-14T08:00:00Z","debugContext":{"debugData":{"requestUri":"/api/v1/users"}}}}`,
+	`{"detail":{"detail":{"eventType":"x","published":"2026-10-14T08:00:00Z","debugContext":{"debugData":{"requestUri":"/a"}}}}}`,
+	`{"detail":{"eventType":"x"},"detail":{"eventType":"y","published":"2026-10-14T08:00:00Z","debugContext":{"debugData":{"requestUri":"/a"}}}}`,
+	`{"eventType":"","DETAIL":{"eventType":"x","published":"2026-10-14T08:00:00Z","debugContext":{"debugData":{"requestUri":"/a"}}},"errorCode":"E1"}`,
+	`{"errorCode":"E0000047","errorSummary":"API call exceeded rate limit due to too many requests.","errorCauses":[]}`,
+	`{"errorcode":429,"ERRORCODE":"","errorCode":null}`,
+	`{"eventType":"x","uuid":"5D2F9E84-AF60-11F1-83D4-00000000000A","published":"2026-10-14T08:00:00Z","debugContext":{"debugData":{"requestUri":"/api/v1/users/00u1","requestId":"abcdefghijkl"}},"transaction":{"type":"JOB","id":"abcdefghijklmnop"}}`,
 	`{"eventType":"user.session.start","published":"2026-10-14T08:00:00Z","debugContext":{"debugData":{"requestUri":"\/api\/v1\u002fusers","requestMethod":"get","requestId":"abcdefghijklmnop"}}}`,
 	`{"EVENTTYPE":"x","Published":"2026-10-14 08:00:00","DebugContext":{"DEBUGDATA":{"REQUESTURI":"/a","requesturi":"/b"}}}`,
 	`{"eventType":"x","eventType":"y","published":"2026-10-14T08:00:00Z","debugContext":{"debugData":{"requestUri":"/a"}}}`,
@@ -153,6 +160,14 @@ func arrayElements(data []byte) [][]byte {
 	var out [][]byte
 	dec := json.NewDecoder(bytes.NewReader(data))
 	for {
+		if dec.More() && bytes.HasPrefix(bytes.TrimLeft(bufferedBytes(dec), " \t\r\n"), []byte{'{'}) {
+			var raw json.RawMessage // an object at the top level
+			if dec.Decode(&raw) != nil {
+				return out
+			}
+			out = append(out, raw)
+			continue
+		}
 		if _, err := dec.Token(); err != nil {
 			return out
 		}
@@ -590,6 +605,16 @@ func sysAmbiguous(b []byte) bool {
 		return false
 	}
 	json.Unmarshal(b, &j)
+	if j.EventType == "" {
+		if d := bytes.TrimSpace(j.Detail); len(d) > 0 && d[0] == '{' { // an EventBridge envelope
+			j = jsonLogEvent{}
+			json.Unmarshal(d, &j)
+		} else { // an error body, or not an event
+			var m map[string]any
+			json.Unmarshal(b, &m)
+			return mapAmbiguous(m, map[string]bool{"errorCode": true})
+		}
+	}
 	return mapAmbiguous(j.DebugContext.DebugData, sysLookupKeys) || mapAmbiguous(j.Transaction.Detail, sysLookupKeys)
 }
 
@@ -754,6 +779,7 @@ func collect(r *Reader, next func() bool) result {
 		rec.Method, rec.Target = strings.Clone(rec.Method), strings.Clone(rec.Target)
 		rec.Client, rec.UserAgent = strings.Clone(rec.Client), strings.Clone(rec.UserAgent)
 		rec.Source, rec.Principal = strings.Clone(rec.Source), strings.Clone(rec.Principal)
+		rec.RequestID, rec.EventID = strings.Clone(rec.RequestID), strings.Clone(rec.EventID)
 		res.recs = append(res.recs, rec)
 	}
 	res.stats, res.err, res.events = r.Stats(), r.Err(), r.Events()

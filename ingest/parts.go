@@ -25,7 +25,8 @@ var osOpen = os.Open
 // no line starts after such a point, the rest is one range), and each range is read by a Reader of
 // its own with the format of the file (and its line wrapper; when the format was detected, each part
 // detects the lines that fail under it as the whole file would). Anything else (standard input, a
-// compressed file, another format, a smaller file, n < 2) is one Reader for the whole input.
+// compressed file, a UTF-16 file, another format, a smaller file, n < 2) is one Reader for the whole
+// input.
 //
 // The Readers are in file order; [Reader.Offset] is where each starts in the file. Each counts its
 // lines (Record.Line, Stats, Skip.Line) from its own start: the lines of the Readers before it
@@ -52,7 +53,8 @@ func OpenParts(path string, opt Options, n int) ([]*Reader, error) {
 	}
 	if fi.IsDir() {
 		f.Close()
-		return nil, fmt.Errorf("%s: is a directory, not a log file", path)
+		// ExpandPaths leaves only directories without a log file for a reader to meet.
+		return nil, fmt.Errorf("%s: is a directory with no log file in it (names starting with \".\" are skipped)", path)
 	}
 	sf := &sharedFile{f: f}
 	sf.refs.Store(1) // OpenParts' own reference, dropped on return: the file stays open while a Reader holds one
@@ -73,7 +75,7 @@ func OpenParts(path string, opt Options, n int) ([]*Reader, error) {
 		return nil, err
 	}
 	r.share(sf)
-	if mayCut && r.codec == "" && r.format.splittable {
+	if mayCut && r.codec == "" && r.utf16 == "" && r.format.splittable {
 		bounds, err := splitPoints(f, fi.Size(), n)
 		if err != nil {
 			r.Close()

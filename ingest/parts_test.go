@@ -52,6 +52,7 @@ func drain(r *Reader) drained {
 		rec.Method, rec.Target = strings.Clone(rec.Method), strings.Clone(rec.Target)
 		rec.Client, rec.UserAgent = strings.Clone(rec.Client), strings.Clone(rec.UserAgent)
 		rec.Source, rec.Principal = strings.Clone(rec.Source), strings.Clone(rec.Principal)
+		rec.RequestID, rec.EventID = strings.Clone(rec.RequestID), strings.Clone(rec.EventID)
 		d.recs = append(d.recs, rec)
 	}
 	d.stats, d.err = r.Stats(), r.Err()

@@ -12,12 +12,18 @@ import (
 //
 //   - okta-ndjson: one JSON event per line, as collectors and SIEMs write them;
 //   - okta-array: the /api/v1/logs response, a JSON array of events, or several pages
-//     concatenated ("[…][…]"), pretty-printed or not (see arraystream.go);
+//     concatenated ("[…][…]"), pretty-printed or not, and JSON objects between or instead of
+//     arrays: a single pretty-printed event, a saved error body (see arraystream.go);
 //   - okta-csv: a CSV export with a header row naming the columns (see systemlog_csv.go).
 //
 // Keys are matched case-insensitively ("eventtype", "debugcontext", "debugdata", "requesturi" as
-// some SIEMs write them). An event whose debugContext.debugData.requestUri is set is a request
-// (Record.Source "system-log"); a rate-limit event is also kept as a RateLimitEvent.
+// some SIEMs write them). An object without an eventType whose "detail" is an object is an
+// EventBridge envelope, as Okta's Amazon EventBridge log stream delivers events
+// ({"version":"0","detail-type":…,"source":…,"detail":{…the LogEvent…}}): its detail is the
+// event. An object without an eventType whose errorCode is set is an Okta error body, as a
+// /api/v1/logs call answered with HTTP 429 and saved between pages (ReasonErrorBody). An event
+// whose debugContext.debugData.requestUri is set is a request (Record.Source "system-log"); a
+// rate-limit event is also kept as a RateLimitEvent.
 
 // sysEvent is the part of a LogEvent ingest reads, whatever the export shape.
 type sysEvent struct {
@@ -33,6 +39,10 @@ type sysEvent struct {
 	txID     string // transaction.id
 	txType   string // transaction.type
 	tokenID  string // transaction.detail.requestApiTokenId
+	uuid     string // uuid
+	// errorCode is the errorCode of an object that is not a LogEvent (no eventType): an Okta error
+	// body.
+	errorCode string
 }
 
 // debugStr returns anyString(lookupFold(debugData, key)).
@@ -58,10 +68,12 @@ type sysTarget struct {
 
 // jsonLogEvent decodes a LogEvent. encoding/json matches keys case-insensitively, so
 // "debugcontext" and "eventtype" fill these fields too; a field of an unexpected JSON type is left
-// empty (decodeLogEvent ignores json.UnmarshalTypeError).
+// empty (decodeLogEvent ignores json.UnmarshalTypeError). Detail is an EventBridge envelope's event.
 type jsonLogEvent struct {
 	Published json.RawMessage `json:"published"`
 	EventType string          `json:"eventType"`
+	UUID      string          `json:"uuid"`
+	Detail    json.RawMessage `json:"detail"`
 	Client    struct {
 		IPAddress string `json:"ipAddress"`
 		UserAgent struct {
@@ -79,8 +91,15 @@ type jsonLogEvent struct {
 	} `json:"transaction"`
 }
 
-// decodeLogEvent decodes one JSON object into ev. It reports false when b is not a JSON object.
+// decodeLogEvent decodes one JSON object into ev: a LogEvent, the event of an EventBridge envelope,
+// or an error body (ev.errorCode). It reports false when b is not a JSON object.
 func decodeLogEvent(b []byte, ev *sysEvent) bool {
+	return decodeLogEventIn(b, ev, true)
+}
+
+// decodeLogEventIn is decodeLogEvent; envelope tells whether b may be an EventBridge envelope (the
+// top level of a line or element) rather than its event.
+func decodeLogEventIn(b []byte, ev *sysEvent, envelope bool) bool {
 	if len(b) == 0 || b[0] != '{' {
 		return false
 	}
@@ -91,7 +110,17 @@ func decodeLogEvent(b []byte, ev *sysEvent) bool {
 			return false
 		}
 	}
+	if j.EventType == "" {
+		if d := bytes.TrimSpace(j.Detail); envelope && len(d) > 0 && d[0] == '{' {
+			return decodeLogEventIn(d, ev, false)
+		}
+		var m map[string]any
+		_ = json.Unmarshal(b, &m) // valid: the first Unmarshal got this far
+		*ev = sysEvent{errorCode: anyString(lookupFold(m, "errorCode"))}
+		return true
+	}
 	*ev = sysEvent{
+		uuid:      j.UUID,
 		eventType: j.EventType,
 		debug:     j.DebugContext.DebugData,
 		ip:        j.Client.IPAddress,
@@ -144,8 +173,6 @@ atoi:
 // sysLogParser is the per-file state of the System Log formats.
 type sysLogParser struct {
 	sink *eventSink
-	seen recentSet
-	key  []byte // the request key being looked up in seen
 
 	// The JSON formats: events are decoded on tape (decodeLogEventTape), reused from event to
 	// event with targets. prebuilt, when set, is the event that tape already holds (okta-array
@@ -177,7 +204,7 @@ func (p *sysLogParser) parseJSON(line []byte, rec *Record) string {
 
 // The LogEvent fields decodeLogEventTape reads, by struct (see jsonLogEvent).
 var (
-	logEventFields     = newFieldSet("published", "eventType", "client", "debugContext", "target", "transaction")
+	logEventFields     = newFieldSet("published", "eventType", "client", "debugContext", "target", "transaction", "uuid", "detail")
 	clientFields       = newFieldSet("ipAddress", "userAgent")
 	userAgentFields    = newFieldSet("rawUserAgent")
 	debugContextFields = newFieldSet("debugData")
@@ -201,10 +228,18 @@ func (p *sysLogParser) decodeLogEventTape(b []byte, ev *sysEvent) (ok, fallback 
 			return false, false
 		}
 	}
+	return true, p.decodeAt(0, ev, true)
+}
+
+// decodeAt is decodeLogEventTape for the object at tape index obj; envelope tells whether it may
+// be an EventBridge envelope (see decodeLogEventIn). It reports whether the event needs the
+// fallback.
+func (p *sysLogParser) decodeAt(obj int, ev *sysEvent, envelope bool) (fallback bool) {
+	t := &p.tape
 	*ev = sysEvent{tape: t, debugTok: -1, targets: p.targets[:0]}
-	var top [6]int
-	if !t.structFields(0, logEventFields, top[:]) {
-		return true, true
+	var top [8]int
+	if !t.structFields(obj, logEventFields, top[:]) {
+		return true
 	}
 	if v := top[0]; v >= 0 { // published: a json.RawMessage
 		switch t.toks[v].kind {
@@ -216,16 +251,24 @@ func (p *sysLogParser) decodeLogEventTape(b []byte, ev *sysEvent) (ok, fallback 
 		}
 	}
 	ev.eventType = t.stringField(top[1])
+	if ev.eventType == "" {
+		if envelope && t.isObject(top[7]) {
+			return p.decodeAt(top[7], ev, false)
+		}
+		*ev = sysEvent{errorCode: t.floatString(t.lookupFold(obj, "errorCode", true))}
+		return false
+	}
+	ev.uuid = t.stringField(top[6])
 	if v := top[2]; t.isObject(v) { // client
 		var c [2]int
 		if !t.structFields(v, clientFields, c[:]) {
-			return true, true
+			return true
 		}
 		ev.ip = t.stringField(c[0])
 		if t.isObject(c[1]) {
 			var ua [1]int
 			if !t.structFields(c[1], userAgentFields, ua[:]) {
-				return true, true
+				return true
 			}
 			ev.ua = t.stringField(ua[0])
 		}
@@ -233,7 +276,7 @@ func (p *sysLogParser) decodeLogEventTape(b []byte, ev *sysEvent) (ok, fallback 
 	if v := top[3]; t.isObject(v) { // debugContext
 		var d [1]int
 		if !t.structFields(v, debugContextFields, d[:]) {
-			return true, true
+			return true
 		}
 		if t.isObject(d[0]) {
 			ev.debugTok = d[0]
@@ -245,7 +288,7 @@ func (p *sysLogParser) decodeLogEventTape(b []byte, ev *sysEvent) (ok, fallback 
 			if t.isObject(e) {
 				var f [2]int
 				if !t.structFields(e, targetFields, f[:]) {
-					return true, true
+					return true
 				}
 				tg = sysTarget{ID: t.stringField(f[0]), Type: t.stringField(f[1])}
 			}
@@ -256,12 +299,12 @@ func (p *sysLogParser) decodeLogEventTape(b []byte, ev *sysEvent) (ok, fallback 
 	if v := top[5]; t.isObject(v) { // transaction
 		var x [3]int
 		if !t.structFields(v, transactionFields, x[:]) {
-			return true, true
+			return true
 		}
 		ev.txID, ev.txType = t.stringField(x[0]), t.stringField(x[1])
 		ev.tokenID = t.floatString(t.lookupFold(x[2], "requestApiTokenId", true))
 	}
-	return true, false
+	return false
 }
 
 // sniffSysLogJSON reports whether line is a JSON object with an eventType.
@@ -277,7 +320,14 @@ func sniffSysLogJSON(line []byte) bool {
 // rate-limit event. rec is only written on success.
 func (p *sysLogParser) finish(ev *sysEvent, rec *Record) string {
 	if ev.eventType == "" {
+		if ev.errorCode != "" {
+			return ReasonErrorBody
+		}
 		return ReasonMalformed // not a LogEvent
+	}
+	uuid := ""
+	if isUUID(ev.uuid) {
+		uuid = ev.uuid
 	}
 	dstr := func(keys ...string) string {
 		for _, k := range keys {
@@ -306,6 +356,7 @@ func (p *sysLogParser) finish(ev *sysEvent, rec *Record) string {
 			RequestURI:     uri,
 			Client:         ev.ip,
 			TokenID:        ev.tokenID,
+			UUID:           uuid,
 		}
 		if timeOK {
 			e.Time = t
@@ -348,16 +399,17 @@ func (p *sysLogParser) finish(ev *sysEvent, rec *Record) string {
 		key = ev.txID
 	}
 	// Okta request ids are 20+ characters; a short one ("redacted", "abc123" in sanitised samples)
-	// would merge distinct requests, so it is not used. The URI must match too.
-	if len(key) >= minRequestIDLen {
-		p.key = append(append(append(p.key[:0], key...), ' '), uri...)
-		if !p.seen.add(p.key) {
-			return ReasonDuplicate
-		}
+	// would merge distinct requests, so it is not used.
+	if len(key) < minRequestIDLen {
+		key = ""
 	}
 	method := upperMethod(dstr("requestMethod", "method", "httpMethod"))
-	if !isMethod(method) {
-		method = ""
+	methods := MethodSetOf(method)
+	if methods == 0 {
+		method, methods = "", sysMethods(ev.eventType, uri)
+		if methods.Len() == 1 {
+			method = methods.Methods()[0]
+		}
 	}
 	status := ev.debugInt("statusCode")
 	if status == 0 {
@@ -376,33 +428,34 @@ func (p *sysLogParser) finish(ev *sysEvent, rec *Record) string {
 		Line:      rec.Line,
 		Source:    SourceSystemLog,
 		Principal: ev.tokenID,
+		Methods:   methods,
+		RequestID: key,
+		EventID:   uuid,
 	}
 	return ""
 }
 
-// recentSet remembers the request ids seen recently: the last 32k to 64k of them, in two
-// generations, so that memory stays bounded on any file. The events of one request are written
-// within moments of each other, so a duplicate further back than that is not expected.
-type recentSet struct {
-	cur, prev map[string]struct{}
-}
-
-const recentSetGeneration = 1 << 15
-
 // minRequestIDLen is the shortest request id used to find duplicate events.
 const minRequestIDLen = 12
 
-// add records key and reports whether it was new. Only a new key is copied (allocated).
-func (s *recentSet) add(key []byte) bool {
-	if _, ok := s.cur[string(key)]; ok {
+// isUUID reports whether s has the shape of a UUID (8-4-4-4-12 hexadecimal digits), as Okta's event
+// uuids do: placeholders of sanitised samples ("redacted", "AbC-123-XyZ") do not identify an event.
+func isUUID(s string) bool {
+	if len(s) != 36 {
 		return false
 	}
-	if _, ok := s.prev[string(key)]; ok {
-		return false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
 	}
-	if s.cur == nil || len(s.cur) >= recentSetGeneration {
-		s.prev, s.cur = s.cur, make(map[string]struct{}, 1024)
-	}
-	s.cur[string(key)] = struct{}{}
 	return true
 }

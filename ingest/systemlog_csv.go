@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"io"
@@ -17,7 +18,16 @@ import (
 // ("debugContext.debugData.requestUri" → "requesturi"). A column named "debugData" (or
 // "debugContext") holding a JSON object is read as the event's debugData; every other column is
 // also looked up by its name as a debugData key (so "requestUri", "threshold", "urlPattern" columns
-// work). A "target" column holding a JSON array of {id,type} is read as target[].
+// work). A "uuid" column is the event's uuid.
+//
+// Targets: a "target" (or "targets") column holding a JSON array of {id,type} is read as target[];
+// one holding text such as "/api/v1/users (URL Pattern), 9c8d… (Bucket Uuid)" as the (id, type)
+// pairs it lists. Flattened target columns are read too, whatever the flattening's spelling:
+// "target.0.id" and "target.0.type", "target[0].id", "target0.id", "target_0_type", "target.id" and
+// "target.type", "Target ID" and "Target Type" — a name that, lower-cased with everything but
+// letters and digits removed, is "target" or "targets", an optional index, then "id", "type",
+// "alternateid" or "displayname". Each index is one target, whose id is its id column, else its
+// alternateId, else its displayName. (Okta does not document the Admin Console's column names.)
 //
 // Each line is one record: a quoted field spanning lines is not supported (its lines are skipped as
 // malformed). A repeated header row (concatenated exports) is skipped as a header and re-read.
@@ -38,7 +48,13 @@ type csvParser struct {
 
 // csvCells are the indexes (-1: none) of the columns parse reads, found once per header.
 type csvCells struct {
-	time, eventType, ip, ua, txID, txType, tokenID, debug, target int
+	time, eventType, ip, ua, txID, txType, tokenID, debug, target, uuid int
+	flatTargets                                                         []csvTarget // flattened target columns, by index
+}
+
+// csvTarget is the columns of one flattened target (-1: none).
+type csvTarget struct {
+	id, typ, alternateID, displayName int
 }
 
 type csvColumn struct {
@@ -146,16 +162,81 @@ func (p *csvParser) split(line []byte) ([]string, bool) {
 // cells finds the columns parse reads in p.cols.
 func (p *csvParser) cells() csvCells {
 	return csvCells{
-		time:      findColumn(p.cols, csvTimeColumns...),
-		eventType: findColumn(p.cols, "eventtype"),
-		ip:        findColumn(p.cols, "clientipaddress", "ipaddress", "clientip", "ip"),
-		ua:        findColumn(p.cols, "rawuseragent", "useragent"),
-		txID:      findColumn(p.cols, "transactionid"),
-		txType:    findColumn(p.cols, "transactiontype"),
-		tokenID:   findColumn(p.cols, "requestapitokenid"),
-		debug:     findColumn(p.cols, "debugdata", "debugcontext"),
-		target:    findColumn(p.cols, "target", "targets"),
+		time:        findColumn(p.cols, csvTimeColumns...),
+		eventType:   findColumn(p.cols, "eventtype"),
+		ip:          findColumn(p.cols, "clientipaddress", "ipaddress", "clientip", "ip"),
+		ua:          findColumn(p.cols, "rawuseragent", "useragent"),
+		txID:        findColumn(p.cols, "transactionid"),
+		txType:      findColumn(p.cols, "transactiontype"),
+		tokenID:     findColumn(p.cols, "requestapitokenid"),
+		debug:       findColumn(p.cols, "debugdata", "debugcontext"),
+		target:      findColumn(p.cols, "target", "targets"),
+		uuid:        findColumn(p.cols, "uuid"),
+		flatTargets: flatTargetColumns(p.cols),
 	}
+}
+
+// flatTargetColumns finds the flattened target columns (see the package comment above), in the
+// order of their indexes (no index first).
+func flatTargetColumns(cols []csvColumn) []csvTarget {
+	byIndex := map[string]*csvTarget{}
+	var order []string
+	for i, c := range cols {
+		rest, ok := strings.CutPrefix(c.full, "target")
+		if !ok {
+			continue
+		}
+		rest = strings.TrimPrefix(rest, "s")
+		j := 0
+		for j < len(rest) && isDigit(rest[j]) {
+			j++
+		}
+		index, field := rest[:j], rest[j:]
+		t := byIndex[index]
+		if t == nil {
+			t = &csvTarget{-1, -1, -1, -1}
+		}
+		switch field {
+		case "id":
+			t.id = i
+		case "type":
+			t.typ = i
+		case "alternateid":
+			t.alternateID = i
+		case "displayname":
+			t.displayName = i
+		default:
+			continue
+		}
+		if byIndex[index] == nil {
+			byIndex[index] = t
+			order = append(order, index)
+		}
+	}
+	slices.SortFunc(order, func(a, b string) int { return cmp.Compare(atoiNonNegative(a), atoiNonNegative(b)) })
+	out := make([]csvTarget, 0, len(order))
+	for _, k := range order {
+		out = append(out, *byIndex[k])
+	}
+	return out
+}
+
+// targetsText reads the (id, type) pairs of a targets cell written as text, "id (Type), id2
+// (Type2)", appending them to dst.
+func targetsText(dst []sysTarget, s string) []sysTarget {
+	for s != "" {
+		open := strings.Index(s, " (")
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(s[open:], ')')
+		if end < 0 {
+			break
+		}
+		dst = append(dst, sysTarget{ID: strings.TrimSpace(s[:open]), Type: s[open+2 : open+end]})
+		s = strings.TrimLeft(s[open+end+1:], ",; ")
+	}
+	return dst
 }
 
 func (p *csvParser) parse(line []byte, rec *Record) string {
@@ -194,6 +275,7 @@ func (p *csvParser) parse(line []byte, rec *Record) string {
 		txID:      cell(p.at.txID),
 		txType:    cell(p.at.txType),
 		tokenID:   cell(p.at.tokenID),
+		uuid:      strings.TrimSpace(cell(p.at.uuid)),
 		debug:     p.debug,
 	}
 	if s := strings.TrimSpace(cell(p.at.debug)); strings.HasPrefix(s, "{") {
@@ -216,8 +298,17 @@ func (p *csvParser) parse(line []byte, rec *Record) string {
 			have[c.last] = true
 		}
 	}
-	if s := strings.TrimSpace(cell(p.at.target)); strings.HasPrefix(s, "[") {
+	switch s := strings.TrimSpace(cell(p.at.target)); {
+	case strings.HasPrefix(s, "["):
 		_ = json.Unmarshal([]byte(s), &ev.targets)
+	case s != "":
+		ev.targets = targetsText(ev.targets, s)
+	}
+	for _, t := range p.at.flatTargets {
+		id := cmp.Or(strings.TrimSpace(cell(t.id)), strings.TrimSpace(cell(t.alternateID)), strings.TrimSpace(cell(t.displayName)))
+		if typ := strings.TrimSpace(cell(t.typ)); id != "" || typ != "" {
+			ev.targets = append(ev.targets, sysTarget{ID: id, Type: typ})
+		}
 	}
 	return p.sys.finish(&ev, rec)
 }

@@ -165,3 +165,51 @@ func ExampleVerdict() {
 	// 101 over
 	// unavailable
 }
+
+// TestGoldenSystemLog renders the analysis of Okta System Log exports
+// (testdata/systemlog.result.json): the requests of unknown method and the lower bound are in
+// every output.
+func TestGoldenSystemLog(t *testing.T) {
+	res := fixture(t, "systemlog.result.json")
+	if len(res.MethodUnknown) == 0 || !res.SystemLogRead() {
+		t.Fatal("the fixture has no request of unknown method, or no System Log input")
+	}
+	var js, md, txt, html bytes.Buffer
+	if err := report.WriteSummary(&js, res); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "summary.systemlog.golden.json", js.Bytes())
+	if err := report.WriteMarkdown(&md, res); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "summary.systemlog.golden.md", md.Bytes())
+	if err := report.WriteText(&txt, res); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "text.systemlog.golden.txt", txt.Bytes())
+	if err := report.RenderHTML(&html, res, report.HTMLOptions{Version: "golden"}); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string][]string{
+		"summary.json": {`"method_unknown": [`, `"users-get",`, `"requests": 12,`, `"/api/v1/users/{idOrLogin}"`, `"duplicate-event": 6`, `"error-body": 1`},
+		"summary.md": {"12 requests recovered from Okta System Log events are of unknown method", "12 in users-get or users-update",
+			"Okta System Log input is a lower bound of the traffic"},
+		"text":        {"method unknown: 12 System Log requests could be in users-get or users-update (/api/v1/users/{idOrLogin})"},
+		"report.html": {`id="method-unknown-table"`, "<code>users-get</code> or <code>users-update</code>", "recovered from Okta System Log events: a lower bound"},
+	} {
+		out := map[string]string{"summary.json": js.String(), "summary.md": md.String(), "text": txt.String(), "report.html": html.String()}[name]
+		for _, w := range want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s does not say %q", name, w)
+			}
+		}
+	}
+	// Without System Log input, none of it.
+	var plain bytes.Buffer
+	if err := report.WriteMarkdown(&plain, goldenResult(t)); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plain.String(), "System Log") {
+		t.Error("summary.md of access logs mentions the System Log")
+	}
+}

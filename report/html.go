@@ -33,6 +33,7 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"pct":      func(f float64) string { return fmt.Sprintf("%.1f %%", f*100) },
 	"num":      thousands,
 	"minute":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
+	"fetched":  FetchedText,
 	"instant":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.999999") },
 	"redact":   Redact,
 	"limitStr": FormatLimit,

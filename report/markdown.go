@@ -28,6 +28,12 @@ func WriteMarkdown(w io.Writer, res *Result) error {
 	p("- **Catalog:** %s (Okta's published default limits; overrides, DynamicScale or a Workforce multiplier raise them)\n", mdText(res.Catalog))
 	p("- **Counted:** %s to Okta in %s; peaks per UTC wall-clock minute and per rolling 60-second window\n\n",
 		count(res.Input.Requests, "request"), count(int64(len(res.Input.Files)), "file"))
+	for _, f := range res.Input.Fetched {
+		p("- **Input:** %s\n", mdText(FetchedText(f)))
+	}
+	if len(res.Input.Fetched) > 0 {
+		p("\n")
+	}
 
 	p("## Finding\n\n%s\n\n", mdText(finding(res)))
 
@@ -121,6 +127,12 @@ func WriteMarkdown(w io.Writer, res *Result) error {
 	}
 	p("; %s to public metadata endpoints (not rate-limited) and %s to paths outside the catalog.",
 		count(res.PublicMetadata, "request"), thousands(res.OutsideCatalog))
+	if u := methodUnknownText(res); u != "" {
+		p(" %s.", mdText(u))
+	}
+	if sl := systemLogText(res); sl != "" {
+		p(" %s.", mdText(sl))
+	}
 	stopped := 0
 	for _, f := range in.Files {
 		if f.Err != "" {
@@ -138,6 +150,41 @@ func WriteMarkdown(w io.Writer, res *Result) error {
 	}
 	p("\n")
 	return bw.Flush()
+}
+
+// methodUnknownText says, in a sentence without its full stop, how many System Log requests are of
+// unknown method and which buckets they could belong to ("" when there are none).
+func methodUnknownText(res *Result) string {
+	n := res.MethodUnknownRequests()
+	if n == 0 {
+		return ""
+	}
+	var groups []string
+	for _, g := range res.MethodUnknown {
+		groups = append(groups, fmt.Sprintf("%s in %s", thousands(g.Requests), strings.Join(g.Buckets, " or ")))
+	}
+	return fmt.Sprintf("%s recovered from Okta System Log events %s of unknown method, counted in no bucket because the methods they may have been made with fall in different buckets (%s)",
+		count(n, "request"), isAre(n), strings.Join(groups, "; "))
+}
+
+// systemLogText says, in a sentence without its full stop, that the requests recovered from Okta
+// System Log input are a lower bound ("" when no System Log file was read).
+func systemLogText(res *Result) string {
+	if !res.SystemLogRead() {
+		return ""
+	}
+	n, verb := res.SystemLogRequests(), "undercount"
+	if n == 1 {
+		verb = "undercounts"
+	}
+	return fmt.Sprintf("Okta System Log input is a lower bound of the traffic: Okta does not write an event for every API call, so the %s recovered from it in buckets %s the real rate", count(n, "request"), verb)
+}
+
+func isAre(n int64) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }
 
 // sortedVerdicts returns the buckets worst first on the chosen tier: by status, then rolling and

@@ -118,6 +118,12 @@ func dataQuality(res *Result) string {
 		fmt.Fprintf(&s, "; %s outside the chosen period left out", count(in.OutsideWindow, "request"))
 	}
 	fmt.Fprintf(&s, "; %s to public metadata endpoints (not rate-limited) and %s outside the catalog", count(res.PublicMetadata, "request"), thousands(res.OutsideCatalog))
+	if n := res.MethodUnknownRequests(); n > 0 {
+		fmt.Fprintf(&s, "; %s from the Okta System Log of unknown method, in no bucket", count(n, "request"))
+	}
+	if res.SystemLogRead() {
+		s.WriteString("; the Okta System Log requests are a lower bound (Okta does not log every API call)")
+	}
 	stopped := 0
 	for _, f := range in.Files {
 		if f.Err != "" {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strings"
 	"time"
 
 	"github.com/ratecard/ratecard/classify"
@@ -53,6 +54,11 @@ type Result struct {
 
 	PublicMetadata int64 // requests to never-limited public metadata endpoints
 	OutsideCatalog int64 // requests to paths that no Okta bucket covers (e.g. /login/login.htm, /favicon.ico)
+	// MethodUnknown groups the requests recovered from Okta System Log events whose method is not
+	// known (Okta logs none, and neither the event type nor the path makes it certain) and whose
+	// candidate methods fall in different buckets, by the buckets they could belong to; the most
+	// requests first. They are counted in no bucket.
+	MethodUnknown []MethodUnknown
 
 	// Tiers holds one verdict per tier, in classify.Tiers order.
 	Tiers []TierResult
@@ -80,6 +86,10 @@ type Input struct {
 	// Events are the Okta rate-limit events found in System Log input (at most 1,000 per file), for
 	// the report to set beside its own figures.
 	Events []ingest.RateLimitEvent
+	// Fetched describes the input directories written by "ratecard fetch" (empty otherwise). It
+	// is left out of a Result's JSON (package reporttest) when empty, so fixtures without it stay
+	// as they are.
+	Fetched []FetchedLog `json:",omitempty"`
 }
 
 // FileInput is the accounting for one input file.
@@ -149,6 +159,42 @@ type BucketResult struct {
 	// Principals are the principals the input names (API token ids, OAuth client ids, or a principal
 	// map's names) with their peaks against their share, the busiest first (at most 20).
 	Principals []PrincipalPeak
+}
+
+// MethodUnknown is a group of requests of unknown method that could belong to any of Buckets (the
+// ids of the classes their candidate methods give, in catalog order).
+type MethodUnknown struct {
+	Buckets  []string
+	Requests int64
+	Paths    []string // their path templates, the most requests first (at most 10)
+}
+
+// SystemLogRead reports whether an input file was an Okta System Log export (a format okta-*).
+func (r *Result) SystemLogRead() bool {
+	for _, f := range r.Input.Files {
+		if strings.HasPrefix(f.Format, "okta-") {
+			return true
+		}
+	}
+	return false
+}
+
+// SystemLogRequests is the number of requests in buckets recovered from Okta System Log events.
+func (r *Result) SystemLogRequests() int64 {
+	var n int64
+	for i := range r.Buckets {
+		n += r.Buckets[i].SystemLog
+	}
+	return n
+}
+
+// MethodUnknownRequests is the number of requests of unknown method (the sum over MethodUnknown).
+func (r *Result) MethodUnknownRequests() int64 {
+	var n int64
+	for _, g := range r.MethodUnknown {
+		n += g.Requests
+	}
+	return n
 }
 
 // PrincipalPeak is one principal's (an API token's, an OAuth app's, a mapped caller's) busiest minute

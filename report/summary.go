@@ -22,12 +22,21 @@ type summaryJSON struct {
 	Buckets        []bucketJSON         `json:"buckets"`
 	PublicMetadata requestsJSON         `json:"public_metadata"`
 	OutsideCatalog requestsJSON         `json:"outside_catalog"`
+	MethodUnknown  []methodUnknownJSON  `json:"method_unknown"`
 	Tiers          []tierSummaryJSON    `json:"tiers"`
 	Recommendation recommendationJSON   `json:"recommendation"`
 	OktaEvents     []rateLimitEventJSON `json:"okta_events"`
 	ChartWindow    windowJSON           `json:"chart_window"`
 	Outliers       outliersJSON         `json:"outliers"`
 	GeneratedAt    *string              `json:"generated_at,omitempty"`
+}
+
+// methodUnknownJSON is a group of System Log requests of unknown method (Result.MethodUnknown): the
+// buckets they could belong to, how many, and their path templates.
+type methodUnknownJSON struct {
+	Buckets  []string `json:"buckets"`
+	Requests int64    `json:"requests"`
+	Paths    []string `json:"paths"`
 }
 
 // outliersJSON counts the requests far outside the bulk of the traffic (Result.Outliers).
@@ -80,6 +89,9 @@ type inputJSON struct {
 	GapCount     int64     `json:"clock_gap_count"`
 	GapMinutes   int64     `json:"clock_gap_minutes"`
 	GapThreshold int       `json:"clock_gap_threshold_minutes"`
+	// Fetched describes the System Logs "ratecard fetch" wrote into input directories; left out
+	// when there are none.
+	Fetched []fetchedJSON `json:"fetched,omitempty"`
 }
 
 // gapJSON is a clock gap: no request in the UTC minutes [from, to).
@@ -271,12 +283,17 @@ func WriteSummary(w io.Writer, res *Result) error {
 		Buckets:        []bucketJSON{},
 		PublicMetadata: requestsJSON{res.PublicMetadata},
 		OutsideCatalog: requestsJSON{res.OutsideCatalog},
+		MethodUnknown:  []methodUnknownJSON{},
+	}
+	for _, g := range res.MethodUnknown {
+		s.MethodUnknown = append(s.MethodUnknown, methodUnknownJSON{Buckets: g.Buckets, Requests: g.Requests, Paths: append([]string{}, g.Paths...)})
 	}
 	in := &res.Input
 	s.Input = inputJSON{Lines: in.Lines, Requests: in.Requests, Skipped: in.Skipped,
 		SkippedReasons: allReasons(in.SkippedReasons), Files: []fileJSON{}, SkippedExamples: []skipJSON{},
 		OutsideWindow: in.OutsideWindow, Duplicates: in.Duplicates,
-		Gaps: []gapJSON{}, GapCount: res.GapCount, GapMinutes: res.GapMinutes, GapThreshold: res.GapThreshold}
+		Gaps: []gapJSON{}, GapCount: res.GapCount, GapMinutes: res.GapMinutes, GapThreshold: res.GapThreshold,
+		Fetched: fetchedJSONs(in.Fetched)}
 	for _, g := range res.Gaps {
 		s.Input.Gaps = append(s.Input.Gaps, gapJSON{From: rfc3339(g.From), To: rfc3339(g.To), Minutes: g.Minutes()})
 	}

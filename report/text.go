@@ -30,8 +30,21 @@ func WriteText(w io.Writer, res *Result) error {
 	_, err := fmt.Fprintf(w, "tier %s, warn %d%%: %s lines, %s requests, %s skipped in %d file(s); %s public metadata, %s outside the catalog\n",
 		res.Tier, res.WarnPercent, thousands(in.Lines), thousands(in.Requests), thousands(in.Skipped), len(in.Files),
 		thousands(res.PublicMetadata), thousands(res.OutsideCatalog))
-	if err != nil || len(res.Buckets) == 0 {
+	if err != nil {
 		return err
+	}
+	for _, g := range res.MethodUnknown {
+		paths := ""
+		if len(g.Paths) > 0 {
+			paths = " (" + strings.Join(g.Paths, ", ") + ")"
+		}
+		if _, err := fmt.Fprintf(w, "method unknown: %s System Log requests could be in %s%s; counted in no bucket\n",
+			thousands(g.Requests), strings.Join(g.Buckets, " or "), paths); err != nil {
+			return err
+		}
+	}
+	if len(res.Buckets) == 0 {
+		return nil
 	}
 	rec := Recommend(res)
 	line := fmt.Sprintf("no tier keeps every bucket below %d%%", res.WarnPercent)

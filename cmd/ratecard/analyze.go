@@ -33,7 +33,7 @@ const analyzeSynopsis = "[--tier T] [--warn PCT] [--out DIR] [--catalog C] [--li
 func addAnalyzeFlags(fs *flag.FlagSet, out string) *analyzeFlags {
 	f := &analyzeFlags{}
 	f.tier = tierFlag(fs)
-	f.warn = fs.Int("warn", 60, "warning threshold in percent of the limit, 30-90 (Okta's range; its default is 60, Workforce orgs default to 90)")
+	f.warn = fs.Int("warn", 60, "warning threshold in percent of the limit, 30-90 (Okta's range; its default is 60, Workforce orgs default to 90; a directory from ratecard fetch brings the org's own)")
 	f.out = fs.String("out", out, "directory to write the report files into")
 	f.format = fs.String("format", "", "input format for every file: "+strings.Join(ingest.Formats(), ", ")+" (default: detected per file)")
 	f.logFormat = fs.String("log-format", "", "nginx log_format of the input (e.g. '$remote_addr - $remote_user [$time_local] \"$request\" $status ...'); implies --format nginx")
@@ -91,6 +91,16 @@ func (f *analyzeFlags) analyze(ctx context.Context, fs *flag.FlagSet, cmd string
 		fs.Usage()
 		return nil, nil, usagef("%s needs at least one input file (or --db FILE to analyse a kept ingest again)", cmd)
 	}
+	var fetched []report.FetchedLog
+	if len(files) > 0 {
+		if files, fetched, err = expandInputs(files); err != nil {
+			return nil, nil, err
+		}
+	}
+	warn := *f.warn
+	if w, ok := orgWarn(fs, fetched); ok {
+		warn = w
+	}
 	cat, err := f.cat.load()
 	if err != nil {
 		return nil, nil, err
@@ -110,7 +120,7 @@ func (f *analyzeFlags) analyze(ctx context.Context, fs *flag.FlagSet, cmd string
 			return nil, nil, err
 		}
 	}
-	opt := analyze.Options{Principals: principals, Catalog: cat, Tier: tier, WarnPercent: *f.warn, Format: *f.format, DB: *f.db, From: from, To: to,
+	opt := analyze.Options{Principals: principals, Catalog: cat, Tier: tier, WarnPercent: warn, Format: *f.format, DB: *f.db, From: from, To: to,
 		LogFormat: *f.logFormat, HAProxyLogFormat: *f.haproxyLogFormat, Fields: f.fields.m, Strict: *f.strict,
 		ForwardedFor: *f.forwardedFor, Dedupe: *f.dedupe, Learned: f.cat.learned()}
 	if *f.logFormat != "" {
@@ -139,6 +149,7 @@ func (f *analyzeFlags) analyze(ctx context.Context, fs *flag.FlagSet, cmd string
 		}
 		return nil, nil, readErr
 	}
+	res.Input.Fetched = fetched
 	if *f.stamp {
 		res.GeneratedAt = time.Now().UTC().Truncate(time.Second)
 	}
@@ -161,7 +172,7 @@ func (f *analyzeFlags) finish(res *report.Result, readErr error) error {
 // cmdAnalyze runs analyze: it analyses the logs (or a kept --db ingest), writes the report files into
 // --out, prints the summary and the files' paths, and applies --fail-on.
 func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("analyze", analyzeSynopsis+" FILE...", stderr)
+	fs := newFlagSet("analyze", analyzeSynopsis+" FILE|DIR...", stderr)
 	af := addAnalyzeFlags(fs, "ratecard-report")
 	files, err := parseArgs(fs, args)
 	if err != nil {
@@ -177,6 +188,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := report.WriteText(stdout, res); err != nil {
 		return err
 	}
+	printFetched(stdout, res)
 	fmt.Fprintf(stdout, "report:  %s\nsummary: %s (also summary.md, minutes.csv)\n", filepath.Join(*af.out, "report.html"), filepath.Join(*af.out, "summary.json"))
 	if *af.db != "" && len(files) > 0 {
 		fmt.Fprintf(stdout, "kept:    %s (re-analyse with: ratecard analyze --db %s --tier T)\n", *af.db, *af.db)

@@ -4,14 +4,16 @@
 //
 // Usage:
 //
-//	ratecard analyze [--tier T] [--warn PCT] [--out DIR] [--catalog C] [--limits FILE] [--db FILE] FILE...
+//	ratecard analyze [--tier T] [--warn PCT] [--out DIR] [--catalog C] [--limits FILE] [--db FILE] FILE|DIR...
 //	ratecard analyze --db FILE [--tier T] [--warn PCT] [--catalog C] [--limits FILE]
 //	ratecard request [analyze flags] [--growth PCT] [--event START[:END]xFACTOR] [--show-clients] FILE...
 //	ratecard buckets [--tier T] [--catalog C] [--limits FILE]
 //	ratecard classify [--catalog C] [--limits FILE] METHOD PATH
+//	ratecard fetch --org https://ORG.okta.com [--since D] [--until D] [--out DIR] [--share PCT]
 //	ratecard version
 //
-// Exit codes: 0 done, 1 runtime or data error, 2 usage error, 3 --fail-on threshold reached.
+// Exit codes: 0 done, 1 runtime or data error, 2 usage error, 3 --fail-on threshold reached,
+// 130 interrupted.
 package main
 
 import (
@@ -72,11 +74,12 @@ func profiled(f func() int) int {
 const usage = `ratecard: Okta rate-limit usage from your own logs
 
 Usage:
-  ratecard analyze [--tier T] [--warn PCT] [--out DIR] [--catalog C] [--limits FILE] [--db FILE] FILE...
+  ratecard analyze [--tier T] [--warn PCT] [--out DIR] [--catalog C] [--limits FILE] [--db FILE] FILE|DIR...
   ratecard analyze --db FILE [--tier T] [--warn PCT] [--catalog C] [--limits FILE]
   ratecard request [analyze flags] [--growth PCT] [--event START[:END]xFACTOR] [--show-clients] FILE...
   ratecard buckets [--tier T] [--catalog C] [--limits FILE]
   ratecard classify [--catalog C] [--limits FILE] METHOD PATH
+  ratecard fetch --org https://ORG.okta.com [--since D] [--until D] [--out DIR] [--share PCT]
   ratecard version
 
 Commands:
@@ -85,10 +88,14 @@ Commands:
              (request.md with a draft case text, request.csv)
   buckets    print the rate-limit catalog: every bucket, its endpoint rule and its limits
   classify   print the bucket a request falls in and its limit on every tier
+  fetch      read the org's System Log from Okta (GET /api/v1/logs) into a directory for analyze,
+             within a share of the logs bucket; resumable (token in OKTA_API_TOKEN, or an OAuth
+             service app with --client-id and --private-key)
   version    print the version
 
 Run 'ratecard COMMAND --help' for a command's options.
-Exit codes: 0 done, 1 runtime or data error, 2 usage error, 3 --fail-on threshold reached.
+Exit codes: 0 done, 1 runtime or data error, 2 usage error, 3 --fail-on threshold reached,
+130 interrupted.
 `
 
 // usageError marks errors caused by the command line (exit code 2).
@@ -123,12 +130,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdBuckets(rest, stdout, stderr)
 	case "classify":
 		err = cmdClassify(rest, stdout, stderr)
+	case "fetch":
+		err = cmdFetch(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "ratecard %s\n", versionString())
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 	default:
-		err = usagef("unknown command %q (want analyze, request, buckets, classify or version)", cmd)
+		err = usagef("unknown command %q (want analyze, request, buckets, classify, fetch or version)", cmd)
 	}
 	switch {
 	case err == nil:
@@ -138,6 +147,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case errors.As(err, new(usageError)):
 		fmt.Fprintf(stderr, "ratecard: %v\n", err)
 		return exitUsage
+	case errors.As(err, new(interruptedError)):
+		fmt.Fprintf(stderr, "ratecard: %v\n", err)
+		return exitInterrupted
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(stderr, "ratecard: interrupted; no report written")
 		return exitInterrupted

@@ -24,6 +24,10 @@ func TestExitCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "out")
+	emptyDir := filepath.Join(dir, "empty")
+	if err := os.MkdirAll(filepath.Join(emptyDir, ".hidden"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	limits := filepath.Join(dir, "limits.yaml")
 	if err := os.WriteFile(limits, []byte("users-get:\n  enterprise: 2500\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -46,7 +50,7 @@ func TestExitCodes(t *testing.T) {
 		{"unknown flag", []string{"analyze", "--bogus", good}, 2, "", "bogus"},
 		{"unknown format", []string{"analyze", "--format", "yaml", good}, 2, "", "yaml"},
 		{"missing file", []string{"analyze", "--out", out, filepath.Join(dir, "missing.log")}, 1, "", "missing.log"},
-		{"directory", []string{"analyze", "--out", out, dir}, 1, "", dir},
+		{"directory without log files", []string{"analyze", "--out", out, emptyDir}, 1, "", "no log file"},
 		{"analyze help", []string{"analyze", "--help"}, 0, "", "--tier"},
 		{"flags after files", []string{"analyze", good, "--out", out, "--tier", "workforce"}, 0, "users-get", ""},
 		{"version", []string{"version"}, 0, "ratecard ", ""},
@@ -340,7 +344,11 @@ func TestUnopenableFileAmongOthers(t *testing.T) {
 	}
 	missing := filepath.Join(dir, "rotated.log.1")
 	out := filepath.Join(dir, "out")
-	code, stdout, stderr := runCLI(t, "analyze", "--out", out, good, missing, dir)
+	empty := filepath.Join(dir, "empty") // a directory with no log file in it
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "analyze", "--out", out, good, missing, empty)
 	if code != 1 || !strings.Contains(stderr, "rotated.log.1") || !strings.Contains(stdout, "users-get") {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 	}

@@ -30,12 +30,20 @@ func startProgress(stderr io.Writer, mode string, files []string, opt *analyze.O
 		}
 	}
 	opt.Progress, opt.Lines = new(atomic.Int64), new(atomic.Int64)
+	start := time.Now()
+	return redraw(stderr, func() string {
+		return progressLine(opt.Progress.Load(), total, opt.Lines.Load(), time.Since(start))
+	})
+}
+
+// redraw redraws line() in place on stderr every progressInterval until the returned function is
+// called, which erases the line and stops. An empty line is not drawn.
+func redraw(stderr io.Writer, line func() string) (stop func()) {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		start := time.Now()
 		tick := time.NewTicker(progressInterval)
 		defer tick.Stop()
 		for {
@@ -44,7 +52,9 @@ func startProgress(stderr io.Writer, mode string, files []string, opt *analyze.O
 				fmt.Fprint(stderr, "\r\033[K")
 				return
 			case <-tick.C:
-				fmt.Fprint(stderr, "\r\033[K"+progressLine(opt.Progress.Load(), total, opt.Lines.Load(), time.Since(start)))
+				if s := line(); s != "" {
+					fmt.Fprint(stderr, "\r\033[K"+s)
+				}
 			}
 		}
 	}()

@@ -28,7 +28,7 @@ func (e *eventFlags) Set(v string) error {
 // cmdRequest is analyze plus the evidence pack for a rate-limit increase or DynamicScale request:
 // request.md, request.csv and a section in report.html, free of personal data unless --show-clients.
 func cmdRequest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("request", analyzeSynopsis+" [--growth PCT] [--event START[:END]xFACTOR] [--show-clients] FILE...", stderr)
+	fs := newFlagSet("request", analyzeSynopsis+" [--growth PCT] [--event START[:END]xFACTOR] [--show-clients] FILE|DIR...", stderr)
 	af := addAnalyzeFlags(fs, "ratecard-request")
 	growthS := fs.String("growth", "", "project the observed per-minute profile grown by this percentage, e.g. 30%")
 	var events eventFlags
@@ -56,6 +56,7 @@ func cmdRequest(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := report.WriteText(stdout, res); err != nil {
 		return err
 	}
+	printFetched(stdout, res)
 	fmt.Fprintf(stdout, "request: %s (also request.csv; the draft case text is in request.md)\nreport:  %s\nsummary: %s (also summary.md, minutes.csv)\n",
 		filepath.Join(*af.out, "request.md"), filepath.Join(*af.out, "report.html"), filepath.Join(*af.out, "summary.json"))
 	if *af.db != "" && len(files) > 0 {

@@ -28,6 +28,8 @@ type source interface {
 	load(ctx context.Context, need *minuteSet) error
 	// database is the DuckDB database the analysis's queries run in.
 	database() *duckDB
+	// methodUnknown returns the groups of method-unknown requests, in the analysed catalog.
+	methodUnknown() []report.MethodUnknown
 }
 
 // analyze computes the analysis of src's requests against cat; in is the input accounting, copied
@@ -90,7 +92,7 @@ func analyze(ctx context.Context, src source, cat *classify.Catalog, p params, i
 	trace("principal peaks")
 
 	res := &report.Result{Catalog: cat.Name, Tier: p.tier, WarnPercent: p.warn, Input: in,
-		PublicMetadata: f.public, OutsideCatalog: f.others}
+		PublicMetadata: f.public, OutsideCatalog: f.others, MethodUnknown: src.methodUnknown()}
 	for _, t := range classify.Tiers {
 		res.TierTitles[t] = cat.TierTitle(t)
 	}

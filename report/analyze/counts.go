@@ -113,6 +113,8 @@ func (g *minuteCounts) add(ts int64, cl uint8, status uint16, src uint8, rl int3
 	case classify.OutsideCatalog:
 		g.outside++
 		return
+	case classify.MethodUnknown: // counted by resolveSys, with its candidate buckets
+		return
 	}
 	m := floorDiv(ts, minuteMicros)
 	c := g.cell(cl, m)

@@ -10,10 +10,21 @@ type seenSet struct {
 
 func newSeenSet() *seenSet { return &seenSet{m: map[uint64]struct{}{}} }
 
-// add reports whether rec is new, and remembers it. It hashes the fields in place (FNV-1a over the
-// instant and status as 8 little-endian bytes each, then each string and a 0 byte), so it allocates
-// nothing per request.
-func (s *seenSet) add(rec *ingest.Record) bool {
+// add reports whether rec is new, and remembers it. It allocates nothing per request.
+func (s *seenSet) add(rec *ingest.Record) bool { return s.addHash(seenHash(rec)) }
+
+// addHash reports whether a request of hash h (seenHash) is new, and remembers it.
+func (s *seenSet) addHash(h uint64) bool {
+	if _, dup := s.m[h]; dup {
+		return false
+	}
+	s.m[h] = struct{}{}
+	return true
+}
+
+// seenHash is the hash of a request --dedupe compares: FNV-1a over the instant and status as 8
+// little-endian bytes each, then each of its strings and a 0 byte, hashed in place.
+func seenHash(rec *ingest.Record) uint64 {
 	const offset, prime = 14695981039346656037, 1099511628211
 	h := uint64(offset)
 	for _, v := range [2]uint64{uint64(rec.Time), uint64(rec.Status)} {
@@ -27,9 +38,5 @@ func (s *seenSet) add(rec *ingest.Record) bool {
 		}
 		h *= prime // the 0 byte between fields: h ^ 0 == h
 	}
-	if _, dup := s.m[h]; dup {
-		return false
-	}
-	s.m[h] = struct{}{}
-	return true
+	return h
 }

@@ -46,8 +46,10 @@ type Options struct {
 	Learned bool
 	// Dedupe drops a request identical to one already read (same instant, method, target, status,
 	// client, user agent and principal), as overlapping rotated files repeat lines. The files are then
-	// read one after another, so which copy counts is the first in input order. Dropped requests stay
-	// counted (Input.Duplicates).
+	// read one after another, so which copy counts is the first in input order (of System Log
+	// requests, resolved once every file is read, the earliest, then by path and line). Dropped
+	// requests stay counted (Input.Duplicates). System Log events are counted once per uuid and
+	// request without it (sysresolve.go).
 	Dedupe bool
 	// Strict stops the run, without a Result, at a file that cannot be opened (before anything is
 	// read) or read to its end; otherwise such a file is reported (FileInput.Err) and the others are
@@ -61,14 +63,24 @@ type Options struct {
 // part is one unit of parsing work: a whole file, or a line-aligned byte range of a plain file
 // (ingest.OpenParts).
 type part struct {
-	file  int   // index into paths
-	start int64 // byte offset of the part in its file
-	r     *ingest.Reader
-	stats ingest.Stats
+	file         int    // index into paths
+	path, format string // the file's path and format
+	start        int64  // byte offset of the part in its file
+	r            *ingest.Reader
+	stats        ingest.Stats
 	// outside counts the requests parsed but left out by Options.From/To, dups those --dedupe dropped.
 	outside, dups int64
 	events        []ingest.RateLimitEvent
 	err           error
+
+	// What resolveSys needs (sysresolve.go): the part's index in the run and its rank by path; the
+	// requests read directly (all but the System Log's) and held; the first and last instants of
+	// those read directly and, once resolved, of the System Log requests counted (anySys).
+	idx          int
+	rank         int32
+	direct, held int64
+	first, last  int64
+	anySys       bool
 }
 
 // window is what parsing keeps: the [from, to) span of Unix microseconds of Options.From/To, and,
@@ -80,6 +92,8 @@ type window struct {
 	// templates makes the path templates: Options.Catalog, also in a store (whose class columns are
 	// every built-in catalog's), so that the drill-down names paths as a plain run does.
 	templates *classify.Catalog
+	// examples is the number of skipped-line examples kept per part (Options.MaxExamples).
+	examples int
 }
 
 // Files reads every file, classifies each request and analyses the traffic.
@@ -134,6 +148,7 @@ func Files(ctx context.Context, paths []string, opt Options) (*report.Result, er
 			source
 		}
 		st   *store
+		lv   *live
 		cats = []*classify.Catalog{opt.Catalog}
 	)
 	if opt.DB != "" {
@@ -146,15 +161,14 @@ func Files(ctx context.Context, paths []string, opt Options) (*report.Result, er
 		defer st.close() // a store is complete once closed
 		src = st
 	} else {
-		lv, err := newLive(opt.Learned)
-		if err != nil {
+		if lv, err = newLive(opt.Learned); err != nil {
 			return nil, err
 		}
 		defer func() { go lv.close() }() // in memory: freeing it (15 ms for a month) can overlap writing the report
 		src = lv
 	}
 
-	win := window{from: math.MinInt64, to: math.MaxInt64, principals: opt.Principals, templates: opt.Catalog}
+	win := window{from: math.MinInt64, to: math.MaxInt64, principals: opt.Principals, templates: opt.Catalog, examples: opt.MaxExamples}
 	if opt.Dedupe {
 		win.seen = newSeenSet()
 	}
@@ -165,10 +179,11 @@ func Files(ctx context.Context, paths []string, opt Options) (*report.Result, er
 		win.to = opt.To.UnixMicro()
 	}
 	trace("opened")
-	n, err := runParts(ctx, parts, workers, cats, src, opt.Lines, win)
+	n, unknown, err := runParts(ctx, parts, workers, cats, src, opt.Lines, win)
 	if err != nil {
 		return nil, err
 	}
+	dedupeEvents(parts)
 	trace("parsed")
 	// The parsers' buffers, dictionaries and route caches are garbage now, and DuckDB is about to
 	// need its memory for the analysis: hand the heap back to the system (a few ms; peak RSS for
@@ -188,10 +203,16 @@ func Files(ctx context.Context, paths []string, opt Options) (*report.Result, er
 	if opt.Strict && len(readErrs) > 0 {
 		return nil, errors.Join(readErrs...) // a file stopped early: no result
 	}
+	groups := make([][]report.MethodUnknown, len(cats))
+	for k, c := range cats {
+		groups[k] = methodUnknownGroups(unknown[k], c, n.paths)
+	}
 	if st != nil {
-		if err := st.saveInput(in); err != nil {
+		if err := st.saveInput(in, groups); err != nil {
 			return nil, fmt.Errorf("%s: %w", opt.DB, err)
 		}
+	} else {
+		lv.unknown = groups[0]
 	}
 	res, err := analyzeLearned(ctx, src, opt.Catalog, opt.params(), in, opt.Learned)
 	if err != nil {
@@ -258,12 +279,12 @@ func openParts(paths []string, iopt ingest.Options, workers int, strict bool) (p
 			if strict {
 				return parts, nil, err
 			}
-			parts = append(parts, &part{file: i, err: err})
+			parts = append(parts, &part{file: i, path: path, err: err})
 			continue
 		}
 		formats[i] = rs[0].Format()
 		for _, r := range rs {
-			parts = append(parts, &part{file: i, start: r.Offset(), r: r})
+			parts = append(parts, &part{file: i, path: path, format: formats[i], start: r.Offset(), r: r})
 		}
 	}
 	return parts, formats, nil

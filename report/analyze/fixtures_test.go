@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,15 +23,20 @@ var update = flag.Bool("update", false, "rewrite report/testdata/*.result.json f
 // (report/testdata/*.result.json, read with package reporttest) and checks that the engine still
 // computes exactly those Results; with -update it writes them.
 func TestFixtures(t *testing.T) {
+	testdata, err := filepath.Abs(filepath.Join("..", "testdata")) // systemLogTraffic changes directory
+	if err != nil {
+		t.Fatal(err)
+	}
 	for name, res := range map[string]*report.Result{
-		"golden.result.json":  goldenTraffic(t),
-		"request.result.json": requestTraffic(t),
+		"golden.result.json":    goldenTraffic(t),
+		"request.result.json":   requestTraffic(t),
+		"systemlog.result.json": systemLogTraffic(t),
 	} {
 		got, err := reporttest.Marshal(res)
 		if err != nil {
 			t.Fatal(err)
 		}
-		path := filepath.Join("..", "testdata", name)
+		path := filepath.Join(testdata, name)
 		if *update {
 			if err := os.WriteFile(path, got, 0o644); err != nil {
 				t.Fatal(err)
@@ -171,6 +178,71 @@ func requestTraffic(t *testing.T) *report.Result {
 			Excerpt: `10.0.0.7 - - "GET /api/v1/users/jane%40example.com`}},
 	}
 	res, err := analyze(context.Background(), src, cat, params{tier: classify.Enterprise, warn: 60}, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// systemLogTraffic analyses Okta System Log exports through Files, on Enterprise (warning 60 %), in
+// files named relative to a temporary directory:
+//   - okta-users.ndjson: 700 user creations in 08:00 (users: over its 600), one of them with Okta's
+//     warning for the users bucket (at 08:00:30); 30 profile updates at 08:05 (POST or PUT:
+//     users-update); 12 application.user_membership.update events on /api/v1/users/{id} at 08:06
+//     (any of GET, POST, PUT, DELETE: method unknown, users-get or users-update);
+//   - okta-groups.json: the /api/v1/logs pages of the group-membership events of the first 100
+//     creations (another event of each request: duplicate-request), with a 429 error body saved
+//     between them;
+//   - okta-stream.ndjson: an EventBridge log stream delivering the warning and 5 creations again
+//     (duplicate-event).
+func systemLogTraffic(t *testing.T) *report.Result {
+	t.Helper()
+	t.Chdir(t.TempDir())
+	base := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC)
+	var users, groups []sysEv
+	for i := range 700 {
+		at := base.Add(time.Duration(i) * time.Minute / 700)
+		ev := sysEv{testUUID(10, i), "user.lifecycle.create", fmt.Sprintf("reqfixture%010d", i), "/api/v1/users", at, ""}
+		users = append(users, ev)
+		if i < 100 {
+			groups = append(groups, sysEv{testUUID(11, i), "group.user_membership.add", ev.reqID, ev.uri, at.Add(5 * time.Millisecond), ""})
+		}
+	}
+	warning := sysEv{testUUID(12, 0), "system.org.rate_limit.warning", users[350].reqID, "/api/v1/users", base.Add(30*time.Second + time.Millisecond),
+		`,"threshold":"600","warningPercent":"60","urlPattern":"/api/v1/users"`}
+	users = append(users, warning)
+	for i := range 30 {
+		users = append(users, sysEv{testUUID(13, i), "user.account.update_profile", fmt.Sprintf("requpdate%011d", i), fmt.Sprintf("/api/v1/users/00u%017d", i),
+			base.Add(5*time.Minute + time.Duration(i)*time.Second), ""})
+	}
+	for i := range 12 {
+		users = append(users, sysEv{testUUID(14, i), "application.user_membership.update", fmt.Sprintf("reqappuser%010d", i), fmt.Sprintf("/api/v1/users/00u%017d", i),
+			base.Add(6*time.Minute + time.Duration(i)*time.Second), ""})
+	}
+	writeEvents(t, ".", "okta-users.ndjson", users)
+	var page strings.Builder
+	page.WriteString("[\n")
+	for i, e := range groups {
+		if i == 50 {
+			page.WriteString("\n]{\"errorCode\":\"E0000047\",\"errorSummary\":\"API call exceeded rate limit due to too many requests.\",\"errorLink\":\"E0000047\",\"errorId\":\"oaefixture\",\"errorCauses\":[]}[\n")
+		} else if i > 0 {
+			page.WriteString(",\n")
+		}
+		page.WriteString(e.json())
+	}
+	page.WriteString("\n]\n")
+	if err := os.WriteFile("okta-groups.json", []byte(page.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stream strings.Builder
+	for _, e := range append([]sysEv{warning}, users[:5]...) {
+		fmt.Fprintf(&stream, `{"version":"0","id":"eb-%s","detail-type":"SystemLog","source":"aws.partner/okta.com/example/okta-log-stream","detail":%s}`+"\n", e.uuid, e.json())
+	}
+	if err := os.WriteFile("okta-stream.ndjson", []byte(stream.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Files(context.Background(), []string{"okta-users.ndjson", "okta-groups.json", "okta-stream.ndjson"},
+		Options{Catalog: classify.Seed(), Tier: classify.Enterprise, WarnPercent: 60})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,7 +77,7 @@ func newTestStore(t testing.TB, cat *classify.Catalog, rows *rowBatch) *store {
 		t.Fatal(err)
 	}
 	mustAdd(t, st, rows)
-	if err := st.saveInput(report.Input{}); err != nil {
+	if err := st.saveInput(report.Input{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	st.close()

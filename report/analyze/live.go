@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/ratecard/ratecard/classify"
+	"github.com/ratecard/ratecard/report"
 )
 
 // live is the requests of one run of the logs, for its analysis: their counts per bucket and minute,
@@ -21,8 +22,8 @@ import (
 // in a spill file) until the analysis knows which of them it needs. Only those go into an in-memory
 // DuckDB database: the requests of the minutes that hold a start of the rolling peak, of the minutes
 // after them and of the flagged minutes, and every request with a principal (on the bench month 0.5 M
-// of 4.5 M). Loading a request is most of what DuckDB spends on it. Requests to public metadata and
-// outside the catalog are counted and not held.
+// of 4.5 M). Loading a request is most of what DuckDB spends on it. Requests to public metadata,
+// outside the catalog and of unknown method are counted and not held.
 //
 // After its analysis a live source lets its rows go (on the bench month, 130 MiB sooner free), unless
 // it was made to keep them for a second analysis (against learned limits), which may need the
@@ -38,6 +39,7 @@ type live struct {
 	keep     bool      // keep the held rows after an analysis
 	loaded   bool      // an analysis has loaded rows into requests_raw
 	released bool      // the held rows were let go after the first analysis
+	unknown  []report.MethodUnknown
 }
 
 // liveSQL makes the requests table of a live source and its view.
@@ -99,7 +101,7 @@ func (l *live) add(r *rowBatch) error {
 	}
 	for i, cl := range r.class[0] {
 		l.counts.add(r.ts[i], cl, r.status[i], r.src[i], r.rl[i])
-		if cl >= uint8(classify.PublicMetadata) {
+		if cl >= uint8(classify.MethodUnknown) {
 			continue
 		}
 		l.pend.add(r.ts[i], cl, r.client[i], r.principal[i], packIDs(r.agent[i], r.path[i]))
@@ -141,6 +143,8 @@ func (l *live) flush() error {
 func (l *live) setNames(n names) error { return l.db.setNames(n) }
 
 func (l *live) database() *duckDB { return l.db }
+
+func (l *live) methodUnknown() []report.MethodUnknown { return l.unknown }
 
 func (l *live) minuteCounts(context.Context) (*minuteCounts, error) {
 	if l.released {

@@ -16,7 +16,7 @@ import (
 // peaks, rolling peaks, percentiles, 429s, System Log counts, learned limits, time range, the
 // never-flagged classes, the drill-down and the principals, on random traffic around 1970 (negative
 // instants), with sub-second and whole-second instants, bursts across minute and page boundaries, and
-// idle gaps; with the pages bounded, so that most minutes are counted one by one; and for a second
+// idle gaps, with requests of unknown method (in no bucket); with the pages bounded, so that most minutes are counted one by one; and for a second
 // analysis of the same source, as against learned limits.
 func TestLiveMatchesStore(t *testing.T) {
 	cat := classify.Seed()
@@ -48,6 +48,8 @@ func TestLiveMatchesStore(t *testing.T) {
 			}
 			cl := uint8(rng.IntN(len(cat.Buckets)))
 			switch {
+			case i%19 == 0: // counted in no bucket, held in neither source's minutes
+				cl = uint8(classify.MethodUnknown)
 			case i%17 == 0:
 				cl = uint8(classify.PublicMetadata)
 			case i%13 == 0:

@@ -28,8 +28,9 @@ import (
 //     principal ids, and the small columns packed: ids = agent<<32 | path, and info = status<<48 |
 //     src<<40 | uint32(X-Rate-Limit-Limit) (DuckDB's cost of loading a row grows with its columns);
 //   - client_names, agent_names, principal_names, path_names (id, name): the names behind the ids;
-//   - ratecard_meta (key, value): the format version, the catalog of each class column, and the
-//     input accounting as JSON.
+//   - ratecard_meta (key, value): the format version, the catalog of each class column, the input
+//     accounting as JSON, and the groups of method-unknown requests of each catalog as JSON (the
+//     class column holds classify.MethodUnknown for those requests).
 //
 // Classification does not depend on limits, so a catalog with overrides ("seed+limits.yaml") is
 // analysed from the column of its base catalog ("seed").
@@ -42,10 +43,16 @@ type store struct {
 	schema *arrow.Schema // of requests_all
 	// info and ids are add's scratch for the packed columns.
 	info, ids []uint64
+	// catalogs names the catalog of each class column; unknown is the method-unknown groups of the
+	// analysed one.
+	catalogs []string
+	unknown  []report.MethodUnknown
 }
 
-// storeVersion is written into every store; openStore refuses other versions.
-const storeVersion = "ratecard-store-3"
+// storeVersion is written into every store; openStore refuses other versions. Version 4 added the
+// class method-unknown (253) and the method_unknown metadata: a binary that reads version 3 would
+// take class 253 for a bucket, so it refuses version 4 with its message to ingest again.
+const storeVersion = "ratecard-store-4"
 
 // ErrNotStore is returned for a --db file that is not a ratecard store.
 var ErrNotStore = errors.New("not a ratecard --db file")
@@ -83,7 +90,7 @@ func createStore(path string, cats []*classify.Catalog, cat *classify.Catalog) (
 	if err != nil {
 		return nil, err
 	}
-	s := &store{db: d, column: col, counts: newMinuteCounts()}
+	s := &store{db: d, column: col, counts: newMinuteCounts(), catalogs: catNames}
 	fields := []arrow.Field{{Name: "ts", Type: arrow.PrimitiveTypes.Int64}}
 	var classCols []string
 	for k := range cats {
@@ -173,6 +180,11 @@ func (s *store) open(path string, cat *classify.Catalog) (report.Input, error) {
 	if s.column, err = storeColumn(catNames, cat); err != nil {
 		return report.Input{}, fmt.Errorf("%s: %w", path, err)
 	}
+	var unknown map[string][]report.MethodUnknown
+	if err := json.Unmarshal([]byte(meta["method_unknown"]), &unknown); err != nil {
+		return report.Input{}, fmt.Errorf("%s: method-unknown requests: %w", path, err)
+	}
+	s.catalogs, s.unknown = catNames, unknown[catNames[s.column]]
 	return in, s.createView(ctx)
 }
 
@@ -226,15 +238,29 @@ func (s *store) setNames(n names) error { return s.db.setNames(n) }
 
 func (s *store) database() *duckDB { return s.db }
 
-// saveInput records the input accounting in the store, for openStore to give back.
-func (s *store) saveInput(in report.Input) error {
-	js, err := json.Marshal(in)
-	if err != nil {
-		return err
+// saveInput records the input accounting in the store, and the method-unknown groups of each of
+// its catalogs (unknown[k] for the k-th class column), for openStore to give back.
+func (s *store) saveInput(in report.Input, unknown [][]report.MethodUnknown) error {
+	byCat := map[string][]report.MethodUnknown{}
+	for k, g := range unknown {
+		byCat[s.catalogs[k]] = g
 	}
-	_, err = s.db.conn.ExecContext(context.Background(), `INSERT OR REPLACE INTO ratecard_meta VALUES ('input', ?)`, string(js))
-	return err
+	if len(unknown) > s.column {
+		s.unknown = unknown[s.column]
+	}
+	for key, v := range map[string]any{"method_unknown": byCat, "input": in} {
+		js, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		if _, err := s.db.conn.ExecContext(context.Background(), `INSERT OR REPLACE INTO ratecard_meta VALUES (?, ?)`, key, string(js)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
+
+func (s *store) methodUnknown() []report.MethodUnknown { return s.unknown }
 
 // load needs to do nothing: the requests view holds every request.
 func (s *store) load(context.Context, *minuteSet) error { return nil }

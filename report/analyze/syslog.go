@@ -1,0 +1,277 @@
+package analyze
+
+import (
+	"cmp"
+	"math/bits"
+	"slices"
+	"strings"
+
+	"github.com/ratecard/ratecard/classify"
+	"github.com/ratecard/ratecard/ingest"
+	"github.com/ratecard/ratecard/report"
+)
+
+// Requests recovered from Okta System Log events are not counted as they are read: one request
+// often writes several events (the same ingest.Record.RequestID and target), maybe in several files
+// of the run (exported per event type), and log streams deliver an event more than once (the same
+// ingest.Record.EventID, the uuid). Each parser holds such requests aside, compactly (sysRows: about
+// 75 bytes a request, plus 7 a catalog), and once every file is read, resolveSys (sysresolve.go)
+// counts each request once and each event once, the same whatever the order in which files are
+// given or parts finish.
+
+// allMethods is every method of an ingest.MethodSet, and numMethods their number.
+var (
+	allMethods = ingest.MethodSet(^uint8(0)).Methods()
+	numMethods = len(allMethods)
+)
+
+// hash128 is a 128-bit FNV-1a hash of a request's or an event's identity; zero means none.
+type hash128 [2]uint64
+
+// fnv128 is the 128-bit FNV-1a hash of the strings, each followed by a 0 byte. Two distinct
+// identities share it with a probability of about n²/2¹²⁹.
+func fnv128(ss ...string) hash128 {
+	hi, lo := uint64(0x6c62272e07bb0142), uint64(0x62b821756295c58d)
+	mul := func() { // (hi, lo) *= 2^88 + 0x13b, modulo 2^128
+		h, l := bits.Mul64(lo, 0x13b)
+		hi, lo = hi*0x13b+lo<<24+h, l
+	}
+	for _, s := range ss {
+		for i := 0; i < len(s); i++ {
+			lo ^= uint64(s[i])
+			mul()
+		}
+		mul() // the 0 byte
+	}
+	return hash128{hi, lo}
+}
+
+// uuidBits is the 128 bits of a UUID in its 8-4-4-4-12 hexadecimal form (as ingest.Record.EventID
+// holds it), either case, or, for any other string, its fnv128 hash.
+func uuidBits(s string) hash128 {
+	var h hash128
+	if len(s) != 36 {
+		return fnv128(s)
+	}
+	k := 0
+	for i := 0; i < 36; i++ {
+		c := s[i]
+		var v uint64
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if c != '-' {
+				return fnv128(s)
+			}
+			continue
+		case '0' <= c && c <= '9':
+			v = uint64(c - '0')
+		case 'a' <= c && c <= 'f':
+			v = uint64(c-'a') + 10
+		case 'A' <= c && c <= 'F':
+			v = uint64(c-'A') + 10
+		default:
+			return fnv128(s)
+		}
+		h[k/16] |= v << (60 - 4*(k%16))
+		k++
+	}
+	if h == (hash128{}) {
+		return fnv128(s) // the nil UUID: zero means "none"
+	}
+	return h
+}
+
+// sysRows holds System Log requests until every file of a run is read, as columns: one entry per
+// event. Client, agent, principal and path ids are its parser's own in a batch, global ones once the
+// loading goroutine has them.
+type sysRows struct {
+	ts        []int64
+	key, uuid []hash128 // RequestID and target; EventID (zero: none)
+	part      []int32   // index of the part in the run
+	line      []int64   // line in the part
+	methods   []ingest.MethodSet
+	// cls holds, for row i, catalog k and the j-th method of a MethodSet, the class at
+	// (i·ncat + k)·numMethods + j (for the row's own methods; 0 for the others).
+	cls     []uint8
+	path    []uint32
+	status  []uint16
+	client  []uint64
+	agent   []uint32
+	prin    []uint32
+	seen    []uint64 // the --dedupe hash, only with Options.Dedupe
+	ncat    int
+	dedupes bool // seen is kept
+}
+
+func (s *sysRows) len() int { return len(s.ts) }
+
+// sysBatchRows is the most System Log requests a batch holds: a parser hands a batch on when it has
+// that many (a chunk of about 1.3 MB), and the loading goroutine keeps the chunk as it is.
+const sysBatchRows = 1 << 14
+
+// alloc gives s's columns room for sysBatchRows requests.
+func (s *sysRows) alloc() {
+	const n = sysBatchRows
+	s.ts, s.key, s.uuid, s.part, s.line = make([]int64, 0, n), make([]hash128, 0, n), make([]hash128, 0, n), make([]int32, 0, n), make([]int64, 0, n)
+	s.methods, s.cls, s.path, s.status = make([]ingest.MethodSet, 0, n), make([]uint8, 0, n*s.ncat*numMethods), make([]uint32, 0, n), make([]uint16, 0, n)
+	s.client, s.agent, s.prin = make([]uint64, 0, n), make([]uint32, 0, n), make([]uint32, 0, n)
+	if s.dedupes {
+		s.seen = make([]uint64, 0, n)
+	}
+}
+
+// flatten joins chunks into one sysRows, column by column, letting each chunk's column go once
+// copied (so that memory holds the rows about once).
+func flatten(chunks []sysRows, ncat int) *sysRows {
+	s := &sysRows{ncat: ncat}
+	n := 0
+	for i := range chunks {
+		n += chunks[i].len()
+	}
+	s.ts = joinCol(chunks, n, func(c *sysRows) *[]int64 { return &c.ts })
+	s.key = joinCol(chunks, n, func(c *sysRows) *[]hash128 { return &c.key })
+	s.uuid = joinCol(chunks, n, func(c *sysRows) *[]hash128 { return &c.uuid })
+	s.part = joinCol(chunks, n, func(c *sysRows) *[]int32 { return &c.part })
+	s.line = joinCol(chunks, n, func(c *sysRows) *[]int64 { return &c.line })
+	s.methods = joinCol(chunks, n, func(c *sysRows) *[]ingest.MethodSet { return &c.methods })
+	s.cls = joinCol(chunks, n*ncat*numMethods, func(c *sysRows) *[]uint8 { return &c.cls })
+	s.path = joinCol(chunks, n, func(c *sysRows) *[]uint32 { return &c.path })
+	s.status = joinCol(chunks, n, func(c *sysRows) *[]uint16 { return &c.status })
+	s.client = joinCol(chunks, n, func(c *sysRows) *[]uint64 { return &c.client })
+	s.agent = joinCol(chunks, n, func(c *sysRows) *[]uint32 { return &c.agent })
+	s.prin = joinCol(chunks, n, func(c *sysRows) *[]uint32 { return &c.prin })
+	s.seen = joinCol(chunks, 0, func(c *sysRows) *[]uint64 { return &c.seen })
+	return s
+}
+
+// joinCol concatenates one column of the chunks (n values, a hint), clearing it in each.
+func joinCol[T any](chunks []sysRows, n int, col func(*sysRows) *[]T) []T {
+	out := make([]T, 0, n)
+	for i := range chunks {
+		c := col(&chunks[i])
+		out = append(out, *c...)
+		*c = nil
+	}
+	return out
+}
+
+// classes returns the classes of row i in catalog k, one per method of a MethodSet.
+func (s *sysRows) classes(i, k int) []uint8 {
+	at := (i*s.ncat + k) * numMethods
+	return s.cls[at : at+numMethods]
+}
+
+// sysRoute is what a parser remembers of a System Log request's path: its template id and its class
+// in each catalog under each method.
+type sysRoute struct {
+	path uint32
+	cls  []uint8 // catalog k, method j at k·numMethods + j
+}
+
+// sysRouteOf returns the route of target, from the parser's cache or made (and cached, up to
+// maxRoutes paths), adding a new template name to *added.
+func (w *parser) sysRouteOf(target string, added *[]string) sysRoute {
+	path := target
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	if r, ok := w.sysRoutes[path]; ok {
+		return r
+	}
+	w.tmpl = w.templates.AppendTemplate(w.tmpl[:0], target)
+	r := sysRoute{path: w.paths.idBytes(w.tmpl, added), cls: make([]uint8, len(w.cats)*numMethods)}
+	for k, c := range w.cats {
+		for j, m := range allMethods {
+			r.cls[k*numMethods+j] = uint8(c.Classify(m, target))
+		}
+	}
+	if len(w.sysRoutes) < maxRoutes {
+		w.sysRoutes[strings.Clone(path)] = r
+	}
+	return r
+}
+
+// hold adds a System Log request of part partIdx to the batch's held rows.
+func (w *parser) hold(b *batch, partIdx int, rec *ingest.Record, win window) {
+	s := &b.sys
+	if cap(s.ts) == 0 {
+		s.dedupes = win.seen != nil
+		s.alloc()
+	}
+	r := w.sysRouteOf(rec.Target, &b.newPaths)
+	var key, uuid hash128
+	if rec.RequestID != "" {
+		key = fnv128(rec.RequestID, rec.Target)
+	}
+	if rec.EventID != "" {
+		uuid = uuidBits(rec.EventID)
+	}
+	methods := rec.Methods
+	if methods == 0 {
+		methods = ingest.APIMethods
+	}
+	s.ts, s.key, s.uuid = append(s.ts, rec.Time), append(s.key, key), append(s.uuid, uuid)
+	s.part, s.line, s.methods = append(s.part, int32(partIdx)), append(s.line, int64(rec.Line)), append(s.methods, methods)
+	s.cls = append(s.cls, r.cls...)
+	s.path, s.status = append(s.path, r.path), append(s.status, uint16(min(max(rec.Status, 0), 65535)))
+	s.client = append(s.client, clientID(w.clients, rec.Client, &b.newClients))
+	s.agent = append(s.agent, w.agents.id(rec.UserAgent, &b.newAgents))
+	s.prin = append(s.prin, w.principals.id(win.principals.principal(rec), &b.newPrincipals))
+	if win.seen != nil {
+		s.seen = append(s.seen, seenHash(rec))
+	}
+}
+
+// unknownKey is a group of method-unknown requests: the classes they could be in (a bit each, of
+// 256) and a path template id.
+type unknownKey struct {
+	cands [4]uint64
+	path  uint32
+}
+
+// classBits returns the set of classes cls as unknownKey.cands.
+func classBits(cls []classify.Class) (b [4]uint64) {
+	for _, c := range cls {
+		b[c/64] |= 1 << (c % 64)
+	}
+	return b
+}
+
+// methodUnknownGroups turns one catalog's counts of method-unknown requests into the result's
+// groups: by the classes they could be in (named by cat), with their path templates (named by
+// paths, the most requests first, at most 10); the most requests first, then by bucket ids.
+func methodUnknownGroups(counts map[unknownKey]int64, cat *classify.Catalog, paths []string) []report.MethodUnknown {
+	type pathCount struct {
+		name string
+		n    int64
+	}
+	byCands := map[[4]uint64][]pathCount{}
+	for k, n := range counts {
+		name := ""
+		if int(k.path) < len(paths) {
+			name = paths[k.path]
+		}
+		byCands[k.cands] = append(byCands[k.cands], pathCount{name, n})
+	}
+	var out []report.MethodUnknown
+	for cands, ps := range byCands {
+		g := report.MethodUnknown{}
+		for c := range 256 {
+			if cands[c/64]&(1<<(c%64)) != 0 {
+				g.Buckets = append(g.Buckets, cat.ClassID(classify.Class(c)))
+			}
+		}
+		slices.SortFunc(ps, func(a, b pathCount) int { return cmp.Or(cmp.Compare(b.n, a.n), strings.Compare(a.name, b.name)) })
+		for i, p := range ps {
+			g.Requests += p.n
+			if i < 10 {
+				g.Paths = append(g.Paths, p.name)
+			}
+		}
+		out = append(out, g)
+	}
+	slices.SortFunc(out, func(a, b report.MethodUnknown) int {
+		return cmp.Or(cmp.Compare(b.Requests, a.Requests), slices.Compare(a.Buckets, b.Buckets))
+	})
+	return out
+}

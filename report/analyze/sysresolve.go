@@ -1,0 +1,387 @@
+package analyze
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ratecard/ratecard/classify"
+	"github.com/ratecard/ratecard/ingest"
+)
+
+// What identifies a request and an event of the Okta System Log, across every file of a run:
+//
+//   - events with the same uuid (ingest.Record.EventID) are one event, delivered or exported more
+//     than once;
+//   - events with the same request id (ingest.Record.RequestID: debugData.requestId, else a WEB
+//     transaction.id) and the same request URI are one request;
+//   - and so, transitively, are events linked by either.
+//
+// A request counts once, as its canonical event: the earliest published, ties broken by the uuid
+// (its 128 bits; a hash of it when it is not a UUID), then the file's path, then the line. Its method is the one every event of the
+// request allows (the intersection of their ingest.Record.Methods; if that is empty, the canonical
+// event's). Every other event of it is a skipped line of its own file: duplicate-event when an
+// event before it (in the same order) has its uuid, else duplicate-request. The outcome depends on
+// neither the order of the files nor that of the parts' parsing.
+
+// A held event's fate once resolved (resolveSys): counted, or a duplicate of either kind.
+const (
+	sysCounted = iota
+	sysDupRequest
+	sysDupEvent
+)
+
+// resolveSys counts the held System Log requests s of the run's parts: each request once, through
+// dst (classified under the methods it may have been made with, in every catalog of s), applying
+// the window (Options.From/To, Options.Dedupe). It updates each part's accounting and skipped-line
+// examples, and returns, per catalog, the method-unknown requests by candidate classes and path.
+func resolveSys(s *sysRows, parts []*part, win window, dst sink) ([]map[unknownKey]int64, error) {
+	unknown := make([]map[unknownKey]int64, s.ncat)
+	for k := range unknown {
+		unknown[k] = map[unknownKey]int64{}
+	}
+	n := s.len()
+	if n == 0 {
+		return unknown, nil
+	}
+	rank := func(i int32) int32 { return parts[s.part[i]].rank }
+	// The canonical order of the events of one request.
+	before := func(a, b int32) int {
+		return cmp.Or(cmp.Compare(s.ts[a], s.ts[b]), cmpHash(s.uuid[a], s.uuid[b]), cmp.Compare(rank(a), rank(b)), cmp.Compare(s.line[a], s.line[b]))
+	}
+	// byUUID orders a request's events by uuid, then canonically: the events of a uuid after its
+	// first are repeats of it.
+	byUUID := func(a, b int32) int { return cmp.Or(cmpHash(s.uuid[a], s.uuid[b]), before(a, b)) }
+	order, starts := groupEvents(s)
+	fate := make([]uint8, n)
+	canon := make([]int32, 0, len(starts)-1)
+	sets := make([]ingest.MethodSet, 0, len(starts)-1)
+	for gi := 0; gi+1 < len(starts); gi++ {
+		g := order[starts[gi]:starts[gi+1]]
+		c := g[0]
+		set := ^ingest.MethodSet(0)
+		for _, i := range g {
+			if before(i, c) < 0 {
+				c = i
+			}
+			set &= s.methods[i]
+		}
+		if set == 0 {
+			set = s.methods[c] // the events disagree: the canonical one says
+		}
+		if len(g) > 1 {
+			slices.SortFunc(g, byUUID)
+			for j, i := range g {
+				switch {
+				case i == c:
+				case j > 0 && s.uuid[i] != (hash128{}) && s.uuid[g[j-1]] == s.uuid[i]:
+					fate[i] = sysDupEvent
+				default:
+					fate[i] = sysDupRequest
+				}
+			}
+		}
+		canon, sets = append(canon, c), append(sets, set)
+	}
+	if err := emitSys(s, parts, canon, sets, win, dst, unknown); err != nil {
+		return nil, err
+	}
+	countDups(s, parts, fate, order, starts, canon, win.examples)
+	return unknown, nil
+}
+
+// groupEvents groups the held events by request: events with the same request key or the same uuid
+// are one request, transitively. It returns the events grouped (order[starts[g]:starts[g+1]] are
+// group g's, in held order).
+func groupEvents(s *sysRows) (order, starts []int32) {
+	n := s.len()
+	parent := make([]int32, n)
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	find := func(i int32) int32 {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	// Sort the events that have a hash by its first half, then each run of equal first halves by
+	// the whole hash (such runs are events of one request, or of one uuid, bar a 64-bit collision),
+	// and link equal neighbours.
+	type hashIdx struct {
+		hi uint64
+		i  int32
+	}
+	pairs := make([]hashIdx, 0, n)
+	for _, h := range [][]hash128{s.key, s.uuid} {
+		pairs = pairs[:0]
+		for i := range h {
+			if h[i] != (hash128{}) {
+				pairs = append(pairs, hashIdx{h[i][0], int32(i)})
+			}
+		}
+		slices.SortFunc(pairs, func(a, b hashIdx) int { return cmp.Compare(a.hi, b.hi) })
+		for a := 0; a < len(pairs); {
+			b := a + 1
+			for b < len(pairs) && pairs[b].hi == pairs[a].hi {
+				b++
+			}
+			run := pairs[a:b]
+			if len(run) > 2 {
+				slices.SortFunc(run, func(x, y hashIdx) int { return cmpHash(h[x.i], h[y.i]) })
+			}
+			for j := 1; j < len(run); j++ {
+				if h[run[j].i] == h[run[j-1].i] {
+					ra, rb := find(run[j-1].i), find(run[j].i)
+					parent[max(ra, rb)] = min(ra, rb)
+				}
+			}
+			a = b
+		}
+	}
+	pairs = nil
+	// Counting sort by root: each root is its group's lowest index.
+	count := make([]int32, n+1)
+	for i := range parent {
+		parent[i] = find(int32(i))
+		count[parent[i]+1]++
+	}
+	for i := 1; i <= n; i++ {
+		count[i] += count[i-1]
+	}
+	starts = make([]int32, 0, n+1)
+	for r := range n {
+		if parent[r] == int32(r) {
+			starts = append(starts, count[r])
+		}
+	}
+	starts = append(starts, int32(n))
+	order = make([]int32, n)
+	for i, r := range parent {
+		order[count[r]] = int32(i)
+		count[r]++
+	}
+	return order, starts
+}
+
+func cmpHash(a, b hash128) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) }
+
+// emitSys hands the canonical events' requests to dst, except those the window leaves out, counting
+// those in their parts; it counts the method-unknown ones in unknown. The order of the rows does not
+// change an analysis; with --dedupe they go in time order (then file and line), so that which of
+// identical requests is kept is the same on every run.
+func emitSys(s *sysRows, parts []*part, canon []int32, sets []ingest.MethodSet, win window, dst sink, unknown []map[unknownKey]int64) error {
+	idx := make([]int, len(canon))
+	for i := range idx {
+		idx[i] = i
+	}
+	if win.seen != nil { // the first of identical requests is kept: the same one on every run
+		slices.SortFunc(idx, func(a, b int) int {
+			ca, cb := canon[a], canon[b]
+			return cmp.Or(cmp.Compare(s.ts[ca], s.ts[cb]), cmp.Compare(parts[s.part[ca]].rank, parts[s.part[cb]].rank), cmp.Compare(s.line[ca], s.line[cb]))
+		})
+	}
+	rows := newRowBatch(s.ncat)
+	var all, cands []classify.Class
+	for _, x := range idx {
+		c, set := canon[x], sets[x]
+		p := parts[s.part[c]]
+		p.sysRequest(s.ts[c])
+		if s.ts[c] < win.from || s.ts[c] >= win.to {
+			p.outside++
+			continue
+		}
+		if win.seen != nil && !win.seen.addHash(s.seen[c]) {
+			p.dups++
+			continue
+		}
+		for k := range s.ncat {
+			cls := s.classes(int(c), k)
+			all = all[:0]
+			for j := range numMethods {
+				if set&(1<<j) != 0 {
+					all = append(all, classify.Class(cls[j]))
+				}
+			}
+			var cl classify.Class
+			cl, cands = classify.Among(all, cands)
+			if cl == classify.MethodUnknown {
+				unknown[k][unknownKey{cands: classBits(cands), path: s.path[c]}]++
+			}
+			rows.class[k] = append(rows.class[k], uint8(cl))
+		}
+		rows.ts, rows.status, rows.src, rows.rl = append(rows.ts, s.ts[c]), append(rows.status, s.status[c]), append(rows.src, 1), append(rows.rl, 0)
+		rows.client, rows.agent = append(rows.client, s.client[c]), append(rows.agent, s.agent[c])
+		rows.principal, rows.path = append(rows.principal, s.prin[c]), append(rows.path, s.path[c])
+		if len(rows.ts) == batchRows {
+			if err := dst.add(&rows); err != nil {
+				return err
+			}
+			rows.reset()
+		}
+	}
+	if len(rows.ts) > 0 {
+		return dst.add(&rows)
+	}
+	return nil
+}
+
+// sysRequest counts a System Log request of the part (a canonical event) in its first and last
+// request time.
+func (p *part) sysRequest(ts int64) {
+	if p.direct == 0 && !p.anySys {
+		p.first, p.last = ts, ts
+	}
+	p.anySys = true
+	p.first, p.last = min(p.first, ts), max(p.last, ts)
+}
+
+// countDups makes each part's accounting count its events that are not counted (fate) as skipped
+// lines, with examples (the first ones by line; at most maxEx in all, ingest's
+// Options.MaxExamples), and its first and last request those of what is counted. order and starts
+// are groupEvents', canon the canonical event of each group.
+func countDups(s *sysRows, parts []*part, fate []uint8, order, starts, canon []int32, maxEx int) {
+	switch {
+	case maxEx == 0:
+		maxEx = 5 // ingest's default
+	case maxEx < 0:
+		maxEx = 0
+	}
+	for _, p := range parts {
+		if p.held > 0 {
+			p.stats.First, p.stats.Last = p.first, p.last
+			if p.direct == 0 && !p.anySys {
+				p.stats.First, p.stats.Last = 0, 0
+			}
+		}
+	}
+	groupOf := make([]int32, s.len()) // the canonical event of each event's request
+	for g := 0; g+1 < len(starts); g++ {
+		for _, i := range order[starts[g]:starts[g+1]] {
+			groupOf[i] = canon[g]
+		}
+	}
+	added := make([]int, len(parts)) // examples added per part
+	for i, f := range fate {         // in held order: each part's events in line order
+		if f == sysCounted {
+			continue
+		}
+		p := parts[s.part[i]]
+		reason := ingest.ReasonDuplicate
+		if f == sysDupEvent {
+			reason = ingest.ReasonDuplicateEvent
+		}
+		if p.stats.Reasons == nil {
+			p.stats.Reasons = map[string]int64{}
+		}
+		p.stats.Requests--
+		p.stats.Skipped++
+		p.stats.Reasons[reason]++
+		if added[s.part[i]] == maxEx {
+			continue
+		}
+		added[s.part[i]]++
+		c := groupOf[i]
+		cp := parts[s.part[c]]
+		at := fmt.Sprintf("%s:%d", cp.path, s.line[c])
+		if cp.format == "okta-array" {
+			at = fmt.Sprintf("%s:event %d", cp.path, s.line[c])
+		}
+		text := "another event of the request counted at " + at
+		if f == sysDupEvent {
+			text = "the same event (uuid) as the one counted at " + at
+		}
+		p.stats.Examples = append(p.stats.Examples, ingest.Skip{File: p.path, Line: int(s.line[i]), Reason: reason,
+			Excerpt: cutExcerpt(text), Event: p.format == "okta-array"})
+	}
+	for pi, p := range parts {
+		if added[pi] > 0 {
+			slices.SortStableFunc(p.stats.Examples, func(a, b ingest.Skip) int { return cmp.Compare(a.Line, b.Line) })
+			p.stats.Examples = p.stats.Examples[:min(len(p.stats.Examples), maxEx)]
+		}
+	}
+}
+
+// cutExcerpt cuts s to a skipped line's excerpt: at most 200 bytes, whole runes.
+func cutExcerpt(s string) string {
+	if len(s) <= 200 {
+		return s
+	}
+	cut := 200
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strings.ToValidUTF8(s[:cut], "\uFFFD")
+}
+
+// dedupeEvents keeps one copy of each Okta rate-limit event of the run's parts (the same uuid),
+// the earliest (ties by file path, then line), and counts the skipped line of another copy that
+// named no request as duplicate-event instead of rate-limit-event (the line of one that named a
+// request is resolveSys's). Events past ingest.MaxEvents of a file are neither listed nor compared.
+func dedupeEvents(parts []*part) {
+	type ref struct{ p, i int }
+	var refs []ref
+	for pi, p := range parts {
+		for i := range p.events {
+			if p.events[i].UUID != "" {
+				refs = append(refs, ref{pi, i})
+			}
+		}
+	}
+	ev := func(r ref) *ingest.RateLimitEvent { return &parts[r.p].events[r.i] }
+	slices.SortFunc(refs, func(a, b ref) int {
+		ea, eb := ev(a), ev(b)
+		return cmp.Or(strings.Compare(ea.UUID, eb.UUID), cmp.Compare(ea.Time, eb.Time), cmp.Compare(parts[a.p].rank, parts[b.p].rank),
+			cmp.Compare(ea.Line, eb.Line))
+	})
+	drop := map[ref]bool{}
+	for j := 1; j < len(refs); j++ {
+		if ev(refs[j]).UUID != ev(refs[j-1]).UUID {
+			continue
+		}
+		drop[refs[j]] = true
+		e, p := ev(refs[j]), parts[refs[j].p]
+		if e.RequestURI != "" || p.stats.Reasons[ingest.ReasonRateLimitEvent] == 0 {
+			continue
+		}
+		p.stats.Reasons[ingest.ReasonRateLimitEvent]--
+		if p.stats.Reasons[ingest.ReasonRateLimitEvent] == 0 {
+			delete(p.stats.Reasons, ingest.ReasonRateLimitEvent)
+		}
+		p.stats.Reasons[ingest.ReasonDuplicateEvent]++
+		for k := range p.stats.Examples {
+			if ex := &p.stats.Examples[k]; ex.Line == e.Line && ex.Reason == ingest.ReasonRateLimitEvent {
+				ex.Reason = ingest.ReasonDuplicateEvent
+			}
+		}
+	}
+	if len(drop) == 0 {
+		return
+	}
+	for pi, p := range parts {
+		kept := p.events[:0]
+		for i, e := range p.events {
+			if !drop[ref{pi, i}] {
+				kept = append(kept, e)
+			}
+		}
+		p.events = kept
+	}
+}
+
+// rankParts numbers the parts in the order of their files' paths (then their order in the run and
+// in the file), so that which copy of an event counts does not depend on the order files are given
+// in.
+func rankParts(parts []*part) {
+	idx := make([]int, len(parts))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return strings.Compare(parts[a].path, parts[b].path) })
+	for r, i := range idx {
+		parts[i].rank = int32(r)
+	}
+}
