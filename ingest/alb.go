@@ -4,29 +4,44 @@ import "bytes"
 
 // The alb format: AWS Application Load Balancer access logs (one entry per line, as stored in S3):
 //
-//	https 2026-10-14T08:00:00.123456Z app/my-lb/50dc6c495c0c9188 192.0.2.1:46532 10.0.0.5:443 0.000 0.001 0.000 200 200 34 366 "GET https://acme.okta.com:443/api/v1/users HTTP/1.1" "okta-sdk-go/2.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:… "Root=1-…" "acme.okta.com" …
+//	https 2026-10-14T08:00:00.123456Z app/my-lb/50dc6c495c0c9188 192.0.2.1:46532 10.0.0.5:443 0.000 0.001 0.000 200 200 34 366 "GET https://acme.okta.com:443/api/v1/users HTTP/1.1" "okta-sdk-go/2.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:… "Root=1-…" "acme.okta.com" "arn:…" 0 2026-10-14T08:00:00.122000Z …
 //
-// The first field is the request type (http, https, h2, grpcs, ws, wss); the time is the response
-// time in ISO 8601 UTC; the status is elb_status_code ("-" is 0); the client's port is dropped. The
-// target is the request's URL as logged, usually absolute ("https://host:443/path?query"). Fields
-// after the user agent are ignored.
+// The first field is the request type (http, https, h2, grpcs, ws, wss). The request is placed at
+// request_creation_time (the 22nd field: when the load balancer received it); a line that ends
+// before it, or has "-" or an impossible time there, is placed at the second field, the time the
+// load balancer sent its response (and is skipped as bad-timestamp when that is impossible too). The status is elb_status_code ("-" is 0); the client's port is
+// dropped. The target is the request's URL as logged, usually absolute
+// ("https://host:443/path?query"). Other fields are ignored.
+//
+// The load balancers' connection records are well-formed lines that record no HTTP request, and are
+// skipped as not-a-request: an ALB connection log line ("2026-10-14T08:00:00.123456Z 192.0.2.1 46532
+// 443 TLSv1.2 ECDHE-… 4 …", which starts with its time) and a Network Load Balancer TLS access log
+// line ("tls 2.0 2026-10-14T08:00:00 net/my-nlb/… …"). They sniff as alb, so a file of them alone
+// reads as alb with no request.
 
 var albTypes = [][]byte{[]byte("http"), []byte("https"), []byte("h2"), []byte("grpcs"), []byte("ws"), []byte("wss")}
 
 func sniffALB(line []byte) bool {
 	var rec Record
-	return parseALB(line, &rec) == ""
+	reason := parseALB(line, &rec)
+	return shapeOK(reason) || reason == ReasonNotARequest
 }
 
+// albFields is the number of fields of an ALB line read: up to request_creation_time.
+const albFields = 22
+
 func parseALB(line []byte, rec *Record) string {
-	var f [14][]byte
-	i := 0
-	for k := range f {
+	var f [albFields][]byte
+	n := 0
+	for i := 0; n < albFields; n++ {
 		v, next, ok := nextField(line, i)
-		if !ok || next < 0 {
+		if !ok && n < 14 {
 			return ReasonMalformed
 		}
-		f[k], i = v, next
+		if !ok || next < 0 {
+			break // the fields after the user agent are read only for request_creation_time
+		}
+		f[n], i = v, next
 	}
 	known := false
 	for _, t := range albTypes {
@@ -35,16 +50,25 @@ func parseALB(line []byte, rec *Record) string {
 			break
 		}
 	}
-	if !known || bytes.IndexByte(f[2], '/') < 0 {
+	if !known || n < 14 || bytes.IndexByte(f[2], '/') < 0 {
+		if isELBConnectionRecord(f[:n]) {
+			return ReasonNotARequest
+		}
 		return ReasonMalformed
 	}
 	status, ok := parseStatus(f[8])
 	if !ok {
 		return ReasonMalformed
 	}
-	t, ok := parseISOTime(f[1])
+	var t int64
+	ok = false
+	if n == albFields {
+		t, ok = parseISOTime(f[21]) // request_creation_time
+	}
 	if !ok {
-		return ReasonBadTimestamp
+		if t, ok = parseISOTime(f[1]); !ok {
+			return ReasonBadTimestamp
+		}
 	}
 	method, target, ok := splitRequestFast(f[12])
 	if !ok {
@@ -54,18 +78,31 @@ func parseALB(line []byte, rec *Record) string {
 	if c := bytes.LastIndexByte(client, ':'); c > 0 {
 		client = client[:c]
 	}
-	ua := f[13]
-	if isDash(ua) {
-		ua = nil
-	}
-	*rec = Record{
-		Time:      t,
-		Method:    aliasString(method),
-		Target:    aliasString(target),
-		Status:    status,
-		Client:    aliasString(client),
-		UserAgent: aliasString(ua),
-		Line:      rec.Line,
-	}
+	rec.setRequest(t, method, target, status, aliasString(client), f[13])
 	return ""
+}
+
+// isELBConnectionRecord reports whether the fields are those of an ALB connection log line (time,
+// client address, client port, listener port, TLS protocol…, at least 11 fields) or of a Network
+// Load Balancer TLS access log line ("tls", a version such as "2.0", the time, …).
+func isELBConnectionRecord(f [][]byte) bool {
+	switch {
+	case len(f) >= 11 && isDigits(f[2]) && isDigits(f[3]):
+		_, ok := parseISOTime(f[0])
+		return ok
+	case len(f) >= 12 && string(f[0]) == "tls" && len(f[1]) == 3 && isDigit(f[1][0]) && f[1][1] == '.' && isDigit(f[1][2]):
+		_, ok := parseISOTime(f[2])
+		return ok
+	}
+	return false
+}
+
+// isDigits reports whether b is one or more ASCII digits.
+func isDigits(b []byte) bool {
+	for _, c := range b {
+		if !isDigit(c) {
+			return false
+		}
+	}
+	return len(b) > 0
 }

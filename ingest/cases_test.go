@@ -19,7 +19,7 @@ var update = flag.Bool("update", false, "rewrite the testdata/<format>/<case>/wa
 //   - want.txt: a dump of what the Reader produced (format, records, events, accounting, every
 //     skipped line), written by -update;
 //   - options.txt (optional): the Options, one a line: "format NAME", "logformat LOG_FORMAT",
-//     "field FIELD=KEY" (one per Fields entry), "forwarded-for".
+//     "haproxylogformat LOG_FORMAT", "field FIELD=KEY" (one per Fields entry), "forwarded-for".
 //
 // <format> is the format the Reader must report (one of Formats(), or "empty").
 const caseInput, caseWant, caseOptions = "input.log", "want.txt", "options.txt"
@@ -63,6 +63,8 @@ func (c caseDir) options(t testing.TB) Options {
 			opt.Format = val
 		case "logformat":
 			opt.LogFormat = val
+		case "haproxylogformat":
+			opt.HAProxyLogFormat = val
 		case "field":
 			k, v, ok := strings.Cut(val, "=")
 			if !ok {
@@ -147,6 +149,9 @@ func dump(t *testing.T, r *Reader) string {
 	res := readAll(t, r)
 	var b strings.Builder
 	fmt.Fprintf(&b, "format %s\n", res.format)
+	if w := r.Wrapper(); w != "" {
+		fmt.Fprintf(&b, "wrapper %s\n", w)
+	}
 	for _, rec := range res.recs {
 		fmt.Fprintf(&b, "%d %s %s %q %d client=%q ua=%q", rec.Line,
 			time.UnixMicro(rec.Time).UTC().Format("2006-01-02T15:04:05.000000Z"), rec.Method, rec.Target, rec.Status, rec.Client, rec.UserAgent)
@@ -190,6 +195,15 @@ func dump(t *testing.T, r *Reader) string {
 		}
 	}
 	b.WriteByte('\n')
+	if st.Formats != nil {
+		b.WriteString("formats")
+		for _, f := range append(Formats(), "empty") {
+			if n, ok := st.Formats[f]; ok {
+				fmt.Fprintf(&b, " %s=%d", f, n)
+			}
+		}
+		b.WriteByte('\n')
+	}
 	for _, ex := range st.Examples {
 		unit := ""
 		if ex.Event {

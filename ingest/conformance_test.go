@@ -76,6 +76,10 @@ var conformanceTable = map[string]conformanceRow{
 {"start_time":"2026-10-14T10:00:00+02:00","method":"GET","path":"/b","response_code":200}
 {"start_time":"2026-10-13T22:00:00-10:00","method":"GET","path":"/c","response_code":200}
 `},
+	"envoy-text": {utc: `[2026-10-14T08:00:00.000Z] "GET /a HTTP/1.1" 200 - 0 1 1 1 "-" "x" "id" "acme" "-"
+[2026-10-14T10:00:00.000+02:00] "GET /b HTTP/1.1" 200 - 0 1 1 1 "-" "x" "id" "acme" "-"
+[2026-10-13T22:00:00-10:00] "GET /c HTTP/1.1" 200 - 0 1 1 1 "-" "x" "id" "acme" "-"
+`},
 	"w3c": {
 		utc: "#Fields: date time cs-method cs-uri-stem sc-status\n2026-10-14 08:00:00 GET /a 200\n2026-10-14 08:00:00.000 GET /b 200\n",
 		na:  map[string]string{ckUTCOffsets: "W3C extended logs write date and time in UTC, without an offset"},

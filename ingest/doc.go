@@ -36,11 +36,17 @@
 //     every JSON-lines format.
 //   - envoy: Envoy / Istio JSON access logs with the default keys (start_time, method, path,
 //     response_code…).
+//   - envoy-text: Envoy's default text access log format, and Istio's (which adds fields, the peer
+//     address among them): [START_TIME] "METHOD PATH PROTO" RESPONSE_CODE FLAGS …, placed at
+//     START_TIME.
 //   - w3c: W3C extended logs as IIS writes them, driven by their "#Fields:" directives (IIS's
 //     default field list until the first one); sniffed from a "#Fields:" or IIS "#Software:" line.
-//   - alb: AWS Application Load Balancer access logs (the target is the absolute URL logged).
+//   - alb: AWS Application Load Balancer access logs (the target is the absolute URL logged), placed
+//     at request_creation_time; the load balancers' connection-log and NLB TLS lines are
+//     not-a-request.
 //   - haproxy: HAProxy's HTTP log format, with or without a syslog prefix; its accept date, which
-//     carries no offset, is taken as UTC.
+//     carries no offset, is taken as UTC. [Options.HAProxyLogFormat] reads any other HAProxy
+//     log-format instead (see [CompileHAProxyLogFormat]).
 //   - vhost_combined: a "host:port" field, then a combined line (Apache's vhost_combined); a line
 //     without the vhost is read as combined.
 //   - combined: nginx's and Apache's combined log format, optionally followed by extra fields
@@ -49,7 +55,8 @@
 //   - common: the Common Log Format, the same line without referer and user agent:
 //     10.0.0.1 - - [14/Oct/2026:10:00:00.123 -0700] "POST /oauth2/v1/token HTTP/1.1" 200 1024
 //   - nginx: any nginx log_format, given in [Options.LogFormat] (see [CompileLogFormat]); it reads
-//     $upstream_http_x_rate_limit_* / $sent_http_x_rate_limit_* into the Record's rate-limit fields.
+//     $upstream_http_x_rate_limit_* / $sent_http_x_rate_limit_* into the Record's rate-limit fields,
+//     and places a request at its start where $request_time (or $upstream_response_time) is logged.
 //     Never sniffed: setting LogFormat selects it (before any sniffing).
 //   - json: any JSON-lines log, mapped by [Options.Fields] ("time=ts", "path=request.uri", dotted
 //     paths); setting Fields selects it. Without Fields it reads the keys time/timestamp/ts/@timestamp,
@@ -105,13 +112,15 @@
 // writes UTF-16LE) is transcoded to UTF-8 before it is cut into lines, so its lines are the file's
 // lines. CRLF line endings are accepted, and a last line without a final newline is read.
 //
-// Unless [Options.Format] names the format (or LogFormat or Fields select one), it is detected from the
-// first 64 KiB of the decompressed input (see [NewReader]). [Open] reads standard input for the path
-// "-".
+// Unless [Options.Format] names the format (or LogFormat, HAProxyLogFormat or Fields select one), it
+// is detected from the first 64 KiB of the decompressed input by a vote of its lines, and a line that
+// fails under it is detected alone ([NewReader], [Stats.Formats]). Lines a container runtime (Docker's
+// json-file, CRI) or syslog wrapped are unwrapped first, when most lines are. [Open] reads standard
+// input for the path "-".
 //
 // [OpenParts] opens a file as up to n Readers to be read in parallel: a large plain file in a format
-// whose lines are independent of each other (combined, common) is cut at line boundaries, and the
-// Readers share the one open file. [Options.Progress] counts the bytes read (compressed bytes for
+// whose lines are independent of each other (combined, common, envoy-text) is cut at line
+// boundaries, and the Readers share the one open file. [Options.Progress] counts the bytes read (compressed bytes for
 // compressed input), for a progress display.
 //
 // # Bad input

@@ -21,29 +21,26 @@ func nextField(line []byte, i int) (field []byte, next int, ok bool) {
 	if i >= len(line) {
 		return nil, -1, true
 	}
-	if line[i] != '"' {
+	if line[i] != '"' { // short, as a rule: a loop beats a search
 		j := i
 		for j < len(line) && line[j] != ' ' && line[j] != '\t' {
 			j++
 		}
 		return line[i:j], j, true
 	}
-	for j := i + 1; j < len(line); j++ {
-		switch line[j] {
-		case '\\':
-			j++
-		case '"':
-			if j+1 < len(line) && line[j+1] == '"' { // "" inside a quoted field
-				j++
-				continue
-			}
-			if j+1 < len(line) && line[j+1] != ' ' && line[j+1] != '\t' {
-				return nil, 0, false
-			}
-			return line[i+1 : j], j + 1, true
+	for from := i + 1; ; {
+		j := closeQuote(line, from) // the first '"' after an even run of backslashes
+		switch {
+		case j < 0:
+			return nil, 0, false
+		case j+1 < len(line) && line[j+1] == '"': // "" inside a quoted field
+			from = j + 2
+			continue
+		case j+1 < len(line) && line[j+1] != ' ' && line[j+1] != '\t':
+			return nil, 0, false
 		}
+		return line[i+1 : j], j + 1, true
 	}
-	return nil, 0, false
 }
 
 // splitFields splits line with nextField into at most len(dst) fields, appending to dst[:0]. It

@@ -10,7 +10,8 @@ import (
 
 // ErrUnknownFormat is wrapped by the error returned when a file is in no known format (nothing in its
 // first 64 KiB parses as one) or when [Options.Format] is not one of [Formats]. The message of the
-// wrapping error lists the known formats.
+// wrapping error lists the known formats; for a file, it also names the shapes its lines come
+// closest to and the option (and command-line flag) that would read them.
 var ErrUnknownFormat = errors.New("unknown log format")
 
 // formatSpec is one row of the format table.
@@ -44,6 +45,10 @@ type formatSpec struct {
 	// changes a result), so a plain file can be cut at any line boundary and each part read by a
 	// Reader of its own ([OpenParts]).
 	splittable bool
+	// lineDetect: a line of this format is recognised (sniff) and read alone, with no options and
+	// no state, so per-line detection may read a line in it; and the lines that fail in a file
+	// detected as it are detected alone (see detect.go).
+	lineDetect bool
 }
 
 // shapeOK reports whether a parse result (a skip reason, or "") means the line has the format's
@@ -58,19 +63,22 @@ var formats = []formatSpec{
 	{name: "okta-array", sniffWindow: sniffOktaArray, newParser: newSysLogJSONParser, stream: true},
 	{name: "okta-ndjson", sniff: sniffSysLogJSON, newParser: newSysLogJSONParser},
 	{name: "okta-csv", sniff: sniffSysLogCSV, newParser: newSysLogCSVParser},
-	{name: "cloudflare", sniff: sniffCloudflare, parse: cloudflareMapping.parse, newFileParser: cloudflareMapping.newFileParser},
-	{name: "caddy", sniff: sniffCaddy, parse: caddyMapping.parse, newFileParser: caddyMapping.newFileParser},
-	{name: "envoy", sniff: sniffEnvoy, parse: envoyMapping.parse, newFileParser: envoyMapping.newFileParser},
+	{name: "cloudflare", sniff: sniffCloudflare, parse: cloudflareMapping.parse, newFileParser: cloudflareMapping.newFileParser,
+		lineDetect: true},
+	{name: "caddy", sniff: sniffCaddy, parse: caddyMapping.parse, newFileParser: caddyMapping.newFileParser, lineDetect: true},
+	{name: "envoy", sniff: sniffEnvoy, parse: envoyMapping.parse, newFileParser: envoyMapping.newFileParser, lineDetect: true},
+	{name: "envoy-text", sniff: sniffEnvoyText, parse: parseEnvoyText, parseXFF: parseEnvoyTextXFF, splittable: true,
+		lineDetect: true},
 	{name: "w3c", sniff: sniffW3C, newParser: newW3CParser},
-	{name: "alb", sniff: sniffALB, parse: parseALB},
-	{name: "haproxy", sniff: sniffHAProxy, parse: parseHAProxy},
+	{name: "alb", sniff: sniffALB, parse: parseALB, lineDetect: true},
+	{name: "haproxy", sniff: sniffHAProxy, newParser: newHAProxyParser, lineDetect: true},
 	{name: "vhost_combined", sniff: sniffVhostCombined, parse: parseVhostCombined, parseXFF: parseVhostCombinedXFF,
-		newFileParser: newVhostCombinedFileParser},
+		newFileParser: newVhostCombinedFileParser, lineDetect: true},
 	{name: "combined", sniff: sniffCombined, parse: parseCLF, parseXFF: parseCLFXFF, newFileParser: newCombinedFileParser,
-		splittable: true},
-	{name: "common", sniff: sniffCommon, parse: parseCLF, newFileParser: newCommonFileParser, splittable: true},
+		splittable: true, lineDetect: true},
+	{name: "common", sniff: sniffCommon, parse: parseCLF, newFileParser: newCommonFileParser, splittable: true, lineDetect: true},
 	{name: "nginx", newParser: newNginxParser},
-	{name: "json", sniff: sniffGenericJSON, newParser: newJSONParser},
+	{name: "json", sniff: sniffGenericJSON, newParser: newJSONParser, lineDetect: true},
 }
 
 // emptyFormat is the format of a file whose sniff window holds no non-blank line. Such a file has no

@@ -63,8 +63,11 @@ func benchFormat(format string, n int) []byte {
 			}
 			fmt.Fprintf(&b, "2026-10-14 %02d:%02d:%02d 10.0.0.5 GET %s - 443 - 10.0.%d.%d okta-sdk-go/2.0.3+golang/go1.22 - 200 0 0 41\n", h, m, s, path, i%7, i%251)
 		case "alb":
-			fmt.Fprintf(&b, `https 2026-10-14T%02d:%02d:%02d.123456Z app/okta-egress/50dc6c495c0c9188 10.0.%d.%d:46532 10.0.0.5:443 0.000 0.048 0.000 200 200 34 366 "GET https://acme.okta.com:443%s HTTP/1.1" "okta-sdk-go/2.0.3" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/t/73e2d6bc24d8a067 "Root=1-58337262-36d228ad5d99923122bbe354" "acme.okta.com" "-" 0 2026-10-14T00:00:00.075000Z "forward" "-" "-" "10.0.0.5:443" "200" "-" "-"`+"\n",
-				h, m, s, i%7, i%251, path)
+			fmt.Fprintf(&b, `https 2026-10-14T%02d:%02d:%02d.123456Z app/okta-egress/50dc6c495c0c9188 10.0.%d.%d:46532 10.0.0.5:443 0.000 0.048 0.000 200 200 34 366 "GET https://acme.okta.com:443%s HTTP/1.1" "okta-sdk-go/2.0.3" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/t/73e2d6bc24d8a067 "Root=1-58337262-36d228ad5d99923122bbe354" "acme.okta.com" "-" 0 2026-10-14T%02d:%02d:%02d.075000Z "forward" "-" "-" "10.0.0.5:443" "200" "-" "-"`+"\n",
+				h, m, s, i%7, i%251, path, h, m, s)
+		case "envoy-text":
+			fmt.Fprintf(&b, `[2026-10-14T%02d:%02d:%02d.123Z] "GET %s HTTP/1.1" 200 - 0 512 41 40 "203.0.113.%d, 10.0.0.1" "okta-sdk-go/2.0.3" "6c5a1b2c-0000-4000-8000-%012d" "acme.okta.com" "10.0.0.5:443"`+"\n",
+				h, m, s, path, i%251, i)
 		case "haproxy":
 			fmt.Fprintf(&b, `Oct 14 %02d:%02d:%02d lb1 haproxy[7]: 10.0.%d.%d:53332 [14/Oct/2026:%02d:%02d:%02d.143] okta_out~ okta/acme 0/0/7/145/152 200 1394 - - ---- 2/1/0/0/0 0/0 "GET %s HTTP/1.1"`+"\n",
 				h, m, s, i%7, i%251, h, m, s, path)

@@ -34,7 +34,7 @@ func fuzzFormatSeeds(t testing.TB, format string) [][]byte {
 }
 
 // fuzzFormatOptions returns the Options a format's fuzz target reads with: the format forced,
-// with and without ForwardedFor, and the LogFormat or Fields of each of its cases.
+// with and without ForwardedFor, and the LogFormat, HAProxyLogFormat or Fields of each of its cases.
 func fuzzFormatOptions(t testing.TB, format string) []Options {
 	t.Helper()
 	var opts []Options
@@ -45,7 +45,7 @@ func fuzzFormatOptions(t testing.TB, format string) []Options {
 		}
 		opt := c.options(t)
 		opt.Format = format
-		if key := fmt.Sprint(opt.LogFormat, opt.Fields); !seen[key] {
+		if key := fmt.Sprint(opt.LogFormat, opt.HAProxyLogFormat, opt.Fields); !seen[key] {
 			seen[key] = true
 			opts = append(opts, opt)
 		}
@@ -82,7 +82,8 @@ func TestFuzzSeeds(t *testing.T) {
 // fuzzTargets maps each format to its fuzz target, for TestFuzzSeeds.
 var fuzzTargets = map[string]func(*testing.F){
 	"okta-array": FuzzFormatOktaArray, "okta-ndjson": FuzzFormatOktaNDJSON, "okta-csv": FuzzFormatOktaCSV,
-	"cloudflare": FuzzFormatCloudflare, "caddy": FuzzFormatCaddy, "envoy": FuzzFormatEnvoy, "w3c": FuzzFormatW3C,
+	"cloudflare": FuzzFormatCloudflare, "caddy": FuzzFormatCaddy, "envoy": FuzzFormatEnvoy, "envoy-text": FuzzFormatEnvoyText,
+	"w3c": FuzzFormatW3C,
 	"alb": FuzzFormatALB, "haproxy": FuzzFormatHAProxy, "vhost_combined": FuzzFormatVhostCombined,
 	"combined": FuzzFormatCombined, "common": FuzzFormatCommon, "nginx": FuzzFormatNginx, "json": FuzzFormatJSON,
 }
@@ -93,6 +94,7 @@ func FuzzFormatOktaCSV(f *testing.F)       { fuzzFormat(f, "okta-csv") }
 func FuzzFormatCloudflare(f *testing.F)    { fuzzFormat(f, "cloudflare") }
 func FuzzFormatCaddy(f *testing.F)         { fuzzFormat(f, "caddy") }
 func FuzzFormatEnvoy(f *testing.F)         { fuzzFormat(f, "envoy") }
+func FuzzFormatEnvoyText(f *testing.F)     { fuzzFormat(f, "envoy-text") }
 func FuzzFormatW3C(f *testing.F)           { fuzzFormat(f, "w3c") }
 func FuzzFormatALB(f *testing.F)           { fuzzFormat(f, "alb") }
 func FuzzFormatHAProxy(f *testing.F)       { fuzzFormat(f, "haproxy") }

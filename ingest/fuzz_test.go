@@ -126,8 +126,9 @@ func timeRoundTrips(line []byte, micros int64) bool {
 // methodOptional are the formats whose records may have no method (the log does not say).
 var methodOptional = map[string]bool{"okta-array": true, "okta-ndjson": true, "okta-csv": true, "json": true, "w3c": true}
 
-// FuzzReader reads whole inputs, sniffed and forced with a small line limit: no panic, exact
-// accounting, strictly increasing line numbers, never more examples than asked for.
+// FuzzReader reads whole inputs, sniffed (lines of several formats, wrapped lines) and forced with a
+// small line limit: no panic, exact accounting (by reason and by format), strictly increasing line
+// numbers, never more examples than asked for.
 func FuzzReader(f *testing.F) {
 	for _, c := range caseDirs(f) {
 		f.Add(c.input(f))
@@ -142,13 +143,16 @@ func FuzzReader(f *testing.F) {
 	f.Add([]byte("\xef\xbb\xbf\r\n\x00"))
 	f.Add([]byte(`[{"published":"2026-10-14T08:00:00Z","eventType":"a","debugContext":{"debugData":{"requestUri":"/"}}}][]` + "\n[{}]"))
 	f.Add([]byte("[\n{\"eventType\":\"system.org.rate_limit.burst\"},\n\"x\",1,[],{\"a\""))
+	mixed, _, _ := mixLog(7, "combined", 3, 12, 3)
+	f.Add(mixed)
 	f.Add([]byte("[{\"eventType\":\"a\"}]{\"errorCode\":\"E0000047\"}\n{\n\"eventType\":\"b\"}[]{"))
 	f.Add([]byte("\xff\xfe{\x00\n\x00\x00\xd8\n\x00"))
 	f.Add([]byte("\xfe\xff\x00[\x00{\xd8\x3d\xde\x00\x00}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, opt := range []Options{{}, {Format: "combined", MaxLineBytes: 80, MaxExamples: 3},
 			{Format: "okta-array", MaxLineBytes: 80, MaxExamples: 3}, {Format: "w3c", MaxLineBytes: 80},
-			{LogFormat: `$remote_addr [$time_local] "$request" $status $upstream_http_x_rate_limit_remaining`}} {
+			{LogFormat: `$remote_addr [$time_local] "$request" $status $upstream_http_x_rate_limit_remaining`},
+			{HAProxyLogFormat: haproxyHTTPLog}} {
 			r, err := NewReader(bytes.NewReader(data), "fuzz.log", opt)
 			if err != nil {
 				continue
@@ -164,6 +168,13 @@ func FuzzReader(f *testing.F) {
 			st := r.Stats()
 			if st.Lines != st.Requests+st.Skipped || int64(last) > st.Lines {
 				t.Fatalf("stats %+v, last record line %d", st, last)
+			}
+			var byFormat int64
+			for _, n := range st.Formats {
+				byFormat += n
+			}
+			if st.Formats != nil && byFormat != st.Lines {
+				t.Fatalf("Formats %v, Lines %d", st.Formats, st.Lines)
 			}
 			if evs := r.Events(); int64(len(evs)) > st.Events || len(evs) > MaxEvents {
 				t.Fatalf("%d events, Stats.Events %d", len(evs), st.Events)

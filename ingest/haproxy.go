@@ -14,6 +14,9 @@ import "bytes"
 
 // haproxyBody returns the part of line after a syslog "tag[pid]: " prefix, or line itself.
 func haproxyBody(line []byte) []byte {
+	if sp := bytes.IndexByte(line, ' '); sp > 0 && sp+1 < len(line) && line[sp+1] == '[' {
+		return line // "client:port [date] …": no prefix (a line a syslog wrapper unwrapped, or HAProxy's stdout)
+	}
 	if i := bytes.Index(line, []byte("]: ")); i > 0 {
 		if o := bytes.LastIndexByte(line[:i], '['); o > 0 && line[o-1] != ' ' {
 			return line[i+3:]

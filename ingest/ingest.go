@@ -138,6 +138,10 @@ type Stats struct {
 	// [MaxEvents] kept by [Reader.Events]. An event is also a request or a skipped line, so it is
 	// not part of Lines == Requests + Skipped.
 	Events int64
+	// Formats counts the lines read as each format, by name, when per-line detection read some in
+	// another format than the Reader's (see [NewReader]); its counts add up to Lines. It is nil when
+	// every line was read as [Reader.Format].
+	Formats map[string]int64
 }
 
 // Options configure a Reader. The zero value sniffs the format and uses the defaults.
@@ -150,6 +154,12 @@ type Options struct {
 	// `$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_user_agent"`.
 	// It is required by the format "nginx" and selects it when Format is "". See [CompileLogFormat].
 	LogFormat string
+
+	// HAProxyLogFormat is an HAProxy log-format string, e.g.
+	// `%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %{+Q}r`: the format "haproxy" then reads
+	// lines written with it instead of HAProxy's predefined HTTP log format, and it selects that
+	// format when Format is "". See [CompileHAProxyLogFormat].
+	HAProxyLogFormat string
 
 	// Fields maps record fields to the keys of a generic JSON-lines log, for the format "json":
 	// "time", "method", "path" (or "target"), "status", "client", "user_agent", "forwarded_for" (see ForwardedFor), "rate_limit_limit",
@@ -175,6 +185,16 @@ type Options struct {
 	// progress display polls it; the Readers of several files, or of the parts of one
 	// ([OpenParts]), may share one counter.
 	Progress *atomic.Int64
+
+	// part is set by OpenParts for each part of a file it cuts (with Format set to the file's).
+	part *partOf
+}
+
+// partOf is what a part of a file cut by OpenParts takes from the whole file, as it is: the line
+// wrapper, and whether the format was detected (so that the part detects its failing lines too).
+type partOf struct {
+	wrap     wrapKind
+	detected bool
 }
 
 const (
@@ -213,6 +233,10 @@ type Reader struct {
 	long     []byte // the start of a line too long for the buffer, kept for its excerpt
 
 	parseFn func(line []byte, rec *Record) string // the format's parser, with its per-file state
+	det     *lineDetect                           // per-line detection; nil when the format was given
+	wrap    wrapKind                              // the line wrapper (wrap.go), if any
+	wbuf    []byte                                // a docker-json line's unwrapped content
+	message bool                                  // the current line is a wrapped message of the program (wrap.go)
 	sink    eventSink                             // System Log rate-limit events
 	arr     *arrayStream                          // non-nil for the okta-array format
 }
@@ -233,13 +257,18 @@ func Open(path string, opt Options) (*Reader, error) {
 // NewReader returns a Reader for the log read from src; name is used in errors and in [Skip.File].
 //
 // The compression (gzip, zstd, or none) is recognised from the first bytes, then a UTF-16 byte order
-// mark (the input is then transcoded to UTF-8, see utf16.go). Then, unless
-// Options.Format names it, the format is sniffed from the first 64 KiB of decompressed input: the
-// first format of [Formats] that any complete line in that window has the shape of (a line with a bad
-// timestamp or request field counts, since it is still a line of that format). A window with no
-// non-blank line gives the format "empty" when the input ends inside it. Otherwise the error wraps
-// [ErrUnknownFormat] and lists [Formats]; if a read or decompression error struck inside the window
-// and no format was found, that error is returned instead.
+// mark (the input is then transcoded to UTF-8, see utf16.go), and a line wrapper (Docker's
+// json-file, CRI, syslog; see wrap.go) from the lines of the first 64 KiB of decompressed
+// input. Then, unless Options.Format names it (or LogFormat, HAProxyLogFormat or Fields select it),
+// the format is detected from the complete lines of that window: the format most of them have the
+// shape of, each line counting for the first format of [Formats] it fits (a line with a bad
+// timestamp or request field counts, since it is still a line of that format), ties going to the
+// earlier format. While reading, a line that fails under a detected format is detected alone (see
+// detect.go and [Stats.Formats]). A window with no non-blank line gives the format "empty" when the
+// input ends inside it. Otherwise the error wraps [ErrUnknownFormat], names the shapes the lines
+// come closest to with the option (and command-line flag) that would read them, and lists
+// [Formats]; if a read or decompression error struck inside the window and no format was found,
+// that error is returned instead.
 //
 // Close does not close src.
 func NewReader(src io.Reader, name string, opt Options) (*Reader, error) {
@@ -247,20 +276,30 @@ func NewReader(src io.Reader, name string, opt Options) (*Reader, error) {
 }
 
 // makeReader is NewReader. With mid set, src is a part of a plain input that starts after a newline
-// (one of OpenParts' parts after the first), and opt.Format is set: then its first bytes are
-// neither compression magic nor a byte order mark, but the start of a line.
+// (one of OpenParts' parts after the first), and opt.Format and opt.part are set: then its first
+// bytes are neither compression magic nor a byte order mark, but the start of a line.
 func makeReader(src io.Reader, name string, opt Options, mid bool) (*Reader, error) {
 	if opt.Progress != nil {
 		src = &countingReader{r: src, n: opt.Progress}
 	}
 	r := &Reader{name: name, maxLine: opt.MaxLineBytes, maxEx: opt.MaxExamples}
 	r.sink.file, r.sink.line = name, &r.stats.Lines
+	detect := false
+	if opt.part != nil {
+		r.wrap, detect = opt.part.wrap, opt.part.detected
+	}
 	switch {
 	case opt.Format != "":
+	case opt.LogFormat != "" && opt.HAProxyLogFormat != "":
+		return nil, fmt.Errorf("%s: an nginx log_format and an HAProxy log-format are both given: give one", name)
 	case opt.LogFormat != "":
 		opt.Format = "nginx"
+	case opt.HAProxyLogFormat != "":
+		opt.Format = "haproxy"
 	case opt.Fields != nil:
 		opt.Format = "json"
+	default:
+		detect = true
 	}
 	if opt.Format != "" {
 		if r.format = lookupFormat(opt.Format); r.format == nil {
@@ -289,11 +328,14 @@ func makeReader(src io.Reader, name string, opt Options, mid bool) (*Reader, err
 			r.br.Discard(len(utf8BOM))
 		}
 	}
-	if r.format == nil {
+	if r.format == nil || opt.part == nil && opt.Fields == nil && !r.format.stream {
 		if err := r.sniff(); err != nil {
 			r.Close()
 			return nil, err
 		}
+	}
+	if detect {
+		r.det = newLineDetect(r.format, &opt)
 	}
 	if err := r.setup(&opt); err != nil {
 		r.Close()
@@ -327,41 +369,25 @@ func (r *Reader) setup(opt *Options) error {
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
-// sniff sets r.format from the first sniffBytes of the decompressed input.
+// sniff recognises the line wrapper of the lines of the first sniffBytes of the decompressed
+// input and, unless r.format is already set, sets it from them (see NewReader).
 func (r *Reader) sniff() error {
 	window, err := r.br.Peek(sniffBytes) // the buffer holds at least sniffBytes: no ErrBufferFull
-	complete := window
-	if err != io.EOF { // the input goes on (or broke) after the window: its last piece is not a whole line
-		complete = window[:bytes.LastIndexByte(window, '\n')+1]
-	}
-	var lines [][]byte
-	for len(complete) > 0 {
-		line := complete
-		if nl := bytes.IndexByte(complete, '\n'); nl >= 0 {
-			line, complete = complete[:nl], complete[nl+1:]
-		} else {
-			complete = nil
-		}
-		if t := trimLine(line); len(t) > 0 && len(bytes.TrimSuffix(line, []byte{'\r'})) <= r.maxLine {
-			lines = append(lines, t)
-		}
+	lines := windowLines(window, err == io.EOF, r.maxLine)
+	r.wrap = detectWrap(lines)
+	lines = unwrapLines(lines, r.wrap)
+	if r.format != nil {
+		return nil
 	}
 	for i := range formats {
 		if formats[i].sniffWindow != nil && formats[i].sniffWindow(window) {
-			r.format = &formats[i]
+			r.format, r.wrap = &formats[i], wrapNone
 			return nil
 		}
 	}
-	for i := range formats {
-		if formats[i].sniff == nil {
-			continue
-		}
-		for _, line := range lines {
-			if formats[i].sniff(line) {
-				r.format = &formats[i]
-				return nil
-			}
-		}
+	if f := voteFormat(lines); f != nil {
+		r.format = f
+		return nil
 	}
 	switch {
 	case err != nil && err != io.EOF:
@@ -370,8 +396,8 @@ func (r *Reader) sniff() error {
 		r.format = &emptyFormat
 		return nil
 	}
-	return fmt.Errorf("%s: %w: no line in the first 64 KiB is in a known format (known formats: %s)",
-		r.name, ErrUnknownFormat, knownFormats())
+	return fmt.Errorf("%s: %w: no line in the first 64 KiB is in a known format%s (known formats: %s)",
+		r.name, ErrUnknownFormat, closestFormats(lines), knownFormats())
 }
 
 // Offset returns the byte offset in its file at which the Reader's input starts: the start of its
@@ -380,8 +406,13 @@ func (r *Reader) sniff() error {
 func (r *Reader) Offset() int64 { return r.offset }
 
 // Format returns the name of the detected or forced format: one of [Formats], or "empty" for an input
-// with no non-blank line in the sniff window.
+// with no non-blank line in the sniff window. Per-line detection may read some lines in other
+// formats ([Stats.Formats]).
 func (r *Reader) Format() string { return r.format.name }
+
+// Wrapper returns the line wrapper the lines were found in and unwrapped from: "docker-json"
+// (Docker's json-file driver), "cri" (containerd, CRI-O), "syslog", or "" for none.
+func (r *Reader) Wrapper() string { return r.wrap.String() }
 
 // Next advances to the next parsed request and reports whether there is one. Skipped lines are
 // counted in [Reader.Stats] and never returned. It returns false at the end of the input, or after a
@@ -428,8 +459,20 @@ func (r *Reader) parse(line []byte) bool {
 		r.skip(ReasonTooLong, line)
 		return false
 	}
-	t := trimLine(line)
-	if len(t) == 0 {
+	t := line
+	r.message = false
+	if r.wrap != wrapNone {
+		inner, buf, kind := r.wrap.unwrap(line, r.wbuf)
+		r.wbuf = buf
+		switch kind {
+		case wrappedPiece:
+			r.skip(ReasonTooLong, line)
+			return false
+		case wrappedLine, wrappedMessage:
+			t, r.message = inner, kind == wrappedMessage
+		}
+	}
+	if t = trimLine(t); len(t) == 0 {
 		r.skip(ReasonBlank, line)
 		return false
 	}
@@ -440,8 +483,18 @@ func (r *Reader) parse(line []byte) bool {
 // line, into r.rec, or counts it as skipped.
 func (r *Reader) parseTrimmed(t, line []byte) bool {
 	if reason := r.parseFn(t, &r.rec); reason != "" {
-		r.skip(reason, line)
-		return false
+		if r.det != nil && failed(reason) {
+			if alt, ok := r.det.read(t, &r.rec); ok {
+				reason = alt
+			}
+		}
+		if reason == ReasonMalformed && isMessage(t, r.message) {
+			reason = ReasonNotARequest
+		}
+		if reason != "" {
+			r.skip(reason, line)
+			return false
+		}
 	}
 	r.rec.Line = int(r.stats.Lines)
 	if r.rec.Principal == "" {
@@ -527,6 +580,7 @@ func (r *Reader) Stats() Stats {
 	}
 	s.Examples = slices.Clone(s.Examples)
 	s.Events = r.sink.total
+	s.Formats = r.det.counts(s.Lines)
 	return s
 }
 

@@ -89,6 +89,18 @@ func checkStats(t testing.TB, st Stats, recs []Record) {
 	if sum != st.Skipped {
 		t.Fatalf("Reasons add up to %d, Skipped = %d", sum, st.Skipped)
 	}
+	if st.Formats != nil {
+		var lines int64
+		for f, n := range st.Formats {
+			if n <= 0 || !contains(Formats(), f) {
+				t.Fatalf("Formats[%q] = %d", f, n)
+			}
+			lines += n
+		}
+		if lines != st.Lines {
+			t.Fatalf("Formats %v add up to %d lines, Lines = %d", st.Formats, lines, st.Lines)
+		}
+	}
 	for i, ex := range st.Examples {
 		if i > 0 && ex.Line <= st.Examples[i-1].Line {
 			t.Fatalf("examples out of line order: %+v", st.Examples)
@@ -636,7 +648,7 @@ func TestReasons(t *testing.T) {
 	if fmt.Sprint(Reasons) != fmt.Sprint(want) {
 		t.Errorf("Reasons = %v", Reasons)
 	}
-	if fmt.Sprint(Formats()) != "[okta-array okta-ndjson okta-csv cloudflare caddy envoy w3c alb haproxy vhost_combined combined common nginx json]" {
+	if fmt.Sprint(Formats()) != "[okta-array okta-ndjson okta-csv cloudflare caddy envoy envoy-text w3c alb haproxy vhost_combined combined common nginx json]" {
 		t.Errorf("Formats() = %v", Formats())
 	}
 }

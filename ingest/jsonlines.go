@@ -14,6 +14,9 @@ import (
 //
 //   - caddy: Caddy's access log (logger "http.log.access…"): ts, request.method, request.uri,
 //     status, request.client_ip/remote_ip, request.headers.User-Agent, resp_headers.X-Rate-Limit-*.
+//     Caddy writes an entry when the request has been handled: the request is placed at ts minus
+//     duration (seconds, as Caddy writes it by default; a duration in another form, e.g. a string
+//     of duration_format "string", leaves ts as it is).
 //     Caddy's other log lines (same file) are skipped as not-a-request. A "name | " prefix (docker
 //     compose) before the object is ignored, in every JSON-lines format.
 //   - cloudflare: Cloudflare Logpush HTTP requests: EdgeStartTimestamp (RFC 3339, or Unix seconds,
@@ -34,9 +37,12 @@ type jsonMapping struct {
 	time, method, target, status, client, ua []keyPath
 	rl                                       [3][]keyPath // X-Rate-Limit-Limit, -Remaining, -Reset
 	xff                                      []keyPath    // X-Forwarded-For, for Options.ForwardedFor
-	useXFF                                   bool         // Options.ForwardedFor: client is xff's first hop when set
-	stripPort                                bool         // client is "ip:port"
-	needMethod                               bool         // a line without a method is a bad request
+	// duration, when set, is how long the request took, in seconds: the time read is when it
+	// ended, and the request is placed at that time minus the duration (its start).
+	duration   []keyPath
+	useXFF     bool // Options.ForwardedFor: client is xff's first hop when set
+	stripPort  bool // client is "ip:port"
+	needMethod bool // a line without a method is a bad request
 }
 
 // keyPath is one dotted key path of a mapping, e.g. "request.headers.User-Agent", with what looking
@@ -74,6 +80,7 @@ var caddyMapping = &jsonMapping{
 	client:     paths("request.client_ip", "request.remote_ip"),
 	ua:         paths("request.headers.User-Agent"),
 	xff:        paths("request.headers.X-Forwarded-For"),
+	duration:   paths("duration"),
 	rl: [3][]keyPath{paths("resp_headers.X-Rate-Limit-Limit"), paths("resp_headers.X-Rate-Limit-Remaining"),
 		paths("resp_headers.X-Rate-Limit-Reset")},
 }
@@ -307,6 +314,13 @@ func (p *jsonLineParser) parse(line []byte, rec *Record) string {
 	ts, ok := p.time(p.first(m.time))
 	if !ok {
 		return ReasonBadTimestamp
+	}
+	if m.duration != nil {
+		if v := p.first(m.duration); v >= 0 && p.t.toks[v].kind == kindNumber {
+			if d, ok := parseSeconds(p.t.raw(v)); ok {
+				ts -= d
+			}
+		}
 	}
 	method := upperMethod(p.str(m.method))
 	if (method != "" || m.needMethod) && !isMethod(method) {

@@ -36,6 +36,11 @@ func (m *jsonMapping) parseReference(line []byte, rec *Record) string {
 	if !ok {
 		return ReasonBadTimestamp
 	}
+	if n, ok := m.first(obj, m.duration).(json.Number); ok {
+		if d, ok := parseSeconds([]byte(n)); ok {
+			t -= d
+		}
+	}
 	method := strings.ToUpper(m.str(obj, m.method))
 	if (method != "" || m.needMethod) && !isMethod(method) {
 		return ReasonBadRequest

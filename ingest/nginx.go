@@ -12,6 +12,16 @@ import (
 // occurrence of the literal text that follows it in the format (to the end of the line for a last
 // variable), so two variables must be separated by some literal text. nginx escapes '"' and
 // control bytes in values as \xHH, so a quoted value ends at the first '"'.
+//
+// nginx writes $time_local, $time_iso8601 and $msec when the request ends. Where the format logs
+// how long the request took, the request is placed at its start: the time minus $request_time, or,
+// when only $upstream_response_time is logged, minus that (the sum of its values when several
+// upstreams were tried: a lower bound of the request's duration). $time_local and $time_iso8601
+// have whole seconds and are truncated (the request ended within the second after), so the start
+// lies within one second after the time minus the duration; ratecard subtracts the duration's
+// whole seconds only, which keeps the instant a whole second inside that interval (a request
+// shorter than a second keeps its logged second). With $msec the duration is subtracted exactly
+// (milliseconds). A duration of "-" or not a number leaves the time as logged.
 
 // nginxCombined is nginx's predefined "combined" log_format, used when LogFormat is "combined" (and
 // by parseLine, which has no options).
@@ -32,6 +42,7 @@ const (
 	nvForwardedFor
 	nvUserAgent
 	nvRequestTime
+	nvUpstreamTime
 	nvRLLimit
 	nvRLRemaining
 	nvRLReset
@@ -52,6 +63,7 @@ var nginxVars = map[string]int{
 	"proxy_add_x_forwarded_for":            nvForwardedFor,
 	"http_user_agent":                      nvUserAgent,
 	"request_time":                         nvRequestTime,
+	"upstream_response_time":               nvUpstreamTime,
 	"upstream_http_x_rate_limit_limit":     nvRLLimit,
 	"upstream_http_x_rate_limit_remaining": nvRLRemaining,
 	"upstream_http_x_rate_limit_reset":     nvRLReset,
@@ -207,6 +219,7 @@ func (f *LogFormat) parse(line []byte, rec *Record) string {
 		times                            [3][]byte // $time_local, $time_iso8601, $msec
 		req, method, reqURI, uri, status []byte
 		addr, xff, ua                    []byte
+		reqTime, upTime                  []byte
 		rl                               [3][]byte
 	)
 	for k := range f.steps {
@@ -248,6 +261,10 @@ func (f *LogFormat) parse(line []byte, rec *Record) string {
 			xff = v
 		case nvUserAgent:
 			ua = v
+		case nvRequestTime:
+			reqTime = v
+		case nvUpstreamTime:
+			upTime = v
 		case nvRLLimit, nvRLRemaining, nvRLReset:
 			rl[s.kind-nvRLLimit] = v
 		}
@@ -261,6 +278,7 @@ func (f *LogFormat) parse(line []byte, rec *Record) string {
 	}
 	// $msec, the most precise, first.
 	t, ok := parseEpoch(times[2])
+	exact := ok
 	if !ok {
 		t, ok = parseISOTime(times[1])
 	}
@@ -269,6 +287,12 @@ func (f *LogFormat) parse(line []byte, rec *Record) string {
 	}
 	if !ok {
 		return ReasonBadTimestamp
+	}
+	if d, ok := nginxDuration(reqTime, upTime); ok {
+		if !exact {
+			d -= d % 1_000_000
+		}
+		t -= d
 	}
 	var target []byte
 	if req != nil {
@@ -326,4 +350,53 @@ func (f *LogFormat) parse(line []byte, rec *Record) string {
 		rec.setRateLimit(k, n)
 	}
 	return ""
+}
+
+// nginxDuration returns the request's duration in microseconds: $request_time when logged, else the
+// sum of the values of $upstream_response_time ("0.040, 0.002 : 0.010"; "-" values count 0).
+func nginxDuration(reqTime, upTime []byte) (int64, bool) {
+	if reqTime != nil {
+		return parseSeconds(reqTime)
+	}
+	if upTime == nil {
+		return 0, false
+	}
+	var sum int64
+	any := false
+	for rest := upTime; len(rest) > 0; {
+		part := rest
+		if k := bytes.IndexAny(rest, ",:"); k >= 0 {
+			part, rest = rest[:k], rest[k+1:]
+		} else {
+			rest = nil
+		}
+		if part = bytes.TrimSpace(part); len(part) == 0 || isDash(part) {
+			continue
+		}
+		d, ok := parseSeconds(part)
+		if !ok {
+			return 0, false
+		}
+		sum, any = sum+d, true
+	}
+	return sum, any
+}
+
+// parseSeconds parses a duration in seconds with an optional fraction ("0.041", "12") into
+// microseconds (a fraction beyond microseconds is truncated). At most 9 integer digits.
+func parseSeconds(b []byte) (int64, bool) {
+	i := 0
+	var n int64
+	for i < len(b) && isDigit(b[i]) && i < 9 {
+		n = n*10 + int64(b[i]-'0')
+		i++
+	}
+	if i == 0 {
+		return 0, false
+	}
+	micros, j, ok := parseFraction(b, i)
+	if !ok || j != len(b) {
+		return 0, false
+	}
+	return n*1_000_000 + micros, true
 }

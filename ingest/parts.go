@@ -20,11 +20,13 @@ var osOpen = os.Open
 // once, and recognises its compression and format as [Open] does, with the same errors.
 //
 // When n ≥ 2 and the file is a regular, uncompressed file of at least 32 MiB in a format whose lines
-// are independent of each other (combined, common), it is cut into about n byte ranges, each starting
-// just after a newline (the first newline at or after size·k/n, for k = 1 … n-1; when no line starts
-// after such a point, the rest is one range), and each range is read by a Reader of its own with the
-// format of the file. Anything else (standard input, a compressed file, a UTF-16 file, another format,
-// a smaller file, n < 2) is one Reader for the whole input.
+// are independent of each other (combined, common, envoy-text), it is cut into about n byte ranges,
+// each starting just after a newline (the first newline at or after size·k/n, for k = 1 … n-1; when
+// no line starts after such a point, the rest is one range), and each range is read by a Reader of
+// its own with the format of the file (and its line wrapper; when the format was detected, each part
+// detects the lines that fail under it as the whole file would). Anything else (standard input, a
+// compressed file, a UTF-16 file, another format, a smaller file, n < 2) is one Reader for the whole
+// input.
 //
 // The Readers are in file order; [Reader.Offset] is where each starts in the file. Each counts its
 // lines (Record.Line, Stats, Skip.Line) from its own start: the lines of the Readers before it
@@ -81,7 +83,7 @@ func OpenParts(path string, opt Options, n int) ([]*Reader, error) {
 		}
 		if len(bounds) > 2 {
 			popt := opt
-			popt.Format = r.format.name
+			popt.Format, popt.part = r.format.name, &partOf{wrap: r.wrap, detected: r.det != nil}
 			r.Close()
 			return openRanges(sf, path, popt, bounds)
 		}

@@ -86,6 +86,7 @@ func readParts(t *testing.T, rs []*Reader) result {
 			m.stats.Examples = append(m.stats.Examples, ex)
 		}
 		m.stats.Lines += p.stats.Lines
+		m.stats.Formats = mergeFormats(m.stats.Formats, parts[:i], rs[:i], p.stats, rs[i].Format())
 		m.stats.Requests += p.stats.Requests
 		m.stats.Skipped += p.stats.Skipped
 		m.stats.Events += p.stats.Events
@@ -105,6 +106,33 @@ func readParts(t *testing.T, rs []*Reader) result {
 			m.err = p.err
 		}
 		base += int(p.stats.Lines)
+	}
+	return m
+}
+
+// mergeFormats is the Stats.Formats of a file read in parts, after adding part st (of format) to
+// those before it whose merged Formats is m: nil while every line so far was read in the parts'
+// format, else the lines read as each format.
+func mergeFormats(m map[string]int64, before []drained, rs []*Reader, st Stats, format string) map[string]int64 {
+	if m == nil && st.Formats == nil {
+		return nil
+	}
+	if m == nil {
+		m = map[string]int64{}
+		for i, p := range before {
+			m[rs[i].Format()] += p.stats.Lines
+		}
+	}
+	if st.Formats == nil {
+		m[format] += st.Lines
+	}
+	for k, v := range st.Formats {
+		m[k] += v
+	}
+	for k, v := range m {
+		if v == 0 {
+			delete(m, k)
+		}
 	}
 	return m
 }

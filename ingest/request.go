@@ -85,6 +85,15 @@ func splitRequestFast(req []byte) (method, target []byte, ok bool) {
 	return req[:sp], rest[:ls], true
 }
 
+// setRequest sets rec to a parsed request, keeping rec.Line; a user agent of "-" is none.
+func (rec *Record) setRequest(t int64, method, target []byte, status int, client string, ua []byte) {
+	if isDash(ua) {
+		ua = nil
+	}
+	*rec = Record{Time: t, Method: aliasString(method), Target: aliasString(target), Status: status, Client: client,
+		UserAgent: aliasString(ua), Line: rec.Line}
+}
+
 // isMethod reports whether s is an HTTP method as splitRequest accepts it.
 func isMethod(s string) bool {
 	if len(s) == 0 || len(s) > maxMethod || s[0] < 'A' || s[0] > 'Z' {

@@ -59,6 +59,7 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"perMin":       limitPerMin,
 	"methods":      methodsString,
 	"quality":      dataQuality,
+	"formats":      formatCounts,
 	"lead":         func() string { return leadTimeStatement },
 	"catalogShort": func(r *Result) string { return catalogInfo(r).Short() },
 	"catalogText":  catalogText,

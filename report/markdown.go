@@ -159,6 +159,9 @@ func WriteMarkdown(w io.Writer, res *Result) error {
 	if stopped > 0 {
 		p(" **%s stopped early** on a read error; what was read before it is counted (see report.html).", count(int64(stopped), "file"))
 	}
+	if mixed := mixedFormatsText(in); mixed != "" {
+		p(" %s.", mdText(strings.ToUpper(mixed[:1])+mixed[1:]))
+	}
 	if gaps := gapsText(res); gaps != "" {
 		p(" %s.", mdText(gaps))
 	}

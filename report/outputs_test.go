@@ -334,27 +334,18 @@ func TestGapsInOutputs(t *testing.T) {
 	m := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC)
 	res.Gaps = []Gap{{From: m, To: m.Add(95 * time.Minute)}, {From: m.Add(5 * time.Hour), To: m.Add(5*time.Hour + 20*time.Minute)}}
 	res.GapCount, res.GapMinutes, res.GapThreshold = 3, 95+20+16, 15
-	var html, md, js bytes.Buffer
-	if err := RenderHTML(&html, res, HTMLOptions{Version: "test"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteMarkdown(&md, res); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteSummary(&js, res); err != nil {
-		t.Fatal(err)
-	}
+	html, md, js := renderOutputs(t, res)
 	for _, c := range []struct{ name, out, want string }{
-		{"html", html.String(), "<tr><td class=\"l\">2026-10-14 08:00</td><td class=\"l\">2026-10-14 09:35</td><td>95</td></tr>"},
-		{"html", html.String(), "Clock gaps: 3 stretches of at least 15 minutes"},
-		{"summary.md", md.String(), "3 clock gaps of at least 15 minutes with no request (131 minutes in all; the longest 95 minutes from 2026-10-14 08:00 UTC)"},
-		{"summary.json", js.String(), `"clock_gaps": [
+		{"html", html, "<tr><td class=\"l\">2026-10-14 08:00</td><td class=\"l\">2026-10-14 09:35</td><td>95</td></tr>"},
+		{"html", html, "Clock gaps: 3 stretches of at least 15 minutes"},
+		{"summary.md", md, "3 clock gaps of at least 15 minutes with no request (131 minutes in all; the longest 95 minutes from 2026-10-14 08:00 UTC)"},
+		{"summary.json", js, `"clock_gaps": [
       {
         "from": "2026-10-14T08:00:00Z",
         "to": "2026-10-14T09:35:00Z",
         "minutes": 95
       },`},
-		{"summary.json", js.String(), `"clock_gap_count": 3`},
+		{"summary.json", js, `"clock_gap_count": 3`},
 	} {
 		if !strings.Contains(c.out, c.want) {
 			t.Errorf("%s lacks %q", c.name, c.want)

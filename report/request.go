@@ -467,16 +467,7 @@ func Anonymize(res *Result) *Result {
 				}
 			}
 		}
-		names := make([]string, 0, len(total))
-		for n := range total {
-			names = append(names, n)
-		}
-		sort.Slice(names, func(i, j int) bool {
-			if total[names[i]] != total[names[j]] {
-				return total[names[i]] > total[names[j]]
-			}
-			return names[i] < names[j]
-		})
+		names := byCount(total)
 		num := make(map[string]int, len(names))
 		for i, n := range names {
 			num[n] = i + 1

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -151,10 +152,58 @@ func dataQuality(res *Result) string {
 	if stopped > 0 {
 		fmt.Fprintf(&s, "; %s stopped early on a read error (what was read is counted)", count(int64(stopped), "file"))
 	}
+	if mixed := mixedFormatsText(in); mixed != "" {
+		s.WriteString("; " + mixed)
+	}
 	if gaps := gapsText(res); gaps != "" {
 		s.WriteString("; " + gaps)
 	}
 	return s.String() + "."
+}
+
+// byCount returns the keys of m, the largest count first, ties in name order.
+func byCount(m map[string]int64) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if m[names[i]] != m[names[j]] {
+			return m[names[i]] > m[names[j]]
+		}
+		return names[i] < names[j]
+	})
+	return names
+}
+
+// formatCounts renders a file's lines by format, most first: "combined 990 · haproxy 10".
+func formatCounts(m map[string]int64) string {
+	names := byCount(m)
+	parts := make([]string, len(names))
+	for i, k := range names {
+		parts[i] = k + " " + thousands(m[k])
+	}
+	return strings.Join(parts, " · ")
+}
+
+// mixedFormatsText names, in a clause, the files whose lines were read in more than one format
+// (at most 3, then how many more); "" when there are none.
+func mixedFormatsText(in *Input) string {
+	var names []string
+	for _, f := range in.Files {
+		if f.Formats != nil {
+			names = append(names, fmt.Sprintf("%s (%s)", f.Path, formatCounts(f.Formats)))
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	more := ""
+	if len(names) > 3 {
+		more = fmt.Sprintf(" and %d more", len(names)-3)
+		names = names[:3]
+	}
+	return fmt.Sprintf("lines in several formats, each read in its own: %s%s", strings.Join(names, ", "), more)
 }
 
 // gapsText describes res's clock gaps in a clause ("" when there are none).

@@ -129,6 +129,10 @@ type FileInput struct {
 	SkippedReasons           map[string]int64
 	First, Last              time.Time // first and last request time (UTC); zero when none
 	Err                      string    // the read error that stopped this file early, "" when read to the end
+	// Formats counts the lines read as each format when per-line detection read some of the file's
+	// lines in another format than Format (they add up to Lines); nil when every line was read as
+	// Format (and then left out of the JSON that stores and fixtures keep).
+	Formats map[string]int64 `json:",omitempty"`
 }
 
 // BucketResult is the analysis of one bucket.

@@ -183,6 +183,9 @@ type fileJSON struct {
 	Error          string           `json:"error,omitempty"`
 	OutsideWindow  int64            `json:"outside_window"`
 	Duplicates     int64            `json:"duplicates_dropped"`
+	// Formats counts the lines read as each format, present only when per-line detection read some
+	// of the file's lines in another format than Format.
+	Formats map[string]int64 `json:"formats,omitempty"`
 }
 
 // skipJSON names a skipped line without its content: raw lines may hold user logins.
@@ -368,7 +371,8 @@ func WriteSummary(w io.Writer, res *Result) error {
 	for _, f := range in.Files {
 		s.Input.Files = append(s.Input.Files, fileJSON{Path: f.Path, Format: f.Format, Lines: f.Lines,
 			Requests: f.Requests, Skipped: f.Skipped, SkippedReasons: allReasons(f.SkippedReasons),
-			First: optTime(f.First), Last: optTime(f.Last), Error: f.Err, OutsideWindow: f.OutsideWindow, Duplicates: f.Duplicates})
+			First: optTime(f.First), Last: optTime(f.Last), Error: f.Err, OutsideWindow: f.OutsideWindow, Duplicates: f.Duplicates,
+			Formats: f.Formats})
 	}
 	for _, e := range in.Examples {
 		s.Input.SkippedExamples = append(s.Input.SkippedExamples, skipJSON{File: e.File, Line: e.Line, Reason: e.Reason})

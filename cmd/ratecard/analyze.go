@@ -20,7 +20,7 @@ import (
 // analyzeFlags are the flags analyze and request share: what to read, how to judge it, where to write.
 type analyzeFlags struct {
 	tier, out, format, logFormat, db, failOn, progress, from, to *string
-	principalMap, maxSkipped, org                                *string
+	principalMap, maxSkipped, org, haproxyLogFormat              *string
 	warn                                                         *int
 	strict, forwardedFor, dedupe, stamp                          *bool
 	fields                                                       fieldFlags
@@ -38,6 +38,7 @@ func addAnalyzeFlags(fs *flag.FlagSet, out string) *analyzeFlags {
 	f.out = fs.String("out", out, "directory to write the report files into")
 	f.format = fs.String("format", "", "input format for every file: "+strings.Join(ingest.Formats(), ", ")+" (default: detected per file)")
 	f.logFormat = fs.String("log-format", "", "nginx log_format of the input (e.g. '$remote_addr - $remote_user [$time_local] \"$request\" $status ...'); implies --format nginx")
+	f.haproxyLogFormat = fs.String("haproxy-log-format", "", "HAProxy log-format of the input, as in haproxy.cfg (e.g. '%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B ... %{+Q}r'); implies --format haproxy")
 	fs.Var(&f.fields, "field", "for JSON-lines input: map a field to a key or dotted path, e.g. --field time=ts --field path=request.uri (repeatable; implies --format json)")
 	f.cat = addCatalogFlags(fs)
 	f.db = fs.String("db", "", "keep the classified requests in this DuckDB file; with no FILE, analyse the file again without the logs")
@@ -133,10 +134,19 @@ func (f *analyzeFlags) analyze(ctx context.Context, fs *flag.FlagSet, cmd string
 		}
 	}
 	opt := analyze.Options{Principals: principals, Catalog: cat, Tier: tier, WarnPercent: warn, Format: *f.format, DB: *f.db, From: from, To: to,
-		LogFormat: *f.logFormat, Fields: f.fields.m, Strict: *f.strict, ForwardedFor: *f.forwardedFor, Dedupe: *f.dedupe, Learned: f.cat.learned()}
+		LogFormat: *f.logFormat, HAProxyLogFormat: *f.haproxyLogFormat, Fields: f.fields.m, Strict: *f.strict,
+		ForwardedFor: *f.forwardedFor, Dedupe: *f.dedupe, Learned: f.cat.learned()}
 	if *f.logFormat != "" {
 		if _, err := ingest.CompileLogFormat(*f.logFormat); err != nil {
 			return nil, nil, usageError{"--log-format: " + err.Error()}
+		}
+	}
+	if *f.haproxyLogFormat != "" {
+		if *f.logFormat != "" {
+			return nil, nil, usagef("--log-format (nginx) and --haproxy-log-format both given: give the one your logs were written with")
+		}
+		if _, err := ingest.CompileHAProxyLogFormat(*f.haproxyLogFormat); err != nil {
+			return nil, nil, usageError{"--haproxy-log-format: " + err.Error()}
 		}
 	}
 	if len(files) == 0 {

@@ -21,10 +21,11 @@ type Options struct {
 	Tier        classify.Tier     // the tier judged against; every tier's figures are computed anyway
 	WarnPercent int               // the warning threshold, percent of the limit
 	Format      string            // "" sniffs each file's format; else passed to ingest
-	// LogFormat (an nginx log_format) and Fields (a JSON field mapping) are passed to ingest; see
-	// ingest.Options.
-	LogFormat string
-	Fields    map[string]string
+	// LogFormat (an nginx log_format), HAProxyLogFormat (an HAProxy log-format) and Fields (a JSON
+	// field mapping) are passed to ingest; see ingest.Options.
+	LogFormat        string
+	HAProxyLogFormat string
+	Fields           map[string]string
 	// ForwardedFor takes the first X-Forwarded-For hop as the client where the log has one.
 	ForwardedFor bool
 	MaxExamples  int // skipped-line examples kept per file; 0 means ingest's default
@@ -124,8 +125,8 @@ func Files(ctx context.Context, paths []string, opt Options) (*report.Result, er
 	if opt.Dedupe {
 		workers = 1 // the first copy in input order is the one kept, the same on every run
 	}
-	iopt := ingest.Options{Format: opt.Format, MaxExamples: opt.MaxExamples, LogFormat: opt.LogFormat, Fields: opt.Fields,
-		ForwardedFor: opt.ForwardedFor, Progress: opt.Progress}
+	iopt := ingest.Options{Format: opt.Format, MaxExamples: opt.MaxExamples, LogFormat: opt.LogFormat,
+		HAProxyLogFormat: opt.HAProxyLogFormat, Fields: opt.Fields, ForwardedFor: opt.ForwardedFor, Progress: opt.Progress}
 	parts, formats, err := openParts(paths, iopt, workers, opt.Strict)
 	defer func() {
 		for _, p := range parts {

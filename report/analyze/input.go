@@ -11,7 +11,8 @@ import (
 // mergeInput sums the accounting of every part into per-file and total figures, in input order, and
 // masks the request URIs of Okta's events (ingest.Redact).
 // Line numbers of a later part of a split file are shifted by the lines of the parts before it, so
-// examples carry their line in the whole file.
+// examples carry their line in the whole file; the lines each part read in each format add up to
+// the file's FileInput.Formats.
 func mergeInput(paths, formats []string, parts []*part, maxEx int) report.Input {
 	if maxEx == 0 {
 		maxEx = 5 // ingest's default
@@ -21,12 +22,19 @@ func mergeInput(paths, formats []string, parts []*part, maxEx int) report.Input 
 		f := report.FileInput{Path: path, Format: formats[i], SkippedReasons: map[string]int64{}}
 		var lineBase, first, last int64
 		var examples []ingest.Skip
+		byFormat := map[string]int64{}
 		for _, p := range parts {
 			if p.file != i {
 				continue
 			}
 			st := p.stats
 			f.Lines += st.Lines
+			if st.Formats == nil {
+				byFormat[f.Format] += st.Lines
+			}
+			for k, n := range st.Formats {
+				byFormat[k] += n
+			}
 			f.OutsideWindow += p.outside
 			f.Duplicates += p.dups
 			f.Requests += st.Requests
@@ -61,6 +69,7 @@ func mergeInput(paths, formats []string, parts []*part, maxEx int) report.Input 
 		if len(f.SkippedReasons) == 0 {
 			f.SkippedReasons = nil
 		}
+		f.Formats = mixedFormats(byFormat, f.Format)
 		if f.Requests > 0 {
 			f.First, f.Last = time.UnixMicro(first).UTC(), time.UnixMicro(last).UTC()
 		}
@@ -79,4 +88,18 @@ func mergeInput(paths, formats []string, parts []*part, maxEx int) report.Input 
 		}
 	}
 	return in
+}
+
+// mixedFormats returns the lines read as each format, without the formats that read none, or nil
+// when every line was read as format.
+func mixedFormats(byFormat map[string]int64, format string) map[string]int64 {
+	for k, n := range byFormat {
+		if n == 0 {
+			delete(byFormat, k)
+		}
+	}
+	if _, ok := byFormat[format]; len(byFormat) == 0 || len(byFormat) == 1 && ok {
+		return nil
+	}
+	return byFormat
 }

@@ -20,7 +20,9 @@ import (
 
 // TestSplitMatchesSequential checks that cutting a plain file into parts parsed in parallel changes
 // nothing: the same accounting, the same examples at the same line numbers in the whole file, and the
-// same analysis as one reader. The file is just large enough for ingest.OpenParts to cut it.
+// same analysis as one reader. The file is just large enough for ingest.OpenParts to cut it. Some of
+// its lines are in other formats (Envoy's text lines here and there, a run of HAProxy lines where
+// the last part starts), which every part detects alone: FileInput.Formats counts them.
 func TestSplitMatchesSequential(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "access.log")
@@ -28,13 +30,26 @@ func TestSplitMatchesSequential(t *testing.T) {
 	base := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC)
 	var badLines []int
 	const lines = 360_000 // 34 MiB
+	formats := map[string]int64{}
 	for i := 1; i <= lines; i++ {
-		if i%1999 == 0 {
+		at := base.Add(time.Duration(i) * 137 * time.Millisecond)
+		switch {
+		case i%1999 == 0:
 			sb.WriteString("this is not a log line\n")
 			badLines = append(badLines, i)
+			formats["combined"]++
+			continue
+		case i%7777 == 0:
+			fmt.Fprintf(&sb, "[%s] \"GET /api/v1/groups HTTP/1.1\" 200 - 0 12 3 2 \"-\" \"ua\" \"id\" \"acme\" \"-\"\n", at.Format("2006-01-02T15:04:05.000Z"))
+			formats["envoy-text"]++
+			continue
+		case i > 3*lines/4-300 && i < 3*lines/4+300:
+			fmt.Fprintf(&sb, "10.0.0.1:5 [%s] fe be/s 0/0/1/2/3 200 1 - - ---- 1/1/0/0/0 0/0 \"POST /api/v1/authn HTTP/1.1\"\n", at.Format("02/Jan/2006:15:04:05.000"))
+			formats["haproxy"]++
 			continue
 		}
-		ts := base.Add(time.Duration(i) * 137 * time.Millisecond).Format("02/Jan/2006:15:04:05 -0700")
+		formats["combined"]++
+		ts := at.Format("02/Jan/2006:15:04:05 -0700")
 		target := []string{"/api/v1/users/jane%40example.com", "/api/v1/apps", "/oauth2/default/v1/token", "/favicon.ico"}[i%4]
 		fmt.Fprintf(&sb, "10.0.0.%d - - [%s] \"GET %s HTTP/1.1\" 200 12 \"-\" \"ua\"\n", i%250, ts, target)
 	}
@@ -75,6 +90,9 @@ func TestSplitMatchesSequential(t *testing.T) {
 	}
 	if four.Input.Lines != lines || four.Input.Skipped != int64(len(badLines)) {
 		t.Errorf("lines %d skipped %d", four.Input.Lines, four.Input.Skipped)
+	}
+	if f := four.Input.Files[0]; f.Format != "combined" || !reflect.DeepEqual(f.Formats, formats) {
+		t.Errorf("format %s, lines by format %v, want combined, %v", f.Format, f.Formats, formats)
 	}
 }
 
