@@ -138,7 +138,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "fetch":
 		err = cmdFetch(ctx, rest, stdout, stderr)
 	case "sql":
-		err = cmdSQL(rest, stdout, stderr)
+		err = cmdSQL(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "ratecard %s\n", versionString())
 	case "help", "-h", "-help", "--help":
