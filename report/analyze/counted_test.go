@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"context"
+	"flag"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -13,9 +14,9 @@ import (
 	"github.com/ratecard/ratecard/report"
 )
 
-// samplesTable is a DuckDB table expression over the bundled sample logs (nginx combined, gzip): each
+// samplesTable is a DuckDB table expression over combined logs (the bundled samples, gzip): each
 // line's time, method, target and status pulled out with one regular expression, the lines without
-// them left out. The columns of countsOfSamples read it.
+// them left out. The columns of countsOfLogs read it.
 const samplesTable = `(SELECT * FROM (SELECT regexp_extract(line, '\[([^]]+)\] "(\S+) (\S+)[^"]*" (\d{3})', ['t', 'method', 'target', 'status']) AS r
   FROM read_csv('SAMPLES', columns = {'line': 'VARCHAR'}, delim = E'\x01', quote = '', escape = '', header = false)) WHERE r.t <> '') AS logs`
 
@@ -23,14 +24,18 @@ const samplesTable = `(SELECT * FROM (SELECT regexp_extract(line, '\[([^]]+)\] "
 // offset applied by hand (DuckDB here has no ICU); NULL when it is not a date (31/Sep).
 const samplesTime = `try_strptime(left(r.t, 20), '%d/%b/%Y:%H:%M:%S') - to_minutes((CASE WHEN substr(r.t, 22, 1) = '-' THEN -1 ELSE 1 END) * (substr(r.t, 23, 2)::INT * 60 + substr(r.t, 25, 2)::INT))`
 
-// countsOfSamples runs ratecard sql's DuckDB query over the bundled samples into out.
-func countsOfSamples(t *testing.T, cat *classify.Catalog, out string) {
+// countsLogs, when set, names combined logs (a glob) for TestCountsMatchFiles to check instead of
+// the bundled samples: make bench sets it to the bench month.
+var countsLogs = flag.String("counts-logs", "", "combined logs (a glob) for TestCountsMatchFiles instead of the samples; checks the default catalog and tier only")
+
+// countsOfLogs runs ratecard sql's DuckDB query over the combined logs matching glob into out.
+func countsOfLogs(t *testing.T, cat *classify.Catalog, glob, out string) {
 	t.Helper()
-	samples, err := filepath.Abs(filepath.Join("..", "..", "samples", "okta-egress-*.log.gz"))
+	abs, err := filepath.Abs(glob)
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, err := cat.CountsSQL("duckdb", classify.CountsQuery{Table: strings.Replace(samplesTable, "SAMPLES", samples, 1),
+	q, err := cat.CountsSQL("duckdb", classify.CountsQuery{Table: strings.Replace(samplesTable, "SAMPLES", abs, 1),
 		Time: samplesTime, Method: "r.method", Path: "r.target", Status: "r.status::INTEGER"})
 	if err != nil {
 		t.Fatal(err)
@@ -55,23 +60,27 @@ func perMinuteFigures(b report.BucketResult) report.BucketResult {
 // TestCountsMatchFiles checks the warehouse path end to end on the bundled samples: the counts of the
 // query ratecard sql writes for DuckDB, read by Counts (as CSV and as Parquet), give exactly the
 // bucket figures, tiers, totals and period of Files on the same logs, for both built-in catalogs and
-// two tiers.
+// two tiers. With -counts-logs it checks those logs instead (the default catalog and tier).
 func TestCountsMatchFiles(t *testing.T) {
-	samples, err := filepath.Glob(filepath.Join("..", "..", "samples", "okta-egress-*.log.gz"))
+	glob, catalogs, tiers := filepath.Join("..", "..", "samples", "okta-egress-*.log.gz"), classify.Catalogs(), []classify.Tier{classify.Enterprise, classify.OneApp}
+	if *countsLogs != "" {
+		glob, catalogs, tiers = *countsLogs, []string{classify.DefaultCatalog}, []classify.Tier{classify.Enterprise}
+	}
+	samples, err := filepath.Glob(glob)
 	if err != nil || len(samples) == 0 {
-		t.Fatalf("no samples: %v", err)
+		t.Fatalf("no logs match %s: %v", glob, err)
 	}
 	ctx := context.Background()
-	for _, name := range classify.Catalogs() {
+	for _, name := range catalogs {
 		cat, err := classify.Load(name)
 		if err != nil {
 			t.Fatal(err)
 		}
 		dir := t.TempDir()
 		csv, pq := filepath.Join(dir, "counts.csv.gz"), filepath.Join(dir, "counts.parquet")
-		countsOfSamples(t, cat, csv)
-		countsOfSamples(t, cat, pq)
-		for _, tier := range []classify.Tier{classify.Enterprise, classify.OneApp} {
+		countsOfLogs(t, cat, glob, csv)
+		countsOfLogs(t, cat, glob, pq)
+		for _, tier := range tiers {
 			opt := Options{Catalog: cat, Tier: tier, WarnPercent: 60}
 			want, err := Files(ctx, samples, opt)
 			if err != nil {
