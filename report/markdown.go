@@ -145,7 +145,7 @@ func WriteMarkdown(w io.Writer, res *Result) error {
 	p("Every request is placed in its Okta rate-limit bucket by method and path. The peak minute is the most requests in one UTC wall-clock minute, as Okta's dashboard counts; the rolling 60 s peak is the most in any 60-second span, the honest worst case because Okta's windows are not aligned to wall-clock minutes. Near: at least %d %% of the limit; over: above the limit.\n\n", res.WarnPercent)
 	p("## Data quality\n\n")
 	in := &res.Input
-	p("%s read: %s and %s skipped", count(in.Lines, "line"), count(in.Requests, "request"), thousands(in.Skipped))
+	p("%s read: %s and %s skipped", linesRead(in), count(in.Requests, "request"), thousands(in.Skipped))
 	if reasons := skippedList(in.SkippedReasons); reasons != "" {
 		p(" (%s)", reasons)
 	}
