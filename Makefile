@@ -56,6 +56,8 @@ bench: build ## Go benchmarks per stage, then ratecard end to end on a generated
 	  touch $(BENCH_STAMP); \
 	fi
 	$(GO) run ./cmd/ratecard-bench -bin $(BIN) -data $(BENCH_DIR) -runs $(BENCH_RUNS) -markdown
+	@echo "ratecard sql's DuckDB query on the bench month, through analyze --counts, against analyze:"
+	$(GO) test -count=1 -run '^TestCountsMatchFiles$$' ./report/analyze -args -counts-logs $(BENCH_DIR)/access.log
 
 bench-clean: ## delete the generated bench input
 	rm -rf $(BENCH_DIR)

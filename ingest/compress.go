@@ -7,15 +7,45 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 )
 
 var (
-	gzipMagic = []byte{0x1f, 0x8b}
-	zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
+	gzipMagic    = []byte{0x1f, 0x8b}
+	zstdMagic    = []byte{0x28, 0xb5, 0x2f, 0xfd}
+	parquetMagic = []byte("PAR1")
 )
+
+// ErrParquet is wrapped by the error Open, OpenParts and NewReader return for an Apache Parquet
+// file: a columnar format this package does not read line by line. ratecard analyze reads Parquet
+// through DuckDB (package report/analyze).
+var ErrParquet = errors.New("an Apache Parquet file, read through DuckDB rather than line by line")
+
+// Compression names the compression of the file at path from its first bytes: "gzip", "zstd", or
+// "" for none (or a file too short to tell). It is for readers of files this package does not parse
+// itself, such as the counts files DuckDB reads.
+func Compression(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	magic := make([]byte, 4)
+	n, err := io.ReadFull(f, magic)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return "", err
+	}
+	switch {
+	case bytes.HasPrefix(magic[:n], gzipMagic):
+		return "gzip", nil
+	case bytes.HasPrefix(magic[:n], zstdMagic):
+		return "zstd", nil
+	}
+	return "", nil
+}
 
 // unsupportedCompression names the compression of input that starts with the magic bytes of a
 // format ingest cannot read, or returns "" for anything else. It is only there to give a clear error.
@@ -62,6 +92,8 @@ func (r *Reader) openCodec(raw *bufio.Reader, bufSize int) error {
 		ra := newReadahead(zd)
 		r.closeFns = append(r.closeFns, func() error { zd.Close(); return nil }, ra.Close)
 		r.br = bufio.NewReaderSize(&stickyReader{r: ra}, bufSize)
+	case bytes.HasPrefix(magic, parquetMagic):
+		return fmt.Errorf("%s: %w", r.name, ErrParquet)
 	default:
 		if c := unsupportedCompression(magic); c != "" {
 			return fmt.Errorf("%s: %w: %s-compressed input is not supported (decompress it, or compress it with gzip or zstd)",

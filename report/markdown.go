@@ -74,6 +74,9 @@ func WriteMarkdown(w io.Writer, res *Result) error {
 	if len(flagged) > 0 {
 		p("## Who made the peaks\n\n")
 		p("Requests of each flagged bucket's hot minutes (at or above the warning threshold, and the minutes of its rolling peak), by client and user agent as logged, and by path template (ids and logins replaced by placeholders).\n\n")
+		if res.Input.Counts {
+			p("The input is requests counted per bucket and second (analyze --counts): callers, user agents, paths and principals need single requests, and are not available from counts.\n\n")
+		}
 		for _, b := range flagged {
 			if b.HotMinutes == 0 {
 				continue
@@ -84,6 +87,10 @@ func WriteMarkdown(w io.Writer, res *Result) error {
 			}
 			if b.LearnedLimit > 0 {
 				p("; Okta's X-Rate-Limit-Limit was %d", b.LearnedLimit)
+			}
+			if res.Input.Counts {
+				p(".\n")
+				continue
 			}
 			p(".\n  Clients: %s.\n  User agents: %s.\n  Paths: %s.\n  Integrations: %s.\n", mdShares(b.Clients, b.HotRequests), mdShares(b.Agents, b.HotRequests),
 				mdShares(b.Paths, b.HotRequests), mdShares(b.Products, b.HotRequests))
@@ -138,7 +145,7 @@ func WriteMarkdown(w io.Writer, res *Result) error {
 	p("Every request is placed in its Okta rate-limit bucket by method and path. The peak minute is the most requests in one UTC wall-clock minute, as Okta's dashboard counts; the rolling 60 s peak is the most in any 60-second span, the honest worst case because Okta's windows are not aligned to wall-clock minutes. Near: at least %d %% of the limit; over: above the limit.\n\n", res.WarnPercent)
 	p("## Data quality\n\n")
 	in := &res.Input
-	p("%s read: %s and %s skipped", count(in.Lines, "line"), count(in.Requests, "request"), thousands(in.Skipped))
+	p("%s read: %s and %s skipped", linesRead(in), count(in.Requests, "request"), thousands(in.Skipped))
 	if reasons := skippedList(in.SkippedReasons); reasons != "" {
 		p(" (%s)", reasons)
 	}

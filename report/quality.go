@@ -17,7 +17,7 @@ func (r *Result) NoOktaTraffic() bool { return len(r.Buckets) == 0 }
 // and the question whether this is the right log.
 func NoTrafficText(res *Result) string {
 	in := &res.Input
-	s := fmt.Sprintf("No request to a rate-limited Okta endpoint was found in %s of %s", count(in.Lines, "line"), count(int64(len(in.Files)), "file"))
+	s := fmt.Sprintf("No request to a rate-limited Okta endpoint was found in %s of %s", linesRead(in), count(int64(len(in.Files)), "file"))
 	var held []string
 	if in.Requests > 0 {
 		held = append(held, fmt.Sprintf("%s to public metadata endpoints and %s to paths outside the catalog", count(res.PublicMetadata, "request"), thousands(res.OutsideCatalog)))

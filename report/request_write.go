@@ -79,10 +79,10 @@ func WriteRequestMarkdown(w io.Writer, rq *Request) error {
 		p("| Needed to stay below %d %% | %s |\n", res.WarnPercent, mdText(neededString(obs)))
 		p("| DynamicScale-eligible | %s |\n", yesNo(b.Bucket.DynamicScaleEligible()))
 		p("| Workforce-multiplier-eligible | %s |\n", yesNo(b.Bucket.WorkforceMultiplierEligible()))
-		p("| Top callers (hot minutes) | %s |\n", mdShares(rb.Clients, b.HotRequests))
-		p("| Top user agents (hot minutes) | %s |\n", mdShares(rb.Agents, b.HotRequests))
-		p("| Top path templates (hot minutes) | %s |\n", mdShares(rb.Paths, b.HotRequests))
-		p("| Integrations (user-agent products, hot minutes) | %s |\n", mdShares(b.Products, b.HotRequests))
+		p("| Top callers (hot minutes) | %s |\n", callerShares(res, rb.Clients, b.HotRequests))
+		p("| Top user agents (hot minutes) | %s |\n", callerShares(res, rb.Agents, b.HotRequests))
+		p("| Top path templates (hot minutes) | %s |\n", callerShares(res, rb.Paths, b.HotRequests))
+		p("| Integrations (user-agent products, hot minutes) | %s |\n", callerShares(res, b.Products, b.HotRequests))
 		p("| HTTP 429 in the logs | %s |\n", mdText(throttleText(b)))
 		p("| Okta's rate-limit events | %s |\n", mdText(eventsText(res, b.Bucket.ID)))
 		if pt := principalsText(b); pt != "" {
@@ -124,11 +124,28 @@ func WriteRequestMarkdown(w io.Writer, rq *Request) error {
 	return bw.Flush()
 }
 
+// callerShares lists the shares of a bucket's hot minutes, or says they are not in counted input.
+func callerShares(res *Result, shares []Share, total int64) string {
+	if res.Input.Counts {
+		return "not available from counts (the input is requests counted per bucket and second)"
+	}
+	return mdShares(shares, total)
+}
+
+// linesRead counts the input's lines ("1,204 lines"), or its rows when it is per-second counts
+// ("155,613 rows of per-second counts").
+func linesRead(in *Input) string {
+	if in.Counts {
+		return count(in.Lines, "row") + " of per-second counts"
+	}
+	return count(in.Lines, "line")
+}
+
 // dataQuality is the one-line accounting of the input.
 func dataQuality(res *Result) string {
 	in := &res.Input
 	var s strings.Builder
-	fmt.Fprintf(&s, "%s read from %s: %s, %s skipped", count(in.Lines, "line"), count(int64(len(in.Files)), "file"),
+	fmt.Fprintf(&s, "%s read from %s: %s, %s skipped", linesRead(in), count(int64(len(in.Files)), "file"),
 		count(in.Requests, "request"), thousands(in.Skipped))
 	if reasons := skippedList(in.SkippedReasons); reasons != "" {
 		fmt.Fprintf(&s, " (%s)", reasons)
@@ -228,6 +245,9 @@ func requestMethod(rq *Request) string {
 		"The ask follows from the multiplier: below 5×, a temporary increase through a support case; from 5×, DynamicScale on the buckets it covers on One App and Enterprise (its step is the first of ×%s at or above the multiplier: Okta sells DynamicScale from 5× to 1000× but does not publish the steps between, so this ladder is an assumption), the Workforce license multiplier (5× or 10×) on the buckets it covers on Workforce, else a support case that Okta may deny. "+
 		"Top callers are the largest shares of each bucket's requests in its hot minutes (minutes at or above the warning threshold, and the minutes of its rolling peak).",
 		res.Catalog, res.WarnPercent, res.WarnPercent, joinInts(DynamicScaleSteps, ", ×"))
+	if res.Input.Counts {
+		s += " Here the requests were placed in their buckets inside the data warehouse that holds the logs, by the query ratecard sql compiles from the same catalog, and counted per bucket and UTC second; every figure above is computed from those counts (the rolling peak exactly, at whole seconds), and callers are not available from them."
+	}
 	if len(rq.Scenarios) > 1 {
 		s += " Each projection is a profile of per-minute counts, every observed minute's count times the scenario's factor rounded up, and every figure of its row (peaks, percentiles, statuses, minutes near and over, worst minutes) is computed from that profile against today's limit. " +
 			"Growth scales the whole observed period. An event covers its own days only: each event day is taken to be the bucket's worst observed UTC day (the day of its peak minute; only its observed minutes if the logs cover it in part) times the event's factor, times the growth when both are given, so its minutes near and over are that day's times the event's days, and its worst minutes are that day's with projected counts. " +

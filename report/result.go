@@ -117,6 +117,10 @@ type Input struct {
 	// is left out of a Result's JSON (package reporttest) when empty, so fixtures without it stay
 	// as they are.
 	Fetched []FetchedLog `json:",omitempty"`
+	// Counts is set when the input was requests already counted per bucket and second (ratecard
+	// analyze --counts): each row is a line and Requests sums them, and there is no single request,
+	// so no callers, paths, principals or learned limits. Left out of a Result's JSON when false.
+	Counts bool `json:",omitempty"`
 }
 
 // FileInput is the accounting for one input file.

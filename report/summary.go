@@ -152,6 +152,9 @@ type inputJSON struct {
 	Fetched []fetchedJSON `json:"fetched,omitempty"`
 	// SkipWarnings are the files with more skipped lines than --max-skipped allows.
 	SkipWarnings []skipWarningJSON `json:"skipped_warnings,omitempty"`
+	// Counts is true when the input was requests counted per bucket and second (analyze --counts):
+	// lines are its rows, and callers, paths and principals are not available; left out otherwise.
+	Counts bool `json:"counts,omitempty"`
 }
 
 // skipWarningJSON is a file with more skipped lines than the share warned from (max_skipped_percent).
@@ -364,7 +367,7 @@ func WriteSummary(w io.Writer, res *Result) error {
 		SkippedReasons: allReasons(in.SkippedReasons), Files: []fileJSON{}, SkippedExamples: []skipJSON{},
 		OutsideWindow: in.OutsideWindow, Duplicates: in.Duplicates,
 		Gaps: []gapJSON{}, GapCount: res.GapCount, GapMinutes: res.GapMinutes, GapThreshold: res.GapThreshold,
-		Fetched: fetchedJSONs(in.Fetched)}
+		Fetched: fetchedJSONs(in.Fetched), Counts: in.Counts}
 	for _, g := range res.Gaps {
 		s.Input.Gaps = append(s.Input.Gaps, gapJSON{From: rfc3339(g.From), To: rfc3339(g.To), Minutes: g.Minutes()})
 	}

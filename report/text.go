@@ -29,8 +29,8 @@ func WriteText(w io.Writer, res *Result) error {
 		return err
 	}
 	in := &res.Input
-	_, err := fmt.Fprintf(w, "tier %s, warn %d%%: %s lines, %s requests, %s skipped in %d file(s); %s public metadata, %s outside the catalog\n",
-		res.Tier, res.WarnPercent, thousands(in.Lines), thousands(in.Requests), thousands(in.Skipped), len(in.Files),
+	_, err := fmt.Fprintf(w, "tier %s, warn %d%%: %s, %s requests, %s skipped in %d file(s); %s public metadata, %s outside the catalog\n",
+		res.Tier, res.WarnPercent, linesRead(in), thousands(in.Requests), thousands(in.Skipped), len(in.Files),
 		thousands(res.PublicMetadata), thousands(res.OutsideCatalog))
 	if err != nil {
 		return err

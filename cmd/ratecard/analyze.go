@@ -22,7 +22,7 @@ type analyzeFlags struct {
 	tier, out, format, logFormat, db, failOn, progress, from, to *string
 	principalMap, maxSkipped, org, haproxyLogFormat              *string
 	warn                                                         *int
-	strict, forwardedFor, dedupe, stamp                          *bool
+	strict, forwardedFor, dedupe, stamp, counts                  *bool
 	fields                                                       fieldFlags
 	cat                                                          catalogFlags
 }
@@ -52,6 +52,7 @@ func addAnalyzeFlags(fs *flag.FlagSet, out string) *analyzeFlags {
 	f.dedupe = fs.Bool("dedupe", false, "drop requests identical to one already read (overlapping rotated files); reads files one after another")
 	f.forwardedFor = fs.Bool("forwarded-for", false, "take the first X-Forwarded-For hop, where the log has one, as the client (for logs written behind a load balancer)")
 	f.maxSkipped = fs.String("max-skipped", "10%", "warn (in the terminal and at the top of the report) about a file of which more than this share of lines was skipped as unreadable")
+	f.counts = fs.Bool("counts", false, "the files hold requests already counted per bucket and second (CSV or Parquet with bucket, second, requests, throttled), as the query of ratecard sql returns them")
 	f.org = fs.String("org", "", "the Okta org the logs are of, as its URL (https://acme.okta.com) or a name: shown in the report's title, summary.json and the draft case")
 	return f
 }
@@ -99,6 +100,18 @@ func (f *analyzeFlags) analyze(ctx context.Context, fs *flag.FlagSet, cmd string
 	}
 	if len(files) == 0 && (!from.IsZero() || !to.IsZero()) {
 		return nil, nil, usagef("--from and --to apply while reading logs; a kept --db ingest has the window it was read with")
+	}
+	if *f.counts {
+		for _, o := range []struct {
+			name string
+			set  bool
+		}{{"--db", *f.db != ""}, {"--dedupe", *f.dedupe}, {"--format", *f.format != ""}, {"--log-format", *f.logFormat != ""},
+			{"--haproxy-log-format", *f.haproxyLogFormat != ""}, {"--field", f.fields.m != nil}, {"--forwarded-for", *f.forwardedFor},
+			{"--principal-map", *f.principalMap != ""}} {
+			if o.set {
+				return nil, nil, usagef("%s reads single requests; --counts files hold counts per bucket and second", o.name)
+			}
+		}
 	}
 	if len(files) == 0 && *f.db == "" {
 		fs.Usage()
@@ -149,9 +162,14 @@ func (f *analyzeFlags) analyze(ctx context.Context, fs *flag.FlagSet, cmd string
 			return nil, nil, usageError{"--haproxy-log-format: " + err.Error()}
 		}
 	}
-	if len(files) == 0 {
+	switch {
+	case len(files) == 0:
 		res, readErr = analyze.Store(ctx, *f.db, opt)
-	} else {
+	case *f.counts:
+		stop := startProgress(stderr, *f.progress, files, &opt)
+		res, readErr = analyze.Counts(ctx, files, opt)
+		stop()
+	default:
 		stop := startProgress(stderr, *f.progress, files, &opt)
 		res, readErr = analyze.Files(ctx, files, opt)
 		stop()

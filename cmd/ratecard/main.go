@@ -81,6 +81,7 @@ Usage:
   ratecard buckets [--tier T] [--catalog C] [--limits FILE]
   ratecard classify [--catalog C] [--limits FILE] METHOD PATH
   ratecard fetch --org https://ORG.okta.com [--since D] [--until D] [--out DIR] [--share PCT]
+  ratecard sql --engine E --table T --column time=EXPR --column method=EXPR --column path=EXPR [...]
   ratecard version
 
 Commands:
@@ -92,6 +93,8 @@ Commands:
   fetch      read the org's System Log from Okta (GET /api/v1/logs) into a directory for analyze,
              within a share of the logs bucket; resumable (token in OKTA_API_TOKEN, or an OAuth
              service app with --client-id and --private-key)
+  sql        print a query that classifies and counts requests where the logs already are
+             (DuckDB, Trino/Athena, Spark, BigQuery, ClickHouse)
   version    print the version
 
 Run 'ratecard COMMAND --help' for a command's options.
@@ -134,12 +137,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdClassify(rest, stdout, stderr)
 	case "fetch":
 		err = cmdFetch(ctx, rest, stdout, stderr)
+	case "sql":
+		err = cmdSQL(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "ratecard %s\n", versionString())
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 	default:
-		err = usagef("unknown command %q (want analyze, request, buckets, classify, fetch or version)", cmd)
+		err = usagef("unknown command %q (want analyze, request, buckets, classify, fetch, sql or version)", cmd)
 	}
 	switch {
 	case err == nil:

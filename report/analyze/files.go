@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"runtime"
 	"runtime/debug"
@@ -67,6 +68,7 @@ type part struct {
 	path, format string // the file's path and format
 	start        int64  // byte offset of the part in its file
 	r            *ingest.Reader
+	src          io.Closer // what r reads, when r does not close it (a Parquet file's rows); nil otherwise
 	stats        ingest.Stats
 	// outside counts the requests parsed but left out by Options.From/To, dups those --dedupe dropped.
 	outside, dups int64
@@ -285,6 +287,10 @@ func (p *part) close() {
 		p.r.Close()
 		p.r = nil
 	}
+	if p.src != nil {
+		p.src.Close()
+		p.src = nil
+	}
 }
 
 // openParts opens every file (so a bad path fails before anything is read) as parts that can be
@@ -296,6 +302,15 @@ func openParts(paths []string, iopt ingest.Options, workers int, strict bool) (p
 	formats = make([]string, len(paths))
 	for i, path := range paths {
 		rs, err := ingest.OpenParts(path, iopt, workers)
+		if errors.Is(err, ingest.ErrParquet) {
+			r, src, perr := openParquet(path, iopt)
+			if perr == nil {
+				formats[i] = "parquet"
+				parts = append(parts, &part{file: i, path: path, format: formats[i], r: r, src: src})
+				continue
+			}
+			err = perr
+		}
 		if err != nil {
 			if strict {
 				return parts, nil, err

@@ -142,6 +142,11 @@ func (l *live) flush() error {
 
 func (l *live) setNames(n names) error { return l.db.setNames(n) }
 
+// peaks computes the rolling peaks, drill-down and principals' peaks from the requests in DuckDB.
+func (l *live) peaks(ctx context.Context, f *minuteFigures, p params) error {
+	return rowPeaks(ctx, l, f, p)
+}
+
 func (l *live) database() *duckDB { return l.db }
 
 func (l *live) methodUnknown() []report.MethodUnknown { return l.unknown }

@@ -236,6 +236,11 @@ func packInfo(status uint16, src uint8, rl int32) uint64 {
 
 func (s *store) setNames(n names) error { return s.db.setNames(n) }
 
+// peaks computes the rolling peaks, drill-down and principals' peaks from the requests in DuckDB.
+func (s *store) peaks(ctx context.Context, f *minuteFigures, p params) error {
+	return rowPeaks(ctx, s, f, p)
+}
+
 func (s *store) database() *duckDB { return s.db }
 
 // saveInput records the input accounting in the store, and the method-unknown groups of each of
