@@ -2,11 +2,16 @@ package analyze
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/ratecard/ratecard/classify"
+	"github.com/ratecard/ratecard/report"
 )
 
 // TestOtherCounts counts random requests in the other catalog's classes as three workers would, with
@@ -82,6 +87,84 @@ func TestOtherCounts(t *testing.T) {
 		}
 		if w := otherResult(okta, want); !reflect.DeepEqual(got, w) {
 			t.Fatalf("round %d: the store's SQL count %+v differs from %+v", round, got, w)
+		}
+	}
+}
+
+// TestOtherCatalogMatchesItsOwnRun holds the comparison with the other built-in catalog to an
+// independent run in that catalog, on the bundled samples together with Okta System Log events whose
+// methods are certain, narrowed to two, or unknown: every bucket of Result.Other has the requests,
+// minute peak and peak minute that bucket has when the same files are analysed with that catalog,
+// and no other bucket has traffic there. Both ways (seed against okta-2025 and the reverse).
+func TestOtherCatalogMatchesItsOwnRun(t *testing.T) {
+	samples, err := filepath.Glob(filepath.Join("..", "..", "samples", "okta-egress-*.log.gz"))
+	if err != nil || len(samples) == 0 {
+		t.Fatalf("no samples: %v", err)
+	}
+	kinds := []struct{ typ, uri string }{
+		{"user.lifecycle.create", "/api/v1/users"},                            // POST only
+		{"user.account.update_profile", "/api/v1/users/00u%d"},                // POST or PUT
+		{"user.lifecycle.activate", "/api/v1/users/00u%d/lifecycle/activate"}, // POST only
+		{"group.user_membership.add", "/api/v1/groups/00g%d/users/00u1"},
+		{"app.oauth2.as.token.grant", "/oauth2/aus%d/v1/token"},
+		{"user.session.start", "/api/v1/authn"},
+		{"application.lifecycle.update", "/api/v1/apps/0oa%d"},
+		{"policy.lifecycle.update", "/api/v1/policies/00p%d"},
+		{"system.org.rate_limit.warning", "/api/v1/logs"},
+		{"user.session.access_admin_app", "/.well-known/openid-configuration"},
+		{"user.authentication.sso", "/app/salesforce/exk%d/sso/saml"},
+		{"user.account.privilege.grant", "/api/v1/users/00u%d"}, // GET, POST, PUT or DELETE: method unknown
+		{"group.profile.update", "/api/v1/groups/00g%d"},
+	}
+	rng := rand.New(rand.NewPCG(5, 21))
+	base := time.Date(2026, 10, 13, 0, 55, 0, 0, time.UTC) // overlapping the samples' busiest hour
+	var evs []sysEv
+	for i := range 20_000 {
+		k := kinds[rng.IntN(len(kinds))]
+		uri := k.uri
+		if strings.Contains(uri, "%d") {
+			uri = fmt.Sprintf(uri, rng.IntN(50))
+		}
+		at := base.Add(time.Duration(rng.Int64N(int64(40 * time.Minute))))
+		evs = append(evs, sysEv{testUUID(7, i), k.typ, fmt.Sprintf("req%08d", i), uri, at, ""})
+	}
+	paths := append(samples, writeEvents(t, t.TempDir(), "systemlog.json", evs))
+	for _, pair := range [][2]string{{"seed", "okta-2025"}, {"okta-2025", "seed"}} {
+		cat, err := classify.Load(pair[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := classify.Load(pair[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := runFiles(t, paths, Options{Catalog: cat, Workers: 2})
+		own := runFiles(t, paths, Options{Catalog: other, Workers: 2})
+		if res.Other == nil || res.Other.Catalog != pair[1] {
+			t.Fatalf("%s: Other = %+v", pair[0], res.Other)
+		}
+		if own.Input.Requests != res.Input.Requests {
+			t.Fatalf("%s: %d requests, %s run %d", pair[0], res.Input.Requests, pair[1], own.Input.Requests)
+		}
+		got := map[string]report.OtherBucket{}
+		for _, b := range res.Other.Buckets {
+			got[b.Bucket.ID] = b
+		}
+		var sys int64
+		for _, b := range own.Buckets {
+			sys += b.SystemLog
+			g, ok := got[b.Bucket.ID]
+			if !ok || g.Requests != b.Requests || g.Peak != b.Peak || !g.PeakMinute.Equal(b.PeakMinute) {
+				t.Errorf("%s, bucket %s of %s: comparison %d requests, peak %d at %s; its own run %d, %d at %s",
+					pair[0], b.Bucket.ID, pair[1], g.Requests, g.Peak, g.PeakMinute, b.Requests, b.Peak, b.PeakMinute)
+			}
+			delete(got, b.Bucket.ID)
+		}
+		for id, b := range got {
+			t.Errorf("%s: the comparison has %d requests in %s, which has none in a %s run", pair[0], b.Requests, id, pair[1])
+		}
+		if sys < 10_000 || own.MethodUnknownRequests() == 0 {
+			t.Errorf("%s run: only %d System Log requests in buckets, %d of unknown method", pair[1], sys, own.MethodUnknownRequests())
 		}
 	}
 }
