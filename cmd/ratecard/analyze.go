@@ -34,7 +34,7 @@ const analyzeSynopsis = "[--tier T] [--warn PCT] [--out DIR] [--catalog C] [--li
 func addAnalyzeFlags(fs *flag.FlagSet, out string) *analyzeFlags {
 	f := &analyzeFlags{}
 	f.tier = tierFlag(fs)
-	f.warn = fs.Int("warn", 60, "warning threshold in percent of the limit, 30-90 (Okta's range; its default is 60, Workforce orgs default to 90; a directory from ratecard fetch brings the org's own)")
+	f.warn = percentFlag(fs, "warn", 60, "warning threshold, `PCT` percent of the limit from 30 to 90, as 60 or 60% (Okta's range; its default is 60, Workforce orgs default to 90; a directory from ratecard fetch brings the org's own)")
 	f.out = fs.String("out", out, "directory to write the report files into")
 	f.format = fs.String("format", "", "input format for every file: "+strings.Join(ingest.Formats(), ", ")+" (default: detected per file)")
 	f.logFormat = fs.String("log-format", "", "nginx log_format of the input (e.g. '$remote_addr - $remote_user [$time_local] \"$request\" $status ...'); implies --format nginx")
@@ -68,13 +68,13 @@ func (f *analyzeFlags) analyze(ctx context.Context, fs *flag.FlagSet, cmd string
 		return nil, nil, usagef("--warn %d is outside Okta's range 30-90", *f.warn)
 	}
 	if *f.format != "" && !slices.Contains(ingest.Formats(), *f.format) {
-		return nil, nil, usagef("unknown --format %q (known: %s)", *f.format, strings.Join(ingest.Formats(), ", "))
+		return nil, nil, unknownValue("--format", *f.format, ingest.Formats())
 	}
 	if *f.failOn != "" && *f.failOn != "over" && *f.failOn != "near" {
-		return nil, nil, usagef("--fail-on %q: want over or near", *f.failOn)
+		return nil, nil, unknownValue("--fail-on", *f.failOn, []string{"over", "near"})
 	}
 	if *f.progress != "auto" && *f.progress != "always" && *f.progress != "never" {
-		return nil, nil, usagef("--progress %q: want auto, always or never", *f.progress)
+		return nil, nil, unknownValue("--progress", *f.progress, []string{"auto", "always", "never"})
 	}
 	maxSkipped, err := report.ParseShare(*f.maxSkipped)
 	if err != nil {

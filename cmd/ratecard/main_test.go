@@ -51,7 +51,7 @@ func TestExitCodes(t *testing.T) {
 		{"unknown format", []string{"analyze", "--format", "yaml", good}, 2, "", "yaml"},
 		{"missing file", []string{"analyze", "--out", out, filepath.Join(dir, "missing.log")}, 1, "", "missing.log"},
 		{"directory without log files", []string{"analyze", "--out", out, emptyDir}, 1, "", "no log file"},
-		{"analyze help", []string{"analyze", "--help"}, 0, "", "--tier"},
+		{"analyze help", []string{"analyze", "--help"}, 0, "--tier", ""},
 		{"flags after files", []string{"analyze", good, "--out", out, "--tier", "workforce"}, 0, "users-get", ""},
 		{"version", []string{"version"}, 0, "ratecard ", ""},
 		{"help", []string{"help"}, 0, "Usage:", ""},

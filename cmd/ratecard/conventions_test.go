@@ -1,0 +1,119 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Help goes to stdout with exit status 0, for every command, asked for either way, so that
+// "ratecard analyze --help | less" shows it; nothing goes to stderr.
+func TestHelpOnStdout(t *testing.T) {
+	for _, cmd := range []string{"analyze", "request", "buckets", "classify", "fetch"} {
+		for _, args := range [][]string{{cmd, "--help"}, {cmd, "-h"}, {"help", cmd}} {
+			code, stdout, stderr := runCLI(t, args...)
+			if code != 0 || stderr != "" || !strings.HasPrefix(stdout, "Usage: ratecard "+cmd+" ") || !strings.Contains(stdout, "Options:") {
+				t.Errorf("%q: exit %d\nstdout: %.200s\nstderr: %s", args, code, stdout, stderr)
+			}
+		}
+	}
+	for _, args := range [][]string{{"help"}, {"--help"}, {"help", "help"}} {
+		if code, stdout, stderr := runCLI(t, args...); code != 0 || stderr != "" || !strings.Contains(stdout, "Commands:") {
+			t.Errorf("%q: exit %d\nstdout: %.200s\nstderr: %s", args, code, stdout, stderr)
+		}
+	}
+}
+
+// Unknown commands, tiers, catalogs, formats, flags and flag values are usage errors (exit 2) that
+// suggest the closest known name when one is close, and suggest nothing when none is.
+func TestDidYouMean(t *testing.T) {
+	good := filepath.Join(t.TempDir(), "good.log")
+	if err := os.WriteFile(good, []byte(goodLine), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runCases(t, []cliCase{
+		{"command", []string{"analyse", good}, 2, "", `unknown command "analyse" (did you mean analyze?)`},
+		{"command, swapped letters", []string{"bukcets"}, 2, "", "(did you mean buckets?)"},
+		{"help for an unknown command", []string{"help", "clasify"}, 2, "", "(did you mean classify?)"},
+		{"tier", []string{"analyze", "--tier", "enterprize", good}, 2, "", `unknown --tier "enterprize" (did you mean enterprise?)`},
+		{"tier of buckets", []string{"buckets", "--tier", "workfroce"}, 2, "", "(did you mean workforce?)"},
+		{"catalog", []string{"buckets", "--catalog", "okta2025"}, 2, "", "(did you mean okta-2025?)"},
+		{"format", []string{"analyze", "--format", "combind", good}, 2, "", "(did you mean combined?)"},
+		{"flag", []string{"analyze", "--tiers", "one-app", good}, 2, "", "unknown flag --tiers (did you mean --tier?)"},
+		{"flag of fetch", []string{"fetch", "--sinse", "2026-10-01"}, 2, "", "(did you mean --since?)"},
+		{"fail-on", []string{"analyze", "--fail-on", "ovr", good}, 2, "", "(did you mean over?)"},
+		{"method", []string{"classify", "GTE", "/api/v1/users/x"}, 2, "", `unknown HTTP method "GTE" (did you mean GET?)`},
+	})
+	for _, args := range [][]string{{"frobnicate"}, {"analyze", "--tier", "gold", good}, {"analyze", "--zzz", good}} {
+		code, _, stderr := runCLI(t, args...)
+		if code != 2 || strings.Contains(stderr, "did you mean") {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and no suggestion", args, code, stderr)
+		}
+	}
+	// A bad flag points at the help instead of printing all of it.
+	if _, _, stderr := runCLI(t, "analyze", "--tiers", "x", good); !strings.Contains(stderr, "Run 'ratecard analyze --help'") || strings.Contains(stderr, "Options:") {
+		t.Errorf("stderr %q", stderr)
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want int
+	}{{"", "", 0}, {"", "abc", 3}, {"tier", "tier", 0}, {"tiers", "tier", 1}, {"enterprize", "enterprise", 1},
+		{"bukcets", "buckets", 1}, {"ca", "abc", 3}, {"kitten", "sitting", 3}} {
+		if got := editDistance(tt.a, tt.b); got != tt.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+		if got := editDistance(tt.b, tt.a); got != tt.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.b, tt.a, got, tt.want)
+		}
+	}
+}
+
+// --warn takes 60 and 60% alike (as --growth and --max-skipped take a "%"), and refuses what is not
+// a whole number of percent.
+func TestWarnPercentSign(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.log")
+	if err := os.WriteFile(good, []byte(goodLine), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"45", "45%", " 45 %"} {
+		out := filepath.Join(dir, "out")
+		if code, _, stderr := runCLI(t, "analyze", "--warn", v, "--out", out, good); code != 0 {
+			t.Fatalf("--warn %q: exit %d: %s", v, code, stderr)
+		}
+		var s struct {
+			Warn int `json:"warn_percent"`
+		}
+		decodeSummary(t, out, &s)
+		if s.Warn != 45 {
+			t.Errorf("--warn %q: warn_percent %d", v, s.Warn)
+		}
+	}
+	runCases(t, []cliCase{
+		{"fraction", []string{"analyze", "--warn", "60.5", good}, 2, "", "whole number of percent"},
+		{"word", []string{"analyze", "--warn", "sixty", good}, 2, "", "whole number of percent"},
+		{"out of range with a sign", []string{"analyze", "--warn", "95%", good}, 2, "", "30-90"},
+		{"fetch share with a sign", []string{"fetch", "--org", "https://acme.okta.com", "--share", "150%"}, 2, "", "--share 150"},
+	})
+}
+
+// classify takes methods in any case, and refuses a word that is no HTTP method instead of putting
+// it in a bucket no request with it could be in.
+func TestClassifyMethodCase(t *testing.T) {
+	_, upper, _ := runCLI(t, "classify", "GET", "/api/v1/users/jane")
+	for _, m := range []string{"get", "Get"} {
+		code, stdout, stderr := runCLI(t, "classify", m, "/api/v1/users/jane")
+		if code != 0 || stdout != upper || !strings.Contains(stdout, "users-get") {
+			t.Errorf("classify %s: exit %d\n%s%s\nwant:\n%s", m, code, stdout, stderr, upper)
+		}
+	}
+	for _, m := range []string{"FOO", "G ET", "", "users-get"} {
+		if code, stdout, stderr := runCLI(t, "classify", m, "/api/v1/users/jane"); code != 2 || stdout != "" || !strings.Contains(stderr, "HTTP method") {
+			t.Errorf("classify %q: exit %d\n%s%s", m, code, stdout, stderr)
+		}
+	}
+}
