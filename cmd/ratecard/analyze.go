@@ -20,7 +20,7 @@ import (
 // analyzeFlags are the flags analyze and request share: what to read, how to judge it, where to write.
 type analyzeFlags struct {
 	tier, out, format, logFormat, db, failOn, progress, from, to *string
-	principalMap, maxSkipped, org, haproxyLogFormat              *string
+	principalMap, maxSkipped, org, haproxyLogFormat, tz, color   *string
 	warn                                                         *int
 	strict, forwardedFor, dedupe, stamp                          *bool
 	fields                                                       fieldFlags
@@ -52,6 +52,8 @@ func addAnalyzeFlags(fs *flag.FlagSet, out string) *analyzeFlags {
 	f.dedupe = fs.Bool("dedupe", false, "drop requests identical to one already read (overlapping rotated files); reads files one after another")
 	f.forwardedFor = fs.Bool("forwarded-for", false, "take the first X-Forwarded-For hop, where the log has one, as the client (for logs written behind a load balancer)")
 	f.maxSkipped = fs.String("max-skipped", "10%", "warn (in the terminal and at the top of the report) about a file of which more than this share of lines was skipped as unreadable")
+	f.tz = fs.String("tz", "UTC", "time zone of the times in report.html, summary.md, request.md and the terminal, an IANA name such as Europe/Berlin or America/New_York (summary.json and the CSVs stay UTC)")
+	f.color = fs.String("color", "auto", "colour the terminal verdict: auto (when stdout is a terminal and NO_COLOR is not set), always or never")
 	f.org = fs.String("org", "", "the Okta org the logs are of, as its URL (https://acme.okta.com) or a name: shown in the report's title, summary.json and the draft case")
 	return f
 }
@@ -75,6 +77,13 @@ func (f *analyzeFlags) analyze(ctx context.Context, fs *flag.FlagSet, cmd string
 	}
 	if *f.progress != "auto" && *f.progress != "always" && *f.progress != "never" {
 		return nil, nil, unknownValue("--progress", *f.progress, []string{"auto", "always", "never"})
+	}
+	if *f.color != "auto" && *f.color != "always" && *f.color != "never" {
+		return nil, nil, unknownValue("--color", *f.color, []string{"auto", "always", "never"})
+	}
+	zone, err := loadZone(*f.tz)
+	if err != nil {
+		return nil, nil, err
 	}
 	maxSkipped, err := report.ParseShare(*f.maxSkipped)
 	if err != nil {
@@ -167,6 +176,7 @@ func (f *analyzeFlags) analyze(ctx context.Context, fs *flag.FlagSet, cmd string
 		res.GeneratedAt = time.Now().UTC().Truncate(time.Second)
 	}
 	res.Org = org
+	res.Zone = zone
 	res.SkipWarnings = report.SkipWarnings(res, maxSkipped)
 	for _, w := range res.SkipWarnings {
 		fmt.Fprintf(stderr, "ratecard: warning: %s\n", w.Text())
@@ -210,7 +220,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := report.WriteDir(*af.out, res, report.HTMLOptions{Version: versionString()}); err != nil {
 		return err
 	}
-	if err := report.WriteText(stdout, res); err != nil {
+	if err := report.WriteTextOptions(stdout, res, af.textOptions(stdout)); err != nil {
 		return err
 	}
 	printFetched(stdout, res)
@@ -236,4 +246,36 @@ func failing(res *report.Result, level string) []string {
 		}
 	}
 	return ids
+}
+
+// textOptions are the terminal verdict's options, its colour as colorWanted decides.
+func (f *analyzeFlags) textOptions(stdout io.Writer) report.TextOptions {
+	return report.TextOptions{Color: colorWanted(*f.color, os.Getenv("NO_COLOR"), isTerminal(stdout))}
+}
+
+// colorWanted is --color's choice (https://no-color.org): "auto" colours a terminal (tty) unless
+// NO_COLOR is set to anything but "", "always" colours whatever NO_COLOR says (a flag given on the
+// command line wins over the environment), "never" never does.
+func colorWanted(mode, noColor string, tty bool) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	return tty && noColor == ""
+}
+
+// loadZone loads the --tz time zone: an IANA name from the zone database embedded in the binary
+// (time/tzdata), so that a machine without /usr/share/zoneinfo reads it too. "UTC" and "" are UTC;
+// "Local" is refused, since a report should name its zone.
+func loadZone(name string) (*time.Location, error) {
+	if name == "" || name == "UTC" {
+		return time.UTC, nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "Local" {
+		return nil, usagef("--tz %q: not a time zone; give an IANA name such as Europe/Berlin, America/New_York or UTC", name)
+	}
+	return loc, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -116,4 +117,69 @@ func TestClassifyMethodCase(t *testing.T) {
 			t.Errorf("classify %q: exit %d\n%s%s", m, code, stdout, stderr)
 		}
 	}
+}
+
+// The terminal verdict is coloured on a terminal unless NO_COLOR is set, always with --color always,
+// and never when stdout is a file or a pipe (auto) or with --color never.
+func TestColorChoice(t *testing.T) {
+	for _, tt := range []struct {
+		mode, noColor string
+		tty, want     bool
+	}{
+		{"auto", "", true, true}, {"auto", "1", true, false}, {"auto", "", false, false}, {"auto", "1", false, false},
+		{"always", "1", false, true}, {"always", "", false, true}, {"never", "", true, false},
+	} {
+		if got := colorWanted(tt.mode, tt.noColor, tt.tty); got != tt.want {
+			t.Errorf("colorWanted(%q, NO_COLOR=%q, tty %v) = %v", tt.mode, tt.noColor, tt.tty, got)
+		}
+	}
+	good := filepath.Join(t.TempDir(), "good.log")
+	if err := os.WriteFile(good, []byte(strings.Repeat(goodLine, 700)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	_, plain, _ := runCLI(t, "analyze", "--tier", "one-app", "--out", out, good)
+	_, coloured, _ := runCLI(t, "analyze", "--tier", "one-app", "--color", "always", "--out", out, good)
+	if strings.Contains(plain, "\x1b[") || !strings.Contains(coloured, "\x1b[1;31mover\x1b[0m") {
+		t.Errorf("plain:\n%s\ncoloured:\n%q", plain, coloured)
+	}
+	if regexp.MustCompile("\x1b\\[[0-9;]*m").ReplaceAllString(coloured, "") != plain {
+		t.Errorf("colour changes more than the colour:\n%s\n%s", plain, coloured)
+	}
+	runCases(t, []cliCase{{"bad --color", []string{"analyze", "--color", "allways", good}, 2, "", "(did you mean always?)"}})
+}
+
+// --tz shows the terminal's times in the zone, naming it, and leaves summary.json in UTC; an
+// unknown zone is a usage error.
+func TestTimeZoneFlag(t *testing.T) {
+	good := filepath.Join(t.TempDir(), "good.log")
+	if err := os.WriteFile(good, []byte(goodLine), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	utcOut, berlinOut := filepath.Join(t.TempDir(), "utc"), filepath.Join(t.TempDir(), "berlin")
+	_, utc, _ := runCLI(t, "analyze", "--out", utcOut, good)
+	code, berlin, stderr := runCLI(t, "analyze", "--tz", "Europe/Berlin", "--out", berlinOut, good)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	// goodLine is 10:23 at +0200: 08:23 UTC, 10:23 CEST.
+	if !strings.Contains(utc, "AT (UTC)") || !strings.Contains(utc, "2026-10-14 08:23 ") ||
+		!strings.Contains(berlin, "AT (Europe/Berlin)") || !strings.Contains(berlin, "2026-10-14 10:23 CEST") {
+		t.Errorf("utc:\n%s\nberlin:\n%s", utc, berlin)
+	}
+	for _, name := range []string{"summary.json", "minutes.csv"} {
+		a, _ := os.ReadFile(filepath.Join(utcOut, name))
+		b, _ := os.ReadFile(filepath.Join(berlinOut, name))
+		if len(a) == 0 || string(a) != string(b) {
+			t.Errorf("%s differs with --tz", name)
+		}
+	}
+	md, _ := os.ReadFile(filepath.Join(berlinOut, "summary.md"))
+	if !strings.Contains(string(md), "2026-10-14 10:23 CEST") {
+		t.Errorf("summary.md does not show the period in the zone:\n%s", md)
+	}
+	runCases(t, []cliCase{
+		{"unknown zone", []string{"analyze", "--tz", "Europe/Berln", good}, 2, "", "IANA name"},
+		{"local", []string{"analyze", "--tz", "Local", good}, 2, "", "IANA name"},
+	})
 }

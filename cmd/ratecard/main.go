@@ -28,6 +28,7 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"slices"
+	_ "time/tzdata" // the zone database, for --tz on machines without one
 )
 
 // version is set at build time with -ldflags "-X main.version=…"; otherwise the module version.
