@@ -303,7 +303,7 @@ func TestInputFlags(t *testing.T) {
 	}
 	// --limits learned: the X-Rate-Limit-Limit of 600 replaces users-get's enterprise 1,000.
 	code, stdout, stderr = runCLI(t, "analyze", "--log-format", format, "--limits", "learned", "--out", out, ng)
-	if code != 0 || !strings.Contains(stdout, "users-get  600") {
+	if code != 0 || !regexp.MustCompile(`(?m)^users-get +600 `).MatchString(stdout) {
 		t.Errorf("--limits learned: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	if sum, _ := os.ReadFile(filepath.Join(out, "summary.json")); !strings.Contains(string(sum), `"catalog": "seed+learned"`) ||

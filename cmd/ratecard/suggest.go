@@ -6,8 +6,9 @@ import (
 )
 
 // didYouMean returns " (did you mean X?)" naming the entry of known closest to s, when one is close
-// enough to be a slip (an edit distance of at most 2, or a third of the longer name, and s is at
-// least two characters), or when s is the start of exactly one entry; else "".
+// enough to be a slip (an edit distance of 1 for names under five characters, 2 under ten, and so
+// on; s at least two characters; no other entry as close), or when s is the start of exactly one
+// entry; else "".
 func didYouMean(s string, known []string) string {
 	if best := closest(s, known); best != "" {
 		return fmt.Sprintf(" (did you mean %s?)", best)
@@ -37,7 +38,7 @@ func closest(s string, known []string) string {
 			ties++
 		}
 	}
-	if limit := max(2, max(len(ls), len(best))/3); best != "" && bestD <= limit && ties == 0 {
+	if limit := 1 + len(ls)/5; best != "" && bestD <= limit && ties == 0 {
 		return best
 	}
 	var prefixed []string
