@@ -98,8 +98,9 @@ func TestGoldenHTML(t *testing.T) {
 			t.Errorf("report contains %q unescaped or unredacted", bad)
 		}
 	}
-	// ECharts, one per bucket chart, two heatmaps and the range selector.
-	if got, want := strings.Count(html, "<script"), 1+len(res.Buckets)+2+1; got != want {
+	// ECharts, the time zone's formatting, one per bucket chart (full size or small), two heatmaps,
+	// and the range selector with the print handler.
+	if got, want := strings.Count(html, "<script"), 2+len(res.Buckets)+2+1; got != want {
 		t.Errorf("%d <script elements, want %d", got, want)
 	}
 }

@@ -120,9 +120,11 @@ func heatmapChart(res *Result, kind heatmapKind) (chartHTML, bool) {
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item",
 			Formatter: opts.FuncOpts(`function (p) { return p.name; }`)}),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "8", Top: "10", Bottom: "60", ContainLabel: opts.Bool(true)}),
+		// The last column's label, centred on it, would stick out of the chart: it is aligned to the
+		// right of its column instead, with room to spare on the right.
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "10", Bottom: "60", ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: title, NameLocation: "middle", NameGap: 26, Data: cols,
-			SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
+			SplitArea: &opts.SplitArea{Show: opts.Bool(true)}, AxisLabel: &opts.AxisLabel{AlignMaxLabel: "right"}}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: yLabels, SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
 		charts.WithVisualMapOpts(opts.VisualMap{Type: "piecewise", Show: opts.Bool(true), Orient: "horizontal", Left: "center", Bottom: "0",
 			Pieces: []opts.Piece{

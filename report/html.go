@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,6 +47,7 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"mult":         func(f float64) string { return fmt.Sprintf("%.2f", f) },
 	"numi":         func(n int) string { return thousands(int64(n)) },
 	"yesno":        yesNo,
+	"half":         func(n int) string { return strconv.FormatFloat(float64(n)/2, 'f', -1, 64) },
 	"needed":       neededLimitString,
 	"multx":        multString,
 	"ask":          askString,
@@ -114,8 +116,11 @@ type page struct {
 	Finding    string
 	Verdicts   []*BucketResult // worst first
 	Tiers      []classify.Tier
-	Charts     []bucketChartView
+	Charts     []bucketChartView // the buckets drawn full size: near or over, or not far from it
+	Quiet      []bucketChartView // the buckets far from their limit (quietBucket), drawn small
 	Heatmaps   []heatmapView
+	Head       headline    // the verdict at a glance
+	Axis       template.JS // the charts' time zone, for ratecardAxis (timeAxis.JS)
 	Rec        Recommendation
 	ECharts    template.JS
 	Examples   []exampleView
@@ -155,8 +160,15 @@ func RenderHTML(w io.Writer, res *Result, opt HTMLOptions) error {
 	p.Reach = reachLines(res, p.Rec, "×")
 	p.Comparison = comparisonText(res)
 	p.Finding = finding(res)
+	p.Head = headlineOf(res)
+	ax := timeAxisOf(res)
+	p.Axis = ax.JS()
 	for _, b := range p.Verdicts {
-		p.Charts = append(p.Charts, bucketChartView{B: b, Chart: bucketChart(b, res.Tier, res.TierTitle(res.Tier), res.WarnPercent, res.ChartFrom, res.ChartTo, eventsOf(res, b.Bucket.ID))})
+		if quietBucket(res, b) {
+			p.Quiet = append(p.Quiet, bucketChartView{B: b, Chart: quietChart(b, res.ChartFrom, res.ChartTo, ax)})
+			continue
+		}
+		p.Charts = append(p.Charts, bucketChartView{B: b, Chart: bucketChart(b, res.Tier, res.TierTitle(res.Tier), res.WarnPercent, res.ChartFrom, res.ChartTo, eventsOf(res, b.Bucket.ID), ax)})
 	}
 	if c, ok := heatmapChart(res, heatByDay); ok {
 		p.Heatmaps = append(p.Heatmaps, heatmapView{Title: "Peak minute per day", Chart: c})
