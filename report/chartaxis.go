@@ -49,10 +49,15 @@ func (a timeAxis) JS() template.JS {
 }
 
 // withTimeAxis makes a chart script call ratecardAxis on its options before drawing them, so that
-// its time axis, tooltip and slider show the report's zone.
-func withTimeAxis(script, id string) string {
+// its time axis, tooltip and slider show the report's zone; small asks for a small multiple's
+// shorter labels.
+func withTimeAxis(script, id string, small bool) string {
 	set := "goecharts_" + id + ".setOption(option_" + id + ");"
-	return strings.Replace(script, set, "ratecardAxis(option_"+id+");\n    "+set, 1)
+	call := "ratecardAxis(option_" + id + ");"
+	if small {
+		call = "ratecardAxis(option_" + id + ", true);"
+	}
+	return strings.Replace(script, set, call+"\n    "+set, 1)
 }
 
 // valueAxis is a bucket chart's value axis: from 0 to Max in steps of Interval, both round
@@ -105,15 +110,6 @@ func textWidth(s string, px float64) float64 {
 // each side, over three fifths; 40 at least.
 func pinSize(text string) float32 {
 	return float32(math.Ceil(max(40, (textWidth(text, pinFont)+10)*5/3)))
-}
-
-// labelSide is where the limit and warning lines' labels go: at the end of the lines (the right),
-// unless the peak's pin stands in the right quarter of the chart, where it would cover them.
-func labelSide(peak, from, to time.Time) string {
-	if to.After(from) && peak.Sub(from) > to.Sub(from)*3/4 {
-		return "insideStartTop"
-	}
-	return "insideEndTop"
 }
 
 // rollingLabel is where the rolling peak's triangle puts its label: to its right, or above it when

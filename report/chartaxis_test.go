@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -69,29 +70,30 @@ func markPoints(t *testing.T, o map[string]any) map[string]map[string]any {
 
 // A bucket chart's axis, pins and labels: the value axis as niceAxis says; the peak's pin wide
 // enough for its label (ECharts draws a pin's head three fifths of its size wide; each character is
-// taken at 0.6 em here, wider than the digits and commas of a count are); the limit's label away
-// from a pin in the right quarter; the rolling peak's label above its triangle near the time axis.
+// taken at 0.6 em here, wider than the digits and commas of a count are); the limit's and warning's
+// labels at the end of their lines, in a right margin wide enough for them (where no pin or dot
+// can cover them); the rolling peak's label above its triangle near the time axis.
 func TestBucketChartLabels(t *testing.T) {
 	from := time.Date(2026, 10, 12, 0, 0, 0, 0, time.UTC)
 	to := from.Add(72 * time.Hour)
 	for _, c := range []struct {
-		id                 string
-		peak, rolling      int64
-		at                 time.Duration // the peak's minute from the start
-		max, interval      float64
-		side, rollingLabel string
+		id            string
+		peak, rolling int64
+		at            time.Duration // the peak's minute from the start
+		max, interval float64
+		rollingLabel  string
 	}{
-		{"users-get", 1062, 1062, 25 * time.Hour, 1200, 200, "insideEndTop", "right"},
-		{"apps", 73, 145, 65 * time.Hour, 200, 50, "insideStartTop", "right"},
-		{"apps-by-id", 22, 29, 29 * time.Hour, 800, 200, "insideEndTop", "top"},
-		{"oauth2-custom", 12345, 12400, 70 * time.Hour, 15000, 2500, "insideStartTop", "right"},
-		{"users", 1096, 1096, 10 * time.Hour, 1250, 250, "insideEndTop", "right"},
+		{"users-get", 1062, 1062, 25 * time.Hour, 1200, 200, "right"},
+		{"apps", 73, 145, 65 * time.Hour, 200, 50, "right"},
+		{"apps-by-id", 22, 29, 29 * time.Hour, 800, 200, "top"},
+		{"oauth2-custom", 12345, 12400, 70 * time.Hour, 15000, 2500, "right"},
+		{"users", 1096, 1096, 10 * time.Hour, 1250, 250, "right"},
 	} {
 		res := syntheticResult(t, classify.Enterprise, 60, map[string][2]int64{c.id: {c.peak, c.rolling}})
 		b := &res.Buckets[0]
 		b.PeakMinute, b.RollingFrom = from.Add(c.at), from.Add(c.at+17*time.Second)
 		b.Minutes = []MinuteCount{{Minute: from, Count: 1}, {Minute: b.PeakMinute, Count: c.peak}}
-		o := chartOption(t, bucketChart(b, res.Tier, "Enterprise", 60, from, to, nil, timeAxis{}))
+		o := chartOption(t, bucketChart(b, res.Tier, 60, from, to, nil, timeAxis{}))
 		y := o["yAxis"].([]any)[0].(map[string]any)
 		if y["min"] != 0.0 || y["max"] != c.max || y["minInterval"] != c.interval || y["maxInterval"] != c.interval {
 			t.Errorf("%s: y axis %v, want 0 to %v in steps of %v", c.id, y, c.max, c.interval)
@@ -106,8 +108,13 @@ func TestBucketChartLabels(t *testing.T) {
 			t.Errorf("%s: rolling label %v, want %s", c.id, got, c.rollingLabel)
 		}
 		ml := o["series"].([]any)[0].(map[string]any)["markLine"].(map[string]any)
-		if got := ml["label"].(map[string]any)["position"]; got != c.side {
-			t.Errorf("%s: the limit's label at %v, want %s", c.id, got, c.side)
+		label := ml["label"].(map[string]any)
+		right, _ := strconv.ParseFloat(o["grid"].([]any)[0].(map[string]any)["right"].(string), 64)
+		for _, d := range ml["data"].([]any) {
+			name := d.(map[string]any)["name"].(string)
+			if w := float64(len(name))*0.6*label["fontSize"].(float64) + 5; label["position"] != "end" || right < w {
+				t.Errorf("%s: line label %q at %v in a right margin of %v px, want the end and %v px", c.id, name, label["position"], right, w)
+			}
 		}
 	}
 }
@@ -134,7 +141,7 @@ func TestBucketChartTimeZone(t *testing.T) {
 	if got, want := string(ax.JS()), `var ratecardZone = {"name":"Europe/Berlin","shift":7200000,"segs":[[1790812800000,7200000,"CEST"],[1792890000000,3600000,"CET"]]};`; got != want {
 		t.Errorf("zone for the page:\n%s\nwant\n%s", got, want)
 	}
-	c := bucketChart(b, res.Tier, "Enterprise", 60, from, to, nil, ax)
+	c := bucketChart(b, res.Tier, 60, from, to, nil, ax)
 	o := chartOption(t, c)
 	first := o["series"].([]any)[0].(map[string]any)["data"].([]any)[0].(map[string]any)["value"].([]any)[0].(float64)
 	if int64(first) != from.UnixMilli()+ax.Shift {

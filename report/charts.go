@@ -154,10 +154,11 @@ const colourEvent = "#111827"
 // bucketChart draws a bucket's requests per minute with the chosen tier's limit and warning lines: the
 // line turns amber at or above the warning threshold and red above the limit; a pin sized to its
 // label marks the peak minute and a triangle the start of the rolling 60-second peak. The value axis
-// ends on a round tick above the peak and the limit (niceAxis), the lines' labels move away from the
-// pin (labelSide), and the time axis is in the report's zone (ax). Everything that reaches the
-// chart's script is a number or a catalog string (bucket id, tier title), never text from the logs.
-func bucketChart(b *BucketResult, tier classify.Tier, tierTitle string, warn int, from, to time.Time, events []RateLimitEvent, ax timeAxis) chartHTML {
+// ends on a round tick above the peak and the limit (niceAxis); the two lines are labelled in the
+// right margin, outside the plot, where no pin or dot can cover them; the time axis is in the
+// report's zone (ax). Everything that reaches the chart's script is a number or a catalog string
+// (bucket id), never text from the logs.
+func bucketChart(b *BucketResult, tier classify.Tier, warn int, from, to time.Time, events []RateLimitEvent, ax timeAxis) chartHTML {
 	lim := b.Chosen(tier).Limit
 	var hot func(int64) bool
 	if lim != classify.NA {
@@ -179,6 +180,8 @@ func bucketChart(b *BucketResult, tier classify.Tier, tierTitle string, warn int
 		charts.WithAnimation(false),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
+		// The right margin holds the limit's and the warning line's labels ("warning 60 %").
+		charts.WithGridOpts(opts.Grid{Left: "64", Right: "96"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "time", Name: ax.Zone.Name(), NameGap: 8}),
 		// The axis always reaches the limit line, so a bucket still shows how far below it stays.
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "req/min", Min: 0, Max: yAxis.Max,
@@ -198,7 +201,9 @@ func bucketChart(b *BucketResult, tier classify.Tier, tierTitle string, warn int
 		Name: "rolling 60 s peak", Coordinate: []interface{}{ax.ms(b.RollingFrom), b.Rolling},
 		Value: "rolling " + thousands(b.Rolling), Symbol: "triangle", SymbolSize: 10, SymbolRotate: 180,
 		ItemStyle: &opts.ItemStyle{Color: colourRoll},
-		Label:     &opts.Label{Show: opts.Bool(true), Position: rollingLabel(b.Rolling, yAxis), Formatter: "{c}", Color: colourRoll},
+		// A white ground keeps the label legible over the line and the dots of other minutes.
+		Label: &opts.Label{Show: opts.Bool(true), Position: rollingLabel(b.Rolling, yAxis), Formatter: "{c}", Color: colourRoll,
+			BackgroundColor: "rgba(255,255,255,0.85)"},
 	}}
 	for _, m := range overMinutes(b, lim, maxOverMarks) {
 		marks = append(marks, opts.MarkPointNameCoordItem{Name: "over the limit",
@@ -216,11 +221,11 @@ func bucketChart(b *BucketResult, tier classify.Tier, tierTitle string, warn int
 	if lim != classify.NA {
 		seriesOpts = append(seriesOpts,
 			charts.WithMarkLineNameYAxisItemOpts(
-				opts.MarkLineNameYAxisItem{Name: fmt.Sprintf("%s limit %d", tierTitle, lim), YAxis: lim},
-				opts.MarkLineNameYAxisItem{Name: fmt.Sprintf("warning %d%%", warn), YAxis: float64(lim) * float64(warn) / 100},
+				opts.MarkLineNameYAxisItem{Name: "limit " + thousands(int64(lim)), YAxis: lim},
+				opts.MarkLineNameYAxisItem{Name: fmt.Sprintf("warning %d %%", warn), YAxis: float64(lim) * float64(warn) / 100},
 			),
 			charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"},
-				Label: &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: labelSide(b.PeakMinute, from, to)}}),
+				Label: &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: "end", FontSize: 11}}),
 		)
 		if lim > 0 {
 			// Counts are whole numbers: near starts at the first count with 100 × count ≥ warn × limit,
@@ -237,7 +242,7 @@ func bucketChart(b *BucketResult, tier classify.Tier, tierTitle string, warn int
 		m.Value.([]int64)[0] += ax.Shift
 	}
 	if len(throttled) > 0 {
-		global = append(global, charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Right: "10%"}))
+		global = append(global, charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Right: "96"}))
 	}
 	line.SetGlobalOptions(global...)
 	line.AddSeries(name, data, seriesOpts...)
@@ -256,7 +261,7 @@ func bucketChart(b *BucketResult, tier classify.Tier, tierTitle string, warn int
 		// so it is set in the option JSON (the 429 marks keep their own colour).
 		script = strings.Replace(script, `"visualMap":[{`, `"visualMap":[{"seriesIndex":0,`, 1)
 	}
-	script = withTimeAxis(script, chartID(b.Bucket.ID))
+	script = withTimeAxis(script, chartID(b.Bucket.ID), false)
 	ranges := rangeButtons(b.PeakMinute, from, to)
 	for i := range ranges {
 		ranges[i].Start += ax.Shift

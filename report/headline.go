@@ -13,11 +13,12 @@ type headline struct {
 	// Throttled counts the requests the logs show answered HTTP 429, in ThrottledBuckets buckets.
 	Throttled        int64
 	ThrottledBuckets int
+	Warn             int // the warning threshold, percent
 }
 
 // headlineOf is the headline of res on its chosen tier.
 func headlineOf(res *Result) headline {
-	var h headline
+	h := headline{Warn: res.WarnPercent}
 	for _, b := range sortedVerdicts(res) {
 		v := b.Chosen(res.Tier)
 		h.Status = worse(worse(h.Status, v.Status), v.RollingStatus)
@@ -57,8 +58,19 @@ func (h headline) Word() string {
 
 // Counts says how many buckets are over and near, by minute and by rolling peak, and the
 // requests answered HTTP 429: "1 bucket over and 3 near by minute peak, 2 over and 2 near by
-// rolling 60 s peak; 163 requests answered HTTP 429".
+// rolling 60 s peak; 163 requests answered HTTP 429", or "every bucket below the 60 % warning
+// threshold, by minute and by rolling 60 s peak".
 func (h headline) Counts() string {
+	if len(h.Over)+len(h.Near)+len(h.RollingOver)+len(h.RollingNear) == 0 {
+		s := fmt.Sprintf("every bucket below the %d %% warning threshold, by minute and by rolling 60 s peak", h.Warn)
+		if n := len(h.Unavailable); n > 0 {
+			s = fmt.Sprintf("%s with traffic the tier does not offer; every other bucket below the %d %% warning threshold", count(int64(n), "bucket"), h.Warn)
+		}
+		if h.Throttled > 0 {
+			s += fmt.Sprintf("; %s answered HTTP 429", count(h.Throttled, "request"))
+		}
+		return s
+	}
 	s := overNear(h.Over, h.Near, "bucket") + " by minute peak, " + overNear(h.RollingOver, h.RollingNear, "") + " by rolling 60 s peak"
 	if n := len(h.Unavailable); n > 0 {
 		s += fmt.Sprintf("; %s with traffic the tier does not offer", count(int64(n), "bucket"))

@@ -168,7 +168,7 @@ func RenderHTML(w io.Writer, res *Result, opt HTMLOptions) error {
 			p.Quiet = append(p.Quiet, bucketChartView{B: b, Chart: quietChart(b, res.ChartFrom, res.ChartTo, ax)})
 			continue
 		}
-		p.Charts = append(p.Charts, bucketChartView{B: b, Chart: bucketChart(b, res.Tier, res.TierTitle(res.Tier), res.WarnPercent, res.ChartFrom, res.ChartTo, eventsOf(res, b.Bucket.ID), ax)})
+		p.Charts = append(p.Charts, bucketChartView{B: b, Chart: bucketChart(b, res.Tier, res.WarnPercent, res.ChartFrom, res.ChartTo, eventsOf(res, b.Bucket.ID), ax)})
 	}
 	if c, ok := heatmapChart(res, heatByDay); ok {
 		p.Heatmaps = append(p.Heatmaps, heatmapView{Title: "Peak minute per day", Chart: c})

@@ -44,8 +44,9 @@ func quietChart(b *BucketResult, from, to time.Time, ax timeAxis) chartHTML {
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		charts.WithGridOpts(opts.Grid{Left: "30", Right: "30", Top: "12", Bottom: "4", ContainLabel: opts.Bool(true)}),
-		// Few ticks, and no label at either end, where a label would stick out of the small card.
-		charts.WithXAxisOpts(opts.XAxis{Type: "time", SplitNumber: 3, AxisLabel: &opts.AxisLabel{FontSize: 10, HideOverlap: opts.Bool(true),
+		// Few ticks (at least a quarter of the period apart), and no label at either end, where a label
+		// would stick out of the small card.
+		charts.WithXAxisOpts(opts.XAxis{Type: "time", SplitNumber: 3, MinInterval: float64(max(to.Sub(from)/4, time.Hour).Milliseconds()), AxisLabel: &opts.AxisLabel{FontSize: 10, HideOverlap: opts.Bool(true),
 			ShowMinLabel: opts.Bool(false), ShowMaxLabel: opts.Bool(false)}}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0, Max: yAxis.Max, MinInterval: float64(yAxis.Max), MaxInterval: float64(yAxis.Max),
 			AxisLabel: &opts.AxisLabel{FontSize: 10}}),
@@ -63,7 +64,7 @@ func quietChart(b *BucketResult, from, to time.Time, ax timeAxis) chartHTML {
 	snip := lineSnippet(line)
 	return chartHTML{
 		Element: template.HTML(snip.Element),
-		Script:  template.HTML(safeScript(withTimeAxis(snip.Script, id))),
+		Script:  template.HTML(safeScript(withTimeAxis(snip.Script, id, true))),
 		ID:      id,
 		Step:    step,
 	}

@@ -310,9 +310,9 @@ func TestBucketChartThrottled(t *testing.T) {
 	b := &res.Buckets[0]
 	m := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC)
 	b.Minutes = []MinuteCount{{Minute: m, Count: 700}}
-	plain := bucketChart(b, res.Tier, "Enterprise", 60, m, m.Add(time.Hour), nil, timeAxis{})
+	plain := bucketChart(b, res.Tier, 60, m, m.Add(time.Hour), nil, timeAxis{})
 	b.Minutes[0].Throttled = 20
-	withMarks := bucketChart(b, res.Tier, "Enterprise", 60, m, m.Add(time.Hour), nil, timeAxis{})
+	withMarks := bucketChart(b, res.Tier, 60, m, m.Add(time.Hour), nil, timeAxis{})
 	for _, c := range []struct {
 		name   string
 		script string
@@ -384,7 +384,7 @@ func TestLineSnippet(t *testing.T) {
 		}
 	}
 	// And the whole bucket chart keeps its shape.
-	c := bucketChart(b, res.Tier, "Enterprise", 60, m, m.Add(time.Hour), nil, timeAxis{})
+	c := bucketChart(b, res.Tier, 60, m, m.Add(time.Hour), nil, timeAxis{})
 	if !strings.HasPrefix(string(c.Script), `<script type="text/javascript">`) || !strings.Contains(string(c.Script), "goecharts_chart_users_get.setOption(option_chart_users_get);") ||
 		!strings.Contains(string(c.Element), `id="chart_users_get"`) {
 		t.Errorf("bucket chart:\n%s\n%.300s", c.Element, c.Script)
