@@ -58,21 +58,6 @@ func TestDidYouMean(t *testing.T) {
 	}
 }
 
-func TestEditDistance(t *testing.T) {
-	for _, tt := range []struct {
-		a, b string
-		want int
-	}{{"", "", 0}, {"", "abc", 3}, {"tier", "tier", 0}, {"tiers", "tier", 1}, {"enterprize", "enterprise", 1},
-		{"bukcets", "buckets", 1}, {"ca", "abc", 3}, {"kitten", "sitting", 3}} {
-		if got := editDistance(tt.a, tt.b); got != tt.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
-		}
-		if got := editDistance(tt.b, tt.a); got != tt.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.b, tt.a, got, tt.want)
-		}
-	}
-}
-
 // --warn takes 60 and 60% alike (as --growth and --max-skipped take a "%"), and refuses what is not
 // a whole number of percent.
 func TestWarnPercentSign(t *testing.T) {

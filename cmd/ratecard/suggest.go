@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ratecard/ratecard/classify"
 )
 
 // didYouMean returns " (did you mean X?)" naming the entry of known closest to s, when one is close
@@ -30,7 +32,7 @@ func closest(s string, known []string) string {
 	}
 	best, bestD, ties := "", 1<<30, 0
 	for _, k := range known {
-		d := editDistance(ls, strings.ToLower(k))
+		d := classify.EditDistance(ls, strings.ToLower(k), 1<<30)
 		switch {
 		case d < bestD:
 			best, bestD, ties = k, d, 0
@@ -51,30 +53,4 @@ func closest(s string, known []string) string {
 		return prefixed[0]
 	}
 	return ""
-}
-
-// editDistance is the Damerau–Levenshtein distance (optimal string alignment) of a and b in bytes:
-// insertions, deletions, substitutions and swaps of two adjacent bytes each count 1.
-func editDistance(a, b string) int {
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
 }
