@@ -44,12 +44,12 @@ func headlineOf(res *Result) headline {
 	return h
 }
 
-// Word is the verdict in a word or two: "over", "near", "ok", "not offered" ("no traffic" without
-// a bucket).
+// Word is the verdict in a word or two: "over", "near", "ok", "not offered" ("no Okta traffic"
+// without a bucket).
 func (h headline) Word() string {
 	switch h.Status {
 	case "":
-		return "no traffic"
+		return "no Okta traffic"
 	case StatusUnavailable:
 		return "not offered"
 	}

@@ -625,7 +625,7 @@ func TestHeadline(t *testing.T) {
 	if h := headlineOf(res); h.Throttled != 163 || h.ThrottledBuckets != 2 || h.Counts() != "1 bucket over by minute peak, 1 over by rolling 60 s peak; 163 requests answered HTTP 429" {
 		t.Errorf("%+v: %s", h, h.Counts())
 	}
-	if h := headlineOf(&Result{}); h.Word() != "no traffic" {
+	if h := headlineOf(&Result{}); h.Word() != "no Okta traffic" {
 		t.Errorf("no traffic: %q", h.Word())
 	}
 }
