@@ -26,13 +26,23 @@ ECHARTS_DIR     := report/assets
 # go-duckdb and Arrow) and the commands that link it.
 PURE_PKGS := ./ingest/... ./classify/... ./report ./report/reporttest ./samples/...
 
-.PHONY: help build demo test test-pure vet bench bench-clean fuzz echarts echarts-check samples tidy-check deps-check size-check clean
+.PHONY: help build install demo test test-pure vet bench bench-clean fuzz echarts echarts-check samples tidy-check deps-check size-check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
 build: ## build bin/ratecard
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/ratecard
+
+# make install: into $(go env GOBIN), else the first $(go env GOPATH)/bin, as go install does; PREFIX=DIR
+# installs DIR/bin/ratecard instead. Recursive (=), so go env runs only when install is made.
+GOBINDIR = $(or $(shell $(GO) env GOBIN),$(firstword $(subst :, ,$(shell $(GO) env GOPATH)))/bin)
+BINDIR   = $(if $(PREFIX),$(PREFIX)/bin,$(GOBINDIR))
+
+install: build ## install ratecard into $(go env GOPATH)/bin, or PREFIX/bin
+	mkdir -p "$(BINDIR)"
+	cp $(BIN) "$(BINDIR)/ratecard.tmp" && mv "$(BINDIR)/ratecard.tmp" "$(BINDIR)/ratecard"
+	@echo "installed $(BINDIR)/ratecard"
 
 demo: build ## analyze the bundled samples and write demo-report/report.html
 	./$(BIN) analyze --tier enterprise --out $(DEMO_OUT) $(SAMPLES)

@@ -405,7 +405,7 @@ func (c *Catalog) hint(id string) string {
 	}
 	best, bestD := "", 3
 	for i := range c.Buckets {
-		if d := editDistance(id, c.Buckets[i].ID, bestD); d < bestD {
+		if d := EditDistance(id, c.Buckets[i].ID, bestD); d < bestD {
 			best, bestD = c.Buckets[i].ID, d
 		}
 	}
@@ -415,11 +415,14 @@ func (c *Catalog) hint(id string) string {
 	return ""
 }
 
-// editDistance returns the Levenshtein distance of a and b, or limit when it is limit or more.
-func editDistance(a, b string, limit int) int {
+// EditDistance returns the optimal-string-alignment distance of a and b in bytes — insertions,
+// deletions, substitutions and swaps of two adjacent bytes each count 1, so "usres" is 1 from
+// "users" — or limit when it is limit or more. Suggestions for a mistyped name use it.
+func EditDistance(a, b string, limit int) int {
 	if d := len(a) - len(b); d >= limit || -d >= limit {
 		return limit
 	}
+	prev2 := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -433,8 +436,11 @@ func editDistance(a, b string, limit int) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return min(prev[len(b)], limit)
 }

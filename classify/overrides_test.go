@@ -364,13 +364,19 @@ func TestEditDistance(t *testing.T) {
 	}{
 		{"authn", "authn", 3, 0},
 		{"authnn", "authn", 3, 1},
-		{"usres", "users", 3, 2},
+		{"usres", "users", 3, 1}, // a swap of two adjacent letters
+		{"bukcets", "buckets", 3, 1},
+		{"ca", "abc", 5, 3},
+		{"tiers", "tier", 3, 1},
 		{"", "abc", 3, 3},
 		{"abcdef", "a", 3, 3},
 		{"kitten", "sitting", 5, 3},
 	} {
-		if got := editDistance(tc.a, tc.b, tc.limit); got != tc.want {
-			t.Errorf("editDistance(%q, %q, %d) = %d, want %d", tc.a, tc.b, tc.limit, got, tc.want)
+		if got := EditDistance(tc.a, tc.b, tc.limit); got != tc.want {
+			t.Errorf("EditDistance(%q, %q, %d) = %d, want %d", tc.a, tc.b, tc.limit, got, tc.want)
+		}
+		if got := EditDistance(tc.b, tc.a, tc.limit); got != tc.want {
+			t.Errorf("EditDistance(%q, %q, %d) = %d, want %d", tc.b, tc.a, tc.limit, got, tc.want)
 		}
 	}
 }

@@ -148,14 +148,17 @@ const (
 	colourRoll = "#7a3fc4"
 )
 
-// bucketChart draws a bucket's requests per minute with the chosen tier's limit and warning lines: the
-// line turns amber at or above the warning threshold and red above the limit; pins mark the peak minute
-// and the start of the rolling 60-second peak. Everything that reaches the chart's script is a number or
-// a catalog string (bucket id, tier title), never text from the logs.
 // colourEvent marks Okta's own rate-limit events on a chart.
 const colourEvent = "#111827"
 
-func bucketChart(b *BucketResult, tier classify.Tier, tierTitle string, warn int, from, to time.Time, events []RateLimitEvent) chartHTML {
+// bucketChart draws a bucket's requests per minute with the chosen tier's limit and warning lines: the
+// line turns amber at or above the warning threshold and red above the limit; a pin sized to its
+// label marks the peak minute and a triangle the start of the rolling 60-second peak. The value axis
+// ends on a round tick above the peak and the limit (niceAxis); the two lines are labelled in the
+// right margin, outside the plot, where no pin or dot can cover them; the time axis is in the
+// report's zone (ax). Everything that reaches the chart's script is a number or a catalog string
+// (bucket id), never text from the logs.
+func bucketChart(b *BucketResult, tier classify.Tier, warn int, from, to time.Time, events []RateLimitEvent, ax timeAxis) chartHTML {
 	lim := b.Chosen(tier).Limit
 	var hot func(int64) bool
 	if lim != classify.NA {
@@ -164,8 +167,9 @@ func bucketChart(b *BucketResult, tier classify.Tier, tierTitle string, warn int
 	points, step, fine := displaySeries(b.Minutes, from, to, hot)
 	data := make([]opts.LineData, len(points))
 	for i, p := range points {
-		data[i] = opts.LineData{Value: []int64{p[0], p[1]}}
+		data[i] = opts.LineData{Value: []int64{p[0] + ax.Shift, p[1]}}
 	}
+	yAxis := niceAxis(max(b.Peak, b.Rolling, int64(max(lim, 0))))
 	name := "requests per minute"
 	if step > 1 {
 		name = "requests per minute (busiest of a step)"
@@ -176,9 +180,12 @@ func bucketChart(b *BucketResult, tier classify.Tier, tierTitle string, warn int
 		charts.WithAnimation(false),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "time"}),
-		// The axis always reaches the limit line, so a quiet bucket still shows how far below it stays.
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "req/min", Max: yMax(b, tier)}),
+		// The right margin holds the limit's and the warning line's labels ("warning 60 %").
+		charts.WithGridOpts(opts.Grid{Left: "64", Right: "96"}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "time", Name: ax.Zone.Name(), NameGap: 8}),
+		// The axis always reaches the limit line, so a bucket still shows how far below it stays.
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "req/min", Min: 0, Max: yAxis.Max,
+			MinInterval: float64(yAxis.Interval), MaxInterval: float64(yAxis.Interval)}),
 		charts.WithDataZoomOpts(opts.DataZoom{Type: "inside", FilterMode: "none"}, opts.DataZoom{Type: "slider", FilterMode: "none"}),
 	}
 	seriesOpts := []charts.SeriesOpts{
@@ -187,23 +194,26 @@ func bucketChart(b *BucketResult, tier classify.Tier, tierTitle string, warn int
 		charts.WithLineStyleOpts(opts.LineStyle{Width: 1}),
 	}
 	marks := []opts.MarkPointNameCoordItem{{
-		Name: "peak minute", Coordinate: []interface{}{b.PeakMinute.UnixMilli(), b.Peak}, Value: thousands(b.Peak),
-		Symbol: "pin", SymbolSize: 44, ItemStyle: &opts.ItemStyle{Color: colourOf(Verdict(b.Peak, lim, warn))},
+		Name: "peak minute", Coordinate: []interface{}{ax.ms(b.PeakMinute), b.Peak}, Value: thousands(b.Peak),
+		Symbol: "pin", SymbolSize: pinSize(thousands(b.Peak)), ItemStyle: &opts.ItemStyle{Color: colourOf(Verdict(b.Peak, lim, warn))},
+		Label: &opts.Label{Show: opts.Bool(true), FontSize: pinFont},
 	}, {
-		Name: "rolling 60 s peak", Coordinate: []interface{}{b.RollingFrom.UnixMilli(), b.Rolling},
+		Name: "rolling 60 s peak", Coordinate: []interface{}{ax.ms(b.RollingFrom), b.Rolling},
 		Value: "rolling " + thousands(b.Rolling), Symbol: "triangle", SymbolSize: 10, SymbolRotate: 180,
 		ItemStyle: &opts.ItemStyle{Color: colourRoll},
-		Label:     &opts.Label{Show: opts.Bool(true), Position: "right", Formatter: "{c}", Color: colourRoll},
+		// A white ground keeps the label legible over the line and the dots of other minutes.
+		Label: &opts.Label{Show: opts.Bool(true), Position: rollingLabel(b.Rolling, yAxis), Formatter: "{c}", Color: colourRoll,
+			BackgroundColor: "rgba(255,255,255,0.85)"},
 	}}
 	for _, m := range overMinutes(b, lim, maxOverMarks) {
 		marks = append(marks, opts.MarkPointNameCoordItem{Name: "over the limit",
-			Coordinate: []interface{}{m.Minute.UnixMilli(), m.Count}, Value: thousands(m.Count),
+			Coordinate: []interface{}{ax.ms(m.Minute), m.Count}, Value: thousands(m.Count),
 			Symbol: "circle", SymbolSize: 7, ItemStyle: &opts.ItemStyle{Color: colourOver},
 			Label: &opts.Label{Show: opts.Bool(false)}})
 	}
 	for _, e := range events {
 		marks = append(marks, opts.MarkPointNameCoordItem{Name: "Okta " + e.Kind + " event",
-			Coordinate: []interface{}{e.Time.Truncate(time.Minute).UnixMilli(), e.Count}, Value: "Okta " + e.Kind,
+			Coordinate: []interface{}{ax.ms(e.Time.Truncate(time.Minute)), e.Count}, Value: "Okta " + e.Kind,
 			Symbol: "diamond", SymbolSize: 12, ItemStyle: &opts.ItemStyle{Color: colourEvent},
 			Label: &opts.Label{Show: opts.Bool(false)}})
 	}
@@ -211,11 +221,11 @@ func bucketChart(b *BucketResult, tier classify.Tier, tierTitle string, warn int
 	if lim != classify.NA {
 		seriesOpts = append(seriesOpts,
 			charts.WithMarkLineNameYAxisItemOpts(
-				opts.MarkLineNameYAxisItem{Name: fmt.Sprintf("%s limit %d", tierTitle, lim), YAxis: lim},
-				opts.MarkLineNameYAxisItem{Name: fmt.Sprintf("warning %d%%", warn), YAxis: float64(lim) * float64(warn) / 100},
+				opts.MarkLineNameYAxisItem{Name: "limit " + thousands(int64(lim)), YAxis: lim},
+				opts.MarkLineNameYAxisItem{Name: fmt.Sprintf("warning %d %%", warn), YAxis: float64(lim) * float64(warn) / 100},
 			),
 			charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"},
-				Label: &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: "insideEndTop"}}),
+				Label: &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: "end", FontSize: 11}}),
 		)
 		if lim > 0 {
 			// Counts are whole numbers: near starts at the first count with 100 × count ≥ warn × limit,
@@ -228,8 +238,11 @@ func bucketChart(b *BucketResult, tier classify.Tier, tierTitle string, warn int
 		}
 	}
 	throttled, coarse := throttledSeries(b.Minutes, from, to)
+	for _, m := range throttled {
+		m.Value.([]int64)[0] += ax.Shift
+	}
 	if len(throttled) > 0 {
-		global = append(global, charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Right: "10%"}))
+		global = append(global, charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Right: "96"}))
 	}
 	line.SetGlobalOptions(global...)
 	line.AddSeries(name, data, seriesOpts...)
@@ -248,6 +261,12 @@ func bucketChart(b *BucketResult, tier classify.Tier, tierTitle string, warn int
 		// so it is set in the option JSON (the 429 marks keep their own colour).
 		script = strings.Replace(script, `"visualMap":[{`, `"visualMap":[{"seriesIndex":0,`, 1)
 	}
+	script = withTimeAxis(script, chartID(b.Bucket.ID), false)
+	ranges := rangeButtons(b.PeakMinute, from, to)
+	for i := range ranges {
+		ranges[i].Start += ax.Shift
+		ranges[i].End += ax.Shift
+	}
 	return chartHTML{
 		// The snippet is built from numbers and catalog ids only; "</" is still neutralised in the
 		// script so that no future string can close the script element early.
@@ -256,7 +275,7 @@ func bucketChart(b *BucketResult, tier classify.Tier, tierTitle string, warn int
 		ID:      chartID(b.Bucket.ID),
 		Step:    step,
 		Fine:    fine,
-		Ranges:  rangeButtons(b.PeakMinute, from, to),
+		Ranges:  ranges,
 	}
 }
 
@@ -357,15 +376,6 @@ func colourOf(status string) string {
 		return colourNear
 	}
 	return colourOK
-}
-
-// yMax is the top of a bucket chart's value axis: 10 % above the larger of the peak and the limit.
-func yMax(b *BucketResult, tier classify.Tier) int64 {
-	top := max(b.Peak, b.Rolling)
-	if lim := int64(b.Chosen(tier).Limit); lim > top {
-		top = lim
-	}
-	return top + (top+9)/10
 }
 
 // chartID is the chart's element id, also used by go-echarts as part of JavaScript variable names,

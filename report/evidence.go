@@ -42,17 +42,17 @@ func throttleOf(b *BucketResult) throttleEvidence {
 }
 
 // throttleText says a bucket's 429s in a sentence.
-func throttleText(b *BucketResult) string {
+func throttleText(z zone, b *BucketResult) string {
 	e := throttleOf(b)
 	if e.Requests == 0 {
 		return "none in the logs (or the logs do not record status codes)"
 	}
 	s := fmt.Sprintf("%s answered HTTP 429 in %s", count(e.Requests, "request"), count(e.Minutes, "minute"))
 	if e.Minutes == 1 {
-		return s + fmt.Sprintf(", %s UTC", e.First.UTC().Format("2006-01-02 15:04"))
+		return s + ", " + z.at(e.First, "2006-01-02 15:04")
 	}
-	return s + fmt.Sprintf(", the first at %s and the last at %s UTC; the most, %s, at %s UTC", e.First.UTC().Format("2006-01-02 15:04"),
-		e.Last.UTC().Format("2006-01-02 15:04"), thousands(e.WorstCount), e.Worst.UTC().Format("2006-01-02 15:04"))
+	return s + fmt.Sprintf(", the first at %s; the most, %s, at %s", z.pair(e.First, e.Last, "2006-01-02 15:04", " and the last at "),
+		thousands(e.WorstCount), z.at(e.Worst, "2006-01-02 15:04"))
 }
 
 // bucketEvents are Okta's rate-limit events for bucket id, in time order.
@@ -91,7 +91,7 @@ func eventsText(res *Result, id string) string {
 	for _, e := range evs[:min(len(evs), eventsShown)] {
 		when := "at an unknown time"
 		if !e.Time.IsZero() {
-			when = e.Time.UTC().Format("2006-01-02 15:04:05") + " UTC"
+			when = res.zone().at(e.Time, "2006-01-02 15:04:05")
 		}
 		t := fmt.Sprintf("%s %s", e.Kind, when)
 		if e.Threshold > 0 {
@@ -112,13 +112,13 @@ const principalsShown = 5
 
 // principalsText says the principals' busiest minutes against their share of the bucket, the most
 // loaded first ("" when the input names no principal for the bucket).
-func principalsText(b *BucketResult) string {
+func principalsText(z zone, b *BucketResult) string {
 	if len(b.Principals) == 0 {
 		return ""
 	}
 	var parts []string
 	for _, p := range b.Principals[:min(len(b.Principals), principalsShown)] {
-		t := fmt.Sprintf("%s peaked at %s/min (%s UTC) against its %d %% share", p.Name, thousands(p.Peak), p.Minute.UTC().Format("2006-01-02 15:04"), p.Share)
+		t := fmt.Sprintf("%s peaked at %s/min (%s) against its %d %% share", p.Name, thousands(p.Peak), z.at(p.Minute, "2006-01-02 15:04"), p.Share)
 		if p.Limit != classify.NA {
 			t += fmt.Sprintf(" of %s/min", FormatLimit(p.Limit))
 		}

@@ -13,7 +13,7 @@ import (
 )
 
 // heatCell is one cell of a utilisation heatmap: the busiest minute of a bucket within one column
-// (a UTC day, or an hour of the day across all days).
+// (a day, or an hour of the day across all days, in the report's time zone).
 type heatCell struct {
 	Peak   int64
 	Minute time.Time
@@ -23,8 +23,8 @@ type heatCell struct {
 type heatmapKind int
 
 const (
-	heatByDay  heatmapKind = iota // one column per UTC day of the period
-	heatByHour                    // one column per UTC hour of the day (00–23), over all days
+	heatByDay  heatmapKind = iota // one column per day of the period
+	heatByHour                    // one column per hour of the day (00–23), over all days
 )
 
 // heatmapRows returns the buckets a heatmap shows, worst on top: those the chosen tier offers. ECharts
@@ -40,7 +40,8 @@ func heatmapRows(res *Result) []*BucketResult {
 	return rows
 }
 
-// dayColumn is the day of Unix second unix counted from the UTC midnight firstDay, or -1 before it.
+// dayColumn is the day of second unix counted from the midnight firstDay, or -1 before it (both
+// Unix seconds, or both seconds of a zone's wall clock: see zone.localClock).
 func dayColumn(unix, firstDay int64) int {
 	if unix < firstDay {
 		return -1
@@ -48,38 +49,46 @@ func dayColumn(unix, firstDay int64) int {
 	return int((unix - firstDay) / 86400)
 }
 
-// hourColumn is the UTC hour of the day of Unix second unix, before 1970 too.
+// dayStart is the midnight that starts the day of second sec (floored, before 1970 too).
+func dayStart(sec int64) int64 { return sec - (sec%86400+86400)%86400 }
+
+// hourColumn is the hour of the day of second unix (a Unix second, or a second of a zone's wall
+// clock), before 1970 too.
 func hourColumn(unix int64) int { return int((unix%86400+86400)%86400) / 3600 }
 
+// heatColumns are a heatmap's column labels, the column of a Unix second (-1 or len(cols) and over
+// outside them), and the chart's id and axis title.
+func heatColumns(res *Result, kind heatmapKind) (cols []string, colOf func(unix int64) int, id, title string) {
+	// colOf works on seconds of the zone's wall clock: time.Time's In, Truncate and Sub cost more than
+	// the rest of the loop over a month of minutes.
+	z := res.zone()
+	local := z.localClock(res.ChartFrom, res.ChartTo)
+	if kind == heatByHour {
+		for h := 0; h < 24; h++ {
+			cols = append(cols, fmt.Sprintf("%02d:00", h))
+		}
+		return cols, func(unix int64) int { return hourColumn(local(unix)) }, "heatmap_hour", "hour of day (" + z.Name() + ")"
+	}
+	first := dayStart(local(res.ChartFrom.Unix()))
+	last := dayStart(local(res.ChartTo.Add(-time.Minute).Unix()))
+	for d := first; d <= last; d += 86400 {
+		cols = append(cols, time.Unix(d, 0).UTC().Format("Mon 2 Jan"))
+	}
+	return cols, func(unix int64) int { return dayColumn(local(unix), first) }, "heatmap_day", "day (" + z.Name() + ")"
+}
+
 // heatmapChart draws bucket × day (or bucket × hour of day) of the peak minute's share of the chosen
-// tier's limit, so that recurring busy days or hours stand out. Cells without traffic stay blank. Only
-// numbers, dates and catalog ids reach the chart's script.
+// tier's limit, so that recurring busy days or hours stand out. Days and hours are those of the
+// report's time zone: a day of a daylight-saving change holds its 23 or 25 hours, and the hour it
+// repeats counts in its one column. Cells without traffic stay blank. Only numbers, dates and catalog
+// ids reach the chart's script.
 func heatmapChart(res *Result, kind heatmapKind) (chartHTML, bool) {
 	rows := heatmapRows(res)
 	if len(rows) == 0 || res.From.IsZero() {
 		return chartHTML{}, false
 	}
-	// colOf works on Unix seconds: time.Time's Truncate and Sub cost more than the rest of the loop
-	// over a month of minutes.
-	var cols []string
-	var colOf func(unix int64) int
-	id, title := "heatmap_day", "day (UTC)"
-	switch kind {
-	case heatByDay:
-		first := res.ChartFrom.UTC().Truncate(24 * time.Hour)
-		last := res.ChartTo.UTC().Add(-time.Minute).Truncate(24 * time.Hour)
-		for d := first; !d.After(last); d = d.Add(24 * time.Hour) {
-			cols = append(cols, d.Format("Mon 2 Jan"))
-		}
-		firstDay := first.Unix()
-		colOf = func(unix int64) int { return dayColumn(unix, firstDay) }
-	case heatByHour:
-		id, title = "heatmap_hour", "hour of day (UTC)"
-		for h := 0; h < 24; h++ {
-			cols = append(cols, fmt.Sprintf("%02d:00", h))
-		}
-		colOf = hourColumn
-	}
+	z := res.zone()
+	cols, colOf, id, title := heatColumns(res, kind)
 	yLabels := make([]string, len(rows))
 	var data []opts.HeatMapData
 	for y, b := range rows {
@@ -97,8 +106,8 @@ func heatmapChart(res *Result, kind heatmapKind) (chartHTML, bool) {
 			}
 			pct := math.Round(float64(c.Peak)/float64(lim)*1000) / 10
 			data = append(data, opts.HeatMapData{
-				Name: fmt.Sprintf("%s · %s: peak %s req/min at %s UTC = %.1f %% of %s", b.Bucket.ID, cols[x],
-					thousands(c.Peak), c.Minute.UTC().Format("2006-01-02 15:04"), pct, thousands(int64(lim))),
+				Name: fmt.Sprintf("%s · %s: peak %s req/min at %s = %.1f %% of %s", b.Bucket.ID, cols[x],
+					thousands(c.Peak), z.at(c.Minute, "2006-01-02 15:04"), pct, thousands(int64(lim))),
 				Value: [3]any{x, y, pct},
 			})
 		}
@@ -111,9 +120,11 @@ func heatmapChart(res *Result, kind heatmapKind) (chartHTML, bool) {
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item",
 			Formatter: opts.FuncOpts(`function (p) { return p.name; }`)}),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "8", Top: "10", Bottom: "60", ContainLabel: opts.Bool(true)}),
+		// The last column's label, centred on it, would stick out of the chart: it is aligned to the
+		// right of its column instead, with room to spare on the right.
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "10", Bottom: "60", ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: title, NameLocation: "middle", NameGap: 26, Data: cols,
-			SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
+			SplitArea: &opts.SplitArea{Show: opts.Bool(true)}, AxisLabel: &opts.AxisLabel{AlignMaxLabel: "right"}}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: yLabels, SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
 		charts.WithVisualMapOpts(opts.VisualMap{Type: "piecewise", Show: opts.Bool(true), Orient: "horizontal", Left: "center", Bottom: "0",
 			Pieces: []opts.Piece{

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,9 +33,7 @@ var reportTemplate string
 var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"pct":      func(f float64) string { return fmt.Sprintf("%.1f %%", f*100) },
 	"num":      thousands,
-	"minute":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
 	"fetched":  FetchedText,
-	"instant":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.999999") },
 	"redact":   ingest.Redact,
 	"limitStr": FormatLimit,
 	"path":     breakablePath,
@@ -45,17 +44,16 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return ""
 	},
-	"when":         when,
 	"mult":         func(f float64) string { return fmt.Sprintf("%.2f", f) },
 	"numi":         func(n int) string { return thousands(int64(n)) },
 	"yesno":        yesNo,
+	"half":         func(n int) string { return strconv.FormatFloat(float64(n)/2, 'f', -1, 64) },
 	"needed":       neededLimitString,
 	"multx":        multString,
 	"ask":          askString,
 	"scenario":     func(f RequestFigures) string { return scenarioLabel(&f) },
 	"neededText":   func(f RequestFigures) string { return neededString(&f) },
 	"salesNote":    func(rb RequestBucket) string { return salesNote(&rb) },
-	"worst":        worstString,
 	"perMin":       limitPerMin,
 	"methods":      methodsString,
 	"quality":      dataQuality,
@@ -64,10 +62,25 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"catalogShort": func(r *Result) string { return catalogInfo(r).Short() },
 	"catalogText":  catalogText,
 	"products":     productsText,
-	"throttle":     throttleText,
 	"events":       eventsText,
-	"principals":   principalsText,
-}).Parse(reportTemplate))
+}).Funcs(zoneFuncs(zone{})).Parse(reportTemplate))
+
+// zoneFuncs are the template functions that show times, in zone z: RenderHTML binds them to the
+// Result's zone (--tz) on a clone of tmpl.
+func zoneFuncs(z zone) template.FuncMap {
+	return template.FuncMap{
+		"zone":       z.Name,
+		"isUTC":      z.utc,
+		"span":       func(from, to time.Time) string { return z.span(from, to, "2006-01-02 15:04") },
+		"at":         func(t time.Time) string { return z.at(t, "2006-01-02 15:04:05.999999") },
+		"minute":     func(t time.Time) string { return z.cell(t, "2006-01-02 15:04") },
+		"instant":    func(t time.Time) string { return z.cell(t, "2006-01-02 15:04:05.999999") },
+		"when":       func(t time.Time, layout string) template.HTML { return when(z, t, layout) },
+		"worst":      func(ms []MinuteCount) string { return worstString(z, ms) },
+		"throttle":   func(b *BucketResult) string { return throttleText(z, b) },
+		"principals": func(b *BucketResult) string { return principalsText(z, b) },
+	}
+}
 
 // breakablePath escapes an endpoint pattern and lets the browser wrap it only after a slash, so
 // narrow table columns never split a segment such as {idOrLogin} in the middle.
@@ -79,9 +92,9 @@ func breakablePath(p string) template.HTML {
 	return template.HTML(strings.Join(parts, "/<wbr>"))
 }
 
-// when renders a UTC time as date and time that may wrap between, but never inside, the two.
-func when(t time.Time, layout string) template.HTML {
-	d, c, _ := strings.Cut(t.UTC().Format(layout), " ")
+// when renders a time in z as date and time that may wrap between, but never inside, the two.
+func when(z zone, t time.Time, layout string) template.HTML {
+	d, c, _ := strings.Cut(z.cell(t, layout), " ")
 	return template.HTML(`<span class="nw">` + template.HTMLEscapeString(d) + `</span> <span class="nw">` +
 		template.HTMLEscapeString(c) + `</span>`)
 }
@@ -103,8 +116,11 @@ type page struct {
 	Finding    string
 	Verdicts   []*BucketResult // worst first
 	Tiers      []classify.Tier
-	Charts     []bucketChartView
+	Charts     []bucketChartView // the buckets drawn full size: near or over, or not far from it
+	Quiet      []bucketChartView // the buckets far from their limit (quietBucket), drawn small
 	Heatmaps   []heatmapView
+	Head       headline    // the verdict at a glance
+	Axis       template.JS // the charts' time zone, for ratecardAxis (timeAxis.JS)
 	Rec        Recommendation
 	ECharts    template.JS
 	Examples   []exampleView
@@ -144,8 +160,15 @@ func RenderHTML(w io.Writer, res *Result, opt HTMLOptions) error {
 	p.Reach = reachLines(res, p.Rec, "×")
 	p.Comparison = comparisonText(res)
 	p.Finding = finding(res)
+	p.Head = headlineOf(res)
+	ax := timeAxisOf(res)
+	p.Axis = ax.JS()
 	for _, b := range p.Verdicts {
-		p.Charts = append(p.Charts, bucketChartView{B: b, Chart: bucketChart(b, res.Tier, res.TierTitle(res.Tier), res.WarnPercent, res.ChartFrom, res.ChartTo, eventsOf(res, b.Bucket.ID))})
+		if quietBucket(res, b) {
+			p.Quiet = append(p.Quiet, bucketChartView{B: b, Chart: quietChart(b, res.ChartFrom, res.ChartTo, ax)})
+			continue
+		}
+		p.Charts = append(p.Charts, bucketChartView{B: b, Chart: bucketChart(b, res.Tier, res.WarnPercent, res.ChartFrom, res.ChartTo, eventsOf(res, b.Bucket.ID), ax)})
 	}
 	if c, ok := heatmapChart(res, heatByDay); ok {
 		p.Heatmaps = append(p.Heatmaps, heatmapView{Title: "Peak minute per day", Chart: c})
@@ -160,7 +183,11 @@ func RenderHTML(w io.Writer, res *Result, opt HTMLOptions) error {
 		p.Req = BuildRequest(res, *opt.Request)
 		p.Draft = draftCase(p.Req)
 	}
-	return tmpl.Execute(w, p)
+	t, err := tmpl.Clone()
+	if err != nil {
+		return err
+	}
+	return t.Funcs(zoneFuncs(res.zone())).Execute(w, p)
 }
 
 // finding is the one-paragraph plain-language verdict for the chosen tier.
@@ -215,8 +242,8 @@ func finding(res *Result) string {
 	}
 	if worst != nil {
 		v := worst.Chosen(t)
-		fmt.Fprintf(&s, " The highest was %s (%s) at %.1f %% of its limit of %s: %s requests in the minute starting %s UTC.",
-			worst.Bucket.ID, worst.Bucket.Pattern, v.Utilization*100, thousands(int64(v.Limit)), thousands(worst.Peak), worst.PeakMinute.Format("2 Jan 15:04"))
+		fmt.Fprintf(&s, " The highest was %s (%s) at %.1f %% of its limit of %s: %s requests in the minute starting %s.",
+			worst.Bucket.ID, worst.Bucket.Pattern, v.Utilization*100, thousands(int64(v.Limit)), thousands(worst.Peak), res.zone().at(worst.PeakMinute, "2 Jan 15:04"))
 	}
 	return s.String()
 }

@@ -19,6 +19,7 @@ import (
 func WriteMarkdown(w io.Writer, res *Result) error {
 	bw := bufio.NewWriter(w)
 	t := res.Tier
+	z := res.zone()
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
 
 	p("# Okta rate-limit summary\n\n")
@@ -54,7 +55,7 @@ func WriteMarkdown(w io.Writer, res *Result) error {
 	if len(flagged) == 0 {
 		p("No bucket reached the %d %% warning threshold, by minute or by rolling 60-second peak.\n\n", res.WarnPercent)
 	} else {
-		p("| Bucket | Endpoint | Limit/min | Peak minute (UTC) | Rolling 60 s peak (UTC) | Utilisation (rolling) | Minutes near | Minutes over | Status | Rolling status |\n")
+		p("| Bucket | Endpoint | Limit/min | Peak minute (%s) | Rolling 60 s peak (%s) | Utilisation (rolling) | Minutes near | Minutes over | Status | Rolling status |\n", z.Name(), z.Name())
 		p("|---|---|--:|--:|--:|--:|--:|--:|---|---|\n")
 		for _, b := range flagged {
 			v := b.Chosen(t)
@@ -64,8 +65,8 @@ func WriteMarkdown(w io.Writer, res *Result) error {
 			}
 			p("| %s | %s | %s | %s at %s | %s from %s | %s | %s | %s | %s | %s |\n",
 				mdCode(b.Bucket.ID), mdCode(b.Bucket.Pattern), FormatLimit(v.Limit),
-				thousands(b.Peak), b.PeakMinute.UTC().Format("2006-01-02 15:04"),
-				thousands(b.Rolling), b.RollingFrom.UTC().Format("2006-01-02 15:04:05.999"),
+				thousands(b.Peak), z.cell(b.PeakMinute, "2006-01-02 15:04"),
+				thousands(b.Rolling), z.cell(b.RollingFrom, "2006-01-02 15:04:05.999"),
 				util, thousands(v.MinutesNear), thousands(v.MinutesOver), v.Status, v.RollingStatus)
 		}
 		p("\n")
@@ -100,11 +101,11 @@ func WriteMarkdown(w io.Writer, res *Result) error {
 
 	if len(res.Events) > 0 {
 		p("## Okta's own rate-limit events\n\n")
-		p("| Time (UTC) | Event | Okta's URL pattern | Bucket | Okta's threshold | Requests in that minute (logs) |\n|---|---|---|---|--:|--:|\n")
+		p("| Time (%s) | Event | Okta's URL pattern | Bucket | Okta's threshold | Requests in that minute (logs) |\n|---|---|---|---|--:|--:|\n", z.Name())
 		for _, e := range res.Events {
 			when, bucket, th, n := "–", "–", "–", "–"
 			if !e.Time.IsZero() {
-				when = e.Time.Format("2006-01-02 15:04:05")
+				when = z.cell(e.Time, "2006-01-02 15:04:05")
 			}
 			if e.Bucket != "" {
 				bucket, n = mdCode(e.Bucket), thousands(e.Count)
@@ -272,8 +273,7 @@ func periodText(res *Result) string {
 	if res.From.IsZero() {
 		return "no request in the input"
 	}
-	return fmt.Sprintf("%s to %s UTC (%s)", res.From.UTC().Format("2006-01-02 15:04"),
-		res.To.UTC().Format("2006-01-02 15:04"), span(res.To.Sub(res.From)))
+	return fmt.Sprintf("%s (%s)", res.zone().span(res.From, res.To, "2006-01-02 15:04"), span(res.To.Sub(res.From)))
 }
 
 func span(d time.Duration) string {

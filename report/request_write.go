@@ -24,6 +24,7 @@ var leadTimeStatement = "Okta asks for a support case at least 15 business days 
 func WriteRequestMarkdown(w io.Writer, rq *Request) error {
 	bw := bufio.NewWriter(w)
 	res := rq.Res
+	z := res.zone()
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
 
 	p("# Okta rate-limit increase request: evidence\n\n")
@@ -71,11 +72,11 @@ func WriteRequestMarkdown(w io.Writer, rq *Request) error {
 		p("| | |\n|---|---|\n")
 		p("| Current limit (%s) | %s |\n", mdText(res.TierTitle(res.Tier)), limitPerMin(rb.Limit))
 		p("| Status (fixed minute / rolling 60 s) | %s / %s |\n", rb.Status, rb.RollingStatus)
-		p("| Peak, fixed UTC minute | %s at %s UTC |\n", thousands(b.Peak), b.PeakMinute.UTC().Format("2006-01-02 15:04"))
-		p("| Peak, rolling 60 s | %s from %s UTC |\n", thousands(b.Rolling), b.RollingFrom.UTC().Format("2006-01-02 15:04:05.999"))
+		p("| Peak, fixed UTC minute | %s at %s |\n", thousands(b.Peak), z.at(b.PeakMinute, "2006-01-02 15:04"))
+		p("| Peak, rolling 60 s | %s from %s |\n", thousands(b.Rolling), z.at(b.RollingFrom, "2006-01-02 15:04:05.999"))
 		p("| p95 / p99 of non-empty minutes | %s / %s |\n", thousands(b.P95), thousands(b.P99))
 		p("| Minutes near / over | %s / %s |\n", thousands(obs.MinutesNear), thousands(obs.MinutesOver))
-		p("| Worst minutes (UTC) | %s |\n", worstString(rb.Worst))
+		p("| Worst minutes (%s) | %s |\n", z.Name(), worstString(z, rb.Worst))
 		p("| Needed to stay below %d %% | %s |\n", res.WarnPercent, mdText(neededString(obs)))
 		p("| DynamicScale-eligible | %s |\n", yesNo(b.Bucket.DynamicScaleEligible()))
 		p("| Workforce-multiplier-eligible | %s |\n", yesNo(b.Bucket.WorkforceMultiplierEligible()))
@@ -83,9 +84,9 @@ func WriteRequestMarkdown(w io.Writer, rq *Request) error {
 		p("| Top user agents (hot minutes) | %s |\n", callerShares(res, rb.Agents, b.HotRequests))
 		p("| Top path templates (hot minutes) | %s |\n", callerShares(res, rb.Paths, b.HotRequests))
 		p("| Integrations (user-agent products, hot minutes) | %s |\n", callerShares(res, b.Products, b.HotRequests))
-		p("| HTTP 429 in the logs | %s |\n", mdText(throttleText(b)))
+		p("| HTTP 429 in the logs | %s |\n", mdText(throttleText(z, b)))
 		p("| Okta's rate-limit events | %s |\n", mdText(eventsText(res, b.Bucket.ID)))
-		if pt := principalsText(b); pt != "" {
+		if pt := principalsText(z, b); pt != "" {
 			p("| Principals against their share | %s |\n", mdText(pt))
 		}
 		if note := salesNote(rb); note != "" {
@@ -98,7 +99,7 @@ func WriteRequestMarkdown(w io.Writer, rq *Request) error {
 			for _, f := range rb.Figures {
 				p("| %s | %s | %s | %s | %s | %s / %s | %s / %s | %s | %s | %s | %s |\n", mdText(scenarioLabel(&f)), thousands(f.Peak), thousands(f.Rolling),
 					thousands(f.P95), thousands(f.P99), f.Status, f.RollingStatus, thousands(f.MinutesNear), thousands(f.MinutesOver),
-					worstString(f.Worst), neededLimitString(f.NeededLimit), multString(f.Multiplier), mdText(askString(f)))
+					worstString(z, f.Worst), neededLimitString(f.NeededLimit), multString(f.Multiplier), mdText(askString(f)))
 			}
 			p("\n")
 		}
@@ -229,9 +230,9 @@ func gapsText(res *Result) string {
 		return ""
 	}
 	g := res.Gaps[0]
-	return fmt.Sprintf("%s of at least %d minutes with no request (%s minutes in all; the longest %s minutes from %s UTC): check that no logs are missing",
+	return fmt.Sprintf("%s of at least %d minutes with no request (%s minutes in all; the longest %s minutes from %s): check that no logs are missing",
 		count(res.GapCount, "clock gap"), res.GapThreshold, thousands(res.GapMinutes), thousands(g.Minutes()),
-		g.From.Format("2006-01-02 15:04"))
+		res.zone().at(g.From, "2006-01-02 15:04"))
 }
 
 // requestMethod describes how the figures were computed.
@@ -276,8 +277,8 @@ func draftCase(rq *Request) string {
 	p("\n\nHello Okta Support,\n\n")
 	p("We request a rate-limit increase for our org %s (tier: %s).", org, res.TierTitle(res.Tier))
 	if !res.From.IsZero() {
-		p(" The figures below come from our own logs of calls to Okta from %s to %s UTC (%s requests),",
-			res.From.UTC().Format("2006-01-02 15:04"), res.To.UTC().Format("2006-01-02 15:04"), thousands(res.Input.Requests))
+		p(" The figures below come from our own logs of calls to Okta from %s (%s requests),",
+			res.zone().span(res.From, res.To, "2006-01-02 15:04"), thousands(res.Input.Requests))
 	} else {
 		p(" Our logs of calls to Okta held no request,")
 	}
@@ -288,8 +289,8 @@ func draftCase(rq *Request) string {
 	for _, rb := range rq.Buckets {
 		b := rb.B
 		obs := &rb.Figures[0]
-		p("- %s (%s): current limit %s. Observed peak %s requests in one minute (%s UTC) and %s in a rolling 60-second window; %s over the limit and %s near it.",
-			b.Bucket.Pattern, methodsString(b.Bucket), limitPerMin(rb.Limit), thousands(b.Peak), b.PeakMinute.UTC().Format("2006-01-02 15:04"),
+		p("- %s (%s): current limit %s. Observed peak %s requests in one minute (%s) and %s in a rolling 60-second window; %s over the limit and %s near it.",
+			b.Bucket.Pattern, methodsString(b.Bucket), limitPerMin(rb.Limit), thousands(b.Peak), res.zone().at(b.PeakMinute, "2006-01-02 15:04"),
 			thousands(b.Rolling), count(obs.MinutesOver, "minute"), thousands(obs.MinutesNear))
 		if obs.NeededLimit > 0 {
 			p(" Requested limit: at least %s/min", thousands(obs.NeededLimit))
@@ -444,14 +445,15 @@ func limitPerMin(l int) string {
 	return FormatLimit(l) + "/min"
 }
 
-// worstString lists the worst minutes as "2026-10-14 08:23 (1,096), …".
-func worstString(ms []MinuteCount) string {
+// worstString lists the worst minutes as "2026-10-14 08:23 (1,096), …", in z for a table whose
+// header names it.
+func worstString(z zone, ms []MinuteCount) string {
 	if len(ms) == 0 {
 		return "–"
 	}
 	parts := make([]string, len(ms))
 	for i, m := range ms {
-		parts[i] = fmt.Sprintf("%s (%s)", m.Minute.UTC().Format("2006-01-02 15:04"), thousands(m.Count))
+		parts[i] = fmt.Sprintf("%s (%s)", z.cell(m.Minute, "2006-01-02 15:04"), thousands(m.Count))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -75,6 +75,11 @@ type Result struct {
 	// "" when not given.
 	Org string
 
+	// Zone is the time zone of --tz, in which report.html, summary.md, request.md and the terminal
+	// show times, naming it; nil means UTC. summary.json and the CSVs are in UTC whatever it is. It is
+	// how the Result is shown, not what was analysed, so it is left out of a Result's JSON.
+	Zone *time.Location `json:"-"`
+
 	// SkipWarnings are the files of which more lines were skipped than the share the run warns from
 	// (--max-skipped; see SkipWarnings), in input order.
 	SkipWarnings []SkipWarning

@@ -20,7 +20,7 @@ import (
 // analyzeFlags are the flags analyze and request share: what to read, how to judge it, where to write.
 type analyzeFlags struct {
 	tier, out, format, logFormat, db, failOn, progress, from, to *string
-	principalMap, maxSkipped, org, haproxyLogFormat              *string
+	principalMap, maxSkipped, org, haproxyLogFormat, tz, color   *string
 	warn                                                         *int
 	strict, forwardedFor, dedupe, stamp, counts                  *bool
 	fields                                                       fieldFlags
@@ -34,7 +34,7 @@ const analyzeSynopsis = "[--tier T] [--warn PCT] [--out DIR] [--catalog C] [--li
 func addAnalyzeFlags(fs *flag.FlagSet, out string) *analyzeFlags {
 	f := &analyzeFlags{}
 	f.tier = tierFlag(fs)
-	f.warn = fs.Int("warn", 60, "warning threshold in percent of the limit, 30-90 (Okta's range; its default is 60, Workforce orgs default to 90; a directory from ratecard fetch brings the org's own)")
+	f.warn = percentFlag(fs, "warn", 60, "warning threshold, `PCT` percent of the limit from 30 to 90, as 60 or 60% (Okta's range; its default is 60, Workforce orgs default to 90; a directory from ratecard fetch brings the org's own)")
 	f.out = fs.String("out", out, "directory to write the report files into")
 	f.format = fs.String("format", "", "input format for every file: "+strings.Join(ingest.Formats(), ", ")+" (default: detected per file)")
 	f.logFormat = fs.String("log-format", "", "nginx log_format of the input (e.g. '$remote_addr - $remote_user [$time_local] \"$request\" $status ...'); implies --format nginx")
@@ -53,6 +53,8 @@ func addAnalyzeFlags(fs *flag.FlagSet, out string) *analyzeFlags {
 	f.forwardedFor = fs.Bool("forwarded-for", false, "take the first X-Forwarded-For hop, where the log has one, as the client (for logs written behind a load balancer)")
 	f.maxSkipped = fs.String("max-skipped", "10%", "warn (in the terminal and at the top of the report) about a file of which more than this share of lines was skipped as unreadable")
 	f.counts = fs.Bool("counts", false, "the files hold requests already counted per bucket and second (CSV or Parquet with bucket, second, requests, throttled), as the query of ratecard sql returns them")
+	f.tz = fs.String("tz", "UTC", "time zone of the times in report.html, summary.md, request.md and the terminal, an IANA name such as Europe/Berlin or America/New_York (summary.json and the CSVs stay UTC)")
+	f.color = fs.String("color", "auto", "colour the terminal verdict: auto (when stdout is a terminal and NO_COLOR is not set), always or never")
 	f.org = fs.String("org", "", "the Okta org the logs are of, as its URL (https://acme.okta.com) or a name: shown in the report's title, summary.json and the draft case")
 	return f
 }
@@ -69,13 +71,20 @@ func (f *analyzeFlags) analyze(ctx context.Context, fs *flag.FlagSet, cmd string
 		return nil, nil, usagef("--warn %d is outside Okta's range 30-90", *f.warn)
 	}
 	if *f.format != "" && !slices.Contains(ingest.Formats(), *f.format) {
-		return nil, nil, usagef("unknown --format %q (known: %s)", *f.format, strings.Join(ingest.Formats(), ", "))
+		return nil, nil, unknownValue("--format", *f.format, ingest.Formats())
 	}
 	if *f.failOn != "" && *f.failOn != "over" && *f.failOn != "near" {
-		return nil, nil, usagef("--fail-on %q: want over or near", *f.failOn)
+		return nil, nil, unknownValue("--fail-on", *f.failOn, []string{"over", "near"})
 	}
 	if *f.progress != "auto" && *f.progress != "always" && *f.progress != "never" {
-		return nil, nil, usagef("--progress %q: want auto, always or never", *f.progress)
+		return nil, nil, unknownValue("--progress", *f.progress, []string{"auto", "always", "never"})
+	}
+	if *f.color != "auto" && *f.color != "always" && *f.color != "never" {
+		return nil, nil, unknownValue("--color", *f.color, []string{"auto", "always", "never"})
+	}
+	zone, err := loadZone(*f.tz)
+	if err != nil {
+		return nil, nil, err
 	}
 	maxSkipped, err := report.ParseShare(*f.maxSkipped)
 	if err != nil {
@@ -185,6 +194,7 @@ func (f *analyzeFlags) analyze(ctx context.Context, fs *flag.FlagSet, cmd string
 		res.GeneratedAt = time.Now().UTC().Truncate(time.Second)
 	}
 	res.Org = org
+	res.Zone = zone
 	res.SkipWarnings = report.SkipWarnings(res, maxSkipped)
 	for _, w := range res.SkipWarnings {
 		fmt.Fprintf(stderr, "ratecard: warning: %s\n", w.Text())
@@ -228,7 +238,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := report.WriteDir(*af.out, res, report.HTMLOptions{Version: versionString()}); err != nil {
 		return err
 	}
-	if err := report.WriteText(stdout, res); err != nil {
+	if err := report.WriteTextOptions(stdout, res, af.textOptions(stdout)); err != nil {
 		return err
 	}
 	printFetched(stdout, res)
@@ -254,4 +264,36 @@ func failing(res *report.Result, level string) []string {
 		}
 	}
 	return ids
+}
+
+// textOptions are the terminal verdict's options, its colour as colorWanted decides.
+func (f *analyzeFlags) textOptions(stdout io.Writer) report.TextOptions {
+	return report.TextOptions{Color: colorWanted(*f.color, os.Getenv("NO_COLOR"), isTerminal(stdout))}
+}
+
+// colorWanted is --color's choice (https://no-color.org): "auto" colours a terminal (tty) unless
+// NO_COLOR is set to anything but "", "always" colours whatever NO_COLOR says (a flag given on the
+// command line wins over the environment), "never" never does.
+func colorWanted(mode, noColor string, tty bool) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	return tty && noColor == ""
+}
+
+// loadZone loads the --tz time zone: an IANA name from the zone database embedded in the binary
+// (time/tzdata), so that a machine without /usr/share/zoneinfo reads it too. "UTC" and "" are UTC;
+// "Local" is refused, since a report should name its zone.
+func loadZone(name string) (*time.Location, error) {
+	if name == "" || name == "UTC" {
+		return time.UTC, nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "Local" {
+		return nil, usagef("--tz %q: not a time zone; give an IANA name such as Europe/Berlin, America/New_York or UTC", name)
+	}
+	return loc, nil
 }

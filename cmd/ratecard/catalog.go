@@ -30,7 +30,7 @@ func (c catalogFlags) learned() bool { return *c.limits == "learned" }
 // or is invalid is a data error naming the file and line.
 func (c catalogFlags) load() (*classify.Catalog, error) {
 	if !slices.Contains(classify.Catalogs(), *c.name) {
-		return nil, usagef("unknown --catalog %q (known: %s)", *c.name, strings.Join(classify.Catalogs(), ", "))
+		return nil, unknownValue("--catalog", *c.name, classify.Catalogs())
 	}
 	cat, err := classify.Load(*c.name)
 	if err != nil {

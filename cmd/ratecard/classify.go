@@ -3,11 +3,17 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/ratecard/ratecard/classify"
 	"github.com/ratecard/ratecard/report"
 )
+
+// httpMethods are the methods classify takes, in any case: HTTP's (RFC 9110) and PATCH. Anything
+// else is refused rather than classified, since Okta's buckets are chosen by method too.
+var httpMethods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"}
 
 // cmdClassify runs classify: the bucket METHOD PATH falls in, its endpoint and rule, its limit on
 // every tier (with where an overridden limit came from) and its eligibility, or why it has no bucket.
@@ -22,7 +28,10 @@ func cmdClassify(args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return usagef("classify needs METHOD and PATH, e.g. ratecard classify GET /api/v1/users/00u1abc")
 	}
-	method, path := pos[0], pos[1]
+	method, path := strings.ToUpper(pos[0]), pos[1]
+	if !slices.Contains(httpMethods, method) {
+		return unknownValue("HTTP method", pos[0], httpMethods)
+	}
 	if catFlags.learned() {
 		return usagef("--limits learned needs the input: use it with analyze or request")
 	}

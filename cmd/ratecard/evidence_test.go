@@ -170,6 +170,11 @@ func TestNoOktaTraffic(t *testing.T) {
 			if err != nil || !strings.Contains(string(html), "No request to a rate-limited Okta endpoint was found") || !strings.Contains(string(html), "No tier is recommended") {
 				t.Errorf("report.html lacks the verdict (%v)", err)
 			}
+			for _, want := range []string{`<span class="big">no Okta traffic</span>`, "recommended: the input held no request", "there is nothing to draw"} {
+				if !strings.Contains(string(html), want) {
+					t.Errorf("report.html's headline or charts lack %q", want)
+				}
+			}
 		})
 	}
 }

@@ -47,7 +47,7 @@ func cmdFetch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sinceS := fs.String("since", "", "fetch events published at or after this UTC date or RFC 3339 time (default: the first day of last month)")
 	untilS := fs.String("until", "", "fetch events published before this UTC date or time (default: the first day of this month; with --since alone: now)")
 	out := fs.String("out", "okta-logs", "directory for the segments and the checkpoint (an earlier fetch there is continued)")
-	share := fs.Int("share", oktalog.DefaultShare, "percent of each rate-limit window's limit the fetch may use, 1-100 (the logs bucket is shared with your SIEM)")
+	share := percentFlag(fs, "share", oktalog.DefaultShare, "`PCT` percent of each rate-limit window's limit the fetch may use, 1-100, as 50 or 50% (the logs bucket is shared with your SIEM)")
 	clientID := fs.String("client-id", "", "OAuth 2.0 service app client id (with --private-key); without it the API token in "+tokenEnv+" is used")
 	keyFile := fs.String("private-key", "", "file holding the service app's private key, PEM or JWK")
 	keyID := fs.String("key-id", "", "the key id (kid) to name in the client assertion, when the key file has none and the app has several keys")
@@ -61,7 +61,7 @@ func cmdFetch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usagef("fetch takes no arguments (got %q); the output directory is --out", rest[0])
 	}
 	if *progress != "auto" && *progress != "always" && *progress != "never" {
-		return usagef("--progress %q: want auto, always or never", *progress)
+		return unknownValue("--progress", *progress, []string{"auto", "always", "never"})
 	}
 	if *org == "" {
 		fs.Usage()

@@ -83,8 +83,8 @@ func TestFetchExitCodes(t *testing.T) {
 		{"client id without key", []string{"fetch", "--org", srv.URL, "--client-id", "0oa1"}, 2, "", "--private-key FILE"},
 		{"key without client id", []string{"fetch", "--org", srv.URL, "--private-key", key}, 2, "", "go with --client-id"},
 		{"bad key", []string{"fetch", "--org", srv.URL, "--client-id", "0oa1", "--private-key", key, "--out", out}, 1, "", "no PEM block holds a private key"},
-		{"token flag does not exist", []string{"fetch", "--org", srv.URL, "--token", "x"}, 2, "", "not defined: -token"},
-		{"fetch help", []string{"fetch", "--help"}, 0, "", "OKTA_API_TOKEN"},
+		{"token flag does not exist", []string{"fetch", "--org", srv.URL, "--token", "x"}, 2, "", "unknown flag --token"},
+		{"fetch help", []string{"fetch", "--help"}, 0, "OKTA_API_TOKEN", ""},
 	})
 	fetchEnv.getenv = func(string) string { return "" }
 	runCases(t, []cliCase{{"no credential", []string{"fetch", "--org", srv.URL}, 2, "", "set OKTA_API_TOKEN"}})

@@ -27,6 +27,8 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"runtime/pprof"
+	"slices"
+	_ "time/tzdata" // the zone database, for --tz on machines without one
 )
 
 // version is set at build time with -ldflags "-X main.version=…"; otherwise the module version.
@@ -97,11 +99,14 @@ Commands:
              (DuckDB, Trino/Athena, Spark, BigQuery, ClickHouse)
   version    print the version
 
-Run 'ratecard COMMAND --help' for a command's options.
+Run 'ratecard COMMAND --help' or 'ratecard help COMMAND' for a command's options.
 Exit codes: 0 done, 1 runtime or data error (also when the input held no request to a
 rate-limited Okta endpoint: the report is written, with no tier recommended), 2 usage error,
 3 --fail-on threshold reached, 130 interrupted.
 `
+
+// commands are the subcommands run knows, for "ratecard help COMMAND" and its suggestions.
+var commands = []string{"analyze", "request", "buckets", "classify", "fetch", "sql", "version", "help"}
 
 // usageError marks errors caused by the command line (exit code 2).
 type usageError struct{ msg string }
@@ -142,12 +147,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "ratecard %s\n", versionString())
 	case "help", "-h", "-help", "--help":
+		if len(rest) > 0 && rest[0] != "help" && slices.Contains(commands, rest[0]) {
+			return run(ctx, []string{rest[0], "--help"}, stdout, stderr)
+		}
+		if len(rest) > 0 && !slices.Contains(commands, rest[0]) {
+			err = unknownValue("command", rest[0], commands)
+			break
+		}
 		fmt.Fprint(stdout, usage)
 	default:
-		err = usagef("unknown command %q (want analyze, request, buckets, classify, fetch, sql or version)", cmd)
+		err = unknownValue("command", cmd, commands)
 	}
+	var help helpError
 	switch {
 	case err == nil:
+		return exitOK
+	case errors.As(err, &help):
+		fmt.Fprint(stdout, help.Text)
 		return exitOK
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK

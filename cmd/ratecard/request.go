@@ -53,7 +53,7 @@ func cmdRequest(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := report.WriteDir(*af.out, res, report.HTMLOptions{Version: versionString(), Request: ropt}); err != nil {
 		return err
 	}
-	if err := report.WriteText(stdout, res); err != nil {
+	if err := report.WriteTextOptions(stdout, res, af.textOptions(stdout)); err != nil {
 		return err
 	}
 	printFetched(stdout, res)

@@ -32,7 +32,7 @@ func TestRequestExitCodes(t *testing.T) {
 	out := filepath.Join(dir, "out")
 	tests := []cliCase{
 		{"request without files", []string{"request", "--out", out}, 2, "", "request needs at least one input file"},
-		{"request help", []string{"request", "--help"}, 0, "", "--growth"},
+		{"request help", []string{"request", "--help"}, 0, "--growth", ""},
 		{"bad growth", []string{"request", "--growth", "lots", "--out", out, good}, 2, "", "--growth"},
 		{"negative growth", []string{"request", "--growth", "-5%", "--out", out, good}, 2, "", "--growth"},
 		{"bad event dates", []string{"request", "--event", "2026-12-03:2026-12-01x4", "--out", out, good}, 2, "", "ends before it starts"},
