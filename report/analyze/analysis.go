@@ -30,6 +30,9 @@ type source interface {
 	database() *duckDB
 	// methodUnknown returns the groups of method-unknown requests, in the analysed catalog.
 	methodUnknown() []report.MethodUnknown
+	// inflight returns the requests' intervals per second and the client-limited requests, for the
+	// concurrency analysis; it is called before load.
+	inflight(ctx context.Context) (*inflight, error)
 }
 
 // analyze computes the analysis of src's requests against cat; in is the input accounting, copied
@@ -62,6 +65,16 @@ func analyze(ctx context.Context, src source, cat *classify.Catalog, p params, i
 	for i, cl := range f.flagged.cls {
 		need.addNew(cl, f.flagged.m[i])
 	}
+	fl, err := src.inflight(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conc, err := figureConcurrency(fl, cat, p.tier, &in)
+	if err != nil {
+		return nil, err
+	}
+	busyMinutes(need, conc, fl, len(cat.Buckets))
+	trace("concurrency")
 	if err := createStartsTable(d, f.starts); err != nil {
 		return nil, err
 	}
@@ -90,9 +103,18 @@ func analyze(ctx context.Context, src source, cat *classify.Catalog, p params, i
 		return nil, err
 	}
 	trace("principal peaks")
+	if err := attributeBusy(ctx, d, cat, fl, conc); err != nil {
+		return nil, err
+	}
+	clients, err := figureClients(ctx, d, fl)
+	if err != nil {
+		return nil, err
+	}
+	trace("busiest seconds, client limits")
 
 	res := &report.Result{Catalog: cat.Name, Tier: p.tier, WarnPercent: p.warn, Input: in,
-		PublicMetadata: f.public, OutsideCatalog: f.others, MethodUnknown: src.methodUnknown()}
+		PublicMetadata: f.public, OutsideCatalog: f.others, MethodUnknown: src.methodUnknown(),
+		Concurrency: conc.res, ClientLimits: clients}
 	for _, t := range classify.Tiers {
 		res.TierTitles[t] = cat.TierTitle(t)
 	}
