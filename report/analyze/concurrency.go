@@ -21,12 +21,12 @@ import (
 // computed exactly, from the intervals that start or end inside it.
 
 const (
-	busyTop         = 5     // busiest seconds listed
-	busyPool        = 50    // seconds ranked to pick them from
-	busyApart       = 60    // seconds between two listed ones at least
-	seriesHalf      = 300   // seconds on each side of the peak in the chart
-	maxSignalSecond = 20    // seconds with a signal listed
-	busyListTop     = 5     // endpoints and callers listed per busy second
+	busyTop         = 5   // busiest seconds listed
+	busyPool        = 50  // seconds ranked to pick them from
+	busyApart       = 60  // seconds between two listed ones at least
+	seriesHalf      = 300 // seconds on each side of the peak in the chart
+	maxSignalSecond = 20  // seconds with a signal listed
+	busyListTop     = 5   // endpoints and callers listed per busy second
 	violationEvent  = "core.concurrency.org.limit.violation"
 )
 
