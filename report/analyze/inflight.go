@@ -140,9 +140,11 @@ func (g *inflight) get(s int64) secCell {
 	return secCell{}
 }
 
-// eachSecond calls fn, in time order, for every second from the first to the last with an event,
-// with the requests in flight at its first instant (open) and the intervals starting inside it.
-// Seconds with nothing in flight and no start are skipped in bulk when a whole page is empty.
+// eachSecond calls fn, in time order, for every second from the first to the last with an event
+// that has a request in flight or starting, with the requests in flight at its first instant (open)
+// and the intervals starting inside it. The seconds between those with counts (pages not made,
+// seconds not spilled) have no event: while requests are in flight there (at most maxDurMicros
+// long), each is visited with the open count of the one before.
 func (g *inflight) eachSecond(fn func(s int64, open, inner int64)) {
 	if !g.any {
 		return
@@ -159,7 +161,14 @@ func (g *inflight) eachSecond(fn func(s int64, open, inner int64)) {
 	}
 	slices.Sort(spilled)
 	var run int64 // Σ net of the seconds before
+	next := int64(0)
 	visit := func(s int64, c secCell) {
+		if run != 0 {
+			for k := next; k < s; k++ {
+				fn(k, run, 0)
+			}
+		}
+		next = s + 1
 		open := run + int64(c.bnd)
 		if open != 0 || c.inner != 0 {
 			fn(s, open, int64(c.inner))
