@@ -1,6 +1,8 @@
 package report
 
 import (
+	"fmt"
+	"slices"
 	"time"
 
 	"github.com/ratecard/ratecard/classify"
@@ -139,4 +141,76 @@ type ClientOver struct {
 	MinuteAt          time.Time
 	Concurrent        int // the most in flight at once, at ConcurrentAt (0 without durations)
 	ConcurrentAt      time.Time
+}
+
+// anonymizeConcurrency returns copies of c and cl with the callers of the busiest seconds and the
+// clients over the client-based limits named as Anonymize names them ("client 3", "user agent 2"):
+// with the numbers clients and agents give, and the next numbers, in order of appearance, for the
+// others. Unlogged names ("") stay empty.
+func anonymizeConcurrency(c *Concurrency, cl *ClientLimits, clients, agents map[string]int) (*Concurrency, *ClientLimits) {
+	name := func(m map[string]int, word, s string) string {
+		if s == "" {
+			return ""
+		}
+		n, ok := m[s]
+		if !ok {
+			n = len(m) + 1
+			m[s] = n
+		}
+		return fmt.Sprintf("%s %d", word, n)
+	}
+	if c != nil {
+		cc := *c
+		cc.Busiest = make([]BusySecond, len(c.Busiest))
+		for i, b := range c.Busiest {
+			b.Callers = slices.Clone(b.Callers)
+			for k := range b.Callers {
+				b.Callers[k].Client = name(clients, "client", b.Callers[k].Client)
+				b.Callers[k].UserAgent = name(agents, "user agent", b.Callers[k].UserAgent)
+			}
+			cc.Busiest[i] = b
+		}
+		c = &cc
+	}
+	if cl != nil {
+		cc := *cl
+		cc.Over = slices.Clone(cl.Over)
+		for i := range cc.Over {
+			cc.Over[i].Client = name(clients, "client", cc.Over[i].Client)
+			cc.Over[i].UserAgent = name(agents, "user agent", cc.Over[i].UserAgent)
+		}
+		cl = &cc
+	}
+	return c, cl
+}
+
+// ConcurrencyText is the one-line summary of res's requests in flight at once and client-based
+// limits, for the terminal and summary.md ("" when res has none).
+func ConcurrencyText(res *Result) string {
+	c := res.Concurrency
+	if c == nil {
+		return ""
+	}
+	var s string
+	if !c.Available {
+		s = "not known: no request of the input carries a duration (the report says what to log)"
+	} else {
+		s = fmt.Sprintf("at most %s at %s UTC", thousands(int64(c.Peak)), c.At.UTC().Format("2006-01-02 15:04:05.000"))
+		if c.Limit > 0 {
+			s += fmt.Sprintf("; %s limit %d, %s over it", res.TierTitle(res.Tier), c.Limit, count(c.SecondsOver, "second"))
+		}
+		if c.Requests < c.Total {
+			s += fmt.Sprintf(" (%s of %s requests had a duration: a lower bound)", thousands(c.Requests), thousands(c.Total))
+		}
+	}
+	if c.Throttled.Count > 0 {
+		s += fmt.Sprintf("; %s answered 429 with X-Rate-Limit-Limit: 0", thousands(c.Throttled.Count))
+	}
+	if c.Violations.Count > 0 {
+		s += fmt.Sprintf("; %s concurrency violation event(s)", thousands(c.Violations.Count))
+	}
+	if cl := res.ClientLimits; cl != nil && cl.Requests > 0 {
+		s += fmt.Sprintf("; client-based limits (%d/min, %d at once): %s over", cl.PerMinute, cl.Concurrent, count(cl.OverCount, "client"))
+	}
+	return s
 }

@@ -110,6 +110,7 @@ type page struct {
 	Examples   []exampleView
 	Req        *Request // nil unless HTMLOptions.Request
 	Draft      string   // the draft case text of Req
+	Conc       *concurrencyView
 }
 
 type heatmapView struct {
@@ -144,6 +145,7 @@ func RenderHTML(w io.Writer, res *Result, opt HTMLOptions) error {
 	p.Reach = reachLines(res, p.Rec, "×")
 	p.Comparison = comparisonText(res)
 	p.Finding = finding(res)
+	p.Conc = concurrencyViewOf(res)
 	for _, b := range p.Verdicts {
 		p.Charts = append(p.Charts, bucketChartView{B: b, Chart: bucketChart(b, res.Tier, res.TierTitle(res.Tier), res.WarnPercent, res.ChartFrom, res.ChartTo, eventsOf(res, b.Bucket.ID))})
 	}

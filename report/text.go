@@ -38,6 +38,11 @@ func WriteText(w io.Writer, res *Result) error {
 	if _, err := fmt.Fprintf(w, "catalog %s\n", catalogInfo(res).Short()); err != nil {
 		return err
 	}
+	if s := ConcurrencyText(res); s != "" {
+		if _, err := fmt.Fprintf(w, "in flight at once: %s\n", s); err != nil {
+			return err
+		}
+	}
 	for _, g := range res.MethodUnknown {
 		paths := ""
 		if len(g.Paths) > 0 {

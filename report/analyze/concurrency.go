@@ -244,15 +244,17 @@ func durationHints(in *report.Input) []string {
 	return out
 }
 
+// nginxDurationFormat is nginx's combined log_format with $request_time appended.
+const nginxDurationFormat = `$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time`
+
 // DurationHint says what a log of format must hold for ratecard to know how long each request
 // took; "" for the System Log formats, which carry no durations.
 func DurationHint(format string) string {
 	switch format {
 	case "combined", "common", "vhost_combined", "nginx":
-		return `nginx: log $request_time and read the log with --log-format, e.g. in nginx.conf ` +
-			`log_format ratecard '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time'; ` +
-			`access_log /var/log/nginx/okta.log ratecard; then ratecard analyze --log-format '…the same format…'. ` +
-			`Apache: add %D (microseconds) to LogFormat — ratecard does not read it yet`
+		return `nginx: add $request_time to the log_format, e.g. in nginx.conf: log_format okta '` + nginxDurationFormat +
+			`'; access_log /var/log/nginx/okta.log okta; and give ratecard the same format: ratecard analyze --log-format '` +
+			nginxDurationFormat + `' okta.log (Apache httpd: ratecard reads no duration from its logs)`
 	case "alb":
 		return "ALB: keep request_creation_time and the processing times (fields 6–8) in the access log entries"
 	case "envoy", "envoy-text":
