@@ -106,11 +106,12 @@ func analyze(ctx context.Context, src source, cat *classify.Catalog, p params, i
 	if err := attributeBusy(ctx, d, cat, fl, conc); err != nil {
 		return nil, err
 	}
+	trace("busiest seconds")
 	clients, err := figureClients(ctx, d, fl)
 	if err != nil {
 		return nil, err
 	}
-	trace("busiest seconds, client limits")
+	trace("client limits")
 
 	res := &report.Result{Catalog: cat.Name, Tier: p.tier, WarnPercent: p.warn, Input: in,
 		PublicMetadata: f.public, OutsideCatalog: f.others, MethodUnknown: src.methodUnknown(),

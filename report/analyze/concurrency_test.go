@@ -180,7 +180,8 @@ func TestClientFiguresBruteForce(t *testing.T) {
 			}
 		}
 		sortRows()
-		st := clientFigures(rows)
+		var scratch []clientEvent
+		st := clientFigures(rows, &scratch)
 		var minute, minuteAt, conc, concAt int64
 		minuteAt, concAt = -1, -1
 		for _, r := range rows {
@@ -203,6 +204,54 @@ func TestClientFiguresBruteForce(t *testing.T) {
 		if st.minute != minute || st.minuteAt != minuteAt || st.concurrent != conc || conc > 0 && st.concurrentAt != concAt {
 			t.Fatalf("round %d: minute %d at %d, %d at once at %d; brute force %d at %d, %d at %d", round, st.minute, st.minuteAt,
 				st.concurrent, st.concurrentAt, minute, minuteAt, conc, concAt)
+		}
+	}
+}
+
+// TestGroupClients: the radix grouping (and the comparison sort it falls back to for ids that do
+// not pack) gives every client key's rows together in time order, keys in increasing order.
+func TestGroupClients(t *testing.T) {
+	for round := range 30 {
+		rng := rand.New(rand.NewPCG(uint64(round), 22))
+		var chunks [][]clientRow
+		var all []clientRow
+		for range 1 + rng.IntN(3) {
+			var c []clientRow
+			for range rng.IntN(3000) {
+				client := ipv4Flag | uint64(rng.IntN(40))
+				if rng.IntN(3) == 0 {
+					client = uint64(rng.IntN(5))
+				}
+				if round%5 == 4 && rng.IntN(50) == 0 {
+					client = 1 << 40 // does not pack
+				}
+				r := clientRow{client: client, agent: uint32(rng.IntN(4)), ts: int64(rng.IntN(500)), dur: int64(rng.IntN(9))}
+				c = append(c, r)
+				all = append(all, r)
+			}
+			chunks = append(chunks, c)
+		}
+		got := groupClients(chunks)
+		if len(got) != len(all) {
+			t.Fatalf("round %d: %d rows, want %d", round, len(got), len(all))
+		}
+		for i := 1; i < len(got); i++ {
+			a, b := got[i-1], got[i]
+			if a.client > b.client || a.client == b.client && (a.agent > b.agent || a.agent == b.agent && a.ts > b.ts) {
+				t.Fatalf("round %d: row %d %+v after %+v", round, i, b, a)
+			}
+		}
+		count := map[clientRow]int{}
+		for _, r := range all {
+			count[r]++
+		}
+		for _, r := range got {
+			count[r]--
+		}
+		for r, n := range count {
+			if n != 0 {
+				t.Fatalf("round %d: row %+v %d times too few", round, r, n)
+			}
 		}
 	}
 }

@@ -36,7 +36,7 @@ type inflight struct {
 	maxDur   int64 // the longest duration counted, microseconds
 	ivs      ivStore
 	c429     map[int64]int64 // concurrency 429s (status 429, X-Rate-Limit-Limit: 0) per second
-	clients  []clientRow
+	clients  [][]clientRow // in chunks of ivChunk
 }
 
 // secPageBits sets the seconds in a page (1,024: 12 KiB); maxSecPages bounds the pages (96 MiB, 97
@@ -206,6 +206,9 @@ func (g *inflight) exactMax(want map[int64]int64) (map[int64]secMax, error) {
 		t int64
 		d int8 // -1 an end, +1 a start: ends sort first
 	}
+	if len(want) == 0 {
+		return map[int64]secMax{}, nil
+	}
 	evs := make(map[int64][]event, len(want))
 	err := g.ivs.each(func(ts int64, dur uint32) {
 		end := ts + int64(dur)
@@ -253,30 +256,31 @@ func (g *inflight) close() { g.ivs.close() }
 // ivStore holds intervals (start, duration) in chunks, past maxHeldIntervals in a spill file
 // (unlinked at once where the system allows), so that memory stays bounded on any input.
 type ivStore struct {
-	chunks [][]ivRec
-	cur    []ivRec
+	chunks []ivChunkCols
+	cur    ivChunkCols
 	held   int
 	f      *os.File
 	spilt  int
 	buf    []byte
 }
 
-type ivRec struct {
-	ts  int64
-	dur uint32
+// ivChunkCols is a chunk of intervals, in two columns (12 bytes an interval).
+type ivChunkCols struct {
+	ts  []int64
+	dur []uint32
 }
 
 const ivChunk = 1 << 16
 
-// maxHeldIntervals bounds the intervals held in memory (16 bytes each: 128 MiB).
+// maxHeldIntervals bounds the intervals held in memory (12 bytes each: 96 MiB).
 var maxHeldIntervals = 8 << 20
 
 func (s *ivStore) add(ts int64, dur uint32) {
-	if s.cur == nil {
-		s.cur = make([]ivRec, 0, ivChunk)
+	if s.cur.ts == nil {
+		s.cur = ivChunkCols{ts: make([]int64, 0, ivChunk), dur: make([]uint32, 0, ivChunk)}
 	}
-	s.cur = append(s.cur, ivRec{ts, dur})
-	if len(s.cur) == ivChunk {
+	s.cur.ts, s.cur.dur = append(s.cur.ts, ts), append(s.cur.dur, dur)
+	if len(s.cur.ts) == ivChunk {
 		s.flush()
 	}
 }
@@ -284,29 +288,30 @@ func (s *ivStore) add(ts int64, dur uint32) {
 // flush moves the current chunk to the held ones, or to the spill file past maxHeldIntervals (an
 // error writing it is kept and given by each).
 func (s *ivStore) flush() {
-	if len(s.cur) == 0 {
+	n := len(s.cur.ts)
+	if n == 0 {
 		return
 	}
-	if s.held+len(s.cur) <= maxHeldIntervals || s.f == nil && s.openSpill() != nil {
+	if s.held+n <= maxHeldIntervals || s.f == nil && s.openSpill() != nil {
 		s.chunks = append(s.chunks, s.cur)
-		s.held += len(s.cur)
-		s.cur = nil
+		s.held += n
+		s.cur = ivChunkCols{}
 		return
 	}
 	s.buf = s.buf[:0]
-	for _, r := range s.cur {
-		s.buf = binary.LittleEndian.AppendUint64(s.buf, uint64(r.ts))
-		s.buf = binary.LittleEndian.AppendUint32(s.buf, r.dur)
+	for i, ts := range s.cur.ts {
+		s.buf = binary.LittleEndian.AppendUint64(s.buf, uint64(ts))
+		s.buf = binary.LittleEndian.AppendUint32(s.buf, s.cur.dur[i])
 	}
 	if _, err := s.f.Write(s.buf); err != nil {
 		// Keep them in memory rather than lose them.
 		s.chunks = append(s.chunks, s.cur)
-		s.held += len(s.cur)
-		s.cur = nil
+		s.held += n
+		s.cur = ivChunkCols{}
 		return
 	}
-	s.spilt += len(s.cur)
-	s.cur = s.cur[:0]
+	s.spilt += n
+	s.cur.ts, s.cur.dur = s.cur.ts[:0], s.cur.dur[:0]
 }
 
 func (s *ivStore) openSpill() error {
@@ -324,13 +329,10 @@ func (s *ivStore) openSpill() error {
 
 // each calls fn for every interval held (in no particular order).
 func (s *ivStore) each(fn func(ts int64, dur uint32)) error {
-	for _, c := range s.chunks {
-		for _, r := range c {
-			fn(r.ts, r.dur)
+	for _, c := range append(s.chunks, s.cur) {
+		for i, ts := range c.ts {
+			fn(ts, c.dur[i])
 		}
-	}
-	for _, r := range s.cur {
-		fn(r.ts, r.dur)
 	}
 	if s.f == nil || s.spilt == 0 {
 		return nil
@@ -357,7 +359,7 @@ func (s *ivStore) each(fn func(ts int64, dur uint32)) error {
 }
 
 func (s *ivStore) close() {
-	s.chunks, s.cur = nil, nil
+	s.chunks, s.cur = nil, ivChunkCols{}
 	if s.f != nil {
 		s.f.Close()
 		s.f = nil
