@@ -59,7 +59,7 @@ func TestConcurrencyBruteForce(t *testing.T) {
 		base := int64(1_791_964_800+rng.IntN(5000)) * secMicros
 		n := 200 + rng.IntN(2500)
 		span := int64(30 + rng.IntN(3000)) // seconds: from dense to sparse
-		whole := round%5 == 0               // a log of whole seconds only
+		whole := round%5 == 0              // a log of whole seconds only
 		conc := map[int64]int64{}
 		for range n {
 			s := base + rng.Int64N(span)*secMicros

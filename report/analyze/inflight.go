@@ -36,7 +36,7 @@ type inflight struct {
 	maxDur   int64 // the longest duration counted, microseconds
 	ivs      ivStore
 	c429     map[int64]int64 // concurrency 429s (status 429, X-Rate-Limit-Limit: 0) per second
-	clients  [][]clientRow // in chunks of ivChunk
+	clients  [][]clientRow   // in chunks of ivChunk
 }
 
 // secPageBits sets the seconds in a page (1,024: 12 KiB); maxSecPages bounds the pages (96 MiB, 97
