@@ -118,3 +118,14 @@ func FuzzLogFormat(f *testing.F) {
 		}
 	})
 }
+
+// TestIndexLit: indexLit finds what bytes.Index finds.
+func TestIndexLit(t *testing.T) {
+	for _, b := range []string{"", "a", `"GET / HTTP/1.1" 200`, `x" "y" "z`, "] [", "aaab", `- - [`} {
+		for _, lit := range []string{" ", `" "`, "] \"", " - ", "ab", "b", `" `, "zz"} {
+			if got, want := indexLit([]byte(b), []byte(lit)), strings.Index(b, lit); got != want {
+				t.Errorf("indexLit(%q, %q) = %d, want %d", b, lit, got, want)
+			}
+		}
+	}
+}
