@@ -28,9 +28,11 @@ type concurrencyView struct {
 	Chart     chartHTML
 }
 
-// concurrencyViewOf makes the section's view of res (nil when the Result has no concurrency).
+// concurrencyViewOf makes the section's view of res: nil when the Result has no concurrency, or
+// its input held no access-log request and no concurrency event (nothing to count or to set beside
+// a count: an empty input, or System Log input alone).
 func concurrencyViewOf(res *Result) *concurrencyView {
-	if res.Concurrency == nil {
+	if res.Concurrency == nil || res.Concurrency.Total == 0 && res.Concurrency.Violations.Count == 0 {
 		return nil
 	}
 	v := &concurrencyView{C: res.Concurrency, CL: res.ClientLimits, TierTitle: res.TierTitle(res.Tier)}
