@@ -81,12 +81,10 @@ type Catalog struct {
 	Name    string   // catalog name, e.g. "seed", "okta-2025" or "seed+limits.yaml"
 	Buckets []Bucket // one per distinct bucket id, in catalog (data file) order; do not modify
 
-	titles [NumTiers]string // catalog-specific tier titles ("" = Tier.Title)
-	// concurrency is the catalog's edition of the org concurrency limits (nil: the seed's).
-	concurrency *concurrencyTable
-	byID        map[string]int
-	root        *node
-	methods     []string // method names with a bit in rule masks; bit i is methods[i]
+	titles  [NumTiers]string // catalog-specific tier titles ("" = Tier.Title)
+	byID    map[string]int
+	root    *node
+	methods []string // method names with a bit in rule masks; bit i is methods[i]
 }
 
 //go:embed catalog/seed.tsv
@@ -99,20 +97,18 @@ var okta2025TSV string
 type builtin struct {
 	name, file, data string
 	titles           [NumTiers]string // catalog-specific tier titles; "" = the tier's own Title
-	concurrency      *concurrencyTable
 	once             func() *Catalog
 }
 
 // builtins lists the embedded catalogs, in the order [Catalogs] names them; the first is the default.
 var builtins = []*builtin{
-	{name: "seed", file: "classify/catalog/seed.tsv", data: seedTSV, concurrency: &concurrencySeed},
+	{name: "seed", file: "classify/catalog/seed.tsv", data: seedTSV},
 	{
 		name: "okta-2025", file: "classify/catalog/okta-2025.tsv", data: okta2025TSV,
 		// Okta replaced Developer (free) with the Integrator Free Plan in May 2025, same numbers
 		// (okta-rate-limits.md §1); the developer-free column of okta-2025 holds its values. The
 		// developer-paid column holds the last Developer (paid) values (April 2025).
-		titles:      [NumTiers]string{DeveloperFree: "Integrator Free Plan", DeveloperPaid: "Developer (paid, until April 2025)"},
-		concurrency: &concurrencyOkta25,
+		titles: [NumTiers]string{DeveloperFree: "Integrator Free Plan", DeveloperPaid: "Developer (paid, until April 2025)"},
 	},
 }
 
@@ -123,7 +119,7 @@ func init() {
 			if err != nil {
 				panic("classify: embedded catalog " + b.name + " is invalid: " + err.Error())
 			}
-			c.titles, c.concurrency = b.titles, b.concurrency
+			c.titles = b.titles
 			return c
 		})
 	}

@@ -51,15 +51,18 @@ var (
 )
 
 // Concurrency returns the org concurrency limit of tier t in catalog c's edition of Okta's docs,
-// with the current page's value where the two differ. A catalog parsed from a file (and a nil
-// one) has the seed catalog's. A value outside [Tiers] gives the zero ConcurrencyLimit.
+// with the current page's value where the two differ: the built-in catalog's edition (with
+// overrides, "okta-2025+limits.yaml", its base catalog's); a catalog parsed from a file, and a nil
+// one, has the seed catalog's. A value outside [Tiers] gives the zero ConcurrencyLimit.
 func (c *Catalog) Concurrency(t Tier) ConcurrencyLimit {
 	if !t.valid() {
 		return ConcurrencyLimit{}
 	}
 	tab := &concurrencySeed
-	if c != nil && c.concurrency != nil {
-		tab = c.concurrency
+	if c != nil {
+		if base, _, _ := strings.Cut(c.Name, "+"); base == "okta-2025" && c.titles[DeveloperFree] != "" {
+			tab = &concurrencyOkta25 // the built-in catalog (a file named so has no titles of its own)
+		}
 	}
 	out := ConcurrencyLimit{Limit: tab.limits[t], Source: tab.source}
 	if now := concurrencyNow[t]; now != 0 && now != out.Limit {

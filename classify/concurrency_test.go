@@ -39,9 +39,14 @@ func TestConcurrency(t *testing.T) {
 	if got := seed.Concurrency(Tier(9)); got.Limit != 0 {
 		t.Errorf("invalid tier: %+v", got)
 	}
-	ov, err := seed.WithOverrides(nil)
-	if err == nil && ov.Concurrency(DeveloperFree) != seed.Concurrency(DeveloperFree) {
-		t.Error("overrides lose the concurrency edition")
+	for _, c := range []*Catalog{seed, o25} {
+		ov, err := c.WithOverrides(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ov.Concurrency(DeveloperFree) != c.Concurrency(DeveloperFree) {
+			t.Errorf("%s with overrides loses its concurrency edition", c.Name)
+		}
 	}
 }
 
