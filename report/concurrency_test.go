@@ -51,10 +51,6 @@ func TestConcurrencySection(t *testing.T) {
 	if strings.Contains(sec, "10.0.0.7") || strings.Contains(sec, "192.0.2.9") || !strings.Contains(sec, "client 1 · user agent 1") {
 		t.Errorf("the pack's section does not number the callers:\n%s", sec)
 	}
-	var sum bytes.Buffer
-	if err := report.WriteSummary(&sum, res); err != nil {
-		t.Fatal(err)
-	}
 	var got struct {
 		Concurrency struct {
 			Available   bool   `json:"available"`
@@ -81,9 +77,7 @@ func TestConcurrencySection(t *testing.T) {
 			} `json:"over"`
 		} `json:"client_limits"`
 	}
-	if err := json.Unmarshal(sum.Bytes(), &got); err != nil {
-		t.Fatal(err)
-	}
+	decodeSummary(t, res, &got)
 	c := got.Concurrency
 	if !c.Available || c.Peak != 100 || c.At != "2026-10-14T08:23:04.933333Z" || c.Limit != 75 || c.SecondsOver != 59 ||
 		len(c.Tiers) != 5 || *c.Tiers[0].Limit != 15 || *c.Tiers[0].Current != 35 || c.Tiers[3].Current != nil || c.Throttled.Count != 50 {
@@ -98,10 +92,6 @@ func TestConcurrencySection(t *testing.T) {
 // TestConcurrencyWhatToLog: without durations the section and summary.json say what to log.
 func TestConcurrencyWhatToLog(t *testing.T) {
 	res := fixture(t, "golden.result.json")
-	var sum bytes.Buffer
-	if err := report.WriteSummary(&sum, res); err != nil {
-		t.Fatal(err)
-	}
 	var got struct {
 		Concurrency struct {
 			Available bool     `json:"available"`
@@ -109,11 +99,21 @@ func TestConcurrencyWhatToLog(t *testing.T) {
 			WhatToLog []string `json:"what_to_log"`
 		} `json:"concurrency"`
 	}
-	if err := json.Unmarshal(sum.Bytes(), &got); err != nil {
-		t.Fatal(err)
-	}
+	decodeSummary(t, res, &got)
 	if got.Concurrency.Available || got.Concurrency.At != nil || len(got.Concurrency.WhatToLog) != 1 ||
 		!strings.Contains(got.Concurrency.WhatToLog[0], `log_format okta '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time'`) {
 		t.Errorf("summary.json concurrency: %+v", got.Concurrency)
+	}
+}
+
+// decodeSummary decodes res's summary.json into v.
+func decodeSummary(t *testing.T, res *report.Result, v any) {
+	t.Helper()
+	var sum bytes.Buffer
+	if err := report.WriteSummary(&sum, res); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(sum.Bytes(), v); err != nil {
+		t.Fatal(err)
 	}
 }
