@@ -8,10 +8,16 @@ import "bytes"
 //
 // The first field is the request type (http, https, h2, grpcs, ws, wss). The request is placed at
 // request_creation_time (the 22nd field: when the load balancer received it); a line that ends
-// before it, or has "-" or an impossible time there, is placed at the second field, the time the
-// load balancer sent its response (and is skipped as bad-timestamp when that is impossible too). The status is elb_status_code ("-" is 0); the client's port is
+// before it, or has "-" or an impossible time there, is placed by the second field, the time the
+// load balancer sent its response (see below; skipped as bad-timestamp when that is impossible too). The status is elb_status_code ("-" is 0); the client's port is
 // dropped. The target is the request's URL as logged, usually absolute
 // ("https://host:443/path?query"). Other fields are ignored.
+//
+// The request was in flight from request_creation_time to the second field (when the load
+// balancer sent its response): its [Record.Duration] is their difference. A line placed at the
+// second field has as its duration the sum of request_processing_time, target_processing_time and
+// response_processing_time (a -1 among them counts 0; all three -1 is no duration), and is placed
+// at that field minus the duration.
 //
 // The load balancers' connection records are well-formed lines that record no HTTP request, and are
 // skipped as not-a-request: an ALB connection log line ("2026-10-14T08:00:00.123456Z 192.0.2.1 46532
@@ -65,9 +71,18 @@ func parseALB(line []byte, rec *Record) string {
 	if n == albFields {
 		t, ok = parseISOTime(f[21]) // request_creation_time
 	}
-	if !ok {
-		if t, ok = parseISOTime(f[1]); !ok {
+	end, endOK := parseISOTime(f[1])
+	dur := int64(-1)
+	switch {
+	case ok && endOK && end >= t:
+		dur = end - t
+	case !ok:
+		if !endOK {
 			return ReasonBadTimestamp
+		}
+		t, dur = end, albProcessing(f[5:8])
+		if dur > 0 {
+			t -= dur
 		}
 	}
 	method, target, ok := splitRequestFast(f[12])
@@ -79,7 +94,22 @@ func parseALB(line []byte, rec *Record) string {
 		client = client[:c]
 	}
 	rec.setRequest(t, method, target, status, aliasString(client), f[13])
+	rec.setDuration(dur)
 	return ""
+}
+
+// albProcessing returns the sum of an ALB line's request_processing_time, target_processing_time
+// and response_processing_time (seconds, "-1" when the load balancer could not dispatch the request
+// or the connection closed: such a value counts 0), in microseconds; -1 when none of them is a
+// duration.
+func albProcessing(f [][]byte) int64 {
+	sum := int64(-1)
+	for _, v := range f {
+		if d, ok := parseSeconds(v); ok {
+			sum = max(sum, 0) + d
+		}
+	}
+	return sum
 }
 
 // isELBConnectionRecord reports whether the fields are those of an ALB connection log line (time,

@@ -173,6 +173,9 @@ func dump(t *testing.T, r *Reader) string {
 		if rec.HasRateLimit {
 			fmt.Fprintf(&b, " ratelimit=%d/%d/%d", rec.RateLimitLimit, rec.RateLimitRemaining, rec.RateLimitReset)
 		}
+		if rec.HasDuration {
+			fmt.Fprintf(&b, " duration=%d.%06d", rec.Duration/1_000_000, rec.Duration%1_000_000)
+		}
 		b.WriteByte('\n')
 	}
 	for _, ev := range res.events {

@@ -15,7 +15,9 @@ import "bytes"
 //
 //	[2024-01-01T00:00:00.123Z] "GET /api/v1/users HTTP/1.1" 200 - 0 512 41 40 "203.0.113.7" "okta-sdk-go/2.0" "a1b2…" "acme.okta.com" "10.0.0.5:443"
 //
-// The time is START_TIME, when the request started (ISO 8601, UTC unless it says otherwise); the
+// The time is START_TIME, when the request started (ISO 8601, UTC unless it says otherwise), and
+// DURATION (milliseconds, "-" when not known) is how long it took: it was in flight on
+// [START_TIME, START_TIME + DURATION). The
 // status is RESPONSE_CODE (0 when no response was sent). The client is Istio's
 // DOWNSTREAM_REMOTE_ADDRESS without its port; Envoy's default format logs no peer address, so there
 // the client is the first X-Forwarded-For hop (as for the envoy JSON format), "" when none. Fields
@@ -112,6 +114,9 @@ func scanEnvoyText(line []byte, rec *Record, xff bool) string {
 		client = stripPort(aliasString(f[peer].v))
 	}
 	rec.setRequest(t, method, target, status, client, f[k+1].v)
+	if d, ok := parseMillis(f[k-2].v); ok { // %DURATION%, the third of the four numbers
+		rec.setDuration(d)
+	}
 	return ""
 }
 

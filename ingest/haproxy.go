@@ -9,7 +9,11 @@ import "bytes"
 // The syslog prefix, up to the "tag[pid]: " of the program, is ignored (a line without it, as
 // HAProxy writes to stdout, is read too). The time is the accept date in brackets, which HAProxy
 // writes in its local time without an offset: it is taken as UTC. The client's port is dropped.
-// A status of -1 (no response) is 0. HAProxy's other messages in the same log ("Proxy … started",
+// A status of -1 (no response) is 0. The last of the five timers is the request's duration in
+// milliseconds: Ta (HAProxy 1.9 and later: from the request date, which the brackets hold, to the
+// end) or, in older versions, Tt (from the accept date, which the brackets then hold): either way
+// the request was in flight on [date, date + timer). A timer of -1 (aborted) is no duration; a '+'
+// before it (option logasap) marks a lower bound, read as the duration. HAProxy's other messages in the same log ("Proxy … started",
 // "SSL handshake failure") are skipped as not-a-request; "<BADREQ>" is a bad request line.
 
 // haproxyBody returns the part of line after a syslog "tag[pid]: " prefix, or line itself.
@@ -112,5 +116,18 @@ func parseHAProxyBody(b []byte, rec *Record, strict bool) string {
 		Client: aliasString(client),
 		Line:   rec.Line,
 	}
+	timers := tok[2]
+	if d, ok := haproxyTimer(timers[bytes.LastIndexByte(timers, '/')+1:]); ok {
+		rec.setDuration(d)
+	}
 	return ""
+}
+
+// haproxyTimer reads an HAProxy timer in milliseconds ("1487", "+1487" with option logasap) into
+// microseconds; -1 (the event did not happen) and anything else not a number are not a duration.
+func haproxyTimer(b []byte) (int64, bool) {
+	if len(b) > 0 && b[0] == '+' {
+		b = b[1:]
+	}
+	return parseMillis(b)
 }

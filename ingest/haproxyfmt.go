@@ -20,10 +20,14 @@ import (
 //	%ST                             status (-1: none, read as 0)
 //	%[req.hdr(User-Agent)]          user agent (also req.fhdr; and X-Forwarded-For for Options.ForwardedFor)
 //	%[res.hdr(X-Rate-Limit-Limit)]  Okta's rate-limit headers (-Remaining, -Reset too)
+//	%Ta, %Tt                        the request's duration (ms): active time from %tr, total time from %t
 //
 // Every other variable is matched and ignored. The time read is the first logged of %tr, %t, %trg,
 // %T, %trl, %Tl, %Ts: all are when the request (or its connection) began, so no duration is
-// subtracted. A value runs up to the first occurrence of the literal text that follows it in the
+// subtracted. The request was in flight on [time, time + duration), the duration being %Ta (active
+// time, counted from the request date) when the time is a request date (%tr, %trg, %trl), %Tt
+// (total time, counted from the accept date) when it is an accept date, else whichever of the two
+// is logged; -1 (aborted) is no duration, a '+' before the value (option logasap) is ignored. A value runs up to the first occurrence of the literal text that follows it in the
 // format, with three exceptions: a quoted value (the "+Q" flag, as in %{+Q}r) runs to its closing
 // quote; an unquoted %r spans its method, target and protocol (two spaces); a captured-headers
 // value (%hr, %hs, %hrl, %hsl) that starts with '{' runs to its '}'. Lines behind a syslog prefix
@@ -51,13 +55,15 @@ const (
 	hvRLLimit
 	hvRLRemaining
 	hvRLReset
+	hvTa // active time, ms, from the request date
+	hvTt // total time, ms, from the accept date
 	numHAProxyVars
 )
 
 var haproxyVars = map[string]int{
 	"ci": hvClient, "tr": hvTimeReq, "t": hvTimeAccept, "trg": hvTimeReqGMT, "T": hvTimeGMT, "trl": hvTimeReqLoc,
 	"Tl": hvTimeLocal, "Ts": hvEpoch, "ms": hvMillis, "r": hvRequest, "HM": hvMethod, "HU": hvURI, "HP": hvPath,
-	"HPO": hvPath, "ST": hvStatus,
+	"HPO": hvPath, "ST": hvStatus, "Ta": hvTa, "Tt": hvTt,
 }
 
 // haproxySamples maps sample fetches (lower case, without spaces or converters) to variables.
@@ -301,7 +307,7 @@ func (f *HAProxyLogFormat) match(line []byte, rec *Record) string {
 		}
 		status = n
 	}
-	t, ok := haproxyTime(&v)
+	t, reqDate, ok := haproxyTime(&v)
 	if !ok {
 		return ReasonBadTimestamp
 	}
@@ -330,6 +336,20 @@ func (f *HAProxyLogFormat) match(line []byte, rec *Record) string {
 		client = nil
 	}
 	rec.setRequest(t, method, target, status, aliasString(client), v[hvUserAgent])
+	// The request's duration: %Ta from a request date, %Tt from an accept date, else whichever
+	// is logged.
+	timers := [2][]byte{v[hvTa], v[hvTt]}
+	if !reqDate {
+		timers[0], timers[1] = timers[1], timers[0]
+	}
+	for _, b := range timers {
+		if b != nil {
+			if d, ok := haproxyTimer(b); ok {
+				rec.setDuration(d)
+			}
+			break
+		}
+	}
 	for k, b := range v[hvRLLimit : hvRLReset+1] {
 		if n, ok := headerInt(b); ok {
 			rec.setRateLimit(k, n)
@@ -352,31 +372,34 @@ func requestEnd(line []byte, pos int) int {
 	return i
 }
 
-// haproxyTime reads the first logged time of %tr, %t, %trg, %T, %trl, %Tl, %Ts (with %ms).
-func haproxyTime(v *[numHAProxyVars][]byte) (int64, bool) {
+// haproxyTime reads the first logged time of %tr, %t, %trg, %T, %trl, %Tl, %Ts (with %ms), and
+// tells whether it is a request date (%tr, %trg, %trl) rather than an accept date.
+func haproxyTime(v *[numHAProxyVars][]byte) (int64, bool, bool) {
 	for _, k := range []int{hvTimeReq, hvTimeAccept} {
 		if d := v[k]; d != nil {
 			var buf [48]byte
 			if len(d)+6 > len(buf) {
-				return 0, false
+				return 0, false, false
 			}
 			n := copy(buf[:], d)
 			n += copy(buf[n:], " +0000")
-			return parseCLFTime(buf[:n])
+			t, ok := parseCLFTime(buf[:n])
+			return t, k == hvTimeReq, ok
 		}
 	}
 	for _, k := range []int{hvTimeReqGMT, hvTimeGMT, hvTimeReqLoc, hvTimeLocal} {
 		if d := v[k]; d != nil {
-			return parseCLFTime(d)
+			t, ok := parseCLFTime(d)
+			return t, k == hvTimeReqGMT || k == hvTimeReqLoc, ok
 		}
 	}
 	t, ok := parseEpoch(v[hvEpoch])
 	if ms := v[hvMillis]; ok && ms != nil {
 		n, ok := headerInt(ms)
 		if !ok || n > 999 {
-			return 0, false
+			return 0, false, false
 		}
 		t += n * 1000
 	}
-	return t, ok
+	return t, false, ok
 }

@@ -59,6 +59,15 @@ type Record struct {
 	// case for /oauth2/v1/token) is not in any log and is not found.
 	Principal string
 
+	// Duration is how long the request took, in microseconds, when the format logs it (HasDuration):
+	// nginx $request_time (else $upstream_response_time), ALB's time − request_creation_time (else
+	// its three processing times), Envoy's duration, Caddy's duration, W3C time-taken, HAProxy's
+	// Ta/Tt timers, the json format's Fields "duration". The request was in flight on
+	// [Time, Time+Duration): Time is its start in every format (see each format's doc for how the
+	// logged instant is turned into the start). 0 when not logged.
+	Duration    int64
+	HasDuration bool // the line carried a duration (Duration may be 0: a request shorter than the log's precision)
+
 	HasRateLimit       bool  // the line carried an X-Rate-Limit-Limit, -Remaining or -Reset value
 	RateLimitLimit     int   // X-Rate-Limit-Limit of the response (0 also for Okta's concurrency 429); 0 when absent
 	RateLimitRemaining int   // X-Rate-Limit-Remaining of the response; 0 when absent
@@ -165,7 +174,10 @@ type Options struct {
 	// "time", "method", "path" (or "target"), "status", "client", "user_agent", "forwarded_for" (see ForwardedFor), "rate_limit_limit",
 	// "rate_limit_remaining", "rate_limit_reset" → a key or a dotted path into nested objects, e.g.
 	// {"time": "ts", "path": "request.uri", "method": "request.method"}. "time" and "path" are
-	// required. Setting Fields with Format "" selects "json".
+	// required. A duration is mapped with its unit in the field's name: "duration" (seconds),
+	// "duration_ms", "duration_us" or "duration_ns" (one of them); the time is then the request's
+	// start, unless it is mapped as "end_time" instead of "time": the request is then placed at
+	// end_time minus the duration. Setting Fields with Format "" selects "json".
 	Fields map[string]string
 
 	// ForwardedFor makes Record.Client the first hop of the request's X-Forwarded-For header

@@ -545,7 +545,7 @@ func TestOpenErrors(t *testing.T) {
 		{name: "JSON lines of no known shape", path: writeFile(t, "app.log", []byte(`{"ts":1,"msg":"GET /"}`+"\n")),
 			is: ErrUnknownFormat, message: "no line in the first 64 KiB is in a known format"},
 		{name: "bad Fields", path: writeFile(t, "b.log", goodLines(1)), opt: Options{Fields: map[string]string{"time": "ts"}},
-			message: `json: Fields must map "time" and "path"`},
+			message: `json: Fields must map "time" (or "end_time") and "path"`},
 		{name: "unknown field in Fields", path: writeFile(t, "c.log", goodLines(1)), opt: Options{Fields: map[string]string{"time": "ts", "path": "p", "bytes": "b"}},
 			message: `json: unknown field "bytes" in Fields`},
 		{name: "bad key path in Fields", path: writeFile(t, "d.log", goodLines(1)), opt: Options{Fields: map[string]string{"time": "ts", "path": "a..b"}},

@@ -16,17 +16,23 @@ import (
 //     status, request.client_ip/remote_ip, request.headers.User-Agent, resp_headers.X-Rate-Limit-*.
 //     Caddy writes an entry when the request has been handled: the request is placed at ts minus
 //     duration (seconds, as Caddy writes it by default; a duration in another form, e.g. a string
-//     of duration_format "string", leaves ts as it is).
+//     of duration_format "string", leaves ts as it is, and the request has no duration), and was
+//     in flight on [ts − duration, ts).
 //     Caddy's other log lines (same file) are skipped as not-a-request. A "name | " prefix (docker
 //     compose) before the object is ignored, in every JSON-lines format.
 //   - cloudflare: Cloudflare Logpush HTTP requests: EdgeStartTimestamp (RFC 3339, or Unix seconds,
 //     ms or ns), ClientRequestMethod, ClientRequestURI, EdgeResponseStatus, ClientIP,
 //     ClientRequestUserAgent.
 //   - envoy: Envoy / Istio JSON access logs with the default field names: start_time, method,
-//     path (or x_envoy_original_path), response_code, downstream_remote_address, user_agent.
+//     path (or x_envoy_original_path), response_code, downstream_remote_address, user_agent, and
+//     duration (milliseconds): the request was in flight on [start_time, start_time + duration).
 //   - json: any JSON-lines log, mapped by Options.Fields (see [Options]); without Fields (parseLine),
 //     the keys time/timestamp/ts/@timestamp, method, path/uri/url, status, client/remote_addr,
-//     user_agent.
+//     user_agent, and no duration. A duration is read through Fields only, its unit told by the key
+//     mapped: "duration" (seconds), "duration_ms", "duration_us" or "duration_ns"; the time mapped
+//     as "time" is the request's start, as "end_time" its end (the request is placed at end_time
+//     minus the duration).
+//   - cloudflare reads no duration.
 //
 // Key lookups are case-insensitive; a header value logged as an array takes its first element; a
 // time is an ISO 8601 string (no zone = UTC), a CLF timestamp, or a Unix number (seconds, with or
@@ -37,9 +43,13 @@ type jsonMapping struct {
 	time, method, target, status, client, ua []keyPath
 	rl                                       [3][]keyPath // X-Rate-Limit-Limit, -Remaining, -Reset
 	xff                                      []keyPath    // X-Forwarded-For, for Options.ForwardedFor
-	// duration, when set, is how long the request took, in seconds: the time read is when it
-	// ended, and the request is placed at that time minus the duration (its start).
+	// duration, when set, is how long the request took, in durUnit (microseconds per unit; 0 for
+	// nanoseconds), a JSON number or a number in a string. With durEnd the time read is when the
+	// request ended, and the request is placed at that time minus the duration (its start);
+	// otherwise the time read is its start.
 	duration   []keyPath
+	durUnit    int64
+	durEnd     bool
 	useXFF     bool // Options.ForwardedFor: client is xff's first hop when set
 	stripPort  bool // client is "ip:port"
 	needMethod bool // a line without a method is a bad request
@@ -81,6 +91,8 @@ var caddyMapping = &jsonMapping{
 	ua:         paths("request.headers.User-Agent"),
 	xff:        paths("request.headers.X-Forwarded-For"),
 	duration:   paths("duration"),
+	durUnit:    1_000_000,
+	durEnd:     true,
 	rl: [3][]keyPath{paths("resp_headers.X-Rate-Limit-Limit"), paths("resp_headers.X-Rate-Limit-Remaining"),
 		paths("resp_headers.X-Rate-Limit-Reset")},
 }
@@ -103,6 +115,8 @@ var envoyMapping = &jsonMapping{
 	client:     paths("downstream_remote_address", "x_forwarded_for"),
 	ua:         paths("user_agent"),
 	xff:        paths("x_forwarded_for"),
+	duration:   paths("duration"),
+	durUnit:    1000,
 	stripPort:  true,
 	needMethod: true,
 }
@@ -119,8 +133,8 @@ var defaultJSONMapping = &jsonMapping{
 }
 
 // fieldNames are the keys of Options.Fields.
-var fieldNames = []string{"time", "method", "path", "target", "status", "client", "user_agent", "forwarded_for",
-	"rate_limit_limit", "rate_limit_remaining", "rate_limit_reset"}
+var fieldNames = []string{"time", "end_time", "method", "path", "target", "status", "client", "user_agent", "forwarded_for",
+	"rate_limit_limit", "rate_limit_remaining", "rate_limit_reset", "duration", "duration_ms", "duration_us", "duration_ns"}
 
 // mappingFromFields builds the mapping of the json format from Options.Fields.
 func mappingFromFields(fields map[string]string) (*jsonMapping, error) {
@@ -139,9 +153,25 @@ func mappingFromFields(fields map[string]string) (*jsonMapping, error) {
 			return nil, fmt.Errorf("field %s: bad key path %q", k, fields[k])
 		}
 		p := paths(v)
-		switch strings.ToLower(k) {
+		lk := strings.ToLower(k)
+		if unit, ok := durationUnits[lk]; ok {
+			if m.duration != nil {
+				return nil, errors.New(`Fields may map one duration ("duration", "duration_ms", "duration_us" or "duration_ns")`)
+			}
+			m.duration, m.durUnit = p, unit
+			continue
+		}
+		switch lk {
 		case "time":
+			if m.time != nil {
+				return nil, errors.New(`Fields may map "time" or "end_time", not both`)
+			}
 			m.time = p
+		case "end_time":
+			if m.time != nil {
+				return nil, errors.New(`Fields may map "time" or "end_time", not both`)
+			}
+			m.time, m.durEnd = p, true
 		case "method":
 			m.method = p
 		case "path", "target":
@@ -165,7 +195,7 @@ func mappingFromFields(fields map[string]string) (*jsonMapping, error) {
 		}
 	}
 	if m.time == nil || m.target == nil {
-		return nil, errors.New(`Fields must map "time" and "path"`)
+		return nil, errors.New(`Fields must map "time" (or "end_time") and "path"`)
 	}
 	return m, nil
 }
@@ -315,10 +345,14 @@ func (p *jsonLineParser) parse(line []byte, rec *Record) string {
 	if !ok {
 		return ReasonBadTimestamp
 	}
+	dur := int64(-1)
 	if m.duration != nil {
-		if v := p.first(m.duration); v >= 0 && p.t.toks[v].kind == kindNumber {
-			if d, ok := parseSeconds(p.t.raw(v)); ok {
-				ts -= d
+		if v := p.first(m.duration); v >= 0 && (p.t.toks[v].kind == kindNumber || p.t.toks[v].kind == kindString) {
+			if d, ok := parseDurationUnit(p.bytes(v), m.durUnit); ok {
+				dur = d
+				if m.durEnd {
+					ts -= d
+				}
 			}
 		}
 	}
@@ -355,6 +389,7 @@ func (p *jsonLineParser) parse(line []byte, rec *Record) string {
 		UserAgent: p.str(m.ua),
 		Line:      rec.Line,
 	}
+	rec.setDuration(dur)
 	for k, ps := range m.rl {
 		n, ok := headerInt(p.bytes(p.first(ps)))
 		if !ok {

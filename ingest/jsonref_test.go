@@ -36,9 +36,14 @@ func (m *jsonMapping) parseReference(line []byte, rec *Record) string {
 	if !ok {
 		return ReasonBadTimestamp
 	}
-	if n, ok := m.first(obj, m.duration).(json.Number); ok {
-		if d, ok := parseSeconds([]byte(n)); ok {
-			t -= d
+	dur := int64(-1)
+	switch v := m.first(obj, m.duration).(type) {
+	case json.Number, string:
+		if d, ok := parseDurationUnit([]byte(anyString(v)), m.durUnit); ok {
+			dur = d
+			if m.durEnd {
+				t -= d
+			}
 		}
 	}
 	method := strings.ToUpper(m.str(obj, m.method))
@@ -74,6 +79,7 @@ func (m *jsonMapping) parseReference(line []byte, rec *Record) string {
 		UserAgent: m.str(obj, m.ua),
 		Line:      rec.Line,
 	}
+	rec.setDuration(dur)
 	for k, ps := range m.rl {
 		n, ok := headerInt([]byte(anyString(m.first(obj, ps))))
 		if !ok {

@@ -22,6 +22,10 @@ import (
 // whole seconds only, which keeps the instant a whole second inside that interval (a request
 // shorter than a second keeps its logged second). With $msec the duration is subtracted exactly
 // (milliseconds). A duration of "-" or not a number leaves the time as logged.
+//
+// The request was in flight on [start, start + duration) ([Record.Duration]): with whole-second
+// times that interval ends within the logged second, as the request did. Without $request_time and
+// $upstream_response_time a line has no duration.
 
 // nginxCombined is nginx's predefined "combined" log_format, used when LogFormat is "combined" (and
 // by parseLine, which has no options).
@@ -228,7 +232,7 @@ func (f *LogFormat) parse(line []byte, rec *Record) string {
 		if len(s.lit) == 0 {
 			v, pos = line[pos:], len(line)
 		} else {
-			e := bytes.Index(line[pos:], s.lit)
+			e := indexLit(line[pos:], s.lit)
 			if e < 0 {
 				return ReasonMalformed
 			}
@@ -288,7 +292,9 @@ func (f *LogFormat) parse(line []byte, rec *Record) string {
 	if !ok {
 		return ReasonBadTimestamp
 	}
-	if d, ok := nginxDuration(reqTime, upTime); ok {
+	dur, hasDur := nginxDuration(reqTime, upTime)
+	if hasDur {
+		d := dur
 		if !exact {
 			d -= d % 1_000_000
 		}
@@ -342,6 +348,9 @@ func (f *LogFormat) parse(line []byte, rec *Record) string {
 		UserAgent: aliasString(ua),
 		Line:      rec.Line,
 	}
+	if hasDur {
+		rec.setDuration(dur)
+	}
 	for k, v := range rl {
 		n, ok := headerInt(v)
 		if !ok {
@@ -350,6 +359,25 @@ func (f *LogFormat) parse(line []byte, rec *Record) string {
 		rec.setRateLimit(k, n)
 	}
 	return ""
+}
+
+// indexLit is bytes.Index for the short literals of a log format: IndexByte to each occurrence
+// of the literal's first byte, then a comparison (a third of the time of bytes.Index on them).
+func indexLit(b, lit []byte) int {
+	if len(lit) == 1 {
+		return bytes.IndexByte(b, lit[0])
+	}
+	for off := 0; ; {
+		i := bytes.IndexByte(b[off:], lit[0])
+		if i < 0 {
+			return -1
+		}
+		j := off + i
+		if bytes.HasPrefix(b[j:], lit) {
+			return j
+		}
+		off = j + 1
+	}
 }
 
 // nginxDuration returns the request's duration in microseconds: $request_time when logged, else the
@@ -380,23 +408,4 @@ func nginxDuration(reqTime, upTime []byte) (int64, bool) {
 		sum, any = sum+d, true
 	}
 	return sum, any
-}
-
-// parseSeconds parses a duration in seconds with an optional fraction ("0.041", "12") into
-// microseconds (a fraction beyond microseconds is truncated). At most 9 integer digits.
-func parseSeconds(b []byte) (int64, bool) {
-	i := 0
-	var n int64
-	for i < len(b) && isDigit(b[i]) && i < 9 {
-		n = n*10 + int64(b[i]-'0')
-		i++
-	}
-	if i == 0 {
-		return 0, false
-	}
-	micros, j, ok := parseFraction(b, i)
-	if !ok || j != len(b) {
-		return 0, false
-	}
-	return n*1_000_000 + micros, true
 }

@@ -118,3 +118,34 @@ func FuzzLogFormat(f *testing.F) {
 		}
 	})
 }
+
+// TestIndexLit: indexLit finds what bytes.Index finds.
+func TestIndexLit(t *testing.T) {
+	for _, b := range []string{"", "a", `"GET / HTTP/1.1" 200`, `x" "y" "z`, "] [", "aaab", `- - [`} {
+		for _, lit := range []string{" ", `" "`, "] \"", " - ", "ab", "b", `" `, "zz"} {
+			if got, want := indexLit([]byte(b), []byte(lit)), strings.Index(b, lit); got != want {
+				t.Errorf("indexLit(%q, %q) = %d, want %d", b, lit, got, want)
+			}
+		}
+	}
+}
+
+// TestParseDurations: the duration units read into microseconds.
+func TestParseDurations(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		unit int64
+		want int64
+		ok   bool
+	}{
+		{"0.041", 1_000_000, 41_000, true}, {"12", 1_000_000, 12_000_000, true}, {"1.2345678", 1_000_000, 1_234_567, true},
+		{"41", 1000, 41_000, true}, {"12.5", 1000, 12_500, true}, {"7", 1, 7, true}, {"7.9", 1, 7, true},
+		{"1500", 0, 1, true}, {"999", 0, 0, true}, {"-1", 1000, 0, false}, {"1.", 1000, 0, false}, {"", 1, 0, false},
+		{"12ms", 1000, 0, false}, {"1234567890", 1_000_000, 0, false},
+	} {
+		got, ok := parseDurationUnit([]byte(tt.in), tt.unit)
+		if ok != tt.ok || ok && got != tt.want {
+			t.Errorf("parseDurationUnit(%q, %d) = %d, %v; want %d, %v", tt.in, tt.unit, got, ok, tt.want, tt.ok)
+		}
+	}
+}

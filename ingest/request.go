@@ -94,6 +94,14 @@ func (rec *Record) setRequest(t int64, method, target []byte, status int, client
 		UserAgent: aliasString(ua), Line: rec.Line}
 }
 
+// setDuration records that the request took d microseconds (a negative d is not a duration: nothing
+// is recorded).
+func (rec *Record) setDuration(d int64) {
+	if d >= 0 {
+		rec.Duration, rec.HasDuration = d, true
+	}
+}
+
 // isMethod reports whether s is an HTTP method as splitRequest accepts it.
 func isMethod(s string) bool {
 	if len(s) == 0 || len(s) > maxMethod || s[0] < 'A' || s[0] > 'Z' {

@@ -60,7 +60,7 @@ func TestEnvoyTextMatchesJSON(t *testing.T) {
 		peer := fmt.Sprintf("10.9.0.%d:%d", i, 40000+i)
 		text := fmt.Sprintf(`[%s] "%s %s HTTP/1.1" %d - via_upstream - "-" 0 12 3 2 "%s" "%s" "id%d" "acme.okta.com" "10.0.0.5:443" outbound|443||x 10.0.0.9:1 10.0.45.1:443 %s - default`,
 			ts, method, path, status, xff, ua, i, peer)
-		json := fmt.Sprintf(`{"start_time":"%s","method":"%s","path":"%s","response_code":%d,"x_forwarded_for":"%s","user_agent":"%s","downstream_remote_address":"%s"}`,
+		json := fmt.Sprintf(`{"start_time":"%s","method":"%s","path":"%s","response_code":%d,"x_forwarded_for":"%s","user_agent":"%s","downstream_remote_address":"%s","duration":3}`,
 			ts, method, path, status, xff, ua, peer)
 		for _, xffOpt := range []bool{false, true} {
 			pt, pj := parseEnvoyText, envoyMapping.parse

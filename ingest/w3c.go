@@ -18,6 +18,15 @@ import (
 // space and a '+'), and
 // sc(X-Rate-Limit-Limit), sc(X-Rate-Limit-Remaining), sc(X-Rate-Limit-Reset) when logged. Fields are
 // separated by spaces; a quoted field (IIS Advanced Logging) may hold spaces and "" for a quote.
+//
+// IIS writes an entry when the response has been sent, so its time is the request's end, and
+// time-taken (milliseconds, from the first byte of the request to the last of the response) is its
+// duration: the request is placed at its start, the time minus time-taken, and was in flight on
+// [start, start + time-taken). As for nginx's $time_local, a time of whole seconds (IIS's) is
+// truncated, so only time-taken's whole seconds are subtracted (a request shorter than a second
+// keeps its logged second, and its interval ends within that second); a time with a fraction has
+// the duration subtracted exactly. A line without time-taken (or "-") is placed at its time, with
+// no duration.
 
 const w3cDefaultFields = "date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken"
 
@@ -28,6 +37,7 @@ type w3cParser struct {
 	n                             int // number of columns
 	date, tm, method, stem, query int // column indexes, -1 when absent
 	status, ip, xff, ua           int
+	taken                         int // time-taken
 	rl                            [3]int
 	fields                        [maxW3CFields][]byte
 	buf                           [64]byte
@@ -61,6 +71,7 @@ func (p *w3cParser) setFields(list []byte) bool {
 	p.date, p.tm = find("date", "date-local"), find("time", "time-local")
 	p.method, p.stem, p.query = find("cs-method"), find("cs-uri-stem", "cs-uri"), find("cs-uri-query")
 	p.status, p.ip, p.xff, p.ua = find("sc-status"), find("c-ip"), find("cs(X-Forwarded-For)"), find("cs(User-Agent)")
+	p.taken = find("time-taken")
 	p.rl = [3]int{find("sc(X-Rate-Limit-Limit)"), find("sc(X-Rate-Limit-Remaining)"), find("sc(X-Rate-Limit-Reset)")}
 	return true
 }
@@ -100,6 +111,14 @@ func (p *w3cParser) parse(line []byte, rec *Record) string {
 	if !ok {
 		return ReasonBadTimestamp
 	}
+	dur, hasDur := parseMillis(get(p.taken))
+	if hasDur {
+		d := dur
+		if bytes.IndexByte(fields[p.tm], '.') < 0 { // whole seconds: see the format's doc
+			d -= d % 1_000_000
+		}
+		t -= d
+	}
 	method := get(p.method)
 	if method != nil && !isMethod(aliasString(method)) {
 		return ReasonBadRequest
@@ -135,6 +154,9 @@ func (p *w3cParser) parse(line []byte, rec *Record) string {
 		Client:    aliasString(client),
 		UserAgent: aliasString(ua),
 		Line:      rec.Line,
+	}
+	if hasDur {
+		rec.setDuration(dur)
 	}
 	for k, i := range p.rl {
 		n, ok := headerInt(get(i))

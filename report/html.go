@@ -126,6 +126,7 @@ type page struct {
 	Examples   []exampleView
 	Req        *Request // nil unless HTMLOptions.Request
 	Draft      string   // the draft case text of Req
+	Conc       *concurrencyView
 }
 
 type heatmapView struct {
@@ -163,6 +164,7 @@ func RenderHTML(w io.Writer, res *Result, opt HTMLOptions) error {
 	p.Head = headlineOf(res)
 	ax := timeAxisOf(res)
 	p.Axis = ax.JS()
+	p.Conc = concurrencyViewOf(res, ax)
 	for _, b := range p.Verdicts {
 		if quietBucket(res, b) {
 			p.Quiet = append(p.Quiet, bucketChartView{B: b, Chart: quietChart(b, res.ChartFrom, res.ChartTo, ax)})

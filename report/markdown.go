@@ -33,6 +33,9 @@ func WriteMarkdown(w io.Writer, res *Result) error {
 	p("- **Tier judged:** %s (`%s`)\n", res.TierTitle(t), t)
 	p("- **Warning threshold:** %d %% of the limit\n", res.WarnPercent)
 	p("- **Catalog:** %s. An org's real limits are higher where DynamicScale, a Workforce multiplier or a granted increase applies\n", mdText(catalogText(res)))
+	if s := ConcurrencyText(res); s != "" {
+		p("- **Requests in flight at once:** %s\n", mdText(s))
+	}
 	p("- **Counted:** %s to Okta in %s; peaks per UTC wall-clock minute and per rolling 60-second window\n\n",
 		count(res.Input.Requests, "request"), count(int64(len(res.Input.Files)), "file"))
 	for _, f := range res.Input.Fetched {

@@ -438,7 +438,8 @@ func caseDeadline(start time.Time, leadDays int) time.Time {
 // ("client 1", "user agent 1"; the same number for the same caller in every bucket, 1 for the caller
 // with the most hot-minute requests over all buckets, ties in name order) and the skipped-line
 // excerpts, raw log text that may hold addresses and logins, are replaced by ExcerptOmitted (file,
-// line and reason stay); System Log events lose their client address, token id and request URI.
+// line and reason stay); System Log events lose their client address, token id and request URI; the
+// callers of the busiest seconds and the clients over the client-based limits are numbered too.
 // res itself is not changed.
 func Anonymize(res *Result) *Result {
 	out := *res
@@ -493,5 +494,6 @@ func Anonymize(res *Result) *Result {
 		out.Buckets[i].Clients = rename(res.Buckets[i].Clients, clients, "client")
 		out.Buckets[i].Agents = rename(res.Buckets[i].Agents, agents, "user agent")
 	}
+	out.Concurrency, out.ClientLimits = anonymizeConcurrency(res.Concurrency, res.ClientLimits, clients, agents)
 	return &out
 }

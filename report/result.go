@@ -88,6 +88,12 @@ type Result struct {
 	// reverse), for the comparison of catalogs: each of its buckets' requests and minute peak. nil
 	// when it was not counted.
 	Other *OtherCatalog
+
+	// Concurrency is the org's requests in flight at once, and ClientLimits the traffic of the
+	// endpoints under Okta's client-based limits (concurrency.go). The analysis always sets them;
+	// nil in a Result made otherwise (a fixture from before them), and then not reported.
+	Concurrency  *Concurrency  `json:",omitempty"`
+	ClientLimits *ClientLimits `json:",omitempty"`
 }
 
 // OtherCatalog is the traffic of an analysis counted in another catalog, by minute peak only.

@@ -33,6 +33,8 @@ type summaryJSON struct {
 	Comparison     *comparisonJSON      `json:"catalog_comparison,omitempty"`
 	Org            string               `json:"org,omitempty"`
 	NoOktaTraffic  bool                 `json:"no_okta_traffic,omitempty"`
+	Concurrency    *concurrencyJSON     `json:"concurrency,omitempty"`
+	ClientLimits   *clientLimitsJSON    `json:"client_limits,omitempty"`
 }
 
 // catalogInfoJSON describes the catalog judged by: where its tables come from, their edition, the
@@ -449,6 +451,7 @@ func WriteSummary(w io.Writer, res *Result) error {
 		}
 		s.Recommendation.Reach = append(s.Recommendation.Reach, r)
 	}
+	s.Concurrency, s.ClientLimits = concurrencySummary(res), clientLimitsSummary(res)
 	for _, w := range res.SkipWarnings {
 		s.Input.SkipWarnings = append(s.Input.SkipWarnings, skipWarningJSON{File: w.File, Lines: w.Lines, Skipped: w.Skipped,
 			MainReason: w.Reason, ReasonLines: w.ReasonLines, MaxSkipped: float64(w.MaxSkipped) / 100})

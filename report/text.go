@@ -73,6 +73,11 @@ func WriteTextOptions(w io.Writer, res *Result, opt TextOptions) error {
 	if _, err := fmt.Fprintf(w, "catalog %s\n", catalogInfo(res).Short()); err != nil {
 		return err
 	}
+	if s := ConcurrencyText(res); s != "" {
+		if _, err := fmt.Fprintf(w, "in flight at once: %s\n", s); err != nil {
+			return err
+		}
+	}
 	for _, g := range res.MethodUnknown {
 		paths := ""
 		if len(g.Paths) > 0 {

@@ -32,7 +32,7 @@ func textRows(t *testing.T, out string) []string {
 // The terminal table lists the buckets worst first (by verdict, then rolling and minute share of the
 // limit), each with its endpoint and the time of its peak minute, after a headline.
 func TestTextWorstFirst(t *testing.T) {
-	res := fixture(t, "request.result.json") // catalog order: authn, apps-by-id, groups, users-get
+	res := fixture(t, "request.result.json") // catalog order: authn, oauth2-org, apps-by-id, groups, users-get
 	var buf bytes.Buffer
 	if err := report.WriteText(&buf, res); err != nil {
 		t.Fatal(err)
@@ -44,8 +44,8 @@ func TestTextWorstFirst(t *testing.T) {
 		byID[res.Buckets[i].Bucket.ID] = &res.Buckets[i]
 	}
 	ids := textRows(t, out)
-	if strings.Join(ids, " ") != "users-get authn groups apps-by-id" {
-		t.Errorf("rows %q, want users-get authn groups apps-by-id", ids)
+	if strings.Join(ids, " ") != "users-get authn groups oauth2-org apps-by-id" {
+		t.Errorf("rows %q, want users-get authn groups oauth2-org apps-by-id", ids)
 	}
 	for i := 1; i < len(ids); i++ {
 		a, b := byID[ids[i-1]].Chosen(res.Tier), byID[ids[i]].Chosen(res.Tier)

@@ -7,7 +7,8 @@
 // RSS (the kernel's maximum resident set size of the child process). Then it runs the baseline query
 // (baseline.sql: read_csv + regexp + CASE + GROUP BY inside DuckDB) on the plain file and prints how
 // much faster ratecard was. Lines are the input.lines ratecard itself reports in summary.json, so a
-// run that dropped lines would show.
+// run that dropped lines would show. When the input directory holds log_format.txt (the generator
+// writes it for lines with $request_time), ratecard reads the files with --log-format set to it.
 //
 // Usage:
 //
@@ -82,11 +83,16 @@ func run(args []string, stdout io.Writer) error {
 		{fmt.Sprintf("gzip, %d files", len(gzParts)), gzParts, false},
 	}
 	warm(append(append([]string{plain, plain + ".gz"}, parts...), gzParts...))
+	// The generator writes the log_format of lines with $request_time beside them.
+	var flags []string
+	if b, err := os.ReadFile(filepath.Join(*data, "log_format.txt")); err == nil {
+		flags = []string{"--log-format", strings.TrimSpace(string(b))}
+	}
 
 	fmt.Fprintf(stdout, "machine: %s/%s, %d CPUs (GOMAXPROCS %d), %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0), cpuModel())
 	var results []outcome
 	for _, c := range cases {
-		o, err := timeCase(*bin, c, *runs)
+		o, err := timeCase(*bin, c, flags, *runs)
 		if err != nil {
 			return err
 		}
@@ -147,7 +153,7 @@ func run(args []string, stdout io.Writer) error {
 
 // timeCase runs ratecard on the case's files runs times and keeps the best wall time and the largest
 // peak RSS.
-func timeCase(bin string, c benchCase, runs int) (outcome, error) {
+func timeCase(bin string, c benchCase, flags []string, runs int) (outcome, error) {
 	o := outcome{benchCase: c}
 	out, err := os.MkdirTemp("", "ratecard-bench-out-")
 	if err != nil {
@@ -155,7 +161,8 @@ func timeCase(bin string, c benchCase, runs int) (outcome, error) {
 	}
 	defer os.RemoveAll(out)
 	for i := range runs {
-		cmd := exec.Command(bin, append([]string{"analyze", "--out", out}, c.files...)...)
+		args := append(append([]string{"analyze", "--out", out}, flags...), c.files...)
+		cmd := exec.Command(bin, args...)
 		cmd.Stdout = io.Discard
 		var stderr limitedBuffer
 		cmd.Stderr = &stderr

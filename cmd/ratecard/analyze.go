@@ -39,7 +39,7 @@ func addAnalyzeFlags(fs *flag.FlagSet, out string) *analyzeFlags {
 	f.format = fs.String("format", "", "input format for every file: "+strings.Join(ingest.Formats(), ", ")+" (default: detected per file)")
 	f.logFormat = fs.String("log-format", "", "nginx log_format of the input (e.g. '$remote_addr - $remote_user [$time_local] \"$request\" $status ...'); implies --format nginx")
 	f.haproxyLogFormat = fs.String("haproxy-log-format", "", "HAProxy log-format of the input, as in haproxy.cfg (e.g. '%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B ... %{+Q}r'); implies --format haproxy")
-	fs.Var(&f.fields, "field", "for JSON-lines input: map a field to a key or dotted path, e.g. --field time=ts --field path=request.uri (repeatable; implies --format json)")
+	fs.Var(&f.fields, "field", "for JSON-lines input: map a field to a key or dotted path, e.g. --field time=ts --field path=request.uri, a duration with its unit: --field duration_ms=elapsed (duration, duration_ms, duration_us, duration_ns), end_time in place of time when the time is the request's end (repeatable; implies --format json)")
 	f.cat = addCatalogFlags(fs)
 	f.db = fs.String("db", "", "keep the classified requests in this DuckDB file; with no FILE, analyse the file again without the logs")
 	f.failOn = fs.String("fail-on", "", "exit with status 3 when a bucket is 'over' (or 'near' or over) the tier's limit, for CI use")

@@ -25,10 +25,19 @@ type source interface {
 	minuteCounts(ctx context.Context) (*minuteCounts, error)
 	// peaks sets, on the buckets of f, what needs more than the minute counts: each bucket's rolling
 	// 60-second peak and, where the source holds single requests, the drill-down of its hot minutes
-	// and the principals' peaks.
-	peaks(ctx context.Context, f *minuteFigures, p params) error
+	// and the principals' peaks; and returns the figures of the requests' durations and callers
+	// (none from counts). in is the input accounting, whose events and files the concurrency
+	// figures read.
+	peaks(ctx context.Context, f *minuteFigures, cat *classify.Catalog, p params, in *report.Input) (requestFigures, error)
 	// methodUnknown returns the groups of method-unknown requests, in the analysed catalog.
 	methodUnknown() []report.MethodUnknown
+}
+
+// requestFigures are the figures only single requests with their durations and callers give: the
+// requests in flight at once and the client-based limits (nil where the source has no requests).
+type requestFigures struct {
+	concurrency *report.Concurrency
+	clients     *report.ClientLimits
 }
 
 // rowSource is a source whose single requests are in DuckDB: live and store.
@@ -38,6 +47,9 @@ type rowSource interface {
 	load(ctx context.Context, need *minuteSet) error
 	// database is the DuckDB database the analysis's queries run in.
 	database() *duckDB
+	// inflight returns the requests' intervals per second and the client-limited requests, for the
+	// concurrency analysis; it is called before load.
+	inflight(ctx context.Context) (*inflight, error)
 }
 
 // analyze computes the analysis of src's requests against cat; in is the input accounting, copied
@@ -56,12 +68,14 @@ func analyze(ctx context.Context, src source, cat *classify.Catalog, p params, i
 		return nil, err
 	}
 	trace("minutes")
-	if err := src.peaks(ctx, f, p); err != nil {
+	rf, err := src.peaks(ctx, f, cat, p, &in)
+	if err != nil {
 		return nil, err
 	}
 
 	res := &report.Result{Catalog: cat.Name, Tier: p.tier, WarnPercent: p.warn, Input: in,
-		PublicMetadata: f.public, OutsideCatalog: f.others, MethodUnknown: src.methodUnknown()}
+		PublicMetadata: f.public, OutsideCatalog: f.others, MethodUnknown: src.methodUnknown(),
+		Concurrency: rf.concurrency, ClientLimits: rf.clients}
 	for _, t := range classify.Tiers {
 		res.TierTitles[t] = cat.TierTitle(t)
 	}
@@ -104,13 +118,15 @@ func analyzeLearned(ctx context.Context, src source, cat *classify.Catalog, p pa
 }
 
 // rowPeaks sets the peaks that need single requests from DuckDB: DuckDB gets the rolling peak's starts
-// and the flagged minutes as two small tables and the requests of their minutes, and computes the
-// rolling peak (rolling.go), the drill-down of the hot minutes and the principals' peaks
-// (drilldown.go).
-func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, p params) error {
+// and the flagged minutes as two small tables and the requests of their minutes (and of the minutes
+// in flight in the busiest seconds), and computes the rolling peak (rolling.go), the drill-down of the
+// hot minutes and the principals' peaks (drilldown.go), and who was in flight in the busiest seconds;
+// the requests' intervals give the concurrency figures (concurrency.go) and the client-based limits
+// (clientlimits.go).
+func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classify.Catalog, p params, in *report.Input) (requestFigures, error) {
 	d := src.database()
 	if _, err := d.conn.ExecContext(ctx, analysisThreads); err != nil {
-		return fmt.Errorf("duckdb threads: %w", err)
+		return requestFigures{}, fmt.Errorf("duckdb threads: %w", err)
 	}
 	need := newMinuteSet(floorDiv(f.minTS, minuteMicros), floorDiv(f.maxTS, minuteMicros))
 	for i, cl := range f.starts.cls {
@@ -120,33 +136,52 @@ func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, p params) er
 	for i, cl := range f.flagged.cls {
 		need.addNew(cl, f.flagged.m[i])
 	}
+	fl, err := src.inflight(ctx)
+	if err != nil {
+		return requestFigures{}, err
+	}
+	conc, err := figureConcurrency(fl, cat, p.tier, in)
+	if err != nil {
+		return requestFigures{}, err
+	}
+	busyMinutes(need, conc, fl, len(cat.Buckets))
+	trace("concurrency")
 	if err := createStartsTable(d, f.starts); err != nil {
-		return err
+		return requestFigures{}, err
 	}
 	if err := createMinuteTable(d, "flagged", f.flagged); err != nil {
-		return err
+		return requestFigures{}, err
 	}
 	if err := src.load(ctx, need); err != nil {
-		return err
+		return requestFigures{}, err
 	}
 	trace("needed rows loaded")
 	if err := d.exec(ctx, rollingSQL); err != nil {
-		return fmt.Errorf("rolling peak: %w", err)
+		return requestFigures{}, fmt.Errorf("rolling peak: %w", err)
 	}
 	if err := rollingPeaks(ctx, d, f, p.warn); err != nil {
-		return err
+		return requestFigures{}, err
 	}
 	trace("rolling peaks")
 	if err := createMinuteTable(d, "hot", f.hotMinutes(p.tier)); err != nil {
-		return err
+		return requestFigures{}, err
 	}
 	if err := drillDown(ctx, d, f); err != nil {
-		return err
+		return requestFigures{}, err
 	}
 	trace("drill-down")
 	if err := principalPeaks(ctx, d, p, f); err != nil {
-		return err
+		return requestFigures{}, err
 	}
 	trace("principal peaks")
-	return nil
+	if err := attributeBusy(ctx, d, cat, fl, conc); err != nil {
+		return requestFigures{}, err
+	}
+	trace("busiest seconds")
+	clients, err := figureClients(ctx, d, fl)
+	if err != nil {
+		return requestFigures{}, err
+	}
+	trace("client limits")
+	return requestFigures{concurrency: conc.res, clients: clients}, nil
 }

@@ -41,7 +41,7 @@ func BenchmarkLoad(b *testing.B) {
 		for i := 0; i < len(ts); i += batchRows {
 			c.reset()
 			for k := i; k < i+batchRows; k++ {
-				c.add(ts[k], cls[k], 0, 0, 0)
+				c.add(ts[k], cls[k], 0, 0, 0, 0)
 			}
 			if err := src.loadChunk(&c); err != nil {
 				b.Fatal(err)

@@ -353,8 +353,8 @@ func (c *counted) minuteCounts(context.Context) (*minuteCounts, error) { return 
 func (c *counted) methodUnknown() []report.MethodUnknown { return nil }
 
 // peaks sets each bucket's rolling peak from its per-second counts (rollingFromSeconds), and its hot
-// minutes; no single request is there for a drill-down or principals.
-func (c *counted) peaks(_ context.Context, f *minuteFigures, p params) error {
+// minutes; no single request is there for a drill-down, principals or durations.
+func (c *counted) peaks(_ context.Context, f *minuteFigures, _ *classify.Catalog, p params, _ *report.Input) (requestFigures, error) {
 	for cl, b := range f.buckets {
 		if b == nil {
 			continue
@@ -363,7 +363,7 @@ func (c *counted) peaks(_ context.Context, f *minuteFigures, p params) error {
 		setRolling(b, n, start*1_000_000, p.warn)
 	}
 	f.hotMinutes(p.tier)
-	return nil
+	return requestFigures{}, nil
 }
 
 // rollingFromSeconds is the largest number of requests in any span [t, t+60 s) of the per-second

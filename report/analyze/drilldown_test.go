@@ -207,6 +207,7 @@ func TestPackedColumns(t *testing.T) {
 		r.class[0] = append(r.class[0], 0)
 		r.status, r.client, r.agent = append(r.status, w.status), append(r.client, w.client), append(r.agent, w.agent)
 		r.principal, r.path, r.rl, r.src = append(r.principal, w.prin), append(r.path, w.pth), append(r.rl, w.rl), append(r.src, w.src)
+		r.dur, r.flags = append(r.dur, -1), append(r.flags, 0)
 	}
 	st := newTestStore(t, cat, r)
 	rows, err := st.db.conn.QueryContext(context.Background(), `SELECT status, client, agent, principal, path, rl, src FROM requests ORDER BY ts`)

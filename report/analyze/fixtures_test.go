@@ -158,9 +158,13 @@ func requestTraffic(t *testing.T) *report.Result {
 	pathID := map[string]uint32{}
 	base := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC).UnixMicro()
 	r := &rowBatch{class: [][]uint8{nil}}
-	// status429 of the next requests add makes are answered 429; principal is their principal id.
+	// status429 of the next requests add makes are answered 429 (with X-Rate-Limit-Limit: 0 when
+	// conc429); principal is their principal id; dur their duration, and flags their client-limited
+	// endpoint.
 	var status429 int64
 	var principal uint32
+	var conc429 bool
+	dur, flags := int64(200_000), uint8(0)
 	add := func(id string, minute, n int64, client uint64, agent uint32) {
 		_, cl, ok := cat.BucketByID(id)
 		if !ok {
@@ -179,6 +183,11 @@ func requestTraffic(t *testing.T) *report.Result {
 				status = 429
 			}
 			r.status, r.src, r.rl = append(r.status, status), append(r.src, 0), append(r.rl, 0)
+			f := flags
+			if status == 429 && conc429 {
+				f |= flagConc429
+			}
+			r.dur, r.flags = append(r.dur, dur), append(r.flags, f)
 			r.client, r.agent = append(r.client, client), append(r.agent, agent)
 			r.principal, r.path = append(r.principal, principal), append(r.path, pathID[id])
 		}
@@ -188,12 +197,16 @@ func requestTraffic(t *testing.T) *report.Result {
 	for m := int64(0); m < 30; m++ {
 		principal = 2 // hr-sync's OAuth app
 		if m == 23 {
+			// 20 requests a second, each taking 5 s: about 100 in flight, over every tier's
+			// concurrency limit; the token's 429s say so (X-Rate-Limit-Limit: 0).
+			dur = 5_000_000
 			status429 = 150
 			add("users-get", m, 900, 1, 2)
 			principal = 3 // an API token
-			status429 = 50
+			status429, conc429 = 50, true
 			add("users-get", m, 300, 2, 3)
 			total += 1200
+			dur, conc429 = 200_000, false
 			continue
 		}
 		add("users-get", m, 100, 1, 2)
@@ -203,7 +216,11 @@ func requestTraffic(t *testing.T) *report.Result {
 	add("authn", 10, 400, 2, 3)
 	add("groups", 5, 100, 1, 3)
 	add("apps-by-id", 0, 10, 1, 2)
-	total += 510
+	// A browser signing in again and again: 70 /oauth2/v1/authorize requests in a minute of 6 s
+	// each, over the client-based limits (60 a minute, 5 at once).
+	dur, flags = 6_000_000, 2
+	add("oauth2-org", 12, 70, 2, 3)
+	total += 580
 	src := newTestLive(t, false)
 	mustAdd(t, src, r)
 	if err := src.setNames(names{clients: []string{"", "10.0.0.7", "192.0.2.9"}, agents: []string{"", "(other)", "hr-sync/2.1.4 okta-sdk-java/8.2.1", "curl/8.0.1 (x86_64-pc-linux-gnu)"},

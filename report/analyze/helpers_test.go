@@ -24,8 +24,13 @@ func newTestLive(t testing.TB, keep bool) *live {
 // catalog).
 func plainRows(ts []int64, cls ...[]uint8) *rowBatch {
 	n := len(ts)
+	dur := make([]int64, n)
+	for i := range dur {
+		dur[i] = -1
+	}
 	return &rowBatch{ts: ts, class: cls, status: make([]uint16, n), src: make([]uint8, n), rl: make([]int32, n),
-		client: make([]uint64, n), agent: make([]uint32, n), principal: make([]uint32, n), path: make([]uint32, n)}
+		client: make([]uint64, n), agent: make([]uint32, n), principal: make([]uint32, n), path: make([]uint32, n),
+		dur: dur, flags: make([]uint8, n)}
 }
 
 // requestsOf collects requests with nothing but an instant and a class, for plainRows.

@@ -31,6 +31,7 @@ import (
 type live struct {
 	db     *duckDB
 	counts *minuteCounts
+	fl     *inflight // the requests' intervals and client-limited requests, for the concurrency analysis
 	// pend holds the rows until they fill a batch of batchRows, the size DuckDB loads fastest.
 	pend     rowChunk
 	held     []rowChunk
@@ -49,8 +50,10 @@ var liveSQL string
 
 // liveFields are the facts a live source keeps of each request: its UTC instant in Unix microseconds,
 // its class (a bucket index), and what the drill-down and the principals' peaks need: the client id,
-// the principal id and the agent and path ids packed into one (agent<<32 | path). Status, source and
-// rate limit are counted as the rows come (minuteCounts) and not kept.
+// the principal id and the agent and path ids packed into one (agent<<32 | path); and its duration
+// in microseconds (0 when not logged; cut to maxDurMicros), for the busiest seconds of the
+// concurrency analysis. Status, source and rate limit are counted as the rows come (minuteCounts)
+// and not kept.
 //
 // They go into DuckDB as the fields of one STRUCT column, r (requestSchema). DuckDB keeps a
 // HyperLogLog of the distinct values of every column it appends to, for its optimizer, and none for a
@@ -63,12 +66,13 @@ var liveFields = []arrow.Field{
 	{Name: "client", Type: arrow.PrimitiveTypes.Uint64},
 	{Name: "principal", Type: arrow.PrimitiveTypes.Uint32},
 	{Name: "ids", Type: arrow.PrimitiveTypes.Uint64},
+	{Name: "dur", Type: arrow.PrimitiveTypes.Uint32},
 }
 
 // requestSchema is the layout of the rows a live source hands to DuckDB.
 var requestSchema = arrow.NewSchema([]arrow.Field{{Name: "r", Type: arrow.StructOf(liveFields...)}}, nil)
 
-// heldRowsMax bounds the rows held in memory (29 bytes each: 174 MiB), a month of 6 M requests; the
+// heldRowsMax bounds the rows held in memory (33 bytes each: 198 MiB), a month of 6 M requests; the
 // rest go to a spill file as they come, and memory stays bounded on any input.
 var heldRowsMax = 6 << 20
 
@@ -81,7 +85,7 @@ func newLive(keep bool) (*live, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &live{db: d, counts: newMinuteCounts(), pend: newRowChunk(), keep: keep}
+	l := &live{db: d, counts: newMinuteCounts(), fl: newInflight(), pend: newRowChunk(), keep: keep}
 	if err := d.exec(context.Background(), liveSQL); err != nil {
 		l.close()
 		return nil, fmt.Errorf("create requests table: %w", err)
@@ -101,10 +105,11 @@ func (l *live) add(r *rowBatch) error {
 	}
 	for i, cl := range r.class[0] {
 		l.counts.add(r.ts[i], cl, r.status[i], r.src[i], r.rl[i])
+		l.fl.addRow(r, i)
 		if cl >= uint8(classify.MethodUnknown) {
 			continue
 		}
-		l.pend.add(r.ts[i], cl, r.client[i], r.principal[i], packIDs(r.agent[i], r.path[i]))
+		l.pend.add(r.ts[i], cl, r.client[i], r.principal[i], packIDs(r.agent[i], r.path[i]), heldDur(r.dur[i]))
 		if l.pend.len() == batchRows {
 			if err := l.flush(); err != nil {
 				return err
@@ -143,13 +148,20 @@ func (l *live) flush() error {
 func (l *live) setNames(n names) error { return l.db.setNames(n) }
 
 // peaks computes the rolling peaks, drill-down and principals' peaks from the requests in DuckDB.
-func (l *live) peaks(ctx context.Context, f *minuteFigures, p params) error {
-	return rowPeaks(ctx, l, f, p)
+func (l *live) peaks(ctx context.Context, f *minuteFigures, cat *classify.Catalog, p params, in *report.Input) (requestFigures, error) {
+	return rowPeaks(ctx, l, f, cat, p, in)
 }
 
 func (l *live) database() *duckDB { return l.db }
 
 func (l *live) methodUnknown() []report.MethodUnknown { return l.unknown }
+
+func (l *live) inflight(context.Context) (*inflight, error) {
+	if l.released {
+		return nil, errors.New("analyze again: the rows were let go after the first analysis")
+	}
+	return l.fl, nil
+}
 
 func (l *live) minuteCounts(context.Context) (*minuteCounts, error) {
 	if l.released {
@@ -222,7 +234,7 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 					if c.prin[k] == 0 && !need.has(c.cls[k], floorDiv(ts, minuteMicros)) {
 						continue
 					}
-					out.add(ts, c.cls[k], c.client[k], c.prin[k], c.ids[k])
+					out.add(ts, c.cls[k], c.client[k], c.prin[k], c.ids[k], c.dur[k])
 					if out.len() == keptRows {
 						kept <- out
 						out = newRowChunk()
@@ -252,6 +264,7 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 // the system: DuckDB and the report are about to need memory (130 MiB for a month).
 func (l *live) release() {
 	l.held, l.heldRows, l.counts, l.released = nil, 0, nil, true
+	l.fl.close()
 	if l.spill != nil {
 		l.spill.close()
 		l.spill = nil
@@ -271,6 +284,7 @@ func (l *live) loadChunk(c *rowChunk) error {
 		sliceArray(arrow.PrimitiveTypes.Uint64, n, arrow.Uint64Traits.CastToBytes(c.client)),
 		sliceArray(arrow.PrimitiveTypes.Uint32, n, arrow.Uint32Traits.CastToBytes(c.prin)),
 		sliceArray(arrow.PrimitiveTypes.Uint64, n, arrow.Uint64Traits.CastToBytes(c.ids)),
+		sliceArray(arrow.PrimitiveTypes.Uint32, n, arrow.Uint32Traits.CastToBytes(c.dur)),
 	}
 	st, err := array.NewStructArrayWithFields(cols, liveFields)
 	for _, a := range cols {
@@ -288,6 +302,7 @@ func (l *live) loadChunk(c *rowChunk) error {
 // close lets the rows go and closes the database.
 func (l *live) close() error {
 	l.held = nil
+	l.fl.close()
 	if l.spill != nil {
 		l.spill.close()
 		l.spill = nil
@@ -300,20 +315,25 @@ type rowChunk struct {
 	ts          []int64
 	cls         []uint8
 	client, ids []uint64
-	prin        []uint32
+	prin, dur   []uint32
 }
 
 func newRowChunk() rowChunk {
 	return rowChunk{ts: make([]int64, 0, batchRows), cls: make([]uint8, 0, batchRows),
-		client: make([]uint64, 0, batchRows), ids: make([]uint64, 0, batchRows), prin: make([]uint32, 0, batchRows)}
+		client: make([]uint64, 0, batchRows), ids: make([]uint64, 0, batchRows), prin: make([]uint32, 0, batchRows),
+		dur: make([]uint32, 0, batchRows)}
 }
 
 func (c *rowChunk) len() int { return len(c.ts) }
 
-func (c *rowChunk) add(ts int64, cl uint8, client uint64, prin uint32, ids uint64) {
+func (c *rowChunk) add(ts int64, cl uint8, client uint64, prin uint32, ids uint64, dur uint32) {
 	c.ts, c.cls, c.client, c.prin, c.ids = append(c.ts, ts), append(c.cls, cl), append(c.client, client), append(c.prin, prin), append(c.ids, ids)
+	c.dur = append(c.dur, dur)
 }
 
 func (c *rowChunk) reset() {
-	c.ts, c.cls, c.client, c.prin, c.ids = c.ts[:0], c.cls[:0], c.client[:0], c.prin[:0], c.ids[:0]
+	c.ts, c.cls, c.client, c.prin, c.ids, c.dur = c.ts[:0], c.cls[:0], c.client[:0], c.prin[:0], c.ids[:0], c.dur[:0]
 }
+
+// heldDur is a duration as held rows keep it: microseconds, 0 when not logged, cut to maxDurMicros.
+func heldDur(d int64) uint32 { return uint32(min(max(d, 0), maxDurMicros)) }

@@ -21,6 +21,10 @@ type rowBatch struct {
 	status []uint16
 	src    []uint8
 	rl     []int32
+	// dur is the request's duration in microseconds (-1 when not logged); flags its client-limited
+	// endpoint and whether it was a concurrency 429 (flagEndpoint, flagConc429; see inflight.go).
+	dur   []int64
+	flags []uint8
 	// client is the client address: an IPv4 address coded with ipv4Flag, or a dictionary id; agent,
 	// principal (an API token id, an OAuth client id, or a principal map's name) and path (the path
 	// template, classify.Catalog.AppendTemplate) are dictionary ids. 0 means not logged.
@@ -31,7 +35,8 @@ type rowBatch struct {
 // newRowBatch makes an empty batch with room for batchRows requests, with classes columns of classes.
 func newRowBatch(classes int) rowBatch {
 	r := rowBatch{ts: make([]int64, 0, batchRows), status: make([]uint16, 0, batchRows), src: make([]uint8, 0, batchRows),
-		rl: make([]int32, 0, batchRows), client: make([]uint64, 0, batchRows), agent: make([]uint32, 0, batchRows),
+		rl: make([]int32, 0, batchRows), dur: make([]int64, 0, batchRows), flags: make([]uint8, 0, batchRows),
+		client: make([]uint64, 0, batchRows), agent: make([]uint32, 0, batchRows),
 		principal: make([]uint32, 0, batchRows), path: make([]uint32, 0, batchRows)}
 	for range classes {
 		r.class = append(r.class, make([]uint8, 0, batchRows))
@@ -42,6 +47,7 @@ func newRowBatch(classes int) rowBatch {
 // reset empties r, keeping its storage.
 func (r *rowBatch) reset() {
 	r.ts, r.status, r.src, r.rl, r.client = r.ts[:0], r.status[:0], r.src[:0], r.rl[:0], r.client[:0]
+	r.dur, r.flags = r.dur[:0], r.flags[:0]
 	r.agent, r.principal, r.path = r.agent[:0], r.principal[:0], r.path[:0]
 	for k := range r.class {
 		r.class[k] = r.class[k][:0]
@@ -59,7 +65,8 @@ func (r *rowBatch) check(classes int) error {
 			return fmt.Errorf("%d instants but %d classes", n, len(c))
 		}
 	}
-	if len(r.status) != n || len(r.src) != n || len(r.rl) != n || len(r.client) != n || len(r.agent) != n || len(r.principal) != n || len(r.path) != n {
+	if len(r.status) != n || len(r.src) != n || len(r.rl) != n || len(r.client) != n || len(r.agent) != n || len(r.principal) != n || len(r.path) != n ||
+		len(r.dur) != n || len(r.flags) != n {
 		return fmt.Errorf("columns of different lengths")
 	}
 	return nil
@@ -293,6 +300,16 @@ func parsePart(ctx context.Context, p *part, w *parser, full chan<- *batch, free
 		b.agent = append(b.agent, agents.id(rec.UserAgent, &b.newAgents))
 		b.principal = append(b.principal, principals.id(win.principals.principal(rec), &b.newPrincipals))
 		b.rl = append(b.rl, int32(min(max(rec.RateLimitLimit, 0), 1<<31-1)))
+		dur := int64(-1)
+		if rec.HasDuration {
+			dur = rec.Duration
+		}
+		b.dur = append(b.dur, dur)
+		flags := rt.endpoint
+		if rec.Status == 429 && rec.HasRateLimit && rec.RateLimitLimit == 0 {
+			flags |= flagConc429
+		}
+		b.flags = append(b.flags, flags)
 		src := uint8(0)
 		if rec.Source == ingest.SourceSystemLog {
 			src = 1

@@ -33,10 +33,11 @@ type routeSlot struct {
 }
 
 // route is a cached classification: the class in the parser's first catalog, the class in the other
-// built-in catalog (classify.OutsideCatalog when there is none), and the path-template id.
+// built-in catalog (classify.OutsideCatalog when there is none), the path-template id, and the
+// client-limited endpoint (classify.ClientEndpoint).
 type route struct {
-	class, other uint8
-	path         uint32
+	class, other, endpoint uint8
+	path                   uint32
 }
 
 // maxRoutes bounds a routeCache (4 MiB of slots at most).
@@ -69,7 +70,8 @@ func (c *routeCache) route(method, target string, added *[]string) route {
 		}
 	}
 	c.tmpl = c.templates.AppendTemplate(c.tmpl[:0], target)
-	r := route{class: uint8(c.cat.Classify(method, target)), other: uint8(classify.OutsideCatalog), path: c.paths.idBytes(c.tmpl, added)}
+	r := route{class: uint8(c.cat.Classify(method, target)), other: uint8(classify.OutsideCatalog), path: c.paths.idBytes(c.tmpl, added),
+		endpoint: uint8(classify.ClientEndpoint(target))}
 	if c.other != nil {
 		r.other = uint8(c.other.Classify(method, target))
 	}

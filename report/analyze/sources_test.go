@@ -74,6 +74,20 @@ func TestLiveMatchesStore(t *testing.T) {
 			r.path = append(r.path, uint32(rng.IntN(6)))
 			r.rl = append(r.rl, rl)
 			r.src = append(r.src, uint8(rng.IntN(2)))
+			// Durations (none for a third; whole and partial seconds), client-limited endpoints
+			// and concurrency 429s, so that the two sources' concurrency figures are compared too.
+			dur := int64(-1)
+			if rng.IntN(3) != 0 {
+				dur = rng.Int64N(4) * []int64{1_000_000, 250_000, 1}[rng.IntN(3)]
+			}
+			flags := uint8(0)
+			if rng.IntN(8) == 0 {
+				flags = uint8(1 + rng.IntN(3))
+			}
+			if status == 429 && rl == 0 && rng.IntN(2) == 0 {
+				flags |= flagConc429
+			}
+			r.dur, r.flags = append(r.dur, dur), append(r.flags, flags)
 		}
 		p := params{tier: classify.Tier(round % classify.NumTiers), warn: 30 + 10*(round%7)}
 		if round%4 == 0 {

@@ -40,7 +40,7 @@ func newRowSpill() (*rowSpill, error) {
 // read back by the process that wrote it, so byte order does not matter.
 func (c *rowChunk) columns() [][]byte {
 	return [][]byte{arrow.Int64Traits.CastToBytes(c.ts), c.cls, arrow.Uint64Traits.CastToBytes(c.client),
-		arrow.Uint32Traits.CastToBytes(c.prin), arrow.Uint64Traits.CastToBytes(c.ids)}
+		arrow.Uint32Traits.CastToBytes(c.prin), arrow.Uint64Traits.CastToBytes(c.ids), arrow.Uint32Traits.CastToBytes(c.dur)}
 }
 
 // write appends c's rows to the file.
@@ -84,7 +84,7 @@ func (s *rowSpill) read(c *rowChunk) error {
 		return errors.New("corrupt chunk header")
 	}
 	c.ts, c.cls, c.client = resize(c.ts, n), resize(c.cls, n), resize(c.client, n)
-	c.prin, c.ids = resize(c.prin, n), resize(c.ids, n)
+	c.prin, c.ids, c.dur = resize(c.prin, n), resize(c.ids, n), resize(c.dur, n)
 	for _, b := range c.columns() {
 		if _, err := io.ReadFull(s.f, b); err != nil {
 			return err

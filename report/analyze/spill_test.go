@@ -22,7 +22,7 @@ func TestRowSpillRoundTrip(t *testing.T) {
 	for _, n := range []int{batchRows, 1, batchRows, 777} {
 		c := newRowChunk()
 		for range n {
-			c.add(rng.Int64()-rng.Int64(), uint8(rng.Uint32()), rng.Uint64(), rng.Uint32(), rng.Uint64())
+			c.add(rng.Int64()-rng.Int64(), uint8(rng.Uint32()), rng.Uint64(), rng.Uint32(), rng.Uint64(), rng.Uint32())
 		}
 		if err := s.write(&c); err != nil {
 			t.Fatal(err)
@@ -71,6 +71,8 @@ func TestAnalyzeWithSpill(t *testing.T) {
 		r.path = append(r.path, uint32(rng.IntN(6)))
 		r.rl = append(r.rl, 0)
 		r.src = append(r.src, 0)
+		r.dur = append(r.dur, rng.Int64N(3_000_000)-1)
+		r.flags = append(r.flags, 0)
 	}
 	analyzeHeld := func(held int) (*report.Result, *report.Result, int) {
 		t.Helper()

@@ -23,10 +23,12 @@ import (
 // --db), so that the analysis can be run again for another tier, warning threshold, catalog or limits
 // file without reading the logs. It holds (store.sql):
 //
-//   - requests_all (ts, c0, c1, ..., client, principal, ids, info): each request's UTC instant in Unix
-//     microseconds, its class in every built-in catalog (column ck for the k-th), its client and
-//     principal ids, and the small columns packed: ids = agent<<32 | path, and info = status<<48 |
-//     src<<40 | uint32(X-Rate-Limit-Limit) (DuckDB's cost of loading a row grows with its columns);
+//   - requests_all (ts, c0, c1, ..., client, principal, ids, info, dur): each request's UTC instant
+//     in Unix microseconds, its class in every built-in catalog (column ck for the k-th), its client
+//     and principal ids, the small columns packed: ids = agent<<32 | path, and info = status<<48 |
+//     src<<40 | flags<<32 | uint32(X-Rate-Limit-Limit) (DuckDB's cost of loading a row grows with its
+//     columns; flags are rowBatch's, with flagDuration for a logged duration), and the duration in
+//     microseconds (0 when not logged, cut to maxDurMicros);
 //   - client_names, agent_names, principal_names, path_names (id, name): the names behind the ids;
 //   - ratecard_meta (key, value): the format version, the catalog of each class column, the input
 //     accounting as JSON, and the groups of method-unknown requests of each catalog as JSON (the
@@ -40,9 +42,13 @@ type store struct {
 	// counts are taken as the rows come in while the store is made, and counted in SQL
 	// (countMinutes) when a store is opened again.
 	counts *minuteCounts
+	// fl holds the intervals and client-limited requests, taken as the rows come in while the store
+	// is made, and read from it (readInflight) when it is opened again.
+	fl     *inflight
 	schema *arrow.Schema // of requests_all
-	// info and ids are add's scratch for the packed columns.
+	// info, ids and dur are add's scratch for the packed columns.
 	info, ids []uint64
+	dur       []uint32
 	// catalogs names the catalog of each class column; unknown is the method-unknown groups of the
 	// analysed one.
 	catalogs []string
@@ -51,8 +57,9 @@ type store struct {
 
 // storeVersion is written into every store; openStore refuses other versions. Version 4 added the
 // class method-unknown (253) and the method_unknown metadata: a binary that reads version 3 would
-// take class 253 for a bucket, so it refuses version 4 with its message to ingest again.
-const storeVersion = "ratecard-store-4"
+// take class 253 for a bucket, so it refuses version 4 with its message to ingest again. Version 5
+// added the dur column and the flags in info (the concurrency analysis).
+const storeVersion = "ratecard-store-5"
 
 // ErrNotStore is returned for a --db file that is not a ratecard store.
 var ErrNotStore = errors.New("not a ratecard --db file")
@@ -68,6 +75,8 @@ var (
 	storeTotalsSQL string
 	//go:embed store_learned.sql
 	storeLearnedSQL string
+	// storeInflightSQL gives the rows an inflight is made of.
+	storeInflightSQL = `SELECT ts, dur, flags, client, agent FROM requests WHERE src = 0 AND flags != 0`
 )
 
 // createStore creates a store at path for rows classified by each of cats (add takes one class
@@ -90,7 +99,7 @@ func createStore(path string, cats []*classify.Catalog, cat *classify.Catalog) (
 	if err != nil {
 		return nil, err
 	}
-	s := &store{db: d, column: col, counts: newMinuteCounts(), catalogs: catNames}
+	s := &store{db: d, column: col, counts: newMinuteCounts(), fl: newInflight(), catalogs: catNames}
 	fields := []arrow.Field{{Name: "ts", Type: arrow.PrimitiveTypes.Int64}}
 	var classCols []string
 	for k := range cats {
@@ -101,7 +110,8 @@ func createStore(path string, cats []*classify.Catalog, cat *classify.Catalog) (
 		arrow.Field{Name: "client", Type: arrow.PrimitiveTypes.Uint64},
 		arrow.Field{Name: "principal", Type: arrow.PrimitiveTypes.Uint32},
 		arrow.Field{Name: "ids", Type: arrow.PrimitiveTypes.Uint64},
-		arrow.Field{Name: "info", Type: arrow.PrimitiveTypes.Uint64}), nil)
+		arrow.Field{Name: "info", Type: arrow.PrimitiveTypes.Uint64},
+		arrow.Field{Name: "dur", Type: arrow.PrimitiveTypes.Uint32}), nil)
 	ctx := context.Background()
 	catsJSON, _ := json.Marshal(catNames)
 	err = d.exec(ctx, strings.ReplaceAll(storeSQL, "CLASS_COLUMNS", strings.Join(classCols, ", ")))
@@ -200,7 +210,7 @@ func (s *store) createView(ctx context.Context) error {
 // column, and hands them to DuckDB as an Arrow record batch over the slices, without a copy. They are
 // not kept after add returns, so the caller may reuse them.
 func (s *store) add(r *rowBatch) error {
-	if err := r.check(len(s.schema.Fields()) - 5); err != nil {
+	if err := r.check(len(s.schema.Fields()) - 6); err != nil {
 		return err
 	}
 	n := len(r.ts)
@@ -208,9 +218,16 @@ func (s *store) add(r *rowBatch) error {
 		return nil
 	}
 	s.info, s.ids = slices.Grow(s.info[:0], n)[:n], slices.Grow(s.ids[:0], n)[:n]
+	s.dur = slices.Grow(s.dur[:0], n)[:n]
 	for i := range n {
 		s.counts.add(r.ts[i], r.class[s.column][i], r.status[i], r.src[i], r.rl[i])
-		s.info[i], s.ids[i] = packInfo(r.status[i], r.src[i], r.rl[i]), packIDs(r.agent[i], r.path[i])
+		s.fl.addRow(r, i)
+		flags := r.flags[i]
+		if r.dur[i] >= 0 {
+			flags |= flagDuration
+		}
+		s.info[i], s.ids[i] = packInfo(r.status[i], r.src[i], flags, r.rl[i]), packIDs(r.agent[i], r.path[i])
+		s.dur[i] = heldDur(r.dur[i])
 	}
 	cols := []arrow.Array{sliceArray(arrow.PrimitiveTypes.Int64, n, arrow.Int64Traits.CastToBytes(r.ts))}
 	for _, c := range r.class {
@@ -220,7 +237,8 @@ func (s *store) add(r *rowBatch) error {
 		sliceArray(arrow.PrimitiveTypes.Uint64, n, arrow.Uint64Traits.CastToBytes(r.client)),
 		sliceArray(arrow.PrimitiveTypes.Uint32, n, arrow.Uint32Traits.CastToBytes(r.principal)),
 		sliceArray(arrow.PrimitiveTypes.Uint64, n, arrow.Uint64Traits.CastToBytes(s.ids)),
-		sliceArray(arrow.PrimitiveTypes.Uint64, n, arrow.Uint64Traits.CastToBytes(s.info)))
+		sliceArray(arrow.PrimitiveTypes.Uint64, n, arrow.Uint64Traits.CastToBytes(s.info)),
+		sliceArray(arrow.PrimitiveTypes.Uint32, n, arrow.Uint32Traits.CastToBytes(s.dur)))
 	rec := array.NewRecordBatch(s.schema, cols, int64(n))
 	for _, c := range cols {
 		c.Release()
@@ -229,16 +247,16 @@ func (s *store) add(r *rowBatch) error {
 	return s.db.insert("requests_all", rec)
 }
 
-// packInfo packs a request's status, source and X-Rate-Limit-Limit into the info column.
-func packInfo(status uint16, src uint8, rl int32) uint64 {
-	return uint64(status)<<48 | uint64(src)<<40 | uint64(uint32(max(rl, 0)))
+// packInfo packs a request's status, source, flags and X-Rate-Limit-Limit into the info column.
+func packInfo(status uint16, src, flags uint8, rl int32) uint64 {
+	return uint64(status)<<48 | uint64(src)<<40 | uint64(flags)<<32 | uint64(uint32(max(rl, 0)))
 }
 
 func (s *store) setNames(n names) error { return s.db.setNames(n) }
 
 // peaks computes the rolling peaks, drill-down and principals' peaks from the requests in DuckDB.
-func (s *store) peaks(ctx context.Context, f *minuteFigures, p params) error {
-	return rowPeaks(ctx, s, f, p)
+func (s *store) peaks(ctx context.Context, f *minuteFigures, cat *classify.Catalog, p params, in *report.Input) (requestFigures, error) {
+	return rowPeaks(ctx, s, f, cat, p, in)
 }
 
 func (s *store) database() *duckDB { return s.db }
@@ -331,8 +349,62 @@ func (s *store) countMinutes(ctx context.Context) (*minuteCounts, error) {
 	return c, rows.Err()
 }
 
+// inflight returns the intervals and client-limited requests taken while the store was made, or
+// reads them from it.
+func (s *store) inflight(ctx context.Context) (*inflight, error) {
+	if s.fl == nil {
+		g, err := s.readInflight(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.fl = g
+	}
+	return s.fl, nil
+}
+
+// readInflight reads what add gives an inflight from the store's access-log requests with a
+// duration, a concurrency 429 or a client-limited endpoint, and counts the others.
+func (s *store) readInflight(ctx context.Context) (*inflight, error) {
+	g := newInflight()
+	err := s.db.queryArrow(ctx, storeInflightSQL, func(rec arrow.RecordBatch) error {
+		ts, ok1 := rec.Column(0).(*array.Int64)
+		dur, ok2 := rec.Column(1).(*array.Uint32)
+		flags, ok3 := rec.Column(2).(*array.Uint8)
+		client, ok4 := rec.Column(3).(*array.Uint64)
+		agent, ok5 := rec.Column(4).(*array.Uint32)
+		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
+			return fmt.Errorf("unexpected column types %s", rec.Schema())
+		}
+		for i := range int(rec.NumRows()) {
+			f, d := flags.Value(i), int64(-1)
+			if f&flagDuration != 0 {
+				d = int64(dur.Value(i))
+			}
+			g.add(ts.Value(i), d, f)
+			if f&flagEndpoint != 0 {
+				g.addClient(client.Value(i), agent.Value(i), ts.Value(i), d)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("concurrency: %w", err)
+	}
+	var others int64
+	if err := s.db.conn.QueryRowContext(ctx, `SELECT count(*) FROM requests WHERE src = 0 AND flags = 0`).Scan(&others); err != nil {
+		return nil, fmt.Errorf("concurrency: %w", err)
+	}
+	g.requests += others
+	return g, nil
+}
+
 // close closes the database; a store is complete once closed.
-func (s *store) close() error { return s.db.close() }
+func (s *store) close() error {
+	if s.fl != nil {
+		s.fl.close()
+	}
+	return s.db.close()
+}
 
 // storeColumn is the index k of the class column (ck) for cat among a store's catalogs.
 func storeColumn(names []string, cat *classify.Catalog) (int, error) {

@@ -220,6 +220,7 @@ func emitSys(s *sysRows, parts []*part, canon []int32, sets []ingest.MethodSet, 
 			rows.class[k] = append(rows.class[k], uint8(cl))
 		}
 		rows.ts, rows.status, rows.src, rows.rl = append(rows.ts, s.ts[c]), append(rows.status, s.status[c]), append(rows.src, 1), append(rows.rl, 0)
+		rows.dur, rows.flags = append(rows.dur, -1), append(rows.flags, 0)
 		rows.client, rows.agent = append(rows.client, s.client[c]), append(rows.agent, s.agent[c])
 		rows.principal, rows.path = append(rows.principal, s.prin[c]), append(rows.path, s.path[c])
 		if len(rows.ts) == batchRows {

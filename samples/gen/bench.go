@@ -7,8 +7,12 @@ package main
 // traffic (the same endpoints, SDK user agents, ids and a diurnal curve) but draws each line
 // independently, so it writes at disk speed with constant memory. It writes, into -out:
 //
-//   - access.log: N nginx "combined" lines over -days days from -start, in time order, timestamps in
-//     -0700 at second resolution (as nginx writes them);
+//   - access.log: N nginx lines over -days days from -start, in time order, timestamps in -0700 at
+//     second resolution (as nginx writes them), in the combined format with $request_time appended
+//     (benchLogFormat; -bench-request-time=false writes plain combined lines): the request's
+//     duration in seconds with milliseconds, 20 ms to a few seconds by endpoint;
+//   - log_format.txt: the log_format the lines were written with, for ratecard analyze --log-format
+//     (absent for plain combined lines);
 //   - access.log.gz: the same bytes, gzip (one member, default level);
 //   - split/part-K.log and split/part-K.log.gz: the same lines cut into -split consecutive files of
 //     (almost) equal line counts, as a rotated log would be.
@@ -89,7 +93,16 @@ type benchConfig struct {
 	split int
 	start time.Time
 	seed  uint64
+	// requestTime appends each request's $request_time to its line (benchLogFormat).
+	requestTime bool
 }
+
+// benchLogFormat is the nginx log_format of the bench lines: combined with $request_time.
+const benchLogFormat = `$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time`
+
+// benchLatency is each route's typical duration in milliseconds (benchRoutes' order): a request
+// takes between half and one and a half times it, and one in a hundred five times that.
+var benchLatency = []int{60, 20, 40, 150, 120, 300, 40, 60, 200, 30, 80, 900, 180, 50, 70}
 
 // runBench writes the bench input and reports what it wrote to stderr.
 func runBench(cfg benchConfig, stderr io.Writer) error {
@@ -98,6 +111,14 @@ func runBench(cfg benchConfig, stderr io.Writer) error {
 	}
 	plain := filepath.Join(cfg.out, "access.log")
 	if err := writeBenchLog(cfg, plain); err != nil {
+		return err
+	}
+	formatFile := filepath.Join(cfg.out, "log_format.txt")
+	if cfg.requestTime {
+		if err := os.WriteFile(formatFile, []byte(benchLogFormat+"\n"), 0o644); err != nil {
+			return err
+		}
+	} else if err := os.Remove(formatFile); err != nil && !os.IsNotExist(err) {
 		return err
 	}
 	if err := splitBenchLog(plain, filepath.Join(cfg.out, "split"), cfg.lines, cfg.split); err != nil {
@@ -205,18 +226,19 @@ func writeBenchLog(cfg benchConfig, path string) error {
 		}
 		stamp := t.In(zone).Format("02/Jan/2006:15:04:05 -0700")
 		for i := range k {
-			r := &benchRoutes[0]
+			ri := 0
 			if sync && i < int64(benchSyncPerMinute/60) {
-				r = &benchRoutes[benchSyncRoute]
+				ri = benchSyncRoute
 			} else {
 				x := rng.IntN(sum)
 				for j, c := range cum {
 					if x < c {
-						r = &benchRoutes[j]
+						ri = j
 						break
 					}
 				}
 			}
+			r := &benchRoutes[ri]
 			buf = buf[:0]
 			buf = append(buf, "10."...)
 			buf = strconv.AppendInt(buf, int64(rng.IntN(4)), 10)
@@ -240,7 +262,17 @@ func writeBenchLog(cfg benchConfig, path string) error {
 			buf = strconv.AppendInt(buf, int64(200+rng.IntN(4000)), 10)
 			buf = append(buf, ` "-" "`...)
 			buf = append(buf, benchAgents[r.agent]...)
-			buf = append(buf, "\"\n"...)
+			buf = append(buf, '"')
+			if cfg.requestTime {
+				ms := benchLatency[ri] * (500 + rng.IntN(1000)) / 1000
+				if rng.IntN(100) == 0 {
+					ms *= 5
+				}
+				buf = append(buf, ' ')
+				buf = strconv.AppendInt(buf, int64(ms/1000), 10)
+				buf = append(buf, '.', byte('0'+ms/100%10), byte('0'+ms/10%10), byte('0'+ms%10))
+			}
+			buf = append(buf, '\n')
 			if _, err := w.Write(buf); err != nil {
 				f.Close()
 				return err

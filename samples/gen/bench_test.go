@@ -22,3 +22,10 @@ func TestBenchSyncOverLimit(t *testing.T) {
 			r.method, target, b.ID, lim, benchSyncPerMinute)
 	}
 }
+
+// TestBenchLatency checks that every bench route has a typical duration.
+func TestBenchLatency(t *testing.T) {
+	if len(benchLatency) != len(benchRoutes) {
+		t.Fatalf("%d latencies for %d routes", len(benchLatency), len(benchRoutes))
+	}
+}

@@ -89,6 +89,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	seed := fs.Uint64("seed", 1, "random seed")
 	md := fs.Bool("markdown", false, "also print the manifest as the Markdown tables samples/README.md quotes, to stdout")
 	benchLines := fs.Int64("bench-lines", 0, "bench mode: write N lines of month-sized input for make bench instead of the samples (see bench.go)")
+	benchRequestTime := fs.Bool("bench-request-time", true, "bench mode: append each request's $request_time to its line (false: plain combined lines)")
 	split := fs.Int("split", 8, "bench mode: number of parts the input is also cut into")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
@@ -107,7 +108,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if *split < 1 {
 			return fmt.Errorf("%w: -split must be at least 1", errUsage)
 		}
-		return runBench(benchConfig{out: *out, lines: *benchLines, days: *days, split: *split, start: st.UTC(), seed: *seed}, stderr)
+		return runBench(benchConfig{out: *out, lines: *benchLines, days: *days, split: *split, start: st.UTC(), seed: *seed,
+			requestTime: *benchRequestTime}, stderr)
 	}
 	cfg := config{out: *out, days: *days, start: st.UTC(), seed: *seed}
 

@@ -1,0 +1,257 @@
+package analyze
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/ratecard/ratecard/classify"
+	"github.com/ratecard/ratecard/ingest"
+	"github.com/ratecard/ratecard/report"
+)
+
+// clientRow is a request to an endpoint under Okta's client-based limits (classify.ClientBased):
+// its client key (client address and user agent ids), instant and duration (-1 when not logged).
+type clientRow struct {
+	client uint64
+	agent  uint32
+	ts     int64
+	dur    int64
+}
+
+// addClient holds a request to a client-limited endpoint, in chunks (a slice that grows by
+// doubling spent a third of a second copying on the bench month's 650,000).
+func (g *inflight) addClient(client uint64, agent uint32, ts, dur int64) {
+	n := len(g.clients)
+	if n == 0 || len(g.clients[n-1]) == cap(g.clients[n-1]) {
+		g.clients = append(g.clients, make([]clientRow, 0, ivChunk))
+		n++
+	}
+	g.clients[n-1] = append(g.clients[n-1], clientRow{client: client, agent: agent, ts: ts, dur: dur})
+}
+
+// clientCount is the number of requests held by addClient.
+func (g *inflight) clientCount() int {
+	n := 0
+	for _, c := range g.clients {
+		n += len(c)
+	}
+	return n
+}
+
+// clientStat is one client key's figures.
+type clientStat struct {
+	client            uint64
+	agent             uint32
+	requests          int64
+	minute            int64 // most requests in a 60 s span, from minuteAt
+	minuteAt          int64
+	concurrent        int64 // most in flight at once, at concurrentAt
+	concurrentAt      int64
+	concurrentVisible bool
+}
+
+// figureClients computes, per client key, the most requests in any 60 s span and the most in flight
+// at once (an interval that ends at an instant and one that starts there do not overlap), against
+// classify.ClientBased. Names come from the source's names tables (client host names and user agents
+// masked with ingest.Redact).
+func figureClients(ctx context.Context, d *duckDB, g *inflight) (*report.ClientLimits, error) {
+	lim := classify.ClientBased
+	res := &report.ClientLimits{PerMinute: lim.PerMinute, Concurrent: lim.Concurrent, Endpoints: lim.Endpoints, Source: lim.Source,
+		Requests: int64(g.clientCount())}
+	rows := groupClients(g.clients)
+	var over []clientStat
+	var peakMin, peakConc clientStat
+	var scratch []clientEvent
+	for i := 0; i < len(rows); {
+		j := i
+		for j < len(rows) && rows[j].client == rows[i].client && rows[j].agent == rows[i].agent {
+			j++
+		}
+		st := clientFigures(rows[i:j], &scratch)
+		res.Clients++
+		if st.concurrentVisible {
+			res.ConcurrencyAvailable = true
+		}
+		if st.minute > peakMin.minute || st.minute == peakMin.minute && st.minuteAt < peakMin.minuteAt {
+			peakMin = st
+		}
+		if st.concurrent > peakConc.concurrent || st.concurrent == peakConc.concurrent && st.concurrentAt < peakConc.concurrentAt {
+			peakConc = st
+		}
+		if st.minute > int64(lim.PerMinute) || st.concurrent > int64(lim.Concurrent) {
+			over = append(over, st)
+		}
+		i = j
+	}
+	if res.Requests > 0 {
+		res.MinutePeak, res.MinutePeakAt = int(peakMin.minute), time.UnixMicro(peakMin.minuteAt).UTC()
+	}
+	if peakConc.concurrent > 0 {
+		res.ConcurrentPeak, res.ConcurrentPeakAt = int(peakConc.concurrent), time.UnixMicro(peakConc.concurrentAt).UTC()
+	}
+	res.OverCount = int64(len(over))
+	slices.SortFunc(over, func(a, b clientStat) int {
+		return cmp.Or(cmp.Compare(b.minute, a.minute), cmp.Compare(b.concurrent, a.concurrent), cmp.Compare(a.minuteAt, b.minuteAt),
+			cmp.Compare(a.client, b.client), cmp.Compare(a.agent, b.agent))
+	})
+	if len(over) > report.MaxClientsOver {
+		over = over[:report.MaxClientsOver]
+	}
+	for _, st := range over {
+		client, err := clientName(ctx, d, st.client)
+		if err != nil {
+			return nil, err
+		}
+		agent, err := lookupName(ctx, d, "agent_names", uint64(st.agent))
+		if err != nil {
+			return nil, err
+		}
+		o := report.ClientOver{Client: client, UserAgent: ingest.Redact(agent), Requests: st.requests, Minute: int(st.minute),
+			MinuteAt: time.UnixMicro(st.minuteAt).UTC(), Concurrent: int(st.concurrent)}
+		if st.concurrent > 0 {
+			o.ConcurrentAt = time.UnixMicro(st.concurrentAt).UTC()
+		}
+		res.Over = append(res.Over, o)
+	}
+	return res, nil
+}
+
+// groupClients returns the rows of the chunks grouped by client key, the keys in increasing order,
+// each group sorted by instant. The key (client id, agent id) packs into 64 bits whenever the ids
+// fit (an IPv4 client is 33 bits, a dictionary id and an agent id under 2^31): the rows are then
+// radix-sorted by it, stably, so each group keeps the order the rows came in, almost the time order,
+// and only a group out of order is sorted (a comparison sort of every row by key and instant took 0.4
+// s on the bench month's 650,000 rows, nearly one key each); otherwise they are sorted by comparison.
+func groupClients(chunks [][]clientRow) []clientRow {
+	n := 0
+	for _, c := range chunks {
+		n += len(c)
+	}
+	rows := make([]clientRow, 0, n)
+	for _, c := range chunks {
+		rows = append(rows, c...)
+	}
+	byTime := func(a, b clientRow) int { return cmp.Compare(a.ts, b.ts) }
+	packable := true
+	keys := make([]uint64, len(rows))
+	for i, r := range rows {
+		if r.client >= 1<<33 || r.agent >= 1<<31 {
+			packable = false
+			break
+		}
+		keys[i] = r.client<<31 | uint64(r.agent)
+	}
+	if !packable {
+		slices.SortFunc(rows, func(a, b clientRow) int {
+			return cmp.Or(cmp.Compare(a.client, b.client), cmp.Compare(a.agent, b.agent), cmp.Compare(a.ts, b.ts))
+		})
+		return rows
+	}
+	rows, keys = radixSortRows(rows, keys)
+	for i := 0; i < len(rows); {
+		j := i + 1
+		for j < len(rows) && keys[j] == keys[i] {
+			j++
+		}
+		if part := rows[i:j]; !slices.IsSortedFunc(part, byTime) {
+			slices.SortStableFunc(part, byTime)
+		}
+		i = j
+	}
+	return rows
+}
+
+// radixSortRows sorts rows by keys (keys[i] is rows[i]'s), stably, a byte at a time from the
+// lowest, skipping the bytes every key shares.
+func radixSortRows(rows []clientRow, keys []uint64) ([]clientRow, []uint64) {
+	var or, and uint64 = 0, ^uint64(0)
+	for _, k := range keys {
+		or, and = or|k, and&k
+	}
+	tmpRows, tmpKeys := make([]clientRow, len(rows)), make([]uint64, len(keys))
+	for shift := uint(0); shift < 64; shift += 8 {
+		if (or^and)>>shift&0xff == 0 {
+			continue // every key has the same byte here
+		}
+		var count [257]int
+		for _, k := range keys {
+			count[k>>shift&0xff+1]++
+		}
+		for b := 1; b < 257; b++ {
+			count[b] += count[b-1]
+		}
+		for i, k := range keys {
+			d := k >> shift & 0xff
+			tmpRows[count[d]], tmpKeys[count[d]] = rows[i], k
+			count[d]++
+		}
+		rows, tmpRows, keys, tmpKeys = tmpRows, rows, tmpKeys, keys
+	}
+	return rows, keys
+}
+
+// clientEvent is a start (+1) or an end (-1) of a client's request.
+type clientEvent struct {
+	t int64
+	d int64
+}
+
+// clientFigures computes one client key's figures from its requests, sorted by instant; scratch is
+// reused for the sweep's events.
+func clientFigures(rows []clientRow, scratch *[]clientEvent) clientStat {
+	st := clientStat{client: rows[0].client, agent: rows[0].agent, requests: int64(len(rows))}
+	// The most requests in a 60 s span [ts_i, ts_i + 60 s): every such span's best start is a
+	// request's instant.
+	k := 0
+	for i := range rows {
+		for k < len(rows) && rows[k].ts < rows[i].ts+minuteMicros {
+			k++
+		}
+		if n := int64(k - i); n > st.minute {
+			st.minute, st.minuteAt = n, rows[i].ts
+		}
+	}
+	// The most in flight at once: a sweep over starts and ends, ends first at equal instants.
+	evs := (*scratch)[:0]
+	defer func() { *scratch = evs[:0] }()
+	for _, r := range rows {
+		if r.dur >= 0 {
+			st.concurrentVisible = true
+		}
+		if r.dur > 0 {
+			evs = append(evs, clientEvent{r.ts, 1}, clientEvent{r.ts + min(r.dur, maxDurMicros), -1})
+		}
+	}
+	slices.SortFunc(evs, func(a, b clientEvent) int { return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.d, b.d)) })
+	cur := int64(0)
+	for _, e := range evs {
+		cur += e.d
+		if cur > st.concurrent {
+			st.concurrent, st.concurrentAt = cur, e.t
+		}
+	}
+	return st
+}
+
+// clientName is the name of a client id: an IPv4 address, or a name of client_names masked with
+// ingest.Redact (a host name as logged is raw input text).
+func clientName(ctx context.Context, d *duckDB, id uint64) (string, error) {
+	if id&ipv4Flag != 0 {
+		return ipv4Name(id), nil
+	}
+	n, err := lookupName(ctx, d, "client_names", id)
+	return ingest.Redact(n), err
+}
+
+// lookupName returns the name of id in a names table ("" for none).
+func lookupName(ctx context.Context, d *duckDB, table string, id uint64) (string, error) {
+	var name string
+	err := d.conn.QueryRowContext(ctx, `SELECT coalesce(max(name), '') FROM `+table+` WHERE id = ?`, id).Scan(&name)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", table, err)
+	}
+	return name, nil
+}

@@ -1,0 +1,257 @@
+package analyze
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/ratecard/ratecard/classify"
+	"github.com/ratecard/ratecard/report"
+)
+
+// bruteInterval is a request's [start, end) for the brute-force oracle.
+type bruteInterval struct{ s, e int64 }
+
+// bruteSecondMax is the most intervals holding an instant of second sec, by brute force: the count
+// can only rise at a start, so the instants to try are the second's first and every start in it.
+func bruteSecondMax(ivs []bruteInterval, sec int64) (int64, int64) {
+	lo, hi := sec*secMicros, (sec+1)*secMicros
+	at := func(t int64) int64 {
+		n := int64(0)
+		for _, iv := range ivs {
+			if iv.s <= t && t < iv.e {
+				n++
+			}
+		}
+		return n
+	}
+	best, bestAt := at(lo), lo
+	for _, iv := range ivs {
+		if iv.s > lo && iv.s < hi {
+			if n := at(iv.s); n > best || n == best && iv.s < bestAt {
+				best, bestAt = n, iv.s
+			}
+		}
+	}
+	return best, bestAt
+}
+
+// TestConcurrencyBruteForce: the per-second counts and the exact sweep inside the seconds they
+// leave open give what a brute-force count over every instant gives: the peak and its instant, the
+// seconds over every tier's limit, the chart's series, and the in-flight count at each 429. Random
+// intervals of whole and partial seconds, meeting at equal instants, zero and long durations, with
+// the held intervals spilled to a file and the seconds past the page bound counted one by one in
+// some rounds.
+func TestConcurrencyBruteForce(t *testing.T) {
+	cat := classify.Seed()
+	defer func(h, p int) { maxHeldIntervals, maxSecPages = h, p }(maxHeldIntervals, maxSecPages)
+	for round := range 40 {
+		rng := rand.New(rand.NewPCG(uint64(round), 20))
+		maxHeldIntervals, maxSecPages = 8<<20, 1<<13
+		if round%3 == 1 {
+			maxHeldIntervals = ivChunk // most intervals go to the spill file
+		}
+		if round%4 == 2 {
+			maxSecPages = 1 // most seconds are counted one by one
+		}
+		g := newInflight()
+		var ivs []bruteInterval
+		base := int64(1_791_964_800+rng.IntN(5000)) * secMicros
+		n := 200 + rng.IntN(2500)
+		span := int64(30 + rng.IntN(3000)) // seconds: from dense to sparse
+		whole := round%5 == 0              // a log of whole seconds only
+		conc := map[int64]int64{}
+		for range n {
+			s := base + rng.Int64N(span)*secMicros
+			if !whole && rng.IntN(3) != 0 {
+				s += rng.Int64N(4) * 250_000 // quarters: many equal instants
+			}
+			var d int64
+			switch rng.IntN(6) {
+			case 0:
+				d = 0
+			case 1:
+				d = rng.Int64N(5) * secMicros // ends exactly on a second
+			case 2:
+				d = rng.Int64N(120) * secMicros
+			default:
+				d = rng.Int64N(8) * 250_000
+			}
+			flags := uint8(0)
+			if rng.IntN(40) == 0 {
+				flags = flagConc429
+				conc[floorDiv(s, secMicros)]++
+			}
+			if rng.IntN(7) == 0 {
+				g.add(s, -1, flags) // no duration
+				continue
+			}
+			g.add(s, d, flags)
+			if d > 0 {
+				ivs = append(ivs, bruteInterval{s, s + d})
+			}
+		}
+		tier := classify.Tier(round % classify.NumTiers)
+		f, err := figureConcurrency(g, cat, tier, &report.Input{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := f.res
+		// Brute force over every second.
+		first, last := base/secMicros, base/secMicros+span+130
+		var peak, peakAt int64
+		over := map[int]int64{}
+		exact := map[int64]int64{}
+		for sec := first; sec <= last; sec++ {
+			m, at := bruteSecondMax(ivs, sec)
+			exact[sec] = m
+			if m > peak {
+				peak, peakAt = m, at
+			}
+			for _, l := range []int{15, 35, 75} { // every limit of the seed catalog's tiers, either edition
+				if m > int64(l) {
+					over[l]++
+				}
+			}
+		}
+		if int64(res.Peak) != peak || peak > 0 && res.At.UnixMicro() != peakAt {
+			t.Fatalf("round %d: peak %d at %s, brute force %d at %s", round, res.Peak, res.At, peak, time.UnixMicro(peakAt).UTC())
+		}
+		for _, tr := range res.Tiers {
+			if tr.SecondsOver != over[tr.Limit] || tr.Current > 0 && tr.SecondsOverCurrent != over[tr.Current] {
+				t.Fatalf("round %d: %s over %d / %d, brute force %d / %d", round, tr.Tier, tr.SecondsOver, tr.SecondsOverCurrent, over[tr.Limit], over[tr.Current])
+			}
+		}
+		from := res.SeriesFrom.Unix()
+		for i, v := range res.Series {
+			if int64(v) != exact[from+int64(i)] {
+				t.Fatalf("round %d: series at %s: %d, brute force %d", round, time.Unix(from+int64(i), 0).UTC(), v, exact[from+int64(i)])
+			}
+		}
+		if peak > 0 && (len(res.Series) == 0 || res.Series[res.At.Unix()-from] != int(peak)) {
+			t.Fatalf("round %d: the series misses the peak", round)
+		}
+		for _, b := range res.Busiest {
+			if int64(b.Max) != exact[b.Second.Unix()] {
+				t.Fatalf("round %d: busy second %s: %d, brute force %d", round, b.Second, b.Max, exact[b.Second.Unix()])
+			}
+		}
+		var total int64
+		for _, m := range res.Throttled.Moments {
+			total += m.Count
+			if m.Count != conc[m.Second.Unix()] || int64(m.InFlight) != exact[m.Second.Unix()] {
+				t.Fatalf("round %d: 429s at %s: %d with %d in flight, brute force %d with %d", round, m.Second, m.Count, m.InFlight,
+					conc[m.Second.Unix()], exact[m.Second.Unix()])
+			}
+		}
+		var want int64
+		for _, c := range conc {
+			want += c
+		}
+		if res.Throttled.Count != want {
+			t.Fatalf("round %d: %d concurrency 429s, want %d", round, res.Throttled.Count, want)
+		}
+		g.close()
+	}
+}
+
+// TestClientFiguresBruteForce: a client's busiest 60 s span and most requests at once, against a
+// brute-force count over every instant.
+func TestClientFiguresBruteForce(t *testing.T) {
+	for round := range 200 {
+		rng := rand.New(rand.NewPCG(uint64(round), 21))
+		n := 1 + rng.IntN(120)
+		var rows []clientRow
+		for range n {
+			ts := int64(rng.IntN(180)) * 500_000
+			d := int64(-1)
+			if rng.IntN(4) != 0 {
+				d = rng.Int64N(6) * 1_000_000
+			}
+			rows = append(rows, clientRow{client: 7, agent: 3, ts: ts, dur: d})
+		}
+		sortRows := func() {
+			for i := range rows {
+				for j := i + 1; j < len(rows); j++ {
+					if rows[j].ts < rows[i].ts {
+						rows[i], rows[j] = rows[j], rows[i]
+					}
+				}
+			}
+		}
+		sortRows()
+		var scratch []clientEvent
+		st := clientFigures(rows, &scratch)
+		var minute, minuteAt, conc, concAt int64
+		minuteAt, concAt = -1, -1
+		for _, r := range rows {
+			var m, c int64
+			for _, o := range rows {
+				if o.ts >= r.ts && o.ts < r.ts+minuteMicros {
+					m++
+				}
+				if o.dur > 0 && o.ts <= r.ts && r.ts < o.ts+o.dur {
+					c++
+				}
+			}
+			if m > minute || m == minute && r.ts < minuteAt {
+				minute, minuteAt = m, r.ts
+			}
+			if c > conc || c == conc && c > 0 && r.ts < concAt {
+				conc, concAt = c, r.ts
+			}
+		}
+		if st.minute != minute || st.minuteAt != minuteAt || st.concurrent != conc || conc > 0 && st.concurrentAt != concAt {
+			t.Fatalf("round %d: minute %d at %d, %d at once at %d; brute force %d at %d, %d at %d", round, st.minute, st.minuteAt,
+				st.concurrent, st.concurrentAt, minute, minuteAt, conc, concAt)
+		}
+	}
+}
+
+// TestGroupClients: the radix grouping (and the comparison sort it falls back to for ids that do
+// not pack) gives every client key's rows together in time order, keys in increasing order.
+func TestGroupClients(t *testing.T) {
+	for round := range 30 {
+		rng := rand.New(rand.NewPCG(uint64(round), 22))
+		var chunks [][]clientRow
+		var all []clientRow
+		for range 1 + rng.IntN(3) {
+			var c []clientRow
+			for range rng.IntN(3000) {
+				client := ipv4Flag | uint64(rng.IntN(40))
+				if rng.IntN(3) == 0 {
+					client = uint64(rng.IntN(5))
+				}
+				if round%5 == 4 && rng.IntN(50) == 0 {
+					client = 1 << 40 // does not pack
+				}
+				r := clientRow{client: client, agent: uint32(rng.IntN(4)), ts: int64(rng.IntN(500)), dur: int64(rng.IntN(9))}
+				c = append(c, r)
+				all = append(all, r)
+			}
+			chunks = append(chunks, c)
+		}
+		got := groupClients(chunks)
+		if len(got) != len(all) {
+			t.Fatalf("round %d: %d rows, want %d", round, len(got), len(all))
+		}
+		for i := 1; i < len(got); i++ {
+			a, b := got[i-1], got[i]
+			if a.client > b.client || a.client == b.client && (a.agent > b.agent || a.agent == b.agent && a.ts > b.ts) {
+				t.Fatalf("round %d: row %d %+v after %+v", round, i, b, a)
+			}
+		}
+		count := map[clientRow]int{}
+		for _, r := range all {
+			count[r]++
+		}
+		for _, r := range got {
+			count[r]--
+		}
+		for r, n := range count {
+			if n != 0 {
+				t.Fatalf("round %d: row %+v %d times too few", round, r, n)
+			}
+		}
+	}
+}

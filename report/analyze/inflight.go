@@ -1,0 +1,379 @@
+package analyze
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+)
+
+// inflight collects, as the rows come, what the concurrency analysis (concurrency.go) needs: for
+// every request with a duration, its interval [start, start+duration) counted per UTC second, and
+// the intervals themselves for the exact count inside the seconds where the counts do not settle
+// it; the concurrency 429s per second; and the requests to the client-limited endpoints
+// (clientlimits.go).
+//
+// Per second S (the instants [S, S+1 s)) it keeps three numbers: net, the intervals starting in S
+// minus those ending in S; bnd, those starting exactly at S's first instant minus those ending
+// there; inner, those starting after it within S. The requests in flight at S's first instant are
+// then open(S) = Σ_{k<S} net(k) + bnd(S), exactly, and the most in flight at any instant of S lies
+// between open(S) and open(S) + inner(S): it is open(S) whenever no interval starts inside S (a
+// log of whole seconds never has one). Requests of zero duration are in flight at no instant and
+// are not counted.
+type inflight struct {
+	requests int64 // requests counted (every class), the denominator of the coverage
+	withDur  int64 // requests with a duration, zero included
+	pages    map[int64]*secPage
+	lastKey  int64
+	last     *secPage
+	spill    map[int64]*secCell // the seconds past maxSecPages, one by one
+	any      bool
+	minS     int64 // the first and last second with an event
+	maxS     int64
+	inner    bool  // some interval starts inside a second
+	maxDur   int64 // the longest duration counted, microseconds
+	ivs      ivStore
+	c429     map[int64]int64 // concurrency 429s (status 429, X-Rate-Limit-Limit: 0) per second
+	clients  [][]clientRow   // in chunks of ivChunk
+}
+
+// secPageBits sets the seconds in a page (1,024: 12 KiB); maxSecPages bounds the pages (96 MiB, 97
+// days of traffic at every second).
+const (
+	secPageBits = 10
+	secPageLen  = 1 << secPageBits
+	secMicros   = 1_000_000
+)
+
+var maxSecPages = 1 << 13
+
+type secCell struct{ net, bnd, inner int32 }
+
+type secPage [secPageLen]secCell
+
+// maxDurMicros is the longest duration counted (a larger one is cut to it): 71 minutes, the most a
+// uint32 of microseconds holds. No request to Okta is in flight that long.
+const maxDurMicros = 1<<32 - 1
+
+func newInflight() *inflight {
+	return &inflight{pages: map[int64]*secPage{}, spill: map[int64]*secCell{}, c429: map[int64]int64{}}
+}
+
+// Row flags, packed in rowBatch.flags: the client-limited endpoint (classify.ClientEndpoint, 0 for
+// none) in the low two bits, and whether the response was a concurrency 429.
+const (
+	flagEndpoint = 3
+	flagConc429  = 4
+	flagDuration = 8 // a store's: the duration was logged (inflight.go takes -1 for not logged)
+)
+
+// add counts one request at ts with duration dur (microseconds, -1 when not logged) and flags.
+func (g *inflight) add(ts, dur int64, flags uint8) {
+	g.requests++
+	if flags&flagConc429 != 0 {
+		g.c429[floorDiv(ts, secMicros)]++
+	}
+	if dur < 0 {
+		return
+	}
+	g.withDur++
+	if dur == 0 {
+		return
+	}
+	dur = min(dur, maxDurMicros)
+	g.maxDur = max(g.maxDur, dur)
+	end := ts + dur
+	s, e := floorDiv(ts, secMicros), floorDiv(end, secMicros)
+	cs := g.cell(s)
+	cs.net++
+	if ts == s*secMicros {
+		cs.bnd++
+	} else {
+		cs.inner++
+		g.inner = true
+	}
+	ce := g.cell(e)
+	ce.net--
+	if end == e*secMicros {
+		ce.bnd--
+	}
+	if !g.any {
+		g.any, g.minS, g.maxS = true, s, e
+	}
+	g.minS, g.maxS = min(g.minS, s), max(g.maxS, e)
+	g.ivs.add(ts, uint32(dur))
+}
+
+// cell returns second s's counts, making its page (or, past maxSecPages, its cell) when new.
+func (g *inflight) cell(s int64) *secCell {
+	key := s >> secPageBits
+	if g.last != nil && key == g.lastKey {
+		return &g.last[s&(secPageLen-1)]
+	}
+	p := g.pages[key]
+	if p == nil {
+		if len(g.pages) >= maxSecPages {
+			c := g.spill[s]
+			if c == nil {
+				c = &secCell{}
+				g.spill[s] = c
+			}
+			return c
+		}
+		p = new(secPage)
+		g.pages[key] = p
+	}
+	g.lastKey, g.last = key, p
+	return &p[s&(secPageLen-1)]
+}
+
+// get returns second s's counts (zero when it has none).
+func (g *inflight) get(s int64) secCell {
+	if p := g.pages[s>>secPageBits]; p != nil {
+		return p[s&(secPageLen-1)]
+	}
+	if c := g.spill[s]; c != nil {
+		return *c
+	}
+	return secCell{}
+}
+
+// eachSecond calls fn, in time order, for every second from the first to the last with an event
+// that has a request in flight or starting, with the requests in flight at its first instant (open)
+// and the intervals starting inside it. The seconds between those with counts (pages not made,
+// seconds not spilled) have no event: while requests are in flight there (at most maxDurMicros
+// long), each is visited with the open count of the one before.
+func (g *inflight) eachSecond(fn func(s int64, open, inner int64)) {
+	if !g.any {
+		return
+	}
+	// The seconds with counts, in order: every page's, and the spilled ones.
+	keys := make([]int64, 0, len(g.pages))
+	for k := range g.pages {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	spilled := make([]int64, 0, len(g.spill))
+	for s := range g.spill {
+		spilled = append(spilled, s)
+	}
+	slices.Sort(spilled)
+	var run int64 // Σ net of the seconds before
+	next := int64(0)
+	visit := func(s int64, c secCell) {
+		if run != 0 {
+			for k := next; k < s; k++ {
+				fn(k, run, 0)
+			}
+		}
+		next = s + 1
+		open := run + int64(c.bnd)
+		if open != 0 || c.inner != 0 {
+			fn(s, open, int64(c.inner))
+		}
+		run += int64(c.net)
+	}
+	j := 0
+	for _, k := range keys {
+		p := g.pages[k]
+		base := k << secPageBits
+		for ; j < len(spilled) && spilled[j] < base; j++ {
+			visit(spilled[j], *g.spill[spilled[j]])
+		}
+		for i := range p {
+			visit(base+int64(i), p[i])
+		}
+	}
+	for ; j < len(spilled); j++ {
+		visit(spilled[j], *g.spill[spilled[j]])
+	}
+}
+
+// secMax is the most requests in flight at an instant of a second, and the first such instant.
+type secMax struct {
+	n  int64
+	at int64 // Unix microseconds
+}
+
+// exactMax returns, for each second of want, the most requests in flight at any instant of it,
+// given each second's open count: a pass over the held intervals collects the starts and ends
+// strictly inside those seconds, which are then swept in time order (an end before a start at the
+// same instant: [start, end) intervals that meet do not overlap).
+func (g *inflight) exactMax(want map[int64]int64) (map[int64]secMax, error) {
+	type event struct {
+		t int64
+		d int8 // -1 an end, +1 a start: ends sort first
+	}
+	if len(want) == 0 {
+		return map[int64]secMax{}, nil
+	}
+	evs := make(map[int64][]event, len(want))
+	err := g.ivs.each(func(ts int64, dur uint32) {
+		end := ts + int64(dur)
+		if s := floorDiv(ts, secMicros); ts != s*secMicros {
+			if _, ok := want[s]; ok {
+				evs[s] = append(evs[s], event{ts, 1})
+			}
+		}
+		if e := floorDiv(end, secMicros); end != e*secMicros {
+			if _, ok := want[e]; ok {
+				evs[e] = append(evs[e], event{end, -1})
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]secMax, len(want))
+	for s, open := range want {
+		list := evs[s]
+		slices.SortFunc(list, func(a, b event) int {
+			if a.t != b.t {
+				if a.t < b.t {
+					return -1
+				}
+				return 1
+			}
+			return int(a.d) - int(b.d)
+		})
+		best, cur := secMax{open, s * secMicros}, open
+		for _, e := range list {
+			cur += int64(e.d)
+			if cur > best.n {
+				best = secMax{cur, e.t}
+			}
+		}
+		out[s] = best
+	}
+	return out, nil
+}
+
+// close lets the held intervals go.
+func (g *inflight) close() { g.ivs.close() }
+
+// ivStore holds intervals (start, duration) in chunks, past maxHeldIntervals in a spill file
+// (unlinked at once where the system allows), so that memory stays bounded on any input.
+type ivStore struct {
+	chunks []ivChunkCols
+	cur    ivChunkCols
+	held   int
+	f      *os.File
+	spilt  int
+	buf    []byte
+}
+
+// ivChunkCols is a chunk of intervals, in two columns (12 bytes an interval).
+type ivChunkCols struct {
+	ts  []int64
+	dur []uint32
+}
+
+const ivChunk = 1 << 16
+
+// maxHeldIntervals bounds the intervals held in memory (12 bytes each: 96 MiB).
+var maxHeldIntervals = 8 << 20
+
+func (s *ivStore) add(ts int64, dur uint32) {
+	if s.cur.ts == nil {
+		s.cur = ivChunkCols{ts: make([]int64, 0, ivChunk), dur: make([]uint32, 0, ivChunk)}
+	}
+	s.cur.ts, s.cur.dur = append(s.cur.ts, ts), append(s.cur.dur, dur)
+	if len(s.cur.ts) == ivChunk {
+		s.flush()
+	}
+}
+
+// flush moves the current chunk to the held ones, or to the spill file past maxHeldIntervals (an
+// error writing it is kept and given by each).
+func (s *ivStore) flush() {
+	n := len(s.cur.ts)
+	if n == 0 {
+		return
+	}
+	if s.held+n <= maxHeldIntervals || s.f == nil && s.openSpill() != nil {
+		s.chunks = append(s.chunks, s.cur)
+		s.held += n
+		s.cur = ivChunkCols{}
+		return
+	}
+	s.buf = s.buf[:0]
+	for i, ts := range s.cur.ts {
+		s.buf = binary.LittleEndian.AppendUint64(s.buf, uint64(ts))
+		s.buf = binary.LittleEndian.AppendUint32(s.buf, s.cur.dur[i])
+	}
+	if _, err := s.f.Write(s.buf); err != nil {
+		// Keep them in memory rather than lose them.
+		s.chunks = append(s.chunks, s.cur)
+		s.held += n
+		s.cur = ivChunkCols{}
+		return
+	}
+	s.spilt += n
+	s.cur.ts, s.cur.dur = s.cur.ts[:0], s.cur.dur[:0]
+}
+
+func (s *ivStore) openSpill() error {
+	f, err := os.CreateTemp("", "ratecard-intervals-*")
+	if err != nil {
+		return err
+	}
+	if os.Remove(f.Name()) != nil {
+		f.Close()
+		return errors.New("cannot unlink the spill file")
+	}
+	s.f = f
+	return nil
+}
+
+// each calls fn for every interval held (in no particular order).
+func (s *ivStore) each(fn func(ts int64, dur uint32)) error {
+	for _, c := range append(s.chunks, s.cur) {
+		for i, ts := range c.ts {
+			fn(ts, c.dur[i])
+		}
+	}
+	if s.f == nil || s.spilt == 0 {
+		return nil
+	}
+	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("read back held intervals: %w", err)
+	}
+	buf := make([]byte, 12*ivChunk)
+	for left := s.spilt; left > 0; {
+		n := min(left, ivChunk)
+		if _, err := io.ReadFull(s.f, buf[:12*n]); err != nil {
+			return fmt.Errorf("read back held intervals: %w", err)
+		}
+		for i := range n {
+			b := buf[12*i:]
+			fn(int64(binary.LittleEndian.Uint64(b)), binary.LittleEndian.Uint32(b[8:]))
+		}
+		left -= n
+	}
+	if _, err := s.f.Seek(0, io.SeekEnd); err != nil {
+		return fmt.Errorf("held intervals: %w", err)
+	}
+	return nil
+}
+
+func (s *ivStore) close() {
+	s.chunks, s.cur = nil, ivChunkCols{}
+	if s.f != nil {
+		s.f.Close()
+		s.f = nil
+	}
+}
+
+// addRow counts row i of r: access-log requests only (a System Log request carries no duration
+// and is not every request), and those to a client-limited endpoint once more, per client.
+func (g *inflight) addRow(r *rowBatch, i int) {
+	if r.src[i] != 0 {
+		return
+	}
+	g.add(r.ts[i], r.dur[i], r.flags[i])
+	if r.flags[i]&flagEndpoint != 0 {
+		g.addClient(r.client[i], r.agent[i], r.ts[i], r.dur[i])
+	}
+}
