@@ -413,3 +413,53 @@ func TestBrowserTimeAxisLabels(t *testing.T) {
 		t.Errorf("console: %s", strings.Join(lines, "\n"))
 	}
 }
+
+// TestBrowserConcurrencyChart renders a report with requests in flight (the request fixture, whose
+// requests carry durations) in a zone other than UTC, and checks in headless Chromium that every
+// chart, the concurrency chart among them, draws, and that the page logs nothing to the console.
+func TestBrowserConcurrencyChart(t *testing.T) {
+	chromium := chromiumPath(t)
+	res := fixture(t, "request.result.json")
+	if res.Concurrency == nil || len(res.Concurrency.Series) == 0 {
+		t.Fatal("the request fixture has no concurrency series")
+	}
+	zone, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Zone = zone
+	dir := t.TempDir()
+	if err := report.WriteDir(dir, res, report.HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	containers := containerRE.FindAllStringSubmatch(string(page), -1)
+	ids := map[string]bool{}
+	for _, c := range containers {
+		ids[c[1]] = true
+	}
+	if !ids["chart_concurrency"] || strings.Count(string(page), `<div class="item" id=`) != len(containers) {
+		t.Fatalf("chart containers %v: no concurrency chart, or an id that is no identifier", ids)
+	}
+	dom, stderr := dumpDOM(t, chromium, "file://"+filepath.Join(dir, "report.html"))
+	for id := range ids {
+		i := strings.Index(dom, `id="`+id+`"`)
+		if i < 0 {
+			t.Errorf("chart container %s is missing from the rendered DOM", id)
+			continue
+		}
+		rest := dom[i:]
+		if j := strings.Index(rest[1:], `class="item"`); j >= 0 {
+			rest = rest[:j+1]
+		}
+		if !strings.Contains(rest, "<canvas") && !strings.Contains(rest, "<svg") {
+			t.Errorf("chart %s rendered no canvas or svg", id)
+		}
+	}
+	if lines := consoleLines(stderr); len(lines) > 0 {
+		t.Errorf("the page logged to the console (JavaScript error or CSP violation):\n%s", strings.Join(lines, "\n"))
+	}
+}

@@ -50,7 +50,7 @@ func concurrencyViewOf(res *Result, ax timeAxis) *concurrencyView {
 // concurrencyChart draws the most requests in flight in each second around the peak, with the
 // analysed tier's limit, on the report's time axis (its zone).
 func concurrencyChart(c *Concurrency, tierTitle string, ax timeAxis) chartHTML {
-	const id = "chart-concurrency"
+	const id = "chart_concurrency" // a JavaScript identifier: go-echarts names its variables after it
 	data := make([]opts.LineData, len(c.Series))
 	from := ax.ms(c.SeriesFrom)
 	for i, n := range c.Series {

@@ -34,7 +34,7 @@ func TestConcurrencySection(t *testing.T) {
 		`At most <strong>100</strong> requests were in flight at once, first at`,
 		`<strong class="s-over">59 seconds over it</strong>`,
 		`https://developer.okta.com/docs/reference/rl2-concurrency/`,
-		`id="chart-concurrency"`,
+		`id="chart_concurrency"`,
 		`10.0.0.7`, `192.0.2.9`, // a caller of the busiest second, the client over the limits
 		`<strong class="s-over">1 client over a limit.</strong>`,
 		`not over the limit`, // 429s at seconds the logs count under 75
