@@ -31,6 +31,7 @@ func TestSystemLogPartsMatchWholeFile(t *testing.T) {
 		sb                       strings.Builder
 		lines                    []string // by line number - 1
 		later                    []string // second events written at the end of the file
+		warnings                 []string
 		wantReq, wantDupReq      int64
 		wantDupEvent, wantMalf   int64
 		wantErrBody, wantRLEvent int64
@@ -66,14 +67,14 @@ func TestSystemLogPartsMatchWholeFile(t *testing.T) {
 		case i%307 == 9:
 			add(`{"errorCode":"E0000047","errorSummary":"API call exceeded rate limit due to too many requests."}`)
 			wantErrBody++
-		case i%401 == 11:
-			w := sysEv{testUUID(3, i%5), "system.org.rate_limit.warning", "", "", at, `,"threshold":"600","urlPattern":"/api/v1/users"`}
-			add(w.json()) // five distinct warnings, repeated: the copies are duplicate events
-			if i/401 < 5 {
-				wantRLEvent++
-			} else {
-				wantDupEvent++
-			}
+		case i%401 == 11: // a rate-limit warning, listed in Result.Events with its line
+			w := sysEv{testUUID(3, i), "system.org.rate_limit.warning", "", "", at, `,"threshold":"600","urlPattern":"/api/v1/users"`}
+			add(w.json())
+			warnings = append(warnings, w.json())
+			wantRLEvent++
+		case i%401 == 200: // a copy of a warning: a duplicate event
+			add(warnings[rng.Intn(len(warnings))])
+			wantDupEvent++
 		}
 	}
 	for _, s := range later {
@@ -115,6 +116,15 @@ func TestSystemLogPartsMatchWholeFile(t *testing.T) {
 			t.Fatalf("example %+v: line %d is %.120s…", ex, n, counted)
 		}
 		checked++
+	}
+	// The warnings are listed at their lines in the whole file.
+	if len(one.Events) != int(wantRLEvent) {
+		t.Fatalf("%d events listed, want %d", len(one.Events), wantRLEvent)
+	}
+	for _, e := range one.Events {
+		if !strings.Contains(lines[e.Line-1], `"system.org.rate_limit.warning"`) {
+			t.Fatalf("event %+v: line %d is %.120s…", e, e.Line, lines[e.Line-1])
+		}
 	}
 	if checked < 100 {
 		t.Errorf("%d duplicate examples checked", checked)
