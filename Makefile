@@ -15,6 +15,9 @@ BENCH_DIR   ?= $(or $(TMPDIR),/tmp)/ratecard-bench
 BENCH_LINES ?= 5000000
 BENCH_RUNS  ?= 3
 BENCH_STAMP  = $(BENCH_DIR)/.made-$(BENCH_LINES)-$(shell cat samples/gen/bench.go | sha256sum | cut -c1-12)
+# and BENCH_SYSLOG Okta System Log events (samples/gen -bench-systemlog) in $(BENCH_DIR)/systemlog.ndjson.
+BENCH_SYSLOG ?= 1000000
+BENCH_SYSLOG_STAMP = $(BENCH_DIR)/.made-syslog-$(BENCH_SYSLOG)-$(shell cat samples/gen/bench.go samples/gen/systemlog.go | sha256sum | cut -c1-12)
 
 # The vendored ECharts build (npm package "echarts"), inlined into every report. `make echarts`
 # fetches it with npm and refuses a file whose sha256 differs from the pin below.
@@ -64,6 +67,11 @@ bench: build ## Go benchmarks per stage, then ratecard end to end on a generated
 	  rm -rf $(BENCH_DIR) && \
 	  $(GO) run ./samples/gen -bench-lines $(BENCH_LINES) -days 31 -start 2026-10-01 -out $(BENCH_DIR) && \
 	  touch $(BENCH_STAMP); \
+	fi
+	@if [ ! -f $(BENCH_SYSLOG_STAMP) ]; then \
+	  rm -f $(BENCH_DIR)/systemlog.ndjson $(BENCH_DIR)/.made-syslog-* && \
+	  $(GO) run ./samples/gen -bench-systemlog $(BENCH_SYSLOG) -days 31 -start 2026-10-01 -out $(BENCH_DIR) && \
+	  touch $(BENCH_SYSLOG_STAMP); \
 	fi
 	$(GO) run ./cmd/ratecard-bench -bin $(BIN) -data $(BENCH_DIR) -runs $(BENCH_RUNS) -markdown
 	@echo "ratecard sql's DuckDB query on the bench month, through analyze --counts, against analyze:"

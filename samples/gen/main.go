@@ -19,7 +19,8 @@
 // Flags: -out DIR (default: the samples directory this generator lives in), -days N (3), -start
 // YYYY-MM-DD (the first UTC day, 2026-10-12), -seed N (1), -markdown (also print the README's tables
 // to stdout). -bench-lines N switches to bench mode, which writes a month-sized input for make bench
-// instead (see bench.go; -split K sets its number of parts). The output depends only on the flags
+// instead (see bench.go; -split K sets its number of parts); -bench-systemlog N writes N Okta System
+// Log events for make bench (see systemlog.go), with or without -bench-lines. The output depends only on the flags
 // (and the pinned klauspost/compress version): the random source is a PCG seeded with -seed, nothing
 // reads the clock, and the gzip streams carry no name or modification time, so the same flags always
 // give byte-identical files. The planted events are placed relative to -start (event times are "day
@@ -40,7 +41,8 @@
 // clients.go the proxies, identifier pools and clients; endpoints.go what each call looks like;
 // traffic.go the background traffic; events.go the planted events; kinds.go the special lines;
 // buckets.go the catalog's buckets and the 429 limiter; render.go the log lines and files;
-// manifest.go and summary.go the manifest and its printed forms; bench.go the bench mode.
+// manifest.go and summary.go the manifest and its printed forms; bench.go the bench mode; systemlog.go
+// the System Log bench mode.
 package main
 
 import (
@@ -91,6 +93,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	benchLines := fs.Int64("bench-lines", 0, "bench mode: write N lines of month-sized input for make bench instead of the samples (see bench.go)")
 	benchRequestTime := fs.Bool("bench-request-time", true, "bench mode: append each request's $request_time to its line (false: plain combined lines)")
 	split := fs.Int("split", 8, "bench mode: number of parts the input is also cut into")
+	benchSysLog := fs.Int64("bench-systemlog", 0, "System Log bench mode: write N Okta System Log events to -out/systemlog.ndjson (see systemlog.go)")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -104,12 +107,21 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%w: -start: %v", errUsage, err)
 	}
-	if *benchLines > 0 {
-		if *split < 1 {
-			return fmt.Errorf("%w: -split must be at least 1", errUsage)
+	if *benchLines > 0 || *benchSysLog > 0 {
+		if *benchLines > 0 {
+			if *split < 1 {
+				return fmt.Errorf("%w: -split must be at least 1", errUsage)
+			}
+			if err := runBench(benchConfig{out: *out, lines: *benchLines, days: *days, split: *split, start: st.UTC(), seed: *seed,
+				requestTime: *benchRequestTime}, stderr); err != nil {
+				return err
+			}
 		}
-		return runBench(benchConfig{out: *out, lines: *benchLines, days: *days, split: *split, start: st.UTC(), seed: *seed,
-			requestTime: *benchRequestTime}, stderr)
+		if *benchSysLog > 0 {
+			return runSysLogBench(sysLogConfig{path: filepath.Join(*out, "systemlog.ndjson"), events: *benchSysLog, days: *days,
+				start: st.UTC(), seed: *seed}, stderr)
+		}
+		return nil
 	}
 	cfg := config{out: *out, days: *days, start: st.UTC(), seed: *seed}
 
