@@ -40,18 +40,11 @@ func (t *jsonTape) scanShallow(b []byte, i int, spec *shallowSpec, depth int) (i
 			return i, false
 		}
 		k := len(t.toks)
-		t.toks = pushTok(t.toks, kindString, i+1, 0, k+1)
-		j, flags, st := scanString(b, i+1)
-		if st != jsonDone {
+		j, ok := t.pushString(b, i)
+		if !ok {
 			return j, false
 		}
-		tok := &t.toks[k]
-		tok.end, tok.esc = j, flags&strEscape != 0
-		if flags&strNonASCII != 0 && !tok.esc && !utf8.Valid(b[i+1:j]) {
-			tok.esc = true
-		}
-		tok.ascii = flags == 0
-		i = skipJSONSpace(b, j+1)
+		i = skipJSONSpace(b, j)
 		if i >= n || b[i] != ':' {
 			return i, false
 		}
@@ -62,7 +55,6 @@ func (t *jsonTape) scanShallow(b []byte, i int, spec *shallowSpec, depth int) (i
 		if c := b[i]; c == '{' || c == '[' {
 			f = t.structField(k, spec.fields)
 		}
-		var ok bool
 		switch c := b[i]; {
 		case f >= 0 && c == '{' && spec.sub[f] != nil:
 			i, ok = t.scanShallow(b, i, spec.sub[f], depth+1)
@@ -76,7 +68,9 @@ func (t *jsonTape) scanShallow(b []byte, i int, spec *shallowSpec, depth int) (i
 				t.toks = pushTok(t.toks, kind, i, end, len(t.toks)+1)
 				i = end
 			}
-		default: // a scalar, or a value laid out in full
+		case c == '"':
+			i, ok = t.pushString(b, i)
+		default: // another scalar, or a value laid out in full
 			t.pos, t.state, t.stack, t.depth = i, stValue, t.stack[:0], depth+1
 			if ok = t.scan(b, true) == jsonDone; ok {
 				i = t.end
@@ -96,6 +90,24 @@ func (t *jsonTape) scanShallow(b []byte, i int, spec *shallowSpec, depth int) (i
 		}
 		return i, false
 	}
+}
+
+// pushString lays out the string (a key or a value) whose opening quote is b[i] as scan does, and
+// returns the index after its closing quote; ok is false when b holds no valid string there.
+func (t *jsonTape) pushString(b []byte, i int) (int, bool) {
+	k := len(t.toks)
+	t.toks = pushTok(t.toks, kindString, i+1, 0, k+1)
+	j, flags, st := scanString(b, i+1)
+	if st != jsonDone {
+		return j, false
+	}
+	tok := &t.toks[k]
+	tok.end, tok.esc = j, flags&strEscape != 0
+	if flags&strNonASCII != 0 && !tok.esc && !utf8.Valid(b[i+1:j]) {
+		tok.esc = true
+	}
+	tok.ascii = flags == 0
+	return j + 1, true
 }
 
 // parseShallow resets t and lays out b, which must be one JSON object followed by nothing but JSON

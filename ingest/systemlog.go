@@ -464,10 +464,18 @@ func isUUID(s string) bool {
 				return false
 			}
 		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			if !hexDigit[c] {
 				return false
 			}
 		}
 	}
 	return true
 }
+
+// hexDigit tells the hexadecimal digits, either case.
+var hexDigit = func() (t [256]bool) {
+	for _, c := range "0123456789abcdefABCDEF" {
+		t[c] = true
+	}
+	return t
+}()

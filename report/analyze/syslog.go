@@ -176,8 +176,11 @@ type sysRoute struct {
 // classifies a path without its query string, which the cache leaves out too.)
 func (w *parser) sysRouteOf(target string, methods ingest.MethodSet, cls []uint8, added *[]string) (uint32, []uint8) {
 	path := target
-	if i := strings.IndexAny(path, "?#"); i >= 0 {
-		path = path[:i]
+	for i := 0; i < len(path); i++ { // strings.IndexAny(path, "?#"), which builds its set each call
+		if path[i] == '?' || path[i] == '#' {
+			path = path[:i]
+			break
+		}
 	}
 	at := len(cls)
 	cls = append(cls, make([]uint8, len(w.sysCats)*numMethods)...)
