@@ -43,7 +43,8 @@ type formatSpec struct {
 	stream bool
 	// splittable: each line is parsed alone (no header, no state carried from line to line that
 	// changes a result), so a plain file can be cut at any line boundary and each part read by a
-	// Reader of its own ([OpenParts]).
+	// Reader of its own ([OpenParts]). (okta-ndjson is: the System Log events of one request that
+	// land in different parts are resolved across parts as across files, by report/analyze.)
 	splittable bool
 	// lineDetect: a line of this format is recognised (sniff) and read alone, with no options and
 	// no state, so per-line detection may read a line in it; and the lines that fail in a file
@@ -61,12 +62,14 @@ func shapeOK(reason string) bool {
 // new file with its sniff and parse functions and one row here.
 var formats = []formatSpec{
 	{name: "okta-array", sniffWindow: sniffOktaArray, newParser: newSysLogJSONParser, stream: true},
-	{name: "okta-ndjson", sniff: sniffSysLogJSON, newParser: newSysLogJSONParser},
+	{name: "okta-ndjson", sniff: sniffSysLogJSON, newParser: newSysLogJSONParser, splittable: true},
 	{name: "okta-csv", sniff: sniffSysLogCSV, newParser: newSysLogCSVParser},
 	{name: "cloudflare", sniff: sniffCloudflare, parse: cloudflareMapping.parse, newFileParser: cloudflareMapping.newFileParser,
+		splittable: true, lineDetect: true},
+	{name: "caddy", sniff: sniffCaddy, parse: caddyMapping.parse, newFileParser: caddyMapping.newFileParser, splittable: true,
 		lineDetect: true},
-	{name: "caddy", sniff: sniffCaddy, parse: caddyMapping.parse, newFileParser: caddyMapping.newFileParser, lineDetect: true},
-	{name: "envoy", sniff: sniffEnvoy, parse: envoyMapping.parse, newFileParser: envoyMapping.newFileParser, lineDetect: true},
+	{name: "envoy", sniff: sniffEnvoy, parse: envoyMapping.parse, newFileParser: envoyMapping.newFileParser, splittable: true,
+		lineDetect: true},
 	{name: "envoy-text", sniff: sniffEnvoyText, parse: parseEnvoyText, parseXFF: parseEnvoyTextXFF, splittable: true,
 		lineDetect: true},
 	{name: "w3c", sniff: sniffW3C, newParser: newW3CParser},
@@ -78,7 +81,7 @@ var formats = []formatSpec{
 		splittable: true, lineDetect: true},
 	{name: "common", sniff: sniffCommon, parse: parseCLF, newFileParser: newCommonFileParser, splittable: true, lineDetect: true},
 	{name: "nginx", newParser: newNginxParser},
-	{name: "json", sniff: sniffGenericJSON, newParser: newJSONParser, lineDetect: true},
+	{name: "json", sniff: sniffGenericJSON, newParser: newJSONParser, splittable: true, lineDetect: true},
 }
 
 // emptyFormat is the format of a file whose sniff window holds no non-blank line. Such a file has no

@@ -195,7 +195,7 @@ func Files(ctx context.Context, paths []string, opt Options) (*report.Result, er
 	if err != nil {
 		return nil, err
 	}
-	dedupeEvents(parts)
+	fileEvents(parts)
 	trace("parsed")
 	// The parsers' buffers, dictionaries and route caches are garbage now, and DuckDB is about to
 	// need its memory for the analysis: hand the heap back to the system (a few ms; peak RSS for

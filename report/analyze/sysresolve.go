@@ -265,6 +265,7 @@ func countDups(s *sysRows, parts []*part, fate []uint8, order, starts, canon []i
 			}
 		}
 	}
+	base := lineBases(parts)
 	groupOf := make([]int32, s.len()) // the canonical event of each event's request
 	for g := 0; g+1 < len(starts); g++ {
 		for _, i := range order[starts[g]:starts[g+1]] {
@@ -293,9 +294,9 @@ func countDups(s *sysRows, parts []*part, fate []uint8, order, starts, canon []i
 		added[s.part[i]]++
 		c := groupOf[i]
 		cp := parts[s.part[c]]
-		at := fmt.Sprintf("%s:%d", cp.path, s.line[c])
+		at := fmt.Sprintf("%s:%d", cp.path, base[s.part[c]]+s.line[c])
 		if cp.format == "okta-array" {
-			at = fmt.Sprintf("%s:event %d", cp.path, s.line[c])
+			at = fmt.Sprintf("%s:event %d", cp.path, base[s.part[c]]+s.line[c])
 		}
 		text := "another event of the request counted at " + at
 		if f == sysDupEvent {
@@ -308,6 +309,40 @@ func countDups(s *sysRows, parts []*part, fate []uint8, order, starts, canon []i
 		if added[pi] > 0 {
 			slices.SortStableFunc(p.stats.Examples, func(a, b ingest.Skip) int { return cmp.Compare(a.Line, b.Line) })
 			p.stats.Examples = p.stats.Examples[:min(len(p.stats.Examples), maxEx)]
+		}
+	}
+}
+
+// lineBases returns, for each part, the lines of the parts of its file before it: what turns a line
+// of the part into a line of the whole file (a file cut by ingest.OpenParts numbers each part's lines
+// from its own start).
+func lineBases(parts []*part) []int64 {
+	base := make([]int64, len(parts))
+	next := map[int]int64{} // by file: the lines of its parts so far
+	for i, p := range parts {
+		base[i] = next[p.file]
+		next[p.file] += p.stats.Lines
+	}
+	return base
+}
+
+// fileEvents makes the parts' Okta rate-limit events those of whole files: each file keeps its first
+// ingest.MaxEvents (as one Reader of the whole file would), one copy of each event across the run
+// (dedupeEvents), and each event's line becomes its line in the whole file.
+func fileEvents(parts []*part) {
+	kept := map[int]int{} // by file: the events kept so far
+	for _, p := range parts {
+		room := ingest.MaxEvents - kept[p.file]
+		if len(p.events) > room {
+			p.events = p.events[:max(room, 0)]
+		}
+		kept[p.file] += len(p.events)
+	}
+	dedupeEvents(parts)
+	base := lineBases(parts)
+	for i, p := range parts {
+		for k := range p.events {
+			p.events[k].Line += int(base[i])
 		}
 	}
 }
