@@ -176,6 +176,26 @@ func (l *live) newShard() shard {
 
 func (s *liveShard) add(r *rowBatch) error { return addRows(s.l, s.counts, s.fl, &s.pend, r) }
 
+// addOne is add for one access-log request (source 0), its ids global: a worker adds the requests it
+// reads this way, without a batch. It must count exactly what addRows counts of a row.
+func (s *liveShard) addOne(ts int64, cl uint8, status uint16, src uint8, rl int32, dur int64, flags uint8, client uint64, agent, prin, path uint32) error {
+	s.counts.add(ts, cl, status, src, rl)
+	if src == 0 {
+		s.fl.add(ts, dur, flags)
+		if flags&flagEndpoint != 0 {
+			s.fl.addClient(client, agent, ts, dur)
+		}
+	}
+	if cl >= uint8(classify.MethodUnknown) {
+		return nil
+	}
+	s.pend.add(ts, cl, client, prin, packIDs(agent, path), heldDur(dur))
+	if s.pend.len() == batchRows {
+		return s.l.hold(&s.pend)
+	}
+	return nil
+}
+
 // gather merges the shards' counts and intervals into the live source's and holds their pending rows.
 func (l *live) gather(shards []shard) error {
 	for _, x := range shards {
