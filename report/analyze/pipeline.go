@@ -80,9 +80,29 @@ type sink interface {
 	setNames(n names) error
 }
 
+// sharder is a sink that takes rows on the parsing goroutines themselves: each worker adds its
+// batches to a shard of its own, without a lock or a hand-over, and gather merges the shards once
+// every part is read, before the held System Log requests are added. A sink that is not one takes
+// every batch on the one goroutine that runs runParts.
+type sharder interface {
+	sink
+	newShard() shard
+	gather(shards []shard) error
+}
+
+// useShards lets a sharder take rows on the workers; tests turn it off to compare with the rows
+// taken on one goroutine.
+var useShards = true
+
+// shard is a worker's part of a sharder.
+type shard interface {
+	// add takes a batch of rows with global dictionary ids; it does not keep the batch's slices.
+	add(r *rowBatch) error
+}
+
 // batch is a batch of rows on its way from a parser to the loading goroutine, reused through a free
-// list. Client, agent, principal and path ids in it are its parser's own (see dict) until the loading
-// goroutine maps them to global ones.
+// list. Client, agent, principal and path ids in it are its parser's own (see dict) until they are
+// mapped to global ones (globalDicts.translate).
 type batch struct {
 	rowBatch
 	sys                   sysRows  // System Log requests, held until every file is read (syslog.go)
@@ -99,13 +119,16 @@ type batch struct {
 // win.other is set, the requests are also counted per minute in its classes (the System Log's once
 // resolved); runParts returns those counts, summed over the workers (nil otherwise).
 //
+// When dst is a sharder, each worker translates and adds its own batches (see sharder); otherwise
+// they go through a channel to the calling goroutine, which does.
+//
 // Client addresses, user agents, principals and path templates go to dst as dictionary ids;
 // runParts returns the names behind them (index = id), client host names and user agents masked
 // with ingest.Redact.
 func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.Catalog, dst sink, lines *atomic.Int64, win window) (names, []map[unknownKey]int64, *otherCounts, error) {
 	rankParts(parts)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	jobs := make(chan *part)
 	full := make(chan *batch, 2*workers)
 	free := make(chan *batch, 3*workers+1)
@@ -116,10 +139,19 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 	for range cap(free) {
 		free <- &batch{rowBatch: newRowBatch(len(cats)), sys: sysRows{ncat: nsys}}
 	}
+	dicts := newGlobalDicts()
+	sh, _ := dst.(sharder)
+	if !useShards {
+		sh = nil
+	}
 	var wg sync.WaitGroup
 	ws := make([]*parser, min(workers, len(parts)))
 	for k := range ws {
 		ws[k] = newParser(cats, win)
+		ws[k].dicts, ws[k].nsys, ws[k].fail = dicts, nsys, cancel
+		if sh != nil {
+			ws[k].shard = sh.newShard()
+		}
 		wg.Add(1)
 		go func(w *parser) {
 			defer wg.Done()
@@ -148,23 +180,15 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 	}()
 
 	var loadErr error
-	gc, ga, gp, gt := newGlobalDict(ingest.Redact), newGlobalDict(ingest.Redact), newGlobalDict(nil), newGlobalDict(nil)
 	var held []sysRows // chunks, as the batches bring them
 	for b := range full {
 		if loadErr == nil {
-			gc.translate64(b.owner, b.newClients, b.client)
-			ga.translate(b.owner, b.newAgents, b.agent)
-			gp.translate(b.owner, b.newPrincipals, b.principal)
-			gt.translate(b.owner, b.newPaths, b.path)
-			gc.translate64(b.owner, nil, b.sys.client)
-			ga.translate(b.owner, nil, b.sys.agent)
-			gp.translate(b.owner, nil, b.sys.prin)
-			gt.translate(b.owner, nil, b.sys.path)
+			dicts.translate(b.owner, b)
 			if b.sys.len() > 0 {
 				held = append(held, b.sys)
 			}
 			if loadErr = dst.add(&b.rowBatch); loadErr != nil {
-				cancel()
+				cancel(loadErr)
 			}
 		}
 		b.reset()
@@ -177,6 +201,16 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 	}
 	if err := context.Cause(ctx); err != nil {
 		return names{}, nil, nil, err
+	}
+	if sh != nil {
+		shards := make([]shard, len(ws))
+		for k, w := range ws {
+			shards[k] = w.shard
+			held = append(held, w.held...)
+		}
+		if err := sh.gather(shards); err != nil {
+			return names{}, nil, nil, err
+		}
 	}
 	var other *otherCounts
 	if win.other != nil {
@@ -196,7 +230,7 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 	if err != nil {
 		return names{}, nil, nil, err
 	}
-	return names{clients: gc.names, agents: ga.names, principals: gp.names, paths: gt.names}, unknown, other, nil
+	return dicts.names(), unknown, other, nil
 }
 
 // parser is one worker's state, kept from part to part: its dictionaries and route cache. A month of
@@ -213,6 +247,15 @@ type parser struct {
 	templates *classify.Catalog
 	tmpl      []byte
 	other     *otherCounts // the requests per minute in win.other's classes; nil without it
+	// remap maps the parser's client, agent, principal and path ids to global ones (globalDicts).
+	remap [4][]uint32
+	dicts *globalDicts
+	// shard, when the sink is a sharder, takes the parser's batches on its own goroutine; held
+	// keeps their System Log requests, and nsys is how many catalogs those are classified in.
+	shard shard
+	held  []sysRows
+	nsys  int
+	fail  context.CancelCauseFunc // stops the run with an error of the shard
 }
 
 // newParser makes a worker's state for rows classified by cats; win says how it names path templates.
@@ -246,8 +289,14 @@ func parsePart(ctx context.Context, p *part, w *parser, full chan<- *batch, free
 			counted = n
 		}
 	}
-	// send hands the full batch on and takes an empty one; false when the run is cancelled.
+	// send hands the full batch on and takes an empty one, or adds it to the worker's shard and
+	// empties it; false when the run is cancelled.
 	send := func() bool {
+		if w.shard != nil {
+			w.take(b)
+			count()
+			return ctx.Err() == nil
+		}
 		b.owner = w
 		full <- b
 		count()
@@ -319,13 +368,32 @@ func parsePart(ctx context.Context, p *part, w *parser, full chan<- *batch, free
 			return
 		}
 	}
-	if len(b.ts) > 0 || b.sys.len() > 0 {
+	switch {
+	case (len(b.ts) > 0 || b.sys.len() > 0) && w.shard != nil:
+		w.take(b)
+		free <- b
+	case len(b.ts) > 0 || b.sys.len() > 0:
 		b.owner = w
 		full <- b
-	} else {
+	default:
 		free <- b
 	}
 	count()
 	p.stats, p.err = r.Stats(), r.Err()
 	p.events = r.Events()
+}
+
+// take translates b's ids, adds its rows to the worker's shard and keeps its System Log requests,
+// leaving b empty. An error of the shard cancels the run.
+func (w *parser) take(b *batch) {
+	w.dicts.translate(w, b)
+	if b.sys.len() > 0 {
+		w.held = append(w.held, b.sys)
+		b.sys = sysRows{ncat: w.nsys}
+	}
+	if err := w.shard.add(&b.rowBatch); err != nil {
+		w.fail(err)
+	}
+	b.reset()
+	b.newClients, b.newAgents, b.newPrincipals, b.newPaths = b.newClients[:0], b.newAgents[:0], b.newPrincipals[:0], b.newPaths[:0]
 }
