@@ -20,7 +20,8 @@
 //   - ratecard on the split parts, plain and gzip (no target; kept for comparison);
 //   - ratecard on systemlog.ndjson, and DuckDB's read_json with only the needed fields named doing
 //     the same per-minute count (systemlog.sql);
-//   - with -big DIR: ratecard once on DIR/access.log (50 M lines, for the memory target).
+//   - with -big DIR: ratecard once on DIR/combined.log (when there is one) and once on DIR/access.log
+//     (50 M lines, for the memory target).
 //
 // Every round runs each case once, in that order, so that the cases alternate and a busy moment of
 // a shared machine falls on both sides of a ratio; -warmup rounds come first and are not counted.
@@ -104,7 +105,7 @@ func run(args []string, stdout io.Writer) error {
 	runs := fs.Int("runs", 3, "counted runs per case")
 	warmup := fs.Int("warmup", 1, "rounds of every case run first and not counted")
 	stat := fs.String("stat", "median", "which run of a case counts: median or best (the shortest wall time)")
-	big := fs.String("big", "", "directory holding a 50 M-line access.log for the memory target (gen -bench-lines 50000000 -split 0 -bench-gzip=false -bench-combined=false)")
+	big := fs.String("big", "", "directory holding a 50 M-line access.log (and combined.log) for the memory target (gen -bench-lines 50000000 -split 0 -bench-gzip=false)")
 	wc := fs.String("wc", "/usr/bin/wc", "the wc program of the wc -l baseline")
 	md := fs.Bool("markdown", false, "print the tables as Markdown too")
 	if err := fs.Parse(args); err != nil {
@@ -194,17 +195,23 @@ func run(args []string, stdout io.Writer) error {
 		cases = append(cases, caseLine{name: t.name, lines: s.lines, bytes: s.bytes, wall: s.wall, cpu: s.cpu, rss: s.rss})
 	}
 	if *big != "" {
-		bt, err := bigTask(*bin, *big)
+		bts, err := bigTasks(*bin, *big)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "ratecard-bench: the %s run\n", bt.name)
-		if err := bt.runOnce(true); err != nil {
-			return err
+		for _, bt := range bts {
+			fmt.Fprintf(os.Stderr, "ratecard-bench: the %s run\n", bt.name)
+			if err := bt.runOnce(true); err != nil {
+				return err
+			}
+			s := bt.summarize(true)
+			what := "plain combined"
+			if strings.Contains(bt.name, "$request_time") {
+				what = "combined + $request_time"
+			}
+			res.big = append(res.big, bigResult{what, s})
+			cases = append(cases, caseLine{name: bt.name, lines: s.lines, bytes: bt.bytes, wall: s.wall, cpu: s.cpu, rss: s.rss})
 		}
-		s := bt.summarize(true)
-		res.big = &s
-		cases = append(cases, caseLine{name: bt.name, lines: s.lines, bytes: bt.bytes, wall: s.wall, cpu: s.cpu, rss: s.rss})
 	}
 	rows := buildRows(res)
 	checks := res.checks(fileSize(in.rtOrCombined()))

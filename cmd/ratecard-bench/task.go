@@ -147,19 +147,28 @@ func ratecardTask(key, name, bin string, files, flags, env []string) *task {
 	return t
 }
 
-// bigTask is ratecard on dir/access.log (with dir/log_format.txt when there is one).
-func bigTask(bin, dir string) (*task, error) {
+// bigTasks are ratecard on dir/combined.log, when there is one, and on dir/access.log (with
+// dir/log_format.txt when there is one): the memory cases of -big.
+func bigTasks(bin, dir string) ([]*task, error) {
 	p := filepath.Join(dir, "access.log")
 	if _, err := os.Stat(p); err != nil {
 		return nil, fmt.Errorf("-big: %w", err)
 	}
 	var flags []string
+	name := "ratecard, big access.log (once)"
 	if b, err := os.ReadFile(filepath.Join(dir, "log_format.txt")); err == nil {
 		flags = []string{"--log-format", strings.TrimSpace(string(b))}
+		name = "ratecard, big access.log + $request_time (once)"
 	}
-	t := ratecardTask("big", "ratecard, big access.log (once)", bin, []string{p}, flags, nil)
-	t.bytes = t.inputBytes()
-	return t, nil
+	var ts []*task
+	if c := filepath.Join(dir, "combined.log"); fileSize(c) > 0 {
+		ts = append(ts, ratecardTask("big-combined", "ratecard, big combined.log (once)", bin, []string{c}, nil, nil))
+	}
+	ts = append(ts, ratecardTask("big", name, bin, []string{p}, flags, nil))
+	for _, t := range ts {
+		t.bytes = t.inputBytes()
+	}
+	return ts, nil
 }
 
 // inProcessTask times f on files in this process; its CPU time is this process's (nothing else runs
