@@ -13,6 +13,9 @@ var traceStart = time.Now()
 // that prints when each stage of an analysis ends on stderr. It is not a user-facing option.
 var tracing = os.Getenv("RATECARD_TRACE") != ""
 
+// Trace is trace for the command line: the stages after the analysis (the outputs written).
+func Trace(stage string) { trace(stage) }
+
 // trace prints the elapsed time and a stage name on stderr when tracing.
 func trace(stage string) {
 	if tracing {
