@@ -315,11 +315,18 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 		wg.Wait()
 		close(kept)
 	}()
-	var loadErr error
-	for c := range kept { // drained to the end, so that the goroutines finish
-		if loadErr == nil {
-			loadErr = l.loadChunk(&c)
+	// One INSERT reads the kept chunks as the filters make them: DuckDB's threads convert and append
+	// them in parallel while the filters go on (an INSERT a chunk ran one at a time, after them).
+	more := func() arrow.RecordBatch {
+		for c := range kept {
+			if c.len() > 0 {
+				return c.record()
+			}
 		}
+		return nil
+	}
+	loadErr := l.db.insertStream(ctx, "requests_raw", requestSchema, more)
+	for range kept { // drained to the end, so that the goroutines finish
 	}
 	return cmp.Or(readErr, loadErr)
 }
@@ -338,10 +345,17 @@ func (l *live) release() {
 
 // loadChunk loads c's rows into requests_raw.
 func (l *live) loadChunk(c *rowChunk) error {
-	n := c.len()
-	if n == 0 {
+	if c.len() == 0 {
 		return nil
 	}
+	rec := c.record()
+	defer rec.Release()
+	return l.db.insert("requests_raw", rec)
+}
+
+// record makes a record batch of requestSchema over c's columns (not copied).
+func (c *rowChunk) record() arrow.RecordBatch {
+	n := c.len()
 	cols := []arrow.Array{
 		sliceArray(arrow.PrimitiveTypes.Int64, n, arrow.Int64Traits.CastToBytes(c.ts)),
 		sliceArray(arrow.PrimitiveTypes.Uint8, n, c.cls),
@@ -355,12 +369,11 @@ func (l *live) loadChunk(c *rowChunk) error {
 		a.Release()
 	}
 	if err != nil {
-		return err
+		panic(err) // the columns are requestSchema's by construction
 	}
 	rec := array.NewRecordBatch(requestSchema, []arrow.Array{st}, int64(n))
 	st.Release()
-	defer rec.Release()
-	return l.db.insert("requests_raw", rec)
+	return rec
 }
 
 // close lets the rows go and closes the database.
