@@ -16,8 +16,13 @@ BENCH_LINES ?= 5000000
 BENCH_RUNS  ?= 3
 BENCH_STAMP  = $(BENCH_DIR)/.made-$(BENCH_LINES)-$(shell cat samples/gen/bench.go | sha256sum | cut -c1-12)
 # and BENCH_SYSLOG Okta System Log events (samples/gen -bench-systemlog) in $(BENCH_DIR)/systemlog.ndjson.
+# BENCH_BIG=1 adds the 50 M-line memory cases: BENCH_BIG_LINES lines in $(BENCH_DIR)/big/access.log
+# (with $request_time) and combined.log (plain combined): about 18 GB of disk and minutes, kept too.
 BENCH_SYSLOG ?= 1000000
 BENCH_SYSLOG_STAMP = $(BENCH_DIR)/.made-syslog-$(BENCH_SYSLOG)-$(shell cat samples/gen/bench.go samples/gen/systemlog.go | sha256sum | cut -c1-12)
+BENCH_BIG ?=
+BENCH_BIG_LINES ?= 50000000
+BENCH_BIG_STAMP = $(BENCH_DIR)/big/.made-combined-$(BENCH_BIG_LINES)-$(shell cat samples/gen/bench.go | sha256sum | cut -c1-12)
 
 # The vendored ECharts build (npm package "echarts"), inlined into every report. `make echarts`
 # fetches it with npm and refuses a file whose sha256 differs from the pin below.
@@ -61,7 +66,7 @@ test-pure: ## test everything but the engine without cgo (ingest, classify, repo
 vet: ## go vet
 	$(GO) vet ./...
 
-bench: build ## Go benchmarks per stage, then ratecard end to end on a generated month vs DuckDB-only SQL
+bench: build ## Go benchmarks per stage, then issue 22's targets as ratios in one table (BENCH_BIG=1: with 50 M lines)
 	$(GO) test -run '^$$' -bench . -benchmem ./ingest ./classify ./report ./report/analyze
 	@if [ ! -f $(BENCH_STAMP) ]; then \
 	  rm -rf $(BENCH_DIR) && \
@@ -73,7 +78,14 @@ bench: build ## Go benchmarks per stage, then ratecard end to end on a generated
 	  $(GO) run ./samples/gen -bench-systemlog $(BENCH_SYSLOG) -days 31 -start 2026-10-01 -out $(BENCH_DIR) && \
 	  touch $(BENCH_SYSLOG_STAMP); \
 	fi
-	$(GO) run ./cmd/ratecard-bench -bin $(BIN) -data $(BENCH_DIR) -runs $(BENCH_RUNS) -markdown
+	@if [ -n "$(BENCH_BIG)" ] && [ ! -f $(BENCH_BIG_STAMP) ]; then \
+	  rm -rf $(BENCH_DIR)/big && \
+	  $(GO) run ./samples/gen -bench-lines $(BENCH_BIG_LINES) -days 31 -start 2026-10-01 -split 0 -bench-gzip=false \
+	    -out $(BENCH_DIR)/big && \
+	  touch $(BENCH_BIG_STAMP); \
+	fi
+	$(GO) run ./cmd/ratecard-bench -bin $(BIN) -data $(BENCH_DIR) -runs $(BENCH_RUNS) -markdown \
+	  $(if $(BENCH_BIG),-big $(BENCH_DIR)/big)
 	@echo "ratecard sql's DuckDB query on the bench month, through analyze --counts, against analyze:"
 	$(GO) test -count=1 -run '^TestCountsMatchFiles$$' ./report/analyze -args -counts-logs $(BENCH_DIR)/access.log
 

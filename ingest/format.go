@@ -73,14 +73,14 @@ var formats = []formatSpec{
 	{name: "envoy-text", sniff: sniffEnvoyText, parse: parseEnvoyText, parseXFF: parseEnvoyTextXFF, splittable: true,
 		lineDetect: true},
 	{name: "w3c", sniff: sniffW3C, newParser: newW3CParser},
-	{name: "alb", sniff: sniffALB, parse: parseALB, lineDetect: true},
+	{name: "alb", sniff: sniffALB, parse: parseALB, splittable: true, lineDetect: true},
 	{name: "haproxy", sniff: sniffHAProxy, newParser: newHAProxyParser, lineDetect: true},
 	{name: "vhost_combined", sniff: sniffVhostCombined, parse: parseVhostCombined, parseXFF: parseVhostCombinedXFF,
 		newFileParser: newVhostCombinedFileParser, lineDetect: true},
 	{name: "combined", sniff: sniffCombined, parse: parseCLF, parseXFF: parseCLFXFF, newFileParser: newCombinedFileParser,
 		splittable: true, lineDetect: true},
 	{name: "common", sniff: sniffCommon, parse: parseCLF, newFileParser: newCommonFileParser, splittable: true, lineDetect: true},
-	{name: "nginx", newParser: newNginxParser},
+	{name: "nginx", newParser: newNginxParser, splittable: true},
 	{name: "json", sniff: sniffGenericJSON, newParser: newJSONParser, splittable: true, lineDetect: true},
 }
 

@@ -1,58 +1,53 @@
-// Command ratecard-bench times `ratecard analyze` end to end on the month-sized input that
-// `go run ./samples/gen -bench-lines N` writes, and the DuckDB-only SQL equivalent on the same file, in
-// the same run. `make bench` generates the input and runs it.
+// Command ratecard-bench measures the performance targets of issue 22 in one run and prints them as
+// ratios, each against a baseline timed in the same run on the same input, with PASS or FAIL against
+// its target. `make bench` generates the input (go run ./samples/gen -bench-lines N -bench-systemlog M)
+// and runs it.
 //
-// For each case (plain and gzip input, as one file and as the same lines in 8 files) it runs the
-// ratecard binary -runs times and prints the best wall time, lines per second and the largest peak
-// RSS (the kernel's maximum resident set size of the child process). Then it runs the baseline query
-// (baseline.sql: read_csv + regexp + CASE + GROUP BY inside DuckDB) on the plain file and prints how
-// much faster ratecard was. Lines are the input.lines ratecard itself reports in summary.json, so a
-// run that dropped lines would show. When the input directory holds log_format.txt (the generator
-// writes it for lines with $request_time), ratecard reads the files with --log-format set to it.
+// The input directory (-data) holds what the generator writes: access.log (nginx combined with
+// $request_time, its log_format in log_format.txt), combined.log (the same requests in the plain
+// combined format), access.log.gz, split/part-K.log[.gz] and systemlog.ndjson (Okta System Log
+// events). The cases, each a program on one input:
+//
+//   - ratecard analyze on combined.log, with the default GOMAXPROCS and with GOMAXPROCS=1 (one Go
+//     worker; DuckDB's analysis threads are not limited by it, so the one-worker run is if anything
+//     faster than one core and the scaling ratio errs low);
+//   - the DuckDB-only SQL (baseline.sql: read_csv + regexp + CASE + GROUP BY) and /usr/bin/wc -l on
+//     combined.log;
+//   - ratecard on access.log with --log-format (the concurrency analysis case), and the SQL on it;
+//   - ratecard on access.log.gz, and the gzip baseline: the same file decompressed in this process by
+//     the decompressor ratecard's ingest uses (github.com/klauspost/compress/gzip, see
+//     gunzipDiscard), on one goroutine, to nothing;
+//   - ratecard on the split parts, plain and gzip (no target; kept for comparison);
+//   - ratecard on systemlog.ndjson, and DuckDB's read_json with only the needed fields named doing
+//     the same per-minute count (systemlog.sql);
+//   - with -big DIR: ratecard once on DIR/combined.log (when there is one) and once on DIR/access.log
+//     (50 M lines, for the memory target).
+//
+// Every round runs each case once, in that order, so that the cases alternate and a busy moment of
+// a shared machine falls on both sides of a ratio; -warmup rounds come first and are not counted.
+// Each case's wall time is the median (or with -stat best, the minimum) of its -runs runs; CPU time
+// (user+sys) is taken the same way, and peak RSS is the largest of any run (the kernel's maximum
+// resident set of the child process; in-process baselines have none). Ratios divide those wall
+// times. Lines and requests are the ones ratecard reports in summary.json, checked against wc -l and
+// against the baselines' own counts: a run whose counts disagree prints the table and then fails.
 //
 // Usage:
 //
-//	ratecard-bench [-bin bin/ratecard] [-data DIR] [-runs 3] [-markdown]
+//	ratecard-bench [-bin bin/ratecard] [-data DIR] [-runs 3] [-warmup 1] [-stat median|best] [-big DIR] [-markdown]
 package main
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
-	"text/tabwriter"
 	"time"
 )
-
-// Targets from the performance issue, on a 2-core machine.
-const (
-	targetPlain   = 5e6 // lines/s, plain input
-	targetGzip    = 3e6 // lines/s, gzip input
-	targetRatio   = 2.0 // times faster than the DuckDB-only SQL
-	targetRSS5M   = 512 << 20
-	targetRSS50M  = 1 << 30
-	largeInputMin = 40_000_000
-)
-
-type benchCase struct {
-	name  string
-	files []string
-	plain bool
-}
-
-type outcome struct {
-	benchCase
-	lines int64
-	best  time.Duration
-	rss   int64 // bytes
-}
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout); err != nil {
@@ -61,144 +56,209 @@ func main() {
 	}
 }
 
+// inputs are the files of a bench directory.
+type inputs struct {
+	combined  string   // plain combined lines
+	rt        string   // combined with $request_time ("" when the directory has none)
+	logFormat string   // the log_format of rt
+	gz        string   // rt (or combined) gzipped
+	parts     []string // split/part-K.log
+	gzParts   []string // split/part-K.log.gz
+	sysLog    string   // systemlog.ndjson, "" when absent
+}
+
+// findInputs returns the bench files of dir.
+func findInputs(dir string) (inputs, error) {
+	var in inputs
+	access := filepath.Join(dir, "access.log")
+	if _, err := os.Stat(access); err != nil {
+		return in, fmt.Errorf("no bench input in %s (run make bench, or: go run ./samples/gen -bench-lines 5000000 -days 31 -bench-systemlog 1000000 -out %s)", dir, dir)
+	}
+	in.gz = access + ".gz"
+	if b, err := os.ReadFile(filepath.Join(dir, "log_format.txt")); err == nil {
+		in.rt, in.logFormat = access, strings.TrimSpace(string(b))
+		in.combined = filepath.Join(dir, "combined.log")
+		if _, err := os.Stat(in.combined); err != nil {
+			return in, fmt.Errorf("%s has lines with $request_time but no combined.log: regenerate it (make bench-clean bench)", dir)
+		}
+	} else {
+		in.combined = access
+	}
+	if _, err := os.Stat(in.gz); err != nil {
+		return in, fmt.Errorf("no %s: regenerate the bench input (make bench-clean bench)", in.gz)
+	}
+	in.parts, _ = filepath.Glob(filepath.Join(dir, "split", "part-*.log"))
+	in.gzParts, _ = filepath.Glob(filepath.Join(dir, "split", "part-*.log.gz"))
+	if len(in.gzParts) != len(in.parts) {
+		in.parts, in.gzParts = nil, nil
+	}
+	if p := filepath.Join(dir, "systemlog.ndjson"); fileSize(p) > 0 {
+		in.sysLog = p
+	}
+	return in, nil
+}
+
 func run(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("ratecard-bench", flag.ContinueOnError)
 	bin := fs.String("bin", "bin/ratecard", "the ratecard binary to time")
-	data := fs.String("data", filepath.Join(os.TempDir(), "ratecard-bench"), "directory holding the bench input (gen -bench-lines -out DIR)")
-	runs := fs.Int("runs", 3, "runs per case; the best wall time counts")
-	md := fs.Bool("markdown", false, "print the results as a Markdown table too")
+	data := fs.String("data", filepath.Join(os.TempDir(), "ratecard-bench"), "directory holding the bench input (gen -bench-lines N -bench-systemlog M -out DIR)")
+	runs := fs.Int("runs", 3, "counted runs per case")
+	warmup := fs.Int("warmup", 1, "rounds of every case run first and not counted")
+	stat := fs.String("stat", "median", "which run of a case counts: median or best (the shortest wall time)")
+	big := fs.String("big", "", "directory holding a 50 M-line access.log (and combined.log) for the memory target (gen -bench-lines 50000000 -split 0 -bench-gzip=false)")
+	wc := fs.String("wc", "/usr/bin/wc", "the wc program of the wc -l baseline")
+	md := fs.Bool("markdown", false, "print the tables as Markdown too")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	plain := filepath.Join(*data, "access.log")
-	parts, _ := filepath.Glob(filepath.Join(*data, "split", "part-*.log"))
-	gzParts, _ := filepath.Glob(filepath.Join(*data, "split", "part-*.log.gz"))
-	if _, err := os.Stat(plain); err != nil || len(parts) == 0 || len(gzParts) != len(parts) {
-		return fmt.Errorf("no bench input in %s (run: go run ./samples/gen -bench-lines 5000000 -days 30 -out %s)", *data, *data)
+	if *stat != "median" && *stat != "best" {
+		return fmt.Errorf("-stat must be median or best, not %q", *stat)
 	}
-	cases := []benchCase{
-		{"plain, 1 file", []string{plain}, true},
-		{"gzip, 1 file", []string{plain + ".gz"}, false},
-		{fmt.Sprintf("plain, %d files", len(parts)), parts, true},
-		{fmt.Sprintf("gzip, %d files", len(gzParts)), gzParts, false},
+	if *runs < 1 {
+		return errors.New("-runs must be at least 1")
 	}
-	warm(append(append([]string{plain, plain + ".gz"}, parts...), gzParts...))
-	// The generator writes the log_format of lines with $request_time beside them.
-	var flags []string
-	if b, err := os.ReadFile(filepath.Join(*data, "log_format.txt")); err == nil {
-		flags = []string{"--log-format", strings.TrimSpace(string(b))}
-	}
-
-	fmt.Fprintf(stdout, "machine: %s/%s, %d CPUs (GOMAXPROCS %d), %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0), cpuModel())
-	var results []outcome
-	for _, c := range cases {
-		o, err := timeCase(*bin, c, flags, *runs)
-		if err != nil {
-			return err
-		}
-		results = append(results, o)
-	}
-	t0 := time.Now()
-	baseReq, err := baseline(context.Background(), plain)
+	in, err := findInputs(*data)
 	if err != nil {
 		return err
 	}
-	baseWall := time.Since(t0)
-
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "case\tlines\twall\tlines/s\tpeak RSS\t\n")
-	for _, o := range results {
-		fmt.Fprintf(tw, "%s\t%d\t%.2f s\t%.2f M\t%d MiB\t\n", o.name, o.lines, o.best.Seconds(), rate(o.lines, o.best)/1e6, o.rss>>20)
+	ctx := context.Background()
+	var rtFlags []string
+	if in.logFormat != "" {
+		rtFlags = []string{"--log-format", in.logFormat}
 	}
-	fmt.Fprintf(tw, "DuckDB-only SQL, plain, 1 file\t%d\t%.2f s\t%.2f M\t\t\n", baseReq, baseWall.Seconds(), rate(baseReq, baseWall)/1e6)
-	tw.Flush()
-	ratio := baseWall.Seconds() / results[0].best.Seconds()
-	fmt.Fprintf(stdout, "ratecard (plain, 1 file) is %.1f× faster than the DuckDB-only SQL on the same file\n\n", ratio)
+	rt := in.rt
+	if rt == "" {
+		rt = in.combined
+	}
+	tasks := []*task{
+		ratecardTask(keyCombined, "ratecard, plain combined", *bin, []string{in.combined}, nil, nil),
+		inProcessTask(keySQL, "DuckDB-only SQL, plain combined", []string{in.combined}, func(s *sample) error {
+			n, err := baseline(ctx, in.combined)
+			s.requests = n
+			return err
+		}),
+		wcTask(keyWC, "wc -l, plain combined", *wc, in.combined),
+		ratecardTask(keyOneProc, "ratecard, plain combined, GOMAXPROCS=1", *bin, []string{in.combined}, nil, []string{"GOMAXPROCS=1"}),
+		ratecardTask(keyRT, "ratecard, combined + $request_time", *bin, []string{rt}, rtFlags, nil),
+		inProcessTask(keySQLRT, "DuckDB-only SQL, combined + $request_time", []string{rt}, func(s *sample) error {
+			n, err := baseline(ctx, rt)
+			s.requests = n
+			return err
+		}),
+		ratecardTask(keyGzip, "ratecard, gzip", *bin, []string{in.gz}, rtFlags, nil),
+		inProcessTask(keyGunzip, "gzip decompress to discard (klauspost, 1 goroutine)", []string{in.gz}, func(s *sample) error {
+			n, err := gunzipDiscard(in.gz)
+			s.out = n
+			return err
+		}),
+	}
+	if len(in.parts) > 0 {
+		tasks = append(tasks,
+			ratecardTask(keySplit, fmt.Sprintf("ratecard, %d files", len(in.parts)), *bin, in.parts, rtFlags, nil),
+			ratecardTask(keySplitGzip, fmt.Sprintf("ratecard, %d gzip files", len(in.gzParts)), *bin, in.gzParts, rtFlags, nil))
+	}
+	if in.sysLog != "" {
+		tasks = append(tasks,
+			ratecardTask(keySysLog, "ratecard, System Log NDJSON", *bin, []string{in.sysLog}, nil, nil),
+			inProcessTask(keyReadJSON, "DuckDB read_json, System Log NDJSON", []string{in.sysLog}, func(s *sample) error {
+				_, n, err := sysLogBaseline(ctx, in.sysLog)
+				s.requests = n
+				return err
+			}))
+	}
+	for _, t := range tasks {
+		t.bytes = t.inputBytes()
+	}
+	warm(append(append([]string{in.combined, rt, in.gz, in.sysLog}, in.parts...), in.gzParts...))
 
-	// The targets, judged.
-	check := func(ok bool, what string) {
-		mark := "met"
-		if !ok {
-			mark = "NOT met"
+	h := header{cpu: cpuModel(), cpus: runtime.NumCPU(), procs: runtime.GOMAXPROCS(0), goVersion: runtime.Version(),
+		date: time.Now(), runs: *runs, warmup: *warmup, stat: *stat}
+	fmt.Fprintln(stdout, h)
+	for round := range *warmup + *runs {
+		counted := round >= *warmup
+		for _, t := range tasks {
+			if err := t.runOnce(counted); err != nil {
+				return err
+			}
 		}
-		fmt.Fprintf(stdout, "target %-58s %s\n", what, mark)
+		what := "warm-up round"
+		if counted {
+			what = "round"
+		}
+		fmt.Fprintf(os.Stderr, "ratecard-bench: %s %d of %d done\n", what, round+1, *warmup+*runs)
 	}
-	for _, o := range results {
-		if o.plain {
-			check(rate(o.lines, o.best) >= targetPlain, fmt.Sprintf("plain >= 5 M lines/s (%s)", o.name))
-		} else {
-			check(rate(o.lines, o.best) >= targetGzip, fmt.Sprintf("gzip >= 3 M lines/s (%s)", o.name))
+	res := results{byKey: map[string]summary{}, stat: *stat}
+	var cases []caseLine
+	for _, t := range tasks {
+		s := t.summarize(*stat == "best")
+		res.byKey[t.key] = s
+		cases = append(cases, caseLine{name: t.name, lines: s.lines, bytes: s.bytes, wall: s.wall, cpu: s.cpu, rss: s.rss})
+	}
+	if *big != "" {
+		bts, err := bigTasks(*bin, *big)
+		if err != nil {
+			return err
+		}
+		for _, bt := range bts {
+			fmt.Fprintf(os.Stderr, "ratecard-bench: the %s run\n", bt.name)
+			if err := bt.runOnce(true); err != nil {
+				return err
+			}
+			s := bt.summarize(true)
+			what := "plain combined"
+			if strings.Contains(bt.name, "$request_time") {
+				what = "combined + $request_time"
+			}
+			res.big = append(res.big, bigResult{what, s})
+			cases = append(cases, caseLine{name: bt.name, lines: s.lines, bytes: bt.bytes, wall: s.wall, cpu: s.cpu, rss: s.rss})
 		}
 	}
-	check(ratio >= targetRatio, "plain >= 2x the DuckDB-only SQL")
-	maxRSS := int64(0)
-	for _, o := range results {
-		maxRSS = max(maxRSS, o.rss)
-	}
-	if results[0].lines >= largeInputMin {
-		check(maxRSS <= targetRSS50M, fmt.Sprintf("peak RSS <= 1 GiB for %d M lines", results[0].lines/1e6))
-	} else {
-		check(maxRSS <= targetRSS5M, fmt.Sprintf("peak RSS <= 512 MiB for %.1f M lines", float64(results[0].lines)/1e6))
-	}
+	rows := buildRows(res)
+	checks := res.checks(fileSize(in.rtOrCombined()))
 
+	fmt.Fprintln(stdout)
+	if err := writeCases(stdout, cases, false); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout)
+	if err := writeRows(stdout, rows, false); err != nil {
+		return err
+	}
 	if *md {
-		fmt.Fprintf(stdout, "\n| case | lines | wall | lines/s | peak RSS |\n|---|---:|---:|---:|---:|\n")
-		for _, o := range results {
-			fmt.Fprintf(stdout, "| %s | %d | %.2f s | %.2f M | %d MiB |\n", o.name, o.lines, o.best.Seconds(), rate(o.lines, o.best)/1e6, o.rss>>20)
+		fmt.Fprintf(stdout, "\n%s\n\n", h)
+		writeRows(stdout, rows, true)
+		fmt.Fprintln(stdout)
+		writeCases(stdout, cases, true)
+	}
+	fmt.Fprintln(stdout)
+	var bad []string
+	for _, c := range checks {
+		fmt.Fprintln(stdout, "check:", c.text)
+		if !c.ok {
+			bad = append(bad, c.text)
 		}
-		fmt.Fprintf(stdout, "| DuckDB-only SQL, plain, 1 file | %d | %.2f s | %.2f M | |\n", baseReq, baseWall.Seconds(), rate(baseReq, baseWall)/1e6)
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("the counts of %d check(s) disagree: the ratios above compare different work", len(bad))
 	}
 	return nil
 }
 
-// timeCase runs ratecard on the case's files runs times and keeps the best wall time and the largest
-// peak RSS.
-func timeCase(bin string, c benchCase, flags []string, runs int) (outcome, error) {
-	o := outcome{benchCase: c}
-	out, err := os.MkdirTemp("", "ratecard-bench-out-")
-	if err != nil {
-		return o, err
+// rtOrCombined is the file gzipped in access.log.gz.
+func (in inputs) rtOrCombined() string {
+	if in.rt != "" {
+		return in.rt
 	}
-	defer os.RemoveAll(out)
-	for i := range runs {
-		args := append(append([]string{"analyze", "--out", out}, flags...), c.files...)
-		cmd := exec.Command(bin, args...)
-		cmd.Stdout = io.Discard
-		var stderr limitedBuffer
-		cmd.Stderr = &stderr
-		t0 := time.Now()
-		err := cmd.Run()
-		wall := time.Since(t0)
-		if err != nil {
-			return o, fmt.Errorf("%s: %v: %s", c.name, err, stderr.b)
-		}
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			o.rss = max(o.rss, ru.Maxrss*1024) // Linux reports KiB
-		}
-		if i == 0 || wall < o.best {
-			o.best = wall
-		}
-	}
-	var sum struct {
-		Input struct {
-			Lines int64 `json:"lines"`
-		} `json:"input"`
-	}
-	b, err := os.ReadFile(filepath.Join(out, "summary.json"))
-	if err == nil {
-		err = json.Unmarshal(b, &sum)
-	}
-	if err != nil {
-		return o, fmt.Errorf("%s: read summary.json: %w", c.name, err)
-	}
-	o.lines = sum.Input.Lines
-	return o, nil
+	return in.combined
 }
 
 // warm reads every file once so that the first case does not pay for the disk.
 func warm(paths []string) {
 	buf := make([]byte, 1<<20)
 	for _, p := range paths {
+		if p == "" {
+			continue
+		}
 		if f, err := os.Open(p); err == nil {
 			for {
 				if _, err := f.Read(buf); err != nil {
@@ -210,11 +270,12 @@ func warm(paths []string) {
 	}
 }
 
-func rate(lines int64, d time.Duration) float64 {
-	if d <= 0 {
+func fileSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
 		return 0
 	}
-	return float64(lines) / d.Seconds()
+	return st.Size()
 }
 
 // cpuModel is the CPU's model name from /proc/cpuinfo, or "" when unknown.
@@ -229,14 +290,4 @@ func cpuModel() string {
 		}
 	}
 	return ""
-}
-
-// limitedBuffer keeps the first 4 KiB written to it, for error messages.
-type limitedBuffer struct{ b []byte }
-
-func (l *limitedBuffer) Write(p []byte) (int, error) {
-	if room := 4096 - len(l.b); room > 0 {
-		l.b = append(l.b, p[:min(room, len(p))]...)
-	}
-	return len(p), nil
 }

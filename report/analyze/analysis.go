@@ -140,6 +140,17 @@ func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classif
 	if err != nil {
 		return requestFigures{}, err
 	}
+	// The client-based limits need the held requests alone: they are figured while the rest runs.
+	type clientFigures struct {
+		res  *report.ClientLimits
+		over []clientStat
+	}
+	clientsDone := make(chan clientFigures, 1)
+	go func() {
+		res, over := clientStats(fl)
+		clientsDone <- clientFigures{res, over}
+	}()
+	defer func() { <-clientsDone }() // not left running on an error
 	conc, err := figureConcurrency(fl, cat, p.tier, in)
 	if err != nil {
 		return requestFigures{}, err
@@ -178,7 +189,9 @@ func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classif
 		return requestFigures{}, err
 	}
 	trace("busiest seconds")
-	clients, err := figureClients(ctx, d, fl)
+	cf := <-clientsDone
+	clientsDone <- cf // for the deferred receive
+	clients, err := nameClients(ctx, d, cf.res, cf.over)
 	if err != nil {
 		return requestFigures{}, err
 	}

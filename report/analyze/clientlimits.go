@@ -53,16 +53,16 @@ type clientStat struct {
 	concurrentVisible bool
 }
 
-// figureClients computes, per client key, the most requests in any 60 s span and the most in flight
+// clientStats computes, per client key, the most requests in any 60 s span and the most in flight
 // at once (an interval that ends at an instant and one that starts there do not overlap), against
-// classify.ClientBased. Names come from the source's names tables (client host names and user agents
-// masked with ingest.Redact).
-func figureClients(ctx context.Context, d *duckDB, g *inflight) (*report.ClientLimits, error) {
+// classify.ClientBased, from the held requests alone, without names (nameClients): it runs beside
+// the analysis's queries. over is the client keys over a limit, worst first, at most
+// report.MaxClientsOver.
+func clientStats(g *inflight) (res *report.ClientLimits, over []clientStat) {
 	lim := classify.ClientBased
-	res := &report.ClientLimits{PerMinute: lim.PerMinute, Concurrent: lim.Concurrent, Endpoints: lim.Endpoints, Source: lim.Source,
+	res = &report.ClientLimits{PerMinute: lim.PerMinute, Concurrent: lim.Concurrent, Endpoints: lim.Endpoints, Source: lim.Source,
 		Requests: int64(g.clientCount())}
 	rows := groupClients(g.clients)
-	var over []clientStat
 	var peakMin, peakConc clientStat
 	var scratch []clientEvent
 	for i := 0; i < len(rows); {
@@ -100,6 +100,12 @@ func figureClients(ctx context.Context, d *duckDB, g *inflight) (*report.ClientL
 	if len(over) > report.MaxClientsOver {
 		over = over[:report.MaxClientsOver]
 	}
+	return res, over
+}
+
+// nameClients sets res.Over from over, the client keys over a limit, with their names from the
+// source's names tables (client host names and user agents masked with ingest.Redact).
+func nameClients(ctx context.Context, d *duckDB, res *report.ClientLimits, over []clientStat) (*report.ClientLimits, error) {
 	for _, st := range over {
 		client, err := clientName(ctx, d, st.client)
 		if err != nil {

@@ -256,3 +256,42 @@ func (g *minuteCounts) learnedLimits() map[uint8]learnedLimit {
 	}
 	return out
 }
+
+// merge adds o's counts to g's; o is not used after.
+func (g *minuteCounts) merge(o *minuteCounts) {
+	if o.any {
+		if !g.any {
+			g.any, g.minTS, g.maxTS = true, o.minTS, o.maxTS
+		}
+		g.minTS, g.maxTS = min(g.minTS, o.minTS), max(g.maxTS, o.maxTS)
+	}
+	g.public += o.public
+	g.outside += o.outside
+	for k, n := range o.learned {
+		g.learned[k] += n
+	}
+	for k, p := range o.pages {
+		if _, ok := g.pages[k]; !ok && len(g.pages) < maxPages {
+			g.pages[k] = p
+			continue
+		}
+		for i := range p {
+			if !p[i].empty() {
+				g.cell(k.class, k.page<<pageBits|int64(i)).addCell(&p[i])
+			}
+		}
+	}
+	for k, c := range o.spill {
+		g.cell(k.class, k.m).addCell(c)
+	}
+	g.sorted = nil
+}
+
+// addCell adds o's counts to c's.
+func (c *minuteCell) addCell(o *minuteCell) {
+	for i := range c.steps {
+		c.steps[i] += o.steps[i]
+	}
+	c.n429 += o.n429
+	c.nsys += o.nsys
+}

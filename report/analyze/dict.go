@@ -3,6 +3,9 @@ package analyze
 import (
 	"fmt"
 	"strings"
+	"sync"
+
+	"github.com/ratecard/ratecard/ingest"
 )
 
 // maxDictNames bounds each parser's client and agent dictionaries (and so memory on inputs with
@@ -101,11 +104,12 @@ func ipv4Name(id uint64) string {
 	return fmt.Sprintf("%d.%d.%d.%d", ip>>24, ip>>16&255, ip>>8&255, ip&255)
 }
 
-// globalDict maps each parser's ids to global ones, in the loading goroutine.
+// globalDict gives the names of every parser one set of global ids. Each parser keeps its own map
+// from its ids to global ones (parser.remap), so that its batches are translated on its own goroutine
+// without a lock; registering the names a parser added takes the lock of the globalDicts.
 type globalDict struct {
 	ids   map[string]uint32
 	names []string
-	remap map[*parser][]uint32 // a parser's id -> global id
 	// mask, when set, rewrites every name before it is registered (ingest.Redact for client host
 	// names and user agents, raw input text that may hold a login or a token), so that neither the
 	// analysis nor a store holds it; names that mask to the same text share one id.
@@ -113,35 +117,14 @@ type globalDict struct {
 }
 
 func newGlobalDict(mask func(string) string) *globalDict {
-	return &globalDict{ids: map[string]uint32{}, names: []string{"", "(other)"}, remap: map[*parser][]uint32{}, mask: mask}
+	return &globalDict{ids: map[string]uint32{}, names: []string{"", "(other)"}, mask: mask}
 }
 
-// translate rewrites a batch's ids of column col, p's own, to global ones, registering the names p
-// added (in the order it added them: its ids 2, 3, ...).
-func (g *globalDict) translate(p *parser, added []string, col []uint32) {
-	g.register(p, added)
-	m := g.remap[p]
-	for i, v := range col {
-		col[i] = m[v]
-	}
-}
-
-// translate64 is translate for client ids, which may be IPv4 addresses (kept as they are).
-func (g *globalDict) translate64(p *parser, added []string, col []uint64) {
-	g.register(p, added)
-	m := g.remap[p]
-	for i, v := range col {
-		if v&ipv4Flag == 0 {
-			col[i] = uint64(m[v])
-		}
-	}
-}
-
-// register gives the names a parser added global ids.
-func (g *globalDict) register(p *parser, added []string) {
-	m := g.remap[p]
-	if m == nil {
-		m = []uint32{idNone, idOther}
+// register gives the names a parser added (in the order it added them: its ids 2, 3, ...) global
+// ids, appending them to the parser's map m. The caller holds the globalDicts' lock.
+func (g *globalDict) register(m *[]uint32, added []string) {
+	if *m == nil {
+		*m = []uint32{idNone, idOther}
 	}
 	for _, s := range added {
 		if g.mask != nil {
@@ -153,7 +136,72 @@ func (g *globalDict) register(p *parser, added []string) {
 			g.ids[s] = id
 			g.names = append(g.names, s)
 		}
-		m = append(m, id)
+		*m = append(*m, id)
 	}
-	g.remap[p] = m
+}
+
+// globalDicts are the four dictionaries of a run: client addresses, user agents, principals and
+// path templates.
+type globalDicts struct {
+	mu                                 sync.Mutex
+	clients, agents, principals, paths *globalDict
+}
+
+func newGlobalDicts() *globalDicts {
+	return &globalDicts{clients: newGlobalDict(ingest.Redact), agents: newGlobalDict(ingest.Redact),
+		principals: newGlobalDict(nil), paths: newGlobalDict(nil)}
+}
+
+// names returns the names behind the global ids (index = id). Every parser is done.
+func (g *globalDicts) names() names {
+	return names{clients: g.clients.names, agents: g.agents.names, principals: g.principals.names, paths: g.paths.names}
+}
+
+// translate rewrites the ids of b, its parser w's own, to global ones, registering the names w added
+// while filling it. It runs on w's goroutine, or on the one goroutine that takes w's batches.
+func (g *globalDicts) translate(w *parser, b *batch) {
+	g.register(w, &b.newClients, &b.newAgents, &b.newPrincipals, &b.newPaths)
+	translate64(w.remap[0], b.client)
+	translate32(w.remap[1], b.agent)
+	translate32(w.remap[2], b.principal)
+	translate32(w.remap[3], b.path)
+	translate64(w.remap[0], b.sys.client)
+	translate32(w.remap[1], b.sys.agent)
+	translate32(w.remap[2], b.sys.prin)
+	translate32(w.remap[3], b.sys.path)
+}
+
+// register gives the client, agent, principal and path names w added (in the order it added them)
+// global ids in w.remap, and empties the lists.
+func (g *globalDicts) register(w *parser, clients, agents, principals, paths *[]string) {
+	if len(*clients)+len(*agents)+len(*principals)+len(*paths) > 0 {
+		g.mu.Lock()
+		g.clients.register(&w.remap[0], *clients)
+		g.agents.register(&w.remap[1], *agents)
+		g.principals.register(&w.remap[2], *principals)
+		g.paths.register(&w.remap[3], *paths)
+		g.mu.Unlock()
+		*clients, *agents, *principals, *paths = (*clients)[:0], (*agents)[:0], (*principals)[:0], (*paths)[:0]
+	}
+	for k := range w.remap {
+		if w.remap[k] == nil {
+			w.remap[k] = []uint32{idNone, idOther}
+		}
+	}
+}
+
+// translate32 maps every id of col through m.
+func translate32(m []uint32, col []uint32) {
+	for i, v := range col {
+		col[i] = m[v]
+	}
+}
+
+// translate64 is translate32 for client ids, which may be IPv4 addresses (kept as they are).
+func translate64(m []uint32, col []uint64) {
+	for i, v := range col {
+		if v&ipv4Flag == 0 {
+			col[i] = uint64(m[v])
+		}
+	}
 }

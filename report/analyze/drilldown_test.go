@@ -3,7 +3,6 @@ package analyze
 import (
 	"context"
 	"fmt"
-	"hash/maphash"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -157,12 +156,13 @@ func TestRouteCache(t *testing.T) {
 		}
 		rc := newRouteCache(c.class, other, c.template, paths)
 		for i := range c.maxFill { // fill the cache so nothing more is added
-			rc.insert(uint64(2*i+1), fmt.Sprint("X ", i), route{})
+			rc.insert([2]uint64{uint64(2*i + 1), uint64(i)}, route{})
 		}
-		for _, target := range targets { // decoys with the same hash as real request lines
+		for _, target := range targets { // decoys with the first half of real request lines' keys
 			path, _, _ := strings.Cut(target, "?")
 			path, _, _ = strings.Cut(path, "#")
-			rc.insert(maphash.Bytes(rc.seed, []byte("GET "+path))|1, "decoy "+path, route{class: 99, path: 99})
+			k := rc.key("GET", path)
+			rc.insert([2]uint64{k[0], k[1] ^ 1}, route{class: 99, path: 99})
 		}
 		var added []string
 		for round := range 2 { // the second round is answered from the cache

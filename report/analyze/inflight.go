@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"sync/atomic"
 )
 
 // inflight collects, as the rows come, what the concurrency analysis (concurrency.go) needs: for
@@ -258,10 +259,14 @@ func (g *inflight) close() { g.ivs.close() }
 type ivStore struct {
 	chunks []ivChunkCols
 	cur    ivChunkCols
-	held   int
 	f      *os.File
 	spilt  int
 	buf    []byte
+	more   []*ivStore // stores absorbed with their spill files (absorb)
+	// budget counts the intervals held in memory against maxHeldIntervals: shared, when set, by the
+	// stores of a run's workers (a live source's shards); else the store's own count.
+	budget *atomic.Int64
+	shared atomic.Int64
 }
 
 // ivChunkCols is a chunk of intervals, in two columns (12 bytes an interval).
@@ -292,9 +297,8 @@ func (s *ivStore) flush() {
 	if n == 0 {
 		return
 	}
-	if s.held+n <= maxHeldIntervals || s.f == nil && s.openSpill() != nil {
+	if s.reserve(n) || s.f == nil && s.openSpill() != nil {
 		s.chunks = append(s.chunks, s.cur)
-		s.held += n
 		s.cur = ivChunkCols{}
 		return
 	}
@@ -306,12 +310,37 @@ func (s *ivStore) flush() {
 	if _, err := s.f.Write(s.buf); err != nil {
 		// Keep them in memory rather than lose them.
 		s.chunks = append(s.chunks, s.cur)
-		s.held += n
 		s.cur = ivChunkCols{}
 		return
 	}
 	s.spilt += n
 	s.cur.ts, s.cur.dur = s.cur.ts[:0], s.cur.dur[:0]
+}
+
+// reserve counts n more intervals held in memory, unless that would pass maxHeldIntervals.
+func (s *ivStore) reserve(n int) bool {
+	b := s.budget
+	if b == nil {
+		b = &s.shared
+	}
+	if b.Add(int64(n)) <= int64(maxHeldIntervals) {
+		return true
+	}
+	b.Add(-int64(n))
+	return false
+}
+
+// absorb takes o's intervals (o's chunks, and o itself when it spilled to a file); o is not used after.
+func (s *ivStore) absorb(o *ivStore) {
+	s.chunks = append(s.chunks, o.chunks...)
+	if len(o.cur.ts) > 0 {
+		s.chunks = append(s.chunks, o.cur)
+	}
+	s.more = append(s.more, o.more...)
+	if o.f != nil {
+		o.chunks, o.cur, o.more = nil, ivChunkCols{}, nil
+		s.more = append(s.more, o)
+	}
 }
 
 func (s *ivStore) openSpill() error {
@@ -329,6 +358,11 @@ func (s *ivStore) openSpill() error {
 
 // each calls fn for every interval held (in no particular order).
 func (s *ivStore) each(fn func(ts int64, dur uint32)) error {
+	for _, o := range s.more {
+		if err := o.each(fn); err != nil {
+			return err
+		}
+	}
 	for _, c := range append(s.chunks, s.cur) {
 		for i, ts := range c.ts {
 			fn(ts, c.dur[i])
@@ -359,7 +393,10 @@ func (s *ivStore) each(fn func(ts int64, dur uint32)) error {
 }
 
 func (s *ivStore) close() {
-	s.chunks, s.cur = nil, ivChunkCols{}
+	for _, o := range s.more {
+		o.close()
+	}
+	s.chunks, s.cur, s.more = nil, ivChunkCols{}, nil
 	if s.f != nil {
 		s.f.Close()
 		s.f = nil
@@ -376,4 +413,42 @@ func (g *inflight) addRow(r *rowBatch, i int) {
 	if r.flags[i]&flagEndpoint != 0 {
 		g.addClient(r.client[i], r.agent[i], r.ts[i], r.dur[i])
 	}
+}
+
+// merge adds o's counts, intervals and client-limited requests to g's; o is not used after.
+func (g *inflight) merge(o *inflight) {
+	g.requests += o.requests
+	g.withDur += o.withDur
+	for key, p := range o.pages {
+		if _, ok := g.pages[key]; !ok && len(g.pages) < maxSecPages {
+			g.pages[key] = p
+			continue
+		}
+		for i := range p {
+			if c := p[i]; c != (secCell{}) {
+				g.cell(key<<secPageBits | int64(i)).addCell(c)
+			}
+		}
+	}
+	for s, c := range o.spill {
+		g.cell(s).addCell(*c)
+	}
+	g.last = nil // the cache may name a page merged into: look it up again
+	if o.any {
+		if !g.any {
+			g.any, g.minS, g.maxS = true, o.minS, o.maxS
+		}
+		g.minS, g.maxS = min(g.minS, o.minS), max(g.maxS, o.maxS)
+	}
+	g.inner = g.inner || o.inner
+	g.maxDur = max(g.maxDur, o.maxDur)
+	g.ivs.absorb(&o.ivs)
+	for s, n := range o.c429 {
+		g.c429[s] += n
+	}
+	g.clients = append(g.clients, o.clients...)
+}
+
+func (c *secCell) addCell(o secCell) {
+	c.net, c.bnd, c.inner = c.net+o.net, c.bnd+o.bnd, c.inner+o.inner
 }

@@ -33,7 +33,9 @@ type live struct {
 	counts *minuteCounts
 	fl     *inflight // the requests' intervals and client-limited requests, for the concurrency analysis
 	// pend holds the rows until they fill a batch of batchRows, the size DuckDB loads fastest.
-	pend     rowChunk
+	pend rowChunk
+	// mu guards held, heldRows and spill, which the workers' shards add chunks to (hold).
+	mu       sync.Mutex
 	held     []rowChunk
 	heldRows int
 	spill    *rowSpill // the rows held past heldRowsMax, or nil
@@ -100,18 +102,24 @@ func newLive(keep bool) (*live, error) {
 // add counts a batch of rows (one class column) and holds those of rate-limited buckets. The batch's
 // slices are not kept, so the caller may reuse them.
 func (l *live) add(r *rowBatch) error {
+	return addRows(l, l.counts, l.fl, &l.pend, r)
+}
+
+// addRows counts r's rows in counts and fl and adds those of rate-limited buckets to pend, handing
+// every full pend to l.hold.
+func addRows(l *live, counts *minuteCounts, fl *inflight, pend *rowChunk, r *rowBatch) error {
 	if err := r.check(1); err != nil {
 		return err
 	}
 	for i, cl := range r.class[0] {
-		l.counts.add(r.ts[i], cl, r.status[i], r.src[i], r.rl[i])
-		l.fl.addRow(r, i)
+		counts.add(r.ts[i], cl, r.status[i], r.src[i], r.rl[i])
+		fl.addRow(r, i)
 		if cl >= uint8(classify.MethodUnknown) {
 			continue
 		}
-		l.pend.add(r.ts[i], cl, r.client[i], r.principal[i], packIDs(r.agent[i], r.path[i]), heldDur(r.dur[i]))
-		if l.pend.len() == batchRows {
-			if err := l.flush(); err != nil {
+		pend.add(r.ts[i], cl, r.client[i], r.principal[i], packIDs(r.agent[i], r.path[i]), heldDur(r.dur[i]))
+		if pend.len() == batchRows {
+			if err := l.hold(pend); err != nil {
 				return err
 			}
 		}
@@ -122,15 +130,21 @@ func (l *live) add(r *rowBatch) error {
 // packIDs packs an agent id and a path id into one column (see liveFields).
 func packIDs(agent, path uint32) uint64 { return uint64(agent)<<32 | uint64(path) }
 
-// flush moves the pending rows to the held ones, or to the spill file past heldRowsMax.
-func (l *live) flush() error {
-	if l.pend.len() == 0 {
+// flush moves the pending rows to the held ones.
+func (l *live) flush() error { return l.hold(&l.pend) }
+
+// hold moves the rows of pend to the held ones, or to the spill file past heldRowsMax, leaving pend
+// empty. The workers' shards call it concurrently.
+func (l *live) hold(pend *rowChunk) error {
+	if pend.len() == 0 {
 		return nil
 	}
-	if l.heldRows+l.pend.len() <= heldRowsMax {
-		l.held = append(l.held, l.pend)
-		l.heldRows += l.pend.len()
-		l.pend = newRowChunk()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.heldRows+pend.len() <= heldRowsMax {
+		l.held = append(l.held, *pend)
+		l.heldRows += pend.len()
+		*pend = newRowChunk()
 		return nil
 	}
 	if l.spill == nil {
@@ -140,9 +154,59 @@ func (l *live) flush() error {
 		}
 		l.spill = s
 	}
-	err := l.spill.write(&l.pend)
-	l.pend.reset()
+	err := l.spill.write(pend)
+	pend.reset()
 	return err
+}
+
+// liveShard is a worker's part of a live source: its own counts and in-flight intervals, and its
+// pending rows; full chunks of rows go to the live source's held ones (live.hold).
+type liveShard struct {
+	l      *live
+	counts *minuteCounts
+	fl     *inflight
+	pend   rowChunk
+}
+
+func (l *live) newShard() shard {
+	fl := newInflight()
+	fl.ivs.budget = &l.fl.ivs.shared
+	return &liveShard{l: l, counts: newMinuteCounts(), fl: fl, pend: newRowChunk()}
+}
+
+func (s *liveShard) add(r *rowBatch) error { return addRows(s.l, s.counts, s.fl, &s.pend, r) }
+
+// addOne is add for one access-log request (source 0), its ids global: a worker adds the requests it
+// reads this way, without a batch. It must count exactly what addRows counts of a row.
+func (s *liveShard) addOne(ts int64, cl uint8, status uint16, src uint8, rl int32, dur int64, flags uint8, client uint64, agent, prin, path uint32) error {
+	s.counts.add(ts, cl, status, src, rl)
+	if src == 0 {
+		s.fl.add(ts, dur, flags)
+		if flags&flagEndpoint != 0 {
+			s.fl.addClient(client, agent, ts, dur)
+		}
+	}
+	if cl >= uint8(classify.MethodUnknown) {
+		return nil
+	}
+	s.pend.add(ts, cl, client, prin, packIDs(agent, path), heldDur(dur))
+	if s.pend.len() == batchRows {
+		return s.l.hold(&s.pend)
+	}
+	return nil
+}
+
+// gather merges the shards' counts and intervals into the live source's and holds their pending rows.
+func (l *live) gather(shards []shard) error {
+	for _, x := range shards {
+		s := x.(*liveShard)
+		if err := l.hold(&s.pend); err != nil {
+			return err
+		}
+		l.counts.merge(s.counts)
+		l.fl.merge(s.fl)
+	}
+	return nil
 }
 
 func (l *live) setNames(n names) error { return l.db.setNames(n) }
@@ -251,11 +315,18 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 		wg.Wait()
 		close(kept)
 	}()
-	var loadErr error
-	for c := range kept { // drained to the end, so that the goroutines finish
-		if loadErr == nil {
-			loadErr = l.loadChunk(&c)
+	// One INSERT reads the kept chunks as the filters make them: DuckDB's threads convert and append
+	// them in parallel while the filters go on (an INSERT a chunk ran one at a time, after them).
+	more := func() arrow.RecordBatch {
+		for c := range kept {
+			if c.len() > 0 {
+				return c.record()
+			}
 		}
+		return nil
+	}
+	loadErr := l.db.insertStream(ctx, "requests_raw", requestSchema, more)
+	for range kept { // drained to the end, so that the goroutines finish
 	}
 	return cmp.Or(readErr, loadErr)
 }
@@ -274,10 +345,17 @@ func (l *live) release() {
 
 // loadChunk loads c's rows into requests_raw.
 func (l *live) loadChunk(c *rowChunk) error {
-	n := c.len()
-	if n == 0 {
+	if c.len() == 0 {
 		return nil
 	}
+	rec := c.record()
+	defer rec.Release()
+	return l.db.insert("requests_raw", rec)
+}
+
+// record makes a record batch of requestSchema over c's columns (not copied).
+func (c *rowChunk) record() arrow.RecordBatch {
+	n := c.len()
 	cols := []arrow.Array{
 		sliceArray(arrow.PrimitiveTypes.Int64, n, arrow.Int64Traits.CastToBytes(c.ts)),
 		sliceArray(arrow.PrimitiveTypes.Uint8, n, c.cls),
@@ -291,12 +369,11 @@ func (l *live) loadChunk(c *rowChunk) error {
 		a.Release()
 	}
 	if err != nil {
-		return err
+		panic(err) // the columns are requestSchema's by construction
 	}
 	rec := array.NewRecordBatch(requestSchema, []arrow.Array{st}, int64(n))
 	st.Release()
-	defer rec.Release()
-	return l.db.insert("requests_raw", rec)
+	return rec
 }
 
 // close lets the rows go and closes the database.

@@ -80,9 +80,29 @@ type sink interface {
 	setNames(n names) error
 }
 
+// sharder is a sink that takes rows on the parsing goroutines themselves: each worker adds its
+// batches to a shard of its own, without a lock or a hand-over, and gather merges the shards once
+// every part is read, before the held System Log requests are added. A sink that is not one takes
+// every batch on the one goroutine that runs runParts.
+type sharder interface {
+	sink
+	newShard() shard
+	gather(shards []shard) error
+}
+
+// useShards lets a sharder take rows on the workers; tests turn it off to compare with the rows
+// taken on one goroutine.
+var useShards = true
+
+// shard is a worker's part of a sharder.
+type shard interface {
+	// add takes a batch of rows with global dictionary ids; it does not keep the batch's slices.
+	add(r *rowBatch) error
+}
+
 // batch is a batch of rows on its way from a parser to the loading goroutine, reused through a free
-// list. Client, agent, principal and path ids in it are its parser's own (see dict) until the loading
-// goroutine maps them to global ones.
+// list. Client, agent, principal and path ids in it are its parser's own (see dict) until they are
+// mapped to global ones (globalDicts.translate).
 type batch struct {
 	rowBatch
 	sys                   sysRows  // System Log requests, held until every file is read (syslog.go)
@@ -99,16 +119,28 @@ type batch struct {
 // win.other is set, the requests are also counted per minute in its classes (the System Log's once
 // resolved); runParts returns those counts, summed over the workers (nil otherwise).
 //
+// When dst is a sharder, each worker translates and adds its own batches (see sharder); otherwise
+// they go through a channel to the calling goroutine, which does.
+//
 // Client addresses, user agents, principals and path templates go to dst as dictionary ids;
 // runParts returns the names behind them (index = id), client host names and user agents masked
 // with ingest.Redact.
 func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.Catalog, dst sink, lines *atomic.Int64, win window) (names, []map[unknownKey]int64, *otherCounts, error) {
 	rankParts(parts)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	jobs := make(chan *part)
+	sh, _ := dst.(sharder)
+	if !useShards {
+		sh = nil
+	}
 	full := make(chan *batch, 2*workers)
+	// Batches in flight: a worker's own, and those queued for the calling goroutine (none when the
+	// workers add their own to a sharder).
 	free := make(chan *batch, 3*workers+1)
+	if sh != nil {
+		free = make(chan *batch, workers)
+	}
 	nsys := len(cats) // the catalogs held System Log requests are classified in: cats, and win.other
 	if win.other != nil {
 		nsys++
@@ -116,10 +148,15 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 	for range cap(free) {
 		free <- &batch{rowBatch: newRowBatch(len(cats)), sys: sysRows{ncat: nsys}}
 	}
+	dicts := newGlobalDicts()
 	var wg sync.WaitGroup
 	ws := make([]*parser, min(workers, len(parts)))
 	for k := range ws {
 		ws[k] = newParser(cats, win)
+		ws[k].dicts, ws[k].nsys, ws[k].fail = dicts, nsys, cancel
+		if sh != nil {
+			ws[k].shard = sh.newShard()
+		}
 		wg.Add(1)
 		go func(w *parser) {
 			defer wg.Done()
@@ -148,23 +185,15 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 	}()
 
 	var loadErr error
-	gc, ga, gp, gt := newGlobalDict(ingest.Redact), newGlobalDict(ingest.Redact), newGlobalDict(nil), newGlobalDict(nil)
 	var held []sysRows // chunks, as the batches bring them
 	for b := range full {
 		if loadErr == nil {
-			gc.translate64(b.owner, b.newClients, b.client)
-			ga.translate(b.owner, b.newAgents, b.agent)
-			gp.translate(b.owner, b.newPrincipals, b.principal)
-			gt.translate(b.owner, b.newPaths, b.path)
-			gc.translate64(b.owner, nil, b.sys.client)
-			ga.translate(b.owner, nil, b.sys.agent)
-			gp.translate(b.owner, nil, b.sys.prin)
-			gt.translate(b.owner, nil, b.sys.path)
+			dicts.translate(b.owner, b)
 			if b.sys.len() > 0 {
 				held = append(held, b.sys)
 			}
 			if loadErr = dst.add(&b.rowBatch); loadErr != nil {
-				cancel()
+				cancel(loadErr)
 			}
 		}
 		b.reset()
@@ -177,6 +206,16 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 	}
 	if err := context.Cause(ctx); err != nil {
 		return names{}, nil, nil, err
+	}
+	if sh != nil {
+		shards := make([]shard, len(ws))
+		for k, w := range ws {
+			shards[k] = w.shard
+			held = append(held, w.held...)
+		}
+		if err := sh.gather(shards); err != nil {
+			return names{}, nil, nil, err
+		}
 	}
 	var other *otherCounts
 	if win.other != nil {
@@ -196,7 +235,7 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 	if err != nil {
 		return names{}, nil, nil, err
 	}
-	return names{clients: gc.names, agents: ga.names, principals: gp.names, paths: gt.names}, unknown, other, nil
+	return dicts.names(), unknown, other, nil
 }
 
 // parser is one worker's state, kept from part to part: its dictionaries and route cache. A month of
@@ -213,6 +252,15 @@ type parser struct {
 	templates *classify.Catalog
 	tmpl      []byte
 	other     *otherCounts // the requests per minute in win.other's classes; nil without it
+	// remap maps the parser's client, agent, principal and path ids to global ones (globalDicts).
+	remap [4][]uint32
+	dicts *globalDicts
+	// shard, when the sink is a sharder, takes the parser's batches on its own goroutine; held
+	// keeps their System Log requests, and nsys is how many catalogs those are classified in.
+	shard shard
+	held  []sysRows
+	nsys  int
+	fail  context.CancelCauseFunc // stops the run with an error of the shard
 }
 
 // newParser makes a worker's state for rows classified by cats; win says how it names path templates.
@@ -246,8 +294,14 @@ func parsePart(ctx context.Context, p *part, w *parser, full chan<- *batch, free
 			counted = n
 		}
 	}
-	// send hands the full batch on and takes an empty one; false when the run is cancelled.
+	// send hands the full batch on and takes an empty one, or adds it to the worker's shard and
+	// empties it; false when the run is cancelled.
 	send := func() bool {
+		if w.shard != nil {
+			w.take(b)
+			count()
+			return ctx.Err() == nil
+		}
 		b.owner = w
 		full <- b
 		count()
@@ -262,6 +316,12 @@ func parsePart(ctx context.Context, p *part, w *parser, full chan<- *batch, free
 		}
 	}
 	cats, clients, agents, principals, routes, other := w.cats, w.clients, w.agents, w.principals, w.routes, w.other
+	// A live source's shard takes each access-log request as it is read, without a batch: writing the
+	// batch's ten columns and reading them back cost more than the counting.
+	fused, _ := w.shard.(*liveShard)
+	if len(cats) != 1 {
+		fused = nil
+	}
 	for r.Next() {
 		rec := r.Record()
 		if rec.Source == ingest.SourceSystemLog {
@@ -285,47 +345,81 @@ func parsePart(ctx context.Context, p *part, w *parser, full chan<- *batch, free
 			p.dups++
 			continue
 		}
-		b.ts = append(b.ts, rec.Time)
 		rt := routes.route(rec.Method, rec.Target, &b.newPaths)
-		b.class[0] = append(b.class[0], rt.class)
-		b.path = append(b.path, rt.path)
 		if other != nil {
 			other.add(rec.Time, rt.other)
 		}
-		for k := 1; k < len(cats); k++ {
-			b.class[k] = append(b.class[k], uint8(cats[k].Classify(rec.Method, rec.Target)))
-		}
-		b.status = append(b.status, uint16(min(max(rec.Status, 0), 65535)))
-		b.client = append(b.client, clientID(clients, rec.Client, &b.newClients))
-		b.agent = append(b.agent, agents.id(rec.UserAgent, &b.newAgents))
-		b.principal = append(b.principal, principals.id(win.principals.principal(rec), &b.newPrincipals))
-		b.rl = append(b.rl, int32(min(max(rec.RateLimitLimit, 0), 1<<31-1)))
+		status := uint16(min(max(rec.Status, 0), 65535))
+		client := clientID(clients, rec.Client, &b.newClients)
+		agent := agents.id(rec.UserAgent, &b.newAgents)
+		prin := principals.id(win.principals.principal(rec), &b.newPrincipals)
+		rl := int32(min(max(rec.RateLimitLimit, 0), 1<<31-1))
 		dur := int64(-1)
 		if rec.HasDuration {
 			dur = rec.Duration
 		}
-		b.dur = append(b.dur, dur)
 		flags := rt.endpoint
 		if rec.Status == 429 && rec.HasRateLimit && rec.RateLimitLimit == 0 {
 			flags |= flagConc429
 		}
-		b.flags = append(b.flags, flags)
-		src := uint8(0)
-		if rec.Source == ingest.SourceSystemLog {
-			src = 1
+		if fused != nil {
+			// Straight into the worker's shard, with global ids (see liveShard.addOne).
+			if len(b.newClients)+len(b.newAgents)+len(b.newPrincipals)+len(b.newPaths) > 0 {
+				w.dicts.register(w, &b.newClients, &b.newAgents, &b.newPrincipals, &b.newPaths)
+			}
+			if client&ipv4Flag == 0 {
+				client = uint64(w.remap[0][client])
+			}
+			if err := fused.addOne(rec.Time, rt.class, status, 0, rl, dur, flags, client, w.remap[1][agent], w.remap[2][prin], w.remap[3][rt.path]); err != nil {
+				w.fail(err)
+				return
+			}
+			continue
 		}
-		b.src = append(b.src, src)
+		b.ts = append(b.ts, rec.Time)
+		b.class[0] = append(b.class[0], rt.class)
+		b.path = append(b.path, rt.path)
+		for k := 1; k < len(cats); k++ {
+			b.class[k] = append(b.class[k], uint8(cats[k].Classify(rec.Method, rec.Target)))
+		}
+		b.status = append(b.status, status)
+		b.client = append(b.client, client)
+		b.agent = append(b.agent, agent)
+		b.principal = append(b.principal, prin)
+		b.rl = append(b.rl, rl)
+		b.dur = append(b.dur, dur)
+		b.flags = append(b.flags, flags)
+		b.src = append(b.src, 0) // System Log requests are held above
 		if len(b.ts) == batchRows && !send() {
 			return
 		}
 	}
-	if len(b.ts) > 0 || b.sys.len() > 0 {
+	switch {
+	case (len(b.ts) > 0 || b.sys.len() > 0) && w.shard != nil:
+		w.take(b)
+		free <- b
+	case len(b.ts) > 0 || b.sys.len() > 0:
 		b.owner = w
 		full <- b
-	} else {
+	default:
 		free <- b
 	}
 	count()
 	p.stats, p.err = r.Stats(), r.Err()
 	p.events = r.Events()
+}
+
+// take translates b's ids, adds its rows to the worker's shard and keeps its System Log requests,
+// leaving b empty. An error of the shard cancels the run.
+func (w *parser) take(b *batch) {
+	w.dicts.translate(w, b)
+	if b.sys.len() > 0 {
+		w.held = append(w.held, b.sys)
+		b.sys = sysRows{ncat: w.nsys}
+	}
+	if err := w.shard.add(&b.rowBatch); err != nil {
+		w.fail(err)
+	}
+	b.reset()
+	b.newClients, b.newAgents, b.newPrincipals, b.newPaths = b.newClients[:0], b.newAgents[:0], b.newPrincipals[:0], b.newPaths[:0]
 }

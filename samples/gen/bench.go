@@ -13,9 +13,12 @@ package main
 //     duration in seconds with milliseconds, 20 ms to a few seconds by endpoint;
 //   - log_format.txt: the log_format the lines were written with, for ratecard analyze --log-format
 //     (absent for plain combined lines);
-//   - access.log.gz: the same bytes, gzip (one member, default level);
+//   - combined.log, with $request_time and -bench-combined (the default): the same requests in the
+//     plain combined format, each line without its $request_time;
+//   - access.log.gz (unless -bench-gzip=false): the same bytes as access.log, gzip (one member,
+//     default level);
 //   - split/part-K.log and split/part-K.log.gz: the same lines cut into -split consecutive files of
-//     (almost) equal line counts, as a rotated log would be.
+//     (almost) equal line counts, as a rotated log would be (none with -split 0).
 //
 // Every night at 02:00 UTC a three-minute user-sync job adds 1,150 GET /api/v1/users/{id} per minute,
 // so the analysis has peaks over the enterprise limit to find. The output depends only on the flags.
@@ -95,6 +98,10 @@ type benchConfig struct {
 	seed  uint64
 	// requestTime appends each request's $request_time to its line (benchLogFormat).
 	requestTime bool
+	// combined also writes combined.log, the lines without $request_time (with requestTime only).
+	combined bool
+	// gzip writes the .gz copies of access.log and the parts.
+	gzip bool
 }
 
 // benchLogFormat is the nginx log_format of the bench lines: combined with $request_time.
@@ -106,8 +113,13 @@ var benchLatency = []int{60, 20, 40, 150, 120, 300, 40, 60, 200, 30, 80, 900, 18
 
 // runBench writes the bench input and reports what it wrote to stderr.
 func runBench(cfg benchConfig, stderr io.Writer) error {
-	if err := os.MkdirAll(filepath.Join(cfg.out, "split"), 0o755); err != nil {
+	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
 		return err
+	}
+	if cfg.split > 0 {
+		if err := os.MkdirAll(filepath.Join(cfg.out, "split"), 0o755); err != nil {
+			return err
+		}
 	}
 	plain := filepath.Join(cfg.out, "access.log")
 	if err := writeBenchLog(cfg, plain); err != nil {
@@ -121,13 +133,18 @@ func runBench(cfg benchConfig, stderr io.Writer) error {
 	} else if err := os.Remove(formatFile); err != nil && !os.IsNotExist(err) {
 		return err
 	}
-	if err := splitBenchLog(plain, filepath.Join(cfg.out, "split"), cfg.lines, cfg.split); err != nil {
-		return err
+	if cfg.split > 0 {
+		if err := splitBenchLog(plain, filepath.Join(cfg.out, "split"), cfg.lines, cfg.split); err != nil {
+			return err
+		}
 	}
 	// Compress the whole file and the parts concurrently: each gzip stream is single-threaded.
-	paths := []string{plain}
-	for k := range cfg.split {
-		paths = append(paths, benchPartName(cfg.out, k))
+	var paths []string
+	if cfg.gzip {
+		paths = append(paths, plain)
+		for k := range cfg.split {
+			paths = append(paths, benchPartName(cfg.out, k))
+		}
 	}
 	errs := make([]error, len(paths))
 	var wg sync.WaitGroup
@@ -151,8 +168,18 @@ func runBench(cfg benchConfig, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "bench input: %d lines over %d days from %s, %d bytes, in %s (and .gz, and %d parts in %s)\n",
-		cfg.lines, cfg.days, cfg.start.Format("2006-01-02"), st.Size(), plain, cfg.split, filepath.Join(cfg.out, "split"))
+	also := ""
+	if cfg.requestTime && cfg.combined {
+		also += ", combined.log"
+	}
+	if cfg.gzip {
+		also += ", .gz"
+	}
+	if cfg.split > 0 {
+		also += fmt.Sprintf(", %d parts in %s", cfg.split, filepath.Join(cfg.out, "split"))
+	}
+	fmt.Fprintf(stderr, "bench input: %d lines over %d days from %s, %d bytes, in %s%s\n",
+		cfg.lines, cfg.days, cfg.start.Format("2006-01-02"), st.Size(), plain, also)
 	return nil
 }
 
@@ -170,6 +197,21 @@ func writeBenchLog(cfg benchConfig, path string) error {
 		return err
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
+	// cw, when set, gets each line without its $request_time: combined.log.
+	var cf *os.File
+	var cw *bufio.Writer
+	combinedPath := filepath.Join(filepath.Dir(path), "combined.log")
+	if cfg.requestTime && cfg.combined {
+		if cf, err = os.Create(combinedPath); err != nil {
+			f.Close()
+			return err
+		}
+		defer cf.Close()
+		cw = bufio.NewWriterSize(cf, 1<<20)
+	} else if err := os.Remove(combinedPath); err != nil && !os.IsNotExist(err) {
+		f.Close()
+		return err
+	}
 	rng := rand.New(rand.NewPCG(cfg.seed, 0x62656e6368)) // "bench"
 
 	seconds := int64(cfg.days) * 86400
@@ -263,6 +305,10 @@ func writeBenchLog(cfg benchConfig, path string) error {
 			buf = append(buf, ` "-" "`...)
 			buf = append(buf, benchAgents[r.agent]...)
 			buf = append(buf, '"')
+			if cw != nil {
+				cw.Write(buf)
+				cw.WriteByte('\n')
+			}
 			if cfg.requestTime {
 				ms := benchLatency[ri] * (500 + rng.IntN(1000)) / 1000
 				if rng.IntN(100) == 0 {
@@ -287,6 +333,16 @@ func writeBenchLog(cfg benchConfig, path string) error {
 	if err := w.Flush(); err != nil {
 		f.Close()
 		return err
+	}
+	if cw != nil {
+		if err := cw.Flush(); err != nil {
+			f.Close()
+			return err
+		}
+		if err := cf.Close(); err != nil {
+			f.Close()
+			return err
+		}
 	}
 	return f.Close()
 }

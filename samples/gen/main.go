@@ -92,7 +92,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	md := fs.Bool("markdown", false, "also print the manifest as the Markdown tables samples/README.md quotes, to stdout")
 	benchLines := fs.Int64("bench-lines", 0, "bench mode: write N lines of month-sized input for make bench instead of the samples (see bench.go)")
 	benchRequestTime := fs.Bool("bench-request-time", true, "bench mode: append each request's $request_time to its line (false: plain combined lines)")
-	split := fs.Int("split", 8, "bench mode: number of parts the input is also cut into")
+	split := fs.Int("split", 8, "bench mode: number of parts the input is also cut into (0: none)")
+	benchCombined := fs.Bool("bench-combined", true, "bench mode, with $request_time: also write combined.log, the same lines in plain combined format")
+	benchGzip := fs.Bool("bench-gzip", true, "bench mode: also write the .gz copies of access.log and its parts")
 	benchSysLog := fs.Int64("bench-systemlog", 0, "System Log bench mode: write N Okta System Log events to -out/systemlog.ndjson (see systemlog.go)")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
@@ -109,11 +111,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if *benchLines > 0 || *benchSysLog > 0 {
 		if *benchLines > 0 {
-			if *split < 1 {
-				return fmt.Errorf("%w: -split must be at least 1", errUsage)
+			if *split < 0 {
+				return fmt.Errorf("%w: -split must not be negative", errUsage)
 			}
 			if err := runBench(benchConfig{out: *out, lines: *benchLines, days: *days, split: *split, start: st.UTC(), seed: *seed,
-				requestTime: *benchRequestTime}, stderr); err != nil {
+				requestTime: *benchRequestTime, combined: *benchCombined, gzip: *benchGzip}, stderr); err != nil {
 				return err
 			}
 		}

@@ -22,7 +22,7 @@ import (
 func TestSysLogBenchIngest(t *testing.T) {
 	dir := t.TempDir()
 	start := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
-	const n = 30000
+	const n = 12000
 	st, err := sysLogWrite(sysLogConfig{path: filepath.Join(dir, "systemlog.ndjson"), events: n, days: 1, start: start, seed: 1})
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,195 @@
+package main
+
+import "fmt"
+
+// The targets of issue 22, on the 2-core bench host.
+const (
+	targetSQL      = 5.0  // the DuckDB-only SQL's time ÷ ratecard's, at least (plain combined)
+	targetWC       = 8.0  // ratecard's time ÷ wc -l's, at most (plain combined)
+	targetScaling  = 1.85 // ratecard's time with GOMAXPROCS=1 ÷ with the default, at least
+	targetGzip     = 1.5  // ratecard's time on gzip input ÷ decompressing it to nothing, at most
+	targetSysLog   = 2e9  // System Log NDJSON bytes per second, at least
+	targetReadJSON = 2.0  // DuckDB read_json's time ÷ ratecard's, at least (System Log NDJSON)
+	targetRSS5M    = 512 << 20
+	targetRSS50M   = 1 << 30
+	largeInputMin  = 40_000_000 // lines from which the 50 M memory target applies
+)
+
+// ratecardKeys are the cases that run ratecard on the bench month.
+var ratecardKeys = []string{keyCombined, keyOneProc, keyRT, keyGzip, keySplit, keySplitGzip}
+
+// results are the summaries of a run's cases, by key, and of the -big runs.
+type results struct {
+	byKey map[string]summary
+	big   []bigResult
+	stat  string
+}
+
+// bigResult is one -big run; what names its input's format.
+type bigResult struct {
+	what string
+	summary
+}
+
+func (r results) get(key string) (summary, bool) {
+	s, ok := r.byKey[key]
+	return s, ok && s.runs > 0
+}
+
+// buildRows judges every target of the issue from the run's results. A target whose cases did not
+// run is SKIP.
+func buildRows(r results) []row {
+	var rows []row
+	skip := func(measure, target, why string) {
+		rows = append(rows, row{measure: measure, ratecard: why, target: target, verdict: verdictSkip})
+	}
+	comb, okComb := r.get(keyCombined)
+
+	// Plain combined against the DuckDB-only SQL and wc -l.
+	if sql, ok := r.get(keySQL); ok && okComb {
+		x, s := ratio(sql.wall, comb.wall)
+		rows = append(rows, row{"plain combined: DuckDB-only SQL time ÷ ratecard's", seconds(comb.wall), seconds(sql.wall), s,
+			fmt.Sprintf("≥ %g×", targetSQL), judge(x >= targetSQL)})
+	} else {
+		skip("plain combined: DuckDB-only SQL time ÷ ratecard's", fmt.Sprintf("≥ %g×", targetSQL), "not run")
+	}
+	if wc, ok := r.get(keyWC); ok && okComb {
+		x, s := ratio(comb.wall, wc.wall)
+		rows = append(rows, row{"plain combined: ratecard time ÷ wc -l's", seconds(comb.wall), seconds(wc.wall), s,
+			fmt.Sprintf("≤ %g×", targetWC), judge(x > 0 && x <= targetWC)})
+	} else {
+		skip("plain combined: ratecard time ÷ wc -l's", fmt.Sprintf("≤ %g×", targetWC), "not run")
+	}
+
+	// Scaling.
+	if one, ok := r.get(keyOneProc); ok && okComb {
+		x, s := ratio(one.wall, comb.wall)
+		rows = append(rows, row{"scaling: time with GOMAXPROCS=1 ÷ with the default", seconds(comb.wall), seconds(one.wall) + " (GOMAXPROCS=1)", s,
+			fmt.Sprintf("≥ %g×", targetScaling), judge(x >= targetScaling)})
+	} else {
+		skip("scaling: time with GOMAXPROCS=1 ÷ with the default", fmt.Sprintf("≥ %g×", targetScaling), "not run")
+	}
+
+	// gzip.
+	if gz, ok := r.get(keyGzip); ok {
+		if un, ok := r.get(keyGunzip); ok {
+			x, s := ratio(gz.wall, un.wall)
+			rows = append(rows, row{"gzip: ratecard time ÷ decompressing the file to nothing", seconds(gz.wall), seconds(un.wall), s,
+				fmt.Sprintf("≤ %g×", targetGzip), judge(x > 0 && x <= targetGzip)})
+		}
+	} else {
+		skip("gzip: ratecard time ÷ decompressing the file to nothing", fmt.Sprintf("≤ %g×", targetGzip), "not run")
+	}
+
+	// System Log NDJSON.
+	if sl, ok := r.get(keySysLog); ok {
+		gbs := perSecond(float64(sl.bytes), sl.wall) / 1e9
+		rows = append(rows, row{"System Log NDJSON: throughput", seconds(sl.wall), "", fmt.Sprintf("%.2f GB/s", gbs),
+			fmt.Sprintf("≥ %g GB/s", targetSysLog/1e9), judge(gbs*1e9 >= targetSysLog)})
+		if rj, ok := r.get(keyReadJSON); ok {
+			x, s := ratio(rj.wall, sl.wall)
+			rows = append(rows, row{"System Log NDJSON: DuckDB read_json time ÷ ratecard's", seconds(sl.wall), seconds(rj.wall), s,
+				fmt.Sprintf("≥ %g×", targetReadJSON), judge(x >= targetReadJSON)})
+		}
+	} else {
+		skip("System Log NDJSON: throughput", fmt.Sprintf("≥ %g GB/s", targetSysLog/1e9), "no systemlog.ndjson")
+		skip("System Log NDJSON: DuckDB read_json time ÷ ratecard's", fmt.Sprintf("≥ %g×", targetReadJSON), "no systemlog.ndjson")
+	}
+
+	// Memory.
+	var rss, lines int64
+	for _, k := range ratecardKeys {
+		if s, ok := r.get(k); ok {
+			rss, lines = max(rss, s.rss), max(lines, s.lines)
+		}
+	}
+	if lines > 0 {
+		limit := int64(targetRSS5M)
+		if lines >= largeInputMin {
+			limit = targetRSS50M
+		}
+		rows = append(rows, row{fmt.Sprintf("peak RSS, %s lines (largest of the ratecard cases)", millions(lines)), mib(rss), "", "",
+			"≤ " + mib(limit), judge(rss > 0 && rss <= limit)})
+	}
+	for _, b := range r.big {
+		limit := int64(targetRSS50M)
+		if b.lines < largeInputMin {
+			limit = targetRSS5M
+		}
+		rows = append(rows, row{fmt.Sprintf("peak RSS, %s lines, %s (one run, %s)", millions(b.lines), b.what, seconds(b.wall)), mib(b.rss), "", "",
+			"≤ " + mib(limit), judge(b.rss > 0 && b.rss <= limit)})
+	}
+	if len(r.big) == 0 {
+		skip("peak RSS, 50 M lines", "≤ "+mib(targetRSS50M), "not run (make bench BENCH_BIG=1)")
+	}
+
+	// The concurrency analysis case, for comparison.
+	if rt, ok := r.get(keyRT); ok {
+		if sql, ok := r.get(keySQLRT); ok {
+			_, s := ratio(sql.wall, rt.wall)
+			rows = append(rows, row{"combined + $request_time: DuckDB-only SQL time ÷ ratecard's", seconds(rt.wall), seconds(sql.wall), s, "", verdictInfo})
+		}
+	}
+	return rows
+}
+
+// millions formats a line count as "5.0 M".
+func millions(n int64) string { return fmt.Sprintf("%.1f M", float64(n)/1e6) }
+
+func mib(n int64) string {
+	if n >= 1<<30 && n%(1<<30) == 0 {
+		return fmt.Sprintf("%d GiB", n>>30)
+	}
+	return fmt.Sprintf("%d MiB", n>>20)
+}
+
+// check is one agreement of counts between two cases.
+type check struct {
+	ok   bool
+	text string
+}
+
+// checks compares the counts the cases made of the same input: if they disagree, the cases did not
+// do the same work. gzSize is the size of the file access.log.gz decompresses to.
+func (r results) checks(gzSize int64) []check {
+	var out []check
+	same := func(what string, a int64, aName string, b int64, bName string) {
+		verdict := "same"
+		if a != b {
+			verdict = "DIFFERENT"
+		}
+		out = append(out, check{a == b, fmt.Sprintf("%s: %s %d, %s %d: %s", what, aName, a, bName, b, verdict)})
+	}
+	comb, okComb := r.get(keyCombined)
+	if okComb {
+		same("plain combined, every line a request", comb.lines, "lines", comb.requests, "requests")
+		if wc, ok := r.get(keyWC); ok {
+			same("plain combined", wc.lines, "wc -l", comb.lines, "ratecard lines")
+		}
+		if sql, ok := r.get(keySQL); ok {
+			same("plain combined", sql.requests, "DuckDB-only SQL requests", comb.requests, "ratecard requests")
+		}
+		if one, ok := r.get(keyOneProc); ok {
+			same("plain combined", one.requests, "GOMAXPROCS=1 requests", comb.requests, "default requests")
+		}
+	}
+	if rt, ok := r.get(keyRT); ok {
+		if sql, ok := r.get(keySQLRT); ok {
+			same("combined + $request_time", sql.requests, "DuckDB-only SQL requests", rt.requests, "ratecard requests")
+		}
+		for _, k := range []string{keyGzip, keySplit, keySplitGzip} {
+			if s, ok := r.get(k); ok {
+				same("combined + $request_time", s.requests, k+" requests", rt.requests, "plain 1-file requests")
+			}
+		}
+	}
+	if un, ok := r.get(keyGunzip); ok {
+		same("access.log.gz", un.out, "decompressed bytes", gzSize, "access.log bytes")
+	}
+	if sl, ok := r.get(keySysLog); ok {
+		if rj, ok := r.get(keyReadJSON); ok {
+			same("System Log NDJSON", rj.requests, "read_json requests", sl.requests, "ratecard requests")
+		}
+	}
+	return out
+}
