@@ -2,6 +2,8 @@ package analyze
 
 import (
 	"cmp"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"math/rand"
 	"os"
@@ -155,6 +157,40 @@ func TestRadixSortHi(t *testing.T) {
 			if !slices.Equal(pairs, want) {
 				t.Fatalf("n %d, mask %x: not sorted stably", n, mask)
 			}
+		}
+	}
+}
+
+// TestUUIDBits: a UUID's 128 bits, either case, as encoding/hex reads them; any other string (a
+// wrong length, a misplaced or missing dash, a byte that is not a hexadecimal digit, the nil UUID)
+// its fnv128 hash.
+func TestUUIDBits(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	const digits = "0123456789abcdefABCDEF"
+	for range 20_000 {
+		b := []byte("00000000-0000-0000-0000-000000000000")
+		for i := range b {
+			if b[i] != '-' && rng.Intn(40) > 0 {
+				b[i] = digits[rng.Intn(len(digits))]
+			}
+		}
+		if rng.Intn(4) == 0 { // any byte anywhere
+			b[rng.Intn(len(b))] = byte(rng.Intn(256))
+		}
+		s := string(b)
+		if rng.Intn(20) == 0 {
+			s = s[:rng.Intn(len(s))]
+		}
+		want := fnv128(s)
+		if raw, err := hex.DecodeString(strings.ReplaceAll(s, "-", "")); err == nil && len(s) == 36 && s[8] == '-' && s[13] == '-' &&
+			s[18] == '-' && s[23] == '-' && strings.Count(s, "-") == 4 {
+			h := hash128{binary.BigEndian.Uint64(raw[:8]), binary.BigEndian.Uint64(raw[8:])}
+			if h != (hash128{}) {
+				want = h
+			}
+		}
+		if got := uuidBits(s); got != want {
+			t.Fatalf("uuidBits(%q) = %x, want %x", s, got, want)
 		}
 	}
 }

@@ -48,6 +48,8 @@ func resolveSys(s *sysRows, ncat int, parts []*part, win window, dst sink, other
 	if n == 0 {
 		return unknown, nil
 	}
+	trace("System Log events held")
+	defer trace("System Log requests resolved")
 	rank := func(i int32) int32 { return parts[s.part[i]].rank }
 	// The canonical order of the events of one request.
 	before := func(a, b int32) int {
