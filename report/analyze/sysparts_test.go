@@ -140,22 +140,39 @@ func TestSystemLogPartsMatchWholeFile(t *testing.T) {
 	}
 }
 
-// TestRadixSortHi: radixSortHi sorts as a stable comparison sort does, on random hashes, on hashes
-// that share most of their digits, and on small and empty inputs.
-func TestRadixSortHi(t *testing.T) {
+// TestGroupHi: groupHi puts pairs with equal hi next to each other, keeping every pair, on random
+// hashes, on hashes that share most of their bits (time-ordered uuids share their top bits), on few
+// distinct hashes, and on small and empty inputs.
+func TestGroupHi(t *testing.T) {
 	rng := rand.New(rand.NewSource(3))
 	var tmp []hashIdx
-	for _, n := range []int{0, 1, 255, 256, 1000, 70_000} {
-		for _, mask := range []uint64{^uint64(0), 0xffff_0000_0000_00ff, 0x7, 0} {
+	for _, n := range []int{0, 1, 1023, 1024, 5000, 70_000} {
+		for _, mask := range []uint64{^uint64(0), 0xffff_0000_0000_00ff, 0x0000_0000_ffff_ffff, 0x7, 0, 1} {
+			vals := make([]uint64, 64) // mask 1: 64 random hashes, many times each
+			for i := range vals {
+				vals[i] = rng.Uint64()
+			}
 			pairs := make([]hashIdx, n)
 			for i := range pairs {
 				pairs[i] = hashIdx{rng.Uint64() & mask, int32(i)}
+				if mask == 1 {
+					pairs[i].hi = vals[rng.Intn(len(vals))]
+				}
 			}
 			want := slices.Clone(pairs)
-			slices.SortStableFunc(want, func(a, b hashIdx) int { return cmp.Compare(a.hi, b.hi) })
-			tmp = radixSortHi(pairs, tmp)
+			tmp = groupHi(pairs, tmp)
+			seen := map[uint64]bool{}
+			for i, p := range pairs {
+				if i > 0 && p.hi != pairs[i-1].hi {
+					if seen[p.hi] {
+						t.Fatalf("n %d, mask %x: hash %x in two runs", n, mask, p.hi)
+					}
+					seen[pairs[i-1].hi] = true
+				}
+			}
+			slices.SortFunc(pairs, func(a, b hashIdx) int { return cmp.Compare(a.i, b.i) })
 			if !slices.Equal(pairs, want) {
-				t.Fatalf("n %d, mask %x: not sorted stably", n, mask)
+				t.Fatalf("n %d, mask %x: pairs lost or changed", n, mask)
 			}
 		}
 	}
