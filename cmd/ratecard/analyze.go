@@ -235,9 +235,11 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	analyze.Trace("analysed")
 	if err := report.WriteDir(*af.out, res, report.HTMLOptions{Version: versionString()}); err != nil {
 		return err
 	}
+	analyze.Trace("files written")
 	if err := report.WriteTextOptions(stdout, res, af.textOptions(stdout)); err != nil {
 		return err
 	}

@@ -160,19 +160,7 @@ func (g *globalDicts) names() names {
 // translate rewrites the ids of b, its parser w's own, to global ones, registering the names w added
 // while filling it. It runs on w's goroutine, or on the one goroutine that takes w's batches.
 func (g *globalDicts) translate(w *parser, b *batch) {
-	if len(b.newClients)+len(b.newAgents)+len(b.newPrincipals)+len(b.newPaths) > 0 {
-		g.mu.Lock()
-		g.clients.register(&w.remap[0], b.newClients)
-		g.agents.register(&w.remap[1], b.newAgents)
-		g.principals.register(&w.remap[2], b.newPrincipals)
-		g.paths.register(&w.remap[3], b.newPaths)
-		g.mu.Unlock()
-	}
-	for k := range w.remap {
-		if w.remap[k] == nil {
-			w.remap[k] = []uint32{idNone, idOther}
-		}
-	}
+	g.register(w, &b.newClients, &b.newAgents, &b.newPrincipals, &b.newPaths)
 	translate64(w.remap[0], b.client)
 	translate32(w.remap[1], b.agent)
 	translate32(w.remap[2], b.principal)
@@ -181,6 +169,25 @@ func (g *globalDicts) translate(w *parser, b *batch) {
 	translate32(w.remap[1], b.sys.agent)
 	translate32(w.remap[2], b.sys.prin)
 	translate32(w.remap[3], b.sys.path)
+}
+
+// register gives the client, agent, principal and path names w added (in the order it added them)
+// global ids in w.remap, and empties the lists.
+func (g *globalDicts) register(w *parser, clients, agents, principals, paths *[]string) {
+	if len(*clients)+len(*agents)+len(*principals)+len(*paths) > 0 {
+		g.mu.Lock()
+		g.clients.register(&w.remap[0], *clients)
+		g.agents.register(&w.remap[1], *agents)
+		g.principals.register(&w.remap[2], *principals)
+		g.paths.register(&w.remap[3], *paths)
+		g.mu.Unlock()
+		*clients, *agents, *principals, *paths = (*clients)[:0], (*agents)[:0], (*principals)[:0], (*paths)[:0]
+	}
+	for k := range w.remap {
+		if w.remap[k] == nil {
+			w.remap[k] = []uint32{idNone, idOther}
+		}
+	}
 }
 
 // translate32 maps every id of col through m.

@@ -176,6 +176,26 @@ func (l *live) newShard() shard {
 
 func (s *liveShard) add(r *rowBatch) error { return addRows(s.l, s.counts, s.fl, &s.pend, r) }
 
+// addOne is add for one access-log request (source 0), its ids global: a worker adds the requests it
+// reads this way, without a batch. It must count exactly what addRows counts of a row.
+func (s *liveShard) addOne(ts int64, cl uint8, status uint16, src uint8, rl int32, dur int64, flags uint8, client uint64, agent, prin, path uint32) error {
+	s.counts.add(ts, cl, status, src, rl)
+	if src == 0 {
+		s.fl.add(ts, dur, flags)
+		if flags&flagEndpoint != 0 {
+			s.fl.addClient(client, agent, ts, dur)
+		}
+	}
+	if cl >= uint8(classify.MethodUnknown) {
+		return nil
+	}
+	s.pend.add(ts, cl, client, prin, packIDs(agent, path), heldDur(dur))
+	if s.pend.len() == batchRows {
+		return s.l.hold(&s.pend)
+	}
+	return nil
+}
+
 // gather merges the shards' counts and intervals into the live source's and holds their pending rows.
 func (l *live) gather(shards []shard) error {
 	for _, x := range shards {
@@ -295,11 +315,18 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 		wg.Wait()
 		close(kept)
 	}()
-	var loadErr error
-	for c := range kept { // drained to the end, so that the goroutines finish
-		if loadErr == nil {
-			loadErr = l.loadChunk(&c)
+	// One INSERT reads the kept chunks as the filters make them: DuckDB's threads convert and append
+	// them in parallel while the filters go on (an INSERT a chunk ran one at a time, after them).
+	more := func() arrow.RecordBatch {
+		for c := range kept {
+			if c.len() > 0 {
+				return c.record()
+			}
 		}
+		return nil
+	}
+	loadErr := l.db.insertStream(ctx, "requests_raw", requestSchema, more)
+	for range kept { // drained to the end, so that the goroutines finish
 	}
 	return cmp.Or(readErr, loadErr)
 }
@@ -318,10 +345,17 @@ func (l *live) release() {
 
 // loadChunk loads c's rows into requests_raw.
 func (l *live) loadChunk(c *rowChunk) error {
-	n := c.len()
-	if n == 0 {
+	if c.len() == 0 {
 		return nil
 	}
+	rec := c.record()
+	defer rec.Release()
+	return l.db.insert("requests_raw", rec)
+}
+
+// record makes a record batch of requestSchema over c's columns (not copied).
+func (c *rowChunk) record() arrow.RecordBatch {
+	n := c.len()
 	cols := []arrow.Array{
 		sliceArray(arrow.PrimitiveTypes.Int64, n, arrow.Int64Traits.CastToBytes(c.ts)),
 		sliceArray(arrow.PrimitiveTypes.Uint8, n, c.cls),
@@ -335,12 +369,11 @@ func (l *live) loadChunk(c *rowChunk) error {
 		a.Release()
 	}
 	if err != nil {
-		return err
+		panic(err) // the columns are requestSchema's by construction
 	}
 	rec := array.NewRecordBatch(requestSchema, []arrow.Array{st}, int64(n))
 	st.Release()
-	defer rec.Release()
-	return l.db.insert("requests_raw", rec)
+	return rec
 }
 
 // close lets the rows go and closes the database.

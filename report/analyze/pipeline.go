@@ -130,8 +130,17 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	jobs := make(chan *part)
+	sh, _ := dst.(sharder)
+	if !useShards {
+		sh = nil
+	}
 	full := make(chan *batch, 2*workers)
+	// Batches in flight: a worker's own, and those queued for the calling goroutine (none when the
+	// workers add their own to a sharder).
 	free := make(chan *batch, 3*workers+1)
+	if sh != nil {
+		free = make(chan *batch, workers)
+	}
 	nsys := len(cats) // the catalogs held System Log requests are classified in: cats, and win.other
 	if win.other != nil {
 		nsys++
@@ -140,10 +149,6 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 		free <- &batch{rowBatch: newRowBatch(len(cats)), sys: sysRows{ncat: nsys}}
 	}
 	dicts := newGlobalDicts()
-	sh, _ := dst.(sharder)
-	if !useShards {
-		sh = nil
-	}
 	var wg sync.WaitGroup
 	ws := make([]*parser, min(workers, len(parts)))
 	for k := range ws {
@@ -311,6 +316,12 @@ func parsePart(ctx context.Context, p *part, w *parser, full chan<- *batch, free
 		}
 	}
 	cats, clients, agents, principals, routes, other := w.cats, w.clients, w.agents, w.principals, w.routes, w.other
+	// A live source's shard takes each access-log request as it is read, without a batch: writing the
+	// batch's ten columns and reading them back cost more than the counting.
+	fused, _ := w.shard.(*liveShard)
+	if len(cats) != 1 {
+		fused = nil
+	}
 	for r.Next() {
 		rec := r.Record()
 		if rec.Source == ingest.SourceSystemLog {
@@ -334,36 +345,51 @@ func parsePart(ctx context.Context, p *part, w *parser, full chan<- *batch, free
 			p.dups++
 			continue
 		}
-		b.ts = append(b.ts, rec.Time)
 		rt := routes.route(rec.Method, rec.Target, &b.newPaths)
-		b.class[0] = append(b.class[0], rt.class)
-		b.path = append(b.path, rt.path)
 		if other != nil {
 			other.add(rec.Time, rt.other)
 		}
-		for k := 1; k < len(cats); k++ {
-			b.class[k] = append(b.class[k], uint8(cats[k].Classify(rec.Method, rec.Target)))
-		}
-		b.status = append(b.status, uint16(min(max(rec.Status, 0), 65535)))
-		b.client = append(b.client, clientID(clients, rec.Client, &b.newClients))
-		b.agent = append(b.agent, agents.id(rec.UserAgent, &b.newAgents))
-		b.principal = append(b.principal, principals.id(win.principals.principal(rec), &b.newPrincipals))
-		b.rl = append(b.rl, int32(min(max(rec.RateLimitLimit, 0), 1<<31-1)))
+		status := uint16(min(max(rec.Status, 0), 65535))
+		client := clientID(clients, rec.Client, &b.newClients)
+		agent := agents.id(rec.UserAgent, &b.newAgents)
+		prin := principals.id(win.principals.principal(rec), &b.newPrincipals)
+		rl := int32(min(max(rec.RateLimitLimit, 0), 1<<31-1))
 		dur := int64(-1)
 		if rec.HasDuration {
 			dur = rec.Duration
 		}
-		b.dur = append(b.dur, dur)
 		flags := rt.endpoint
 		if rec.Status == 429 && rec.HasRateLimit && rec.RateLimitLimit == 0 {
 			flags |= flagConc429
 		}
-		b.flags = append(b.flags, flags)
-		src := uint8(0)
-		if rec.Source == ingest.SourceSystemLog {
-			src = 1
+		if fused != nil {
+			// Straight into the worker's shard, with global ids (see liveShard.addOne).
+			if len(b.newClients)+len(b.newAgents)+len(b.newPrincipals)+len(b.newPaths) > 0 {
+				w.dicts.register(w, &b.newClients, &b.newAgents, &b.newPrincipals, &b.newPaths)
+			}
+			if client&ipv4Flag == 0 {
+				client = uint64(w.remap[0][client])
+			}
+			if err := fused.addOne(rec.Time, rt.class, status, 0, rl, dur, flags, client, w.remap[1][agent], w.remap[2][prin], w.remap[3][rt.path]); err != nil {
+				w.fail(err)
+				return
+			}
+			continue
 		}
-		b.src = append(b.src, src)
+		b.ts = append(b.ts, rec.Time)
+		b.class[0] = append(b.class[0], rt.class)
+		b.path = append(b.path, rt.path)
+		for k := 1; k < len(cats); k++ {
+			b.class[k] = append(b.class[k], uint8(cats[k].Classify(rec.Method, rec.Target)))
+		}
+		b.status = append(b.status, status)
+		b.client = append(b.client, client)
+		b.agent = append(b.agent, agent)
+		b.principal = append(b.principal, prin)
+		b.rl = append(b.rl, rl)
+		b.dur = append(b.dur, dur)
+		b.flags = append(b.flags, flags)
+		b.src = append(b.src, 0) // System Log requests are held above
 		if len(b.ts) == batchRows && !send() {
 			return
 		}

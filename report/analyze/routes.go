@@ -24,10 +24,16 @@ type routeCache struct {
 	paths                 *dict
 	slots                 []routeSlot // len a power of two, at most half full
 	n                     int         // entries in slots
-	// seeds of the two halves of the key: of the path, and of the method.
-	seed, seed2, mseed, mseed2 maphash.Seed
-	tmpl                       []byte
+	// seeds of the two halves of the key, for each common method (methodSeeds) and, for another
+	// method, of its path (seeds[0]) and of the method itself (mseed).
+	seeds [len(commonMethods) + 1][2]maphash.Seed
+	mseed [2]maphash.Seed
+	tmpl  []byte
 }
+
+// commonMethods are the methods whose request lines are keyed by their path alone, hashed with
+// seeds of the method's own: one hash a half rather than two.
+var commonMethods = [...]string{"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"}
 
 // routeSlot is one entry: a request line's key (key[0] == 0: an empty slot) and its route.
 type routeSlot struct {
@@ -48,7 +54,10 @@ const maxRoutes = 1 << 16
 
 func newRouteCache(cat, other, templates *classify.Catalog, paths *dict) *routeCache {
 	c := &routeCache{cat: cat, other: other, templates: templates, paths: paths, slots: make([]routeSlot, 1024),
-		seed: maphash.MakeSeed(), seed2: maphash.MakeSeed(), mseed: maphash.MakeSeed(), mseed2: maphash.MakeSeed()}
+		mseed: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+	for i := range c.seeds {
+		c.seeds[i] = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+	}
 	prefault(c.slots)
 	return c
 }
@@ -56,8 +65,34 @@ func newRouteCache(cat, other, templates *classify.Catalog, paths *dict) *routeC
 // key returns the 128-bit key of the request line of method and path (never 0 in its first half,
 // the mark of an empty slot).
 func (c *routeCache) key(method, path string) [2]uint64 {
-	return [2]uint64{(maphash.String(c.seed, path) ^ maphash.String(c.mseed, method)) | 1,
-		maphash.String(c.seed2, path) ^ maphash.String(c.mseed2, method)}
+	if m := methodIndex(method); m > 0 {
+		s := &c.seeds[m]
+		return [2]uint64{maphash.String(s[0], path) | 1, maphash.String(s[1], path)}
+	}
+	s := &c.seeds[0]
+	return [2]uint64{(maphash.String(s[0], path) ^ maphash.String(c.mseed[0], method)) | 1,
+		maphash.String(s[1], path) ^ maphash.String(c.mseed[1], method)}
+}
+
+// methodIndex is 1 + method's index in commonMethods, or 0 for another method.
+func methodIndex(method string) int {
+	switch method {
+	case "GET":
+		return 1
+	case "POST":
+		return 2
+	case "PUT":
+		return 3
+	case "DELETE":
+		return 4
+	case "PATCH":
+		return 5
+	case "HEAD":
+		return 6
+	case "OPTIONS":
+		return 7
+	}
+	return 0
 }
 
 // route returns the class of a request in c.cat and in c.other, and the id of its path template in
