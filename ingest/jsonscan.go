@@ -91,6 +91,9 @@ type jsonTape struct {
 	// >= 0x80 so far.
 	nonASCII bool
 	errPos   int // after jsonSyntaxErr: the index in src of the byte encoding/json reports
+	// depth is the number of arrays and objects open around the value scan starts at, beyond its
+	// own stack (scanShallow scans values inside an object it lays out itself), for the depth limit.
+	depth int
 
 	str  []byte // the unquoted strings of the current value (strBytes), reused
 	key  []byte // the last unquoted key (keyBytes)
@@ -112,6 +115,7 @@ func (t *jsonTape) reset() {
 	t.pos = 0
 	t.end = 0
 	t.errPos = 0
+	t.depth = 0
 	t.str = t.str[:0]
 }
 
@@ -217,7 +221,7 @@ value: // a value
 		i++
 		goto valueString
 	case '{':
-		if len(stack) >= maxJSONDepth {
+		if len(stack)+t.depth >= maxJSONDepth {
 			t.errPos = i
 			goto syntaxErr
 		}
@@ -226,7 +230,7 @@ value: // a value
 		i++
 		goto keyOrEnd
 	case '[':
-		if len(stack) >= maxJSONDepth {
+		if len(stack)+t.depth >= maxJSONDepth {
 			t.errPos = i
 			goto syntaxErr
 		}

@@ -414,6 +414,64 @@ func checkTape(t testing.TB, b []byte) {
 		}
 	}
 	checkTapePieces(t, b)
+	checkShallow(t, b, ok, &tp)
+}
+
+// checkShallow checks skipValue and the System Log's shallow tape (parseShallow) on b, which
+// encoding/json finds valid when ok (then tp is its full tape): both accept exactly what
+// encoding/json accepts, and every token the shallow tape lays out is the full tape's.
+func checkShallow(t testing.TB, b []byte, ok bool, tp *jsonTape) {
+	t.Helper()
+	// A space after the value: skipValue wants the byte after a number, as inside a line.
+	if i := skipJSONSpace(b, 0); i < len(b) {
+		var stack []int
+		sb := append(slices.Clip(b), ' ')
+		end, sok := skipValue(sb, i, 0, &stack)
+		if sok = sok && skipJSONSpace(sb, end) == len(sb); sok != ok {
+			t.Fatalf("skipValue(%q) = %v; json.Unmarshal ok: %v", b, sok, ok)
+		}
+		if sok && end != tp.end {
+			t.Fatalf("skipValue(%q) ends at %d; the tape at %d", b, end, tp.end)
+		}
+	}
+	if len(b) == 0 || b[0] != '{' {
+		return
+	}
+	var sp jsonTape
+	if got := sp.parseShallow(b, logEventSpec); got != ok {
+		t.Fatalf("parseShallow(%q) = %v; json.Unmarshal ok: %v", b, got, ok)
+	}
+	if !ok {
+		return
+	}
+	// Walk both tapes: an opaque token stands for the full tape's value and all inside it.
+	var walk func(s, f int) (int, int)
+	walk = func(s, f int) (int, int) {
+		st, ft := sp.toks[s], tp.toks[f]
+		if st.kind != ft.kind || st.start != ft.start || st.end != ft.end || st.esc != ft.esc || st.ascii != ft.ascii {
+			t.Fatalf("parseShallow(%q): token %d %+v; the full tape's %d: %+v", b, s, st, f, ft)
+		}
+		if st.kind != kindObject && st.kind != kindArray || st.next == s+1 {
+			return st.next, ft.next
+		}
+		if st.next-s != ft.next-f && st.kind == kindArray {
+			t.Fatalf("parseShallow(%q): array %d has %d tokens; the full tape's %d", b, s, st.next-s, ft.next-f)
+		}
+		s, f = s+1, f+1
+		for s < st.next {
+			if f >= ft.next {
+				t.Fatalf("parseShallow(%q): object ends later than the full tape's", b)
+			}
+			s, f = walk(s, f)
+		}
+		if f != ft.next {
+			t.Fatalf("parseShallow(%q): object %d ends early", b, s)
+		}
+		return s, f
+	}
+	if s, f := walk(0, 0); s != len(sp.toks) || f != len(tp.toks) {
+		t.Fatalf("parseShallow(%q): %d of %d tokens, the full tape's %d of %d", b, s, len(sp.toks), f, len(tp.toks))
+	}
 }
 
 // checkTapePieces scans b in pieces, as okta-array does, at every cut, and at random cuts: after
@@ -958,9 +1016,15 @@ func TestJSONTape(t *testing.T) {
 	for _, d := range []int{maxJSONDepth - 1, maxJSONDepth, maxJSONDepth + 1} {
 		for _, open := range []string{"[", `{"a":`} {
 			close := map[string]string{"[": "]", `{"a":`: "}"}[open]
-			b := []byte(`{"x":` + strings.Repeat(open, d-1) + "1" + strings.Repeat(close, d-1) + "}")
-			checkTape(t, b)
-			checkTape(t, b[:len(b)-d/2])
+			// Inside a value the System Log's shallow tape skips, lays out in full, and in an
+			// object it lays out itself.
+			for _, in := range [][2]string{{`{"x":`, "}"}, {`{"client":{"x":`, "}}"}, {`{"client":{"userAgent":`, "}}"},
+				{`{"target":`, "}"}, {`{"debugContext":{"debugData":`, "}}"}} {
+				e := d - strings.Count(in[0], "{") + 1
+				b := []byte(in[0] + strings.Repeat(open, e-1) + "1" + strings.Repeat(close, e-1) + in[1])
+				checkTape(t, b)
+				checkTape(t, b[:len(b)-d/2])
+			}
 		}
 	}
 }

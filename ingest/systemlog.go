@@ -212,6 +212,18 @@ var (
 	targetFields       = newFieldSet("id", "type")
 )
 
+// logEventSpec is what decodeAt reads of a LogEvent, for jsonTape.parseShallow: client's ipAddress
+// and userAgent, debugContext's debugData, and target, transaction and an EventBridge envelope's
+// detail in full. (Every key of these objects is laid out, so that a repeated field is seen.)
+var logEventSpec = &shallowSpec{
+	fields: logEventFields,
+	full:   1<<4 | 1<<5 | 1<<7, // target, transaction, detail
+	sub: [8]*shallowSpec{
+		2: {fields: clientFields, full: 1 << 1},       // client: userAgent
+		3: {fields: debugContextFields, full: 1 << 0}, // debugContext: debugData
+	},
+}
+
 // decodeLogEventTape is decodeLogEvent on p.tape: ok reports whether b is a JSON object (then ev
 // holds what decodeLogEvent would put there, its strings aliasing b or the tape). fallback reports
 // an object in which a field of jsonLogEvent (at any level) occurs twice: encoding/json merges
@@ -224,7 +236,7 @@ func (p *sysLogParser) decodeLogEventTape(b []byte, ev *sysEvent) (ok, fallback 
 	prebuilt := p.prebuilt
 	p.prebuilt = nil
 	if len(prebuilt) != len(b) || len(t.toks) == 0 || &prebuilt[0] != &b[0] {
-		if !t.parse(b) {
+		if !t.parseShallow(b, logEventSpec) {
 			return false, false
 		}
 	}
@@ -452,10 +464,18 @@ func isUUID(s string) bool {
 				return false
 			}
 		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			if !hexDigit[c] {
 				return false
 			}
 		}
 	}
 	return true
 }
+
+// hexDigit tells the hexadecimal digits, either case.
+var hexDigit = func() (t [256]bool) {
+	for _, c := range "0123456789abcdefABCDEF" {
+		t[c] = true
+	}
+	return t
+}()

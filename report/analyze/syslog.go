@@ -162,33 +162,61 @@ func (s *sysRows) classes(i, k int) []uint8 {
 }
 
 // sysRoute is what a parser remembers of a System Log request's path: its template id and its class
-// in each catalog under each method.
+// in each catalog under the methods known so far.
 type sysRoute struct {
-	path uint32
-	cls  []uint8 // catalog k, method j at k·numMethods + j
+	path  uint32
+	known ingest.MethodSet // the methods cls holds the classes of
+	cls   []uint8          // catalog k, method j at k·numMethods + j
 }
 
-// sysRouteOf returns the route of target, from the parser's cache or made (and cached, up to
-// maxRoutes paths), adding a new template name to *added.
-func (w *parser) sysRouteOf(target string, added *[]string) sysRoute {
+// sysRouteOf appends to cls the classes of target in each catalog under each method of methods (0
+// for the other methods; catalog k, method j at k·numMethods + j), and returns its path template id,
+// adding a new template name to *added. The parser remembers the route of each path (up to
+// maxRoutes paths), with the classes of the methods its requests have had so far. (A catalog
+// classifies a path without its query string, which the cache leaves out too.)
+func (w *parser) sysRouteOf(target string, methods ingest.MethodSet, cls []uint8, added *[]string) (uint32, []uint8) {
 	path := target
-	if i := strings.IndexAny(path, "?#"); i >= 0 {
-		path = path[:i]
-	}
-	if r, ok := w.sysRoutes[path]; ok {
-		return r
-	}
-	w.tmpl = w.templates.AppendTemplate(w.tmpl[:0], target)
-	r := sysRoute{path: w.paths.idBytes(w.tmpl, added), cls: make([]uint8, len(w.sysCats)*numMethods)}
-	for k, c := range w.sysCats {
-		for j, m := range allMethods {
-			r.cls[k*numMethods+j] = uint8(c.Classify(m, target))
+	for i := 0; i < len(path); i++ { // strings.IndexAny(path, "?#"), which builds its set each call
+		if path[i] == '?' || path[i] == '#' {
+			path = path[:i]
+			break
 		}
 	}
-	if len(w.sysRoutes) < maxRoutes {
+	at := len(cls)
+	cls = append(cls, make([]uint8, len(w.sysCats)*numMethods)...)
+	out := cls[at:]
+	classify := func(dst []uint8, need ingest.MethodSet) {
+		for j, m := range allMethods {
+			if need&(1<<j) != 0 {
+				for k, c := range w.sysCats {
+					dst[k*numMethods+j] = uint8(c.Classify(m, target))
+				}
+			}
+		}
+	}
+	r, ok := w.sysRoutes[path]
+	if !ok {
+		w.tmpl = w.templates.AppendTemplate(w.tmpl[:0], target)
+		r.path = w.paths.idBytes(w.tmpl, added)
+		if len(w.sysRoutes) >= maxRoutes { // past the cache's size: classified for this request alone
+			classify(out, methods)
+			return r.path, cls
+		}
+		r.cls = make([]uint8, len(out))
+	}
+	if need := methods &^ r.known; need != 0 {
+		classify(r.cls, need)
+		r.known |= need
 		w.sysRoutes[strings.Clone(path)] = r
 	}
-	return r
+	for k := range w.sysCats {
+		for j := range numMethods {
+			if methods&(1<<j) != 0 {
+				out[k*numMethods+j] = r.cls[k*numMethods+j]
+			}
+		}
+	}
+	return r.path, cls
 }
 
 // hold adds a System Log request of part partIdx to the batch's held rows.
@@ -198,7 +226,12 @@ func (w *parser) hold(b *batch, partIdx int, rec *ingest.Record, win window) {
 		s.dedupes = win.seen != nil
 		s.alloc()
 	}
-	r := w.sysRouteOf(rec.Target, &b.newPaths)
+	methods := rec.Methods
+	if methods == 0 {
+		methods = ingest.APIMethods
+	}
+	var path uint32
+	path, s.cls = w.sysRouteOf(rec.Target, methods, s.cls, &b.newPaths)
 	var key, uuid hash128
 	if rec.RequestID != "" {
 		key = fnv128(rec.RequestID, rec.Target)
@@ -206,14 +239,9 @@ func (w *parser) hold(b *batch, partIdx int, rec *ingest.Record, win window) {
 	if rec.EventID != "" {
 		uuid = uuidBits(rec.EventID)
 	}
-	methods := rec.Methods
-	if methods == 0 {
-		methods = ingest.APIMethods
-	}
 	s.ts, s.key, s.uuid = append(s.ts, rec.Time), append(s.key, key), append(s.uuid, uuid)
 	s.part, s.line, s.methods = append(s.part, int32(partIdx)), append(s.line, int64(rec.Line)), append(s.methods, methods)
-	s.cls = append(s.cls, r.cls...)
-	s.path, s.status = append(s.path, r.path), append(s.status, uint16(min(max(rec.Status, 0), 65535)))
+	s.path, s.status = append(s.path, path), append(s.status, uint16(min(max(rec.Status, 0), 65535)))
 	s.client = append(s.client, clientID(w.clients, rec.Client, &b.newClients))
 	s.agent = append(s.agent, w.agents.id(rec.UserAgent, &b.newAgents))
 	s.prin = append(s.prin, w.principals.id(win.principals.principal(rec), &b.newPrincipals))

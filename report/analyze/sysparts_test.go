@@ -1,12 +1,14 @@
 package analyze
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -132,6 +134,27 @@ func TestSystemLogPartsMatchWholeFile(t *testing.T) {
 	for _, w := range []int{2, 7} {
 		if got := runFiles(t, []string{path}, Options{Workers: w, MaxExamples: 1000}); !reflect.DeepEqual(got, one) {
 			t.Errorf("%d parts: another result than one:\n%+v\nwant\n%+v", w, got.Input, one.Input)
+		}
+	}
+}
+
+// TestRadixSortHi: radixSortHi sorts as a stable comparison sort does, on random hashes, on hashes
+// that share most of their digits, and on small and empty inputs.
+func TestRadixSortHi(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	var tmp []hashIdx
+	for _, n := range []int{0, 1, 255, 256, 1000, 70_000} {
+		for _, mask := range []uint64{^uint64(0), 0xffff_0000_0000_00ff, 0x7, 0} {
+			pairs := make([]hashIdx, n)
+			for i := range pairs {
+				pairs[i] = hashIdx{rng.Uint64() & mask, int32(i)}
+			}
+			want := slices.Clone(pairs)
+			slices.SortStableFunc(want, func(a, b hashIdx) int { return cmp.Compare(a.hi, b.hi) })
+			tmp = radixSortHi(pairs, tmp)
+			if !slices.Equal(pairs, want) {
+				t.Fatalf("n %d, mask %x: not sorted stably", n, mask)
+			}
 		}
 	}
 }
