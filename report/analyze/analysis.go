@@ -125,7 +125,7 @@ func analyzeLearned(ctx context.Context, src source, cat *classify.Catalog, p pa
 // (clientlimits.go).
 func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classify.Catalog, p params, in *report.Input) (requestFigures, error) {
 	d := src.database()
-	if _, err := d.conn.ExecContext(ctx, analysisThreads); err != nil {
+	if _, err := d.conn.ExecContext(ctx, analysisThreads()); err != nil {
 		return requestFigures{}, fmt.Errorf("duckdb threads: %w", err)
 	}
 	need := newMinuteSet(floorDiv(f.minTS, minuteMicros), floorDiv(f.maxTS, minuteMicros))
