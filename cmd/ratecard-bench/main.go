@@ -126,10 +126,6 @@ func run(args []string, stdout io.Writer) error {
 	if in.logFormat != "" {
 		rtFlags = []string{"--log-format", in.logFormat}
 	}
-	rt := in.rt
-	if rt == "" {
-		rt = in.combined
-	}
 	tasks := []*task{
 		ratecardTask(keyCombined, "ratecard, plain combined", *bin, []string{in.combined}, nil, nil),
 		inProcessTask(keySQL, "DuckDB-only SQL, plain combined", []string{in.combined}, func(s *sample) error {
@@ -139,19 +135,23 @@ func run(args []string, stdout io.Writer) error {
 		}),
 		wcTask(keyWC, "wc -l, plain combined", *wc, in.combined),
 		ratecardTask(keyOneProc, "ratecard, plain combined, GOMAXPROCS=1", *bin, []string{in.combined}, nil, []string{"GOMAXPROCS=1"}),
-		ratecardTask(keyRT, "ratecard, combined + $request_time", *bin, []string{rt}, rtFlags, nil),
-		inProcessTask(keySQLRT, "DuckDB-only SQL, combined + $request_time", []string{rt}, func(s *sample) error {
-			n, err := baseline(ctx, rt)
-			s.requests = n
-			return err
-		}),
+	}
+	if in.rt != "" {
+		tasks = append(tasks,
+			ratecardTask(keyRT, "ratecard, combined + $request_time", *bin, []string{in.rt}, rtFlags, nil),
+			inProcessTask(keySQLRT, "DuckDB-only SQL, combined + $request_time", []string{in.rt}, func(s *sample) error {
+				n, err := baseline(ctx, in.rt)
+				s.requests = n
+				return err
+			}))
+	}
+	tasks = append(tasks,
 		ratecardTask(keyGzip, "ratecard, gzip", *bin, []string{in.gz}, rtFlags, nil),
 		inProcessTask(keyGunzip, "gzip decompress to discard (klauspost, 1 goroutine)", []string{in.gz}, func(s *sample) error {
 			n, err := gunzipDiscard(in.gz)
 			s.out = n
 			return err
-		}),
-	}
+		}))
 	if len(in.parts) > 0 {
 		tasks = append(tasks,
 			ratecardTask(keySplit, fmt.Sprintf("ratecard, %d files", len(in.parts)), *bin, in.parts, rtFlags, nil),
@@ -169,7 +169,7 @@ func run(args []string, stdout io.Writer) error {
 	for _, t := range tasks {
 		t.bytes = t.inputBytes()
 	}
-	warm(append(append([]string{in.combined, rt, in.gz, in.sysLog}, in.parts...), in.gzParts...))
+	warm(append(append([]string{in.combined, in.rt, in.gz, in.sysLog}, in.parts...), in.gzParts...))
 
 	h := header{cpu: cpuModel(), cpus: runtime.NumCPU(), procs: runtime.GOMAXPROCS(0), goVersion: runtime.Version(),
 		date: time.Now(), runs: *runs, warmup: *warmup, stat: *stat}

@@ -81,9 +81,14 @@ func TestChecks(t *testing.T) {
 		keyWC:       sum(time.Second, 100, 0, 0, 0),
 		keySQL:      sum(time.Second, 0, 99, 0, 0),
 		keyGunzip:   {sample: sample{wall: time.Second, out: 500}, runs: 1},
+		keyGzip:     sum(time.Second, 100, 100, 0, 0), // without a $request_time case, against the combined one
 	}}
 	var failed []string
-	for _, c := range r.checks(500) {
+	checks := r.checks(500)
+	if len(checks) != 5 {
+		t.Errorf("%d checks, want 5: %v", len(checks), checks)
+	}
+	for _, c := range checks {
 		if !c.ok {
 			failed = append(failed, c.text)
 		}

@@ -117,6 +117,11 @@ func analyzeLearned(ctx context.Context, src source, cat *classify.Catalog, p pa
 	return analyze(ctx, src, cat, p, in)
 }
 
+// clientsBesideMax is the most client-limited requests whose figures are computed beside the
+// analysis's queries (2 M: 64 MiB, 130 MiB more while they are grouped); more wait for the rows
+// to be loaded and let go.
+var clientsBesideMax = 2 << 20
+
 // rowPeaks sets the peaks that need single requests from DuckDB: DuckDB gets the rolling peak's starts
 // and the flagged minutes as two small tables and the requests of their minutes (and of the minutes
 // in flight in the busiest seconds), and computes the rolling peak (rolling.go), the drill-down of the
@@ -125,7 +130,7 @@ func analyzeLearned(ctx context.Context, src source, cat *classify.Catalog, p pa
 // (clientlimits.go).
 func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classify.Catalog, p params, in *report.Input) (requestFigures, error) {
 	d := src.database()
-	if _, err := d.conn.ExecContext(ctx, analysisThreads); err != nil {
+	if _, err := d.conn.ExecContext(ctx, analysisThreads()); err != nil {
 		return requestFigures{}, fmt.Errorf("duckdb threads: %w", err)
 	}
 	need := newMinuteSet(floorDiv(f.minTS, minuteMicros), floorDiv(f.maxTS, minuteMicros))
@@ -140,17 +145,23 @@ func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classif
 	if err != nil {
 		return requestFigures{}, err
 	}
-	// The client-based limits need the held requests alone: they are figured while the rest runs.
+	// The client-based limits need the held requests alone: they are figured while the rest runs,
+	// unless they are many (grouping them takes about twice their memory, which the loading of the
+	// needed rows should not have to share).
 	type clientFigures struct {
 		res  *report.ClientLimits
 		over []clientStat
 	}
 	clientsDone := make(chan clientFigures, 1)
-	go func() {
+	figure := func() {
 		res, over := clientStats(fl)
 		clientsDone <- clientFigures{res, over}
-	}()
-	defer func() { <-clientsDone }() // not left running on an error
+	}
+	beside := fl.clientCount() <= clientsBesideMax
+	if beside {
+		go figure()
+		defer func() { <-clientsDone }() // not left running on an error
+	}
 	conc, err := figureConcurrency(fl, cat, p.tier, in)
 	if err != nil {
 		return requestFigures{}, err
@@ -189,8 +200,13 @@ func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classif
 		return requestFigures{}, err
 	}
 	trace("busiest seconds")
+	if !beside {
+		figure()
+	}
 	cf := <-clientsDone
-	clientsDone <- cf // for the deferred receive
+	if beside {
+		clientsDone <- cf // for the deferred receive
+	}
 	clients, err := nameClients(ctx, d, cf.res, cf.over)
 	if err != nil {
 		return requestFigures{}, err

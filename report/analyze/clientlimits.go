@@ -13,13 +13,27 @@ import (
 )
 
 // clientRow is a request to an endpoint under Okta's client-based limits (classify.ClientBased):
-// its client key (client address and user agent ids), instant and duration (-1 when not logged).
+// its client key (client address and user agent ids), instant and duration, in 24 bytes: dur1 is
+// the duration in microseconds plus one, 0 when not logged (durations are cut to maxDurMicros-1 µs,
+// 71 minutes).
 type clientRow struct {
 	client uint64
-	agent  uint32
 	ts     int64
-	dur    int64
+	agent  uint32
+	dur1   uint32
 }
+
+// newClientRow makes the row of a request; dur is -1 when not logged.
+func newClientRow(client uint64, agent uint32, ts, dur int64) clientRow {
+	r := clientRow{client: client, agent: agent, ts: ts}
+	if dur >= 0 {
+		r.dur1 = uint32(min(dur, maxDurMicros-1) + 1)
+	}
+	return r
+}
+
+// dur is the request's duration in microseconds, -1 when not logged.
+func (r clientRow) dur() int64 { return int64(r.dur1) - 1 }
 
 // addClient holds a request to a client-limited endpoint, in chunks (a slice that grows by
 // doubling spent a third of a second copying on the bench month's 650,000).
@@ -29,7 +43,7 @@ func (g *inflight) addClient(client uint64, agent uint32, ts, dur int64) {
 		g.clients = append(g.clients, make([]clientRow, 0, ivChunk))
 		n++
 	}
-	g.clients[n-1] = append(g.clients[n-1], clientRow{client: client, agent: agent, ts: ts, dur: dur})
+	g.clients[n-1] = append(g.clients[n-1], newClientRow(client, agent, ts, dur))
 }
 
 // clientCount is the number of requests held by addClient.
@@ -62,29 +76,32 @@ func clientStats(g *inflight) (res *report.ClientLimits, over []clientStat) {
 	lim := classify.ClientBased
 	res = &report.ClientLimits{PerMinute: lim.PerMinute, Concurrent: lim.Concurrent, Endpoints: lim.Endpoints, Source: lim.Source,
 		Requests: int64(g.clientCount())}
-	rows := groupClients(g.clients)
 	var peakMin, peakConc clientStat
-	var scratch []clientEvent
-	for i := 0; i < len(rows); {
-		j := i
-		for j < len(rows) && rows[j].client == rows[i].client && rows[j].agent == rows[i].agent {
-			j++
+	parts := clientParts(int(res.Requests))
+	for part := range parts { // the keys of a part are all in it: each key's figures are whole
+		rows := groupClientsPart(g.clients, parts, part)
+		var scratch []clientEvent
+		for i := 0; i < len(rows); {
+			j := i
+			for j < len(rows) && rows[j].client == rows[i].client && rows[j].agent == rows[i].agent {
+				j++
+			}
+			st := clientFigures(rows[i:j], &scratch)
+			res.Clients++
+			if st.concurrentVisible {
+				res.ConcurrencyAvailable = true
+			}
+			if st.minute > peakMin.minute || st.minute == peakMin.minute && st.minuteAt < peakMin.minuteAt {
+				peakMin = st
+			}
+			if st.concurrent > peakConc.concurrent || st.concurrent == peakConc.concurrent && st.concurrentAt < peakConc.concurrentAt {
+				peakConc = st
+			}
+			if st.minute > int64(lim.PerMinute) || st.concurrent > int64(lim.Concurrent) {
+				over = append(over, st)
+			}
+			i = j
 		}
-		st := clientFigures(rows[i:j], &scratch)
-		res.Clients++
-		if st.concurrentVisible {
-			res.ConcurrencyAvailable = true
-		}
-		if st.minute > peakMin.minute || st.minute == peakMin.minute && st.minuteAt < peakMin.minuteAt {
-			peakMin = st
-		}
-		if st.concurrent > peakConc.concurrent || st.concurrent == peakConc.concurrent && st.concurrentAt < peakConc.concurrentAt {
-			peakConc = st
-		}
-		if st.minute > int64(lim.PerMinute) || st.concurrent > int64(lim.Concurrent) {
-			over = append(over, st)
-		}
-		i = j
 	}
 	if res.Requests > 0 {
 		res.MinutePeak, res.MinutePeakAt = int(peakMin.minute), time.UnixMicro(peakMin.minuteAt).UTC()
@@ -131,14 +148,50 @@ func nameClients(ctx context.Context, d *duckDB, res *report.ClientLimits, over 
 // radix-sorted by it, stably, so each group keeps the order the rows came in, almost the time order,
 // and only a group out of order is sorted (a comparison sort of every row by key and instant took 0.4
 // s on the bench month's 650,000 rows, nearly one key each); otherwise they are sorted by comparison.
-func groupClients(chunks [][]clientRow) []clientRow {
+func groupClients(chunks [][]clientRow) []clientRow { return groupClientsPart(chunks, 1, 0) }
+
+// clientPartRows is about the most client-limited requests grouped at once: more are grouped in
+// parts of whole client keys (by a hash of the key), one part after the other, so that grouping
+// takes memory for one part (grouping copies its rows twice) rather than for all.
+var clientPartRows = 1 << 20
+
+// clientParts is the number of parts n requests are grouped in.
+func clientParts(n int) int { return max(1, (n+clientPartRows-1)/clientPartRows) }
+
+// clientPart is the part of parts a client key is grouped in.
+func clientPart(r *clientRow, parts int) int {
+	if parts == 1 {
+		return 0
+	}
+	h := (r.client*0x9e3779b97f4a7c15 ^ uint64(r.agent)) * 0xbf58476d1ce4e5b9
+	return int((h >> 32) % uint64(parts))
+}
+
+// groupClientsPart is groupClients for the rows of the client keys in part part of parts.
+func groupClientsPart(chunks [][]clientRow, parts, part int) []clientRow {
 	n := 0
 	for _, c := range chunks {
-		n += len(c)
+		if parts == 1 {
+			n += len(c)
+			continue
+		}
+		for i := range c {
+			if clientPart(&c[i], parts) == part {
+				n++
+			}
+		}
 	}
 	rows := make([]clientRow, 0, n)
 	for _, c := range chunks {
-		rows = append(rows, c...)
+		if parts == 1 {
+			rows = append(rows, c...)
+			continue
+		}
+		for i := range c {
+			if clientPart(&c[i], parts) == part {
+				rows = append(rows, c[i])
+			}
+		}
 	}
 	byTime := func(a, b clientRow) int { return cmp.Compare(a.ts, b.ts) }
 	packable := true
@@ -224,11 +277,11 @@ func clientFigures(rows []clientRow, scratch *[]clientEvent) clientStat {
 	evs := (*scratch)[:0]
 	defer func() { *scratch = evs[:0] }()
 	for _, r := range rows {
-		if r.dur >= 0 {
+		if r.dur() >= 0 {
 			st.concurrentVisible = true
 		}
-		if r.dur > 0 {
-			evs = append(evs, clientEvent{r.ts, 1}, clientEvent{r.ts + min(r.dur, maxDurMicros), -1})
+		if d := r.dur(); d > 0 {
+			evs = append(evs, clientEvent{r.ts, 1}, clientEvent{r.ts + d, -1})
 		}
 	}
 	slices.SortFunc(evs, func(a, b clientEvent) int { return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.d, b.d)) })

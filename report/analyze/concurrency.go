@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -56,6 +57,9 @@ func figureConcurrency(g *inflight, cat *classify.Catalog, tier classify.Tier, i
 		}
 	}
 	res.Limit = cat.Concurrency(tier).Limit
+	// The limits as a slice, with the seconds over each: the passes below visit every second.
+	lims := slices.Sorted(maps.Keys(limits))
+	overN := make([]int64, len(lims))
 	// The seconds with a signal, whose counts are set beside it.
 	sig := map[int64]bool{}
 	throttled := signalSeconds(g.c429)
@@ -82,11 +86,11 @@ func figureConcurrency(g *inflight, cat *classify.Catalog, tier classify.Tier, i
 	want := map[int64]int64{}
 	type ambiguous struct{ open, inner int64 }
 	amb := map[int64]ambiguous{}
-	over := map[int64]int64{} // limit -> seconds over
 	pool = topSeconds{}
+	anySig := len(sig) > 0
 	g.eachSecond(func(s, open, inner int64) {
 		hi := open + inner
-		if sig[s] {
+		if anySig && sig[s] {
 			openAt[s] = open
 			if inner > 0 {
 				want[s] = open
@@ -94,18 +98,18 @@ func figureConcurrency(g *inflight, cat *classify.Catalog, tier classify.Tier, i
 		}
 		if inner == 0 {
 			pool.push(s, open)
-			for l := range limits {
+			for i, l := range lims {
 				if open > l {
-					over[l]++
+					overN[i]++
 				}
 			}
 			return
 		}
 		need := hi >= kth
-		for l := range limits {
+		for i, l := range lims {
 			switch {
 			case open > l:
-				over[l]++
+				overN[i]++
 			case hi > l:
 				need = true
 			}
@@ -122,11 +126,15 @@ func figureConcurrency(g *inflight, cat *classify.Catalog, tier classify.Tier, i
 	for s, a := range amb {
 		m := exact[s].n
 		pool.push(s, m)
-		for l := range limits {
+		for i, l := range lims {
 			if a.open <= l && m > l {
-				over[l]++
+				overN[i]++
 			}
 		}
+	}
+	over := map[int64]int64{} // limit -> seconds over
+	for i, l := range lims {
+		over[l] = overN[i]
 	}
 	for i := range res.Tiers {
 		t := &res.Tiers[i]
@@ -184,8 +192,8 @@ func (g *inflight) series(res *report.Concurrency, p int64) error {
 	from, to := max(p-seriesHalf, g.minS), min(p+seriesHalf, g.maxS)
 	vals := make([]int, to-from+1)
 	want := map[int64]int64{}
-	g.eachSecond(func(s, open, inner int64) {
-		if s < from || s > to {
+	g.eachSecondTo(to, func(s, open, inner int64) {
+		if s < from {
 			return
 		}
 		vals[s-from] = int(open)

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"math/rand/v2"
+	"reflect"
 	"testing"
 	"time"
 
@@ -168,7 +169,7 @@ func TestClientFiguresBruteForce(t *testing.T) {
 			if rng.IntN(4) != 0 {
 				d = rng.Int64N(6) * 1_000_000
 			}
-			rows = append(rows, clientRow{client: 7, agent: 3, ts: ts, dur: d})
+			rows = append(rows, newClientRow(7, 3, ts, d))
 		}
 		sortRows := func() {
 			for i := range rows {
@@ -190,7 +191,7 @@ func TestClientFiguresBruteForce(t *testing.T) {
 				if o.ts >= r.ts && o.ts < r.ts+minuteMicros {
 					m++
 				}
-				if o.dur > 0 && o.ts <= r.ts && r.ts < o.ts+o.dur {
+				if o.dur() > 0 && o.ts <= r.ts && r.ts < o.ts+o.dur() {
 					c++
 				}
 			}
@@ -225,7 +226,7 @@ func TestGroupClients(t *testing.T) {
 				if round%5 == 4 && rng.IntN(50) == 0 {
 					client = 1 << 40 // does not pack
 				}
-				r := clientRow{client: client, agent: uint32(rng.IntN(4)), ts: int64(rng.IntN(500)), dur: int64(rng.IntN(9))}
+				r := newClientRow(client, uint32(rng.IntN(4)), int64(rng.IntN(500)), int64(rng.IntN(9))-1)
 				c = append(c, r)
 				all = append(all, r)
 			}
@@ -252,6 +253,44 @@ func TestGroupClients(t *testing.T) {
 			if n != 0 {
 				t.Fatalf("round %d: row %+v %d times too few", round, r, n)
 			}
+		}
+	}
+}
+
+// TestClientStatsInParts: grouping the client-limited requests in parts of whole client keys, one
+// part at a time, gives the figures grouping them all at once gives.
+func TestClientStatsInParts(t *testing.T) {
+	defer func(n int) { clientPartRows = n }(clientPartRows)
+	for round := range 10 {
+		rng := rand.New(rand.NewPCG(uint64(round), 5))
+		g := newInflight()
+		for range 20_000 {
+			client := ipv4Flag | uint64(rng.IntN(300))
+			if rng.IntN(4) == 0 {
+				client = uint64(2 + rng.IntN(50))
+			}
+			dur := int64(-1)
+			if rng.IntN(3) > 0 {
+				dur = rng.Int64N(5 * secMicros)
+			}
+			ts := rng.Int64N(30 * minuteMicros)
+			if rng.IntN(5) == 0 { // a few heavy callers, over the limits
+				client, ts = ipv4Flag|uint64(1000+rng.IntN(6)), rng.Int64N(3*minuteMicros)
+			}
+			g.addClient(client, uint32(rng.IntN(3)), ts, dur)
+		}
+		clientPartRows = 1 << 30
+		whole, wholeOver := clientStats(g)
+		clientPartRows = 500 + rng.IntN(3000)
+		if parts := clientParts(g.clientCount()); parts < 2 {
+			t.Fatalf("round %d: %d parts", round, parts)
+		}
+		inParts, partsOver := clientStats(g)
+		if !reflect.DeepEqual(whole, inParts) || !reflect.DeepEqual(wholeOver, partsOver) {
+			t.Fatalf("round %d: in parts %+v (%d over), whole %+v (%d over)", round, inParts, len(partsOver), whole, len(wholeOver))
+		}
+		if whole.Clients < 300 || len(wholeOver) == 0 {
+			t.Fatalf("round %d: %d clients, %d over: the test does not exercise the figures", round, whole.Clients, len(wholeOver))
 		}
 	}
 }

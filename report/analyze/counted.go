@@ -177,7 +177,7 @@ func (c *counted) readFile(ctx context.Context, d *duckDB, path string, from, to
 	// DuckDB keeps a scan's rows in file order (its preserve_insertion_order setting, on by
 	// default), on any number of threads: the n-th row is line lineBase + n.
 	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + table
-	if _, err := d.conn.ExecContext(ctx, analysisThreads); err != nil {
+	if _, err := d.conn.ExecContext(ctx, analysisThreads()); err != nil {
 		return fi, err
 	}
 	// The rows are kept aside until the whole file has been read: a file that stops on a bad row
@@ -396,7 +396,7 @@ func ExportCounts(ctx context.Context, query, out string) (int64, error) {
 		return 0, err
 	}
 	defer d.close()
-	if _, err := d.conn.ExecContext(ctx, analysisThreads); err != nil {
+	if _, err := d.conn.ExecContext(ctx, analysisThreads()); err != nil {
 		return 0, err
 	}
 	format := "FORMAT csv, HEADER"

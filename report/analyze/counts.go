@@ -172,9 +172,42 @@ func (g *minuteCounts) each(f func(cl uint8, m int64, c, next *minuteCell)) {
 		g.eachSorted(f)
 		return
 	}
-	keys := slices.SortedFunc(maps.Keys(g.pages), func(a, b pageKey) int {
+	g.eachPage(g.sortedPages(), f)
+}
+
+// sortedPages returns the keys of the pages in (class, page) order.
+func (g *minuteCounts) sortedPages() []pageKey {
+	return slices.SortedFunc(maps.Keys(g.pages), func(a, b pageKey) int {
 		return cmp.Or(cmp.Compare(a.class, b.class), cmp.Compare(a.page, b.page))
 	})
+}
+
+// classRuns cuts the sorted pages into at most n runs of whole classes, of about equal numbers of
+// pages, in order; each run can be figured apart (eachPage). Fewer than two classes make one run.
+func (g *minuteCounts) classRuns(n int) [][]pageKey {
+	keys := g.sortedPages()
+	if n < 2 || len(keys) == 0 || keys[0].class == keys[len(keys)-1].class {
+		return [][]pageKey{keys}
+	}
+	var runs [][]pageKey
+	start := 0
+	for i := 1; i <= len(keys); i++ {
+		if i < len(keys) && keys[i].class == keys[i-1].class {
+			continue
+		}
+		// A class ends at i: end the run here when it holds its share of the pages left.
+		left := n - len(runs)
+		if i == len(keys) || left > 1 && (i-start)*left >= len(keys)-start {
+			runs = append(runs, keys[start:i])
+			start = i
+		}
+	}
+	return runs
+}
+
+// eachPage is each over the minutes of the pages keys, in their order (see sortedPages); it only
+// reads g, so that runs of classes can be visited in parallel.
+func (g *minuteCounts) eachPage(keys []pageKey, f func(cl uint8, m int64, c, next *minuteCell)) {
 	for _, k := range keys {
 		p := g.pages[k]
 		after := g.pages[pageKey{page: k.page + 1, class: k.class}]

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"sync/atomic"
@@ -146,7 +147,10 @@ func (g *inflight) get(s int64) secCell {
 // and the intervals starting inside it. The seconds between those with counts (pages not made,
 // seconds not spilled) have no event: while requests are in flight there (at most maxDurMicros
 // long), each is visited with the open count of the one before.
-func (g *inflight) eachSecond(fn func(s int64, open, inner int64)) {
+func (g *inflight) eachSecond(fn func(s int64, open, inner int64)) { g.eachSecondTo(math.MaxInt64, fn) }
+
+// eachSecondTo is eachSecond up to second last.
+func (g *inflight) eachSecondTo(last int64, fn func(s int64, open, inner int64)) {
 	if !g.any {
 		return
 	}
@@ -163,7 +167,17 @@ func (g *inflight) eachSecond(fn func(s int64, open, inner int64)) {
 	slices.Sort(spilled)
 	var run int64 // Σ net of the seconds before
 	next := int64(0)
+	done := false
 	visit := func(s int64, c secCell) {
+		if s > last {
+			if run != 0 {
+				for k := next; k <= last; k++ {
+					fn(k, run, 0)
+				}
+			}
+			done = true
+			return
+		}
 		if run != 0 {
 			for k := next; k < s; k++ {
 				fn(k, run, 0)
@@ -180,14 +194,17 @@ func (g *inflight) eachSecond(fn func(s int64, open, inner int64)) {
 	for _, k := range keys {
 		p := g.pages[k]
 		base := k << secPageBits
-		for ; j < len(spilled) && spilled[j] < base; j++ {
+		for ; j < len(spilled) && spilled[j] < base && !done; j++ {
 			visit(spilled[j], *g.spill[spilled[j]])
 		}
-		for i := range p {
+		for i := 0; i < len(p) && !done; i++ {
 			visit(base+int64(i), p[i])
 		}
+		if done {
+			return
+		}
 	}
-	for ; j < len(spilled); j++ {
+	for ; j < len(spilled) && !done; j++ {
 		visit(spilled[j], *g.spill[spilled[j]])
 	}
 }

@@ -235,8 +235,9 @@ func (l *live) minuteCounts(context.Context) (*minuteCounts, error) {
 }
 
 // load loads, of the held rows, those in need and those with a principal into requests_raw, in place
-// of what an earlier analysis loaded. The held batches are filtered on one goroutine per CPU while this
-// one loads what they keep; a goroutine reads the spilled ones back, into chunks the filters hand back
+// of what an earlier analysis loaded. The held batches are filtered on one goroutine per CPU the
+// process may use (GOMAXPROCS) while DuckDB loads what they keep (one INSERT that reads the kept
+// chunks as they come); a goroutine reads the spilled ones back, into chunks the filters hand back
 // when done with them. Unless the source keeps its rows, they and the counts are let go after.
 func (l *live) load(ctx context.Context, need *minuteSet) error {
 	if l.released {
@@ -255,7 +256,7 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 		l.counts = nil // the analysis has what it needs of them
 		defer l.release()
 	}
-	workers := runtime.NumCPU()
+	workers := runtime.GOMAXPROCS(0)
 	kept := make(chan rowChunk, workers)
 	type job struct {
 		c       *rowChunk

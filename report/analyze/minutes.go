@@ -1,9 +1,13 @@
 package analyze
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"math/bits"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/ratecard/ratecard/classify"
@@ -41,12 +45,80 @@ type minuteList struct {
 func (l *minuteList) add(cl uint8, m int64) { l.cls, l.m = append(l.cls, cl), append(l.m, m) }
 
 // figureMinutes computes the minute figures of the counts c against cat, judged on p's tier and
-// warning threshold.
+// warning threshold. The classes are figured in parallel, in contiguous runs of about equal numbers
+// of pages (minutePart), and the runs' figures joined in class order; counts with spilled minutes are
+// figured on one goroutine, in c.each's order.
 func figureMinutes(c *minuteCounts, cat *classify.Catalog, p params) (*minuteFigures, error) {
+	return figureMinutesIn(c, cat, p, runtime.GOMAXPROCS(0))
+}
+
+// figureMinutesIn is figureMinutes in at most n runs of classes.
+func figureMinutesIn(c *minuteCounts, cat *classify.Catalog, p params, n int) (*minuteFigures, error) {
 	f := &minuteFigures{any: c.any, minTS: c.minTS, maxTS: c.maxTS, public: c.public, others: c.outside,
 		learned: c.learnedLimits()}
+	first, last := floorDiv(c.minTS, minuteMicros), floorDiv(c.maxTS, minuteMicros)
+	var parts []*minutePart
+	if runs := c.classRuns(n); len(c.spill) > 0 || len(runs) < 2 {
+		pt := &minutePart{over: newMinuteSet(first, last)}
+		if err := pt.figure(c.each, cat, p); err != nil {
+			return nil, err
+		}
+		parts = append(parts, pt)
+	} else {
+		parts = make([]*minutePart, len(runs))
+		errs := make([]error, len(runs))
+		var wg sync.WaitGroup
+		for i, keys := range runs {
+			parts[i] = &minutePart{over: newMinuteSet(first, last)}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = parts[i].figure(func(fn func(cl uint8, m int64, cell, next *minuteCell)) { c.eachPage(keys, fn) }, cat, p)
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
+		}
+	}
+	var cands []candidate
+	over := newMinuteSet(first, last)
+	for _, pt := range parts { // in class order
+		for cl, b := range pt.buckets {
+			if b != nil {
+				f.buckets[cl] = b
+			}
+		}
+		f.flagged.cls, f.flagged.m = append(f.flagged.cls, pt.flagged.cls...), append(f.flagged.m, pt.flagged.m...)
+		cands = append(cands, pt.st.cands...)
+		over.union(pt.over)
+	}
+	st := goStarts{cands: cands}
+	for _, pt := range parts {
+		for cl, lb := range pt.st.lb {
+			st.lb[cl] = max(st.lb[cl], lb)
+		}
+	}
+	f.starts = st.starts()
+	for _, t := range classify.Tiers {
+		f.overByTier[t] = over.count(uint8(t))
+	}
+	return f, nil
+}
+
+// minutePart is the figures of a run of classes, computed apart from the other runs'.
+type minutePart struct {
+	buckets [256]*report.BucketResult
+	st      goStarts
+	flagged minuteList
+	over    *minuteSet // the minutes in which one of the run's buckets was over each tier's limit, by tier
+}
+
+// figure computes the part's figures from the minutes each visits (in class and minute order, each
+// with the cell of the minute after it, nil when that had no request).
+func (pt *minutePart) figure(each func(func(cl uint8, m int64, cell, next *minuteCell)), cat *classify.Catalog, p params) error {
 	var peak, count [256]int64
-	c.each(func(cl uint8, _ int64, cell, _ *minuteCell) {
+	each(func(cl uint8, _ int64, cell, _ *minuteCell) {
 		peak[cl] = max(peak[cl], cell.n())
 		count[cl]++
 	})
@@ -56,35 +128,32 @@ func figureMinutes(c *minuteCounts, cat *classify.Catalog, p params) (*minuteFig
 		}
 		bk, ok := cat.Bucket(classify.Class(cl))
 		if !ok {
-			return nil, fmt.Errorf("minute counts: unknown class %d", cl)
+			return fmt.Errorf("minute counts: unknown class %d", cl)
 		}
-		f.buckets[cl] = &report.BucketResult{Bucket: bk, Minutes: make([]report.MinuteCount, 0, n)}
+		pt.buckets[cl] = &report.BucketResult{Bucket: bk, Minutes: make([]report.MinuteCount, 0, n)}
 	}
-	var st goStarts
-	overSet := newMinuteSet(floorDiv(c.minTS, minuteMicros), floorDiv(c.maxTS, minuteMicros))
-	c.each(func(cl uint8, m int64, cell, next *minuteCell) {
-		b := f.buckets[cl]
+	each(func(cl uint8, m int64, cell, next *minuteCell) {
+		b := pt.buckets[cl]
 		n := cell.n()
 		b.Minutes = append(b.Minutes, report.MinuteCount{Minute: time.Unix(m*60, 0).UTC(), Count: n, Throttled: int64(cell.n429)})
 		b.SystemLog += int64(cell.nsys)
-		st.add(cl, m, cell, next, peak[cl])
+		pt.st.add(cl, m, cell, next, peak[cl])
 		lim := b.Bucket.Limit(p.tier)
 		if lim == classify.NA || n*100 >= int64(p.warn)*int64(lim) {
-			f.flagged.add(cl, m)
+			pt.flagged.add(cl, m)
 		}
 		for _, t := range classify.Tiers {
-			if l := b.Bucket.Limit(t); l != classify.NA && n > int64(l) && overSet.addNew(uint8(t), m) {
-				f.overByTier[t]++
+			if l := b.Bucket.Limit(t); l != classify.NA && n > int64(l) {
+				pt.over.addNew(uint8(t), m)
 			}
 		}
 	})
-	f.starts = st.starts()
-	for _, b := range f.buckets {
+	for _, b := range pt.buckets {
 		if b != nil {
 			minuteTotals(b, p.warn)
 		}
 	}
-	return f, nil
+	return nil
 }
 
 // minuteTotals sets the figures of b that its minute series gives: the total, the minute peak (the
@@ -280,6 +349,46 @@ func (s *minuteSet) addNew(cl uint8, m int64) bool {
 	}
 	*w |= bit
 	return true
+}
+
+// union adds o's members (a set over the same minutes) to s's.
+func (s *minuteSet) union(o *minuteSet) {
+	if s.m != nil {
+		for k := range o.m {
+			s.m[k] = struct{}{}
+		}
+		return
+	}
+	for cl, b := range o.bits {
+		if b == nil {
+			continue
+		}
+		if s.bits[cl] == nil {
+			s.bits[cl] = slices.Clone(b)
+			continue
+		}
+		for i, w := range b {
+			s.bits[cl][i] |= w
+		}
+	}
+}
+
+// count is the number of members of class cl.
+func (s *minuteSet) count(cl uint8) int64 {
+	if s.m != nil {
+		n := int64(0)
+		for k := range s.m {
+			if k.class == cl {
+				n++
+			}
+		}
+		return n
+	}
+	n := 0
+	for _, w := range s.bits[cl] {
+		n += bits.OnesCount64(w)
+	}
+	return int64(n)
 }
 
 // has reports whether (cl, m) is in the set.

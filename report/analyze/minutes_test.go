@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -32,7 +33,8 @@ GROUP BY tot.class, tot.requests, tot.peak, pk.m, tot.n429, tot.m429 ORDER BY to
 // TestMinuteFiguresMatchSQL checks the figures computed in Go from the minute counts against DuckDB
 // computing them in SQL from the same minutes: totals, minute peaks (the earliest minute on ties),
 // 429s, percentiles (small and large counts, many ties), minutes near and over on every tier, the
-// distinct minutes over per tier, and the flagged minutes of the chosen tier.
+// distinct minutes over per tier, and the flagged minutes of the chosen tier; and that figuring the
+// classes in parallel runs changes nothing.
 func TestMinuteFiguresMatchSQL(t *testing.T) {
 	cat := classify.Seed()
 	rng := rand.New(rand.NewPCG(21, 34))
@@ -97,6 +99,16 @@ func TestMinuteFiguresMatchSQL(t *testing.T) {
 		f, err := figureMinutes(c, cat, p)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The classes figured in runs, in parallel, give what one run gives.
+		for _, n := range []int{1, 2, 3, 7} {
+			g, err := figureMinutesIn(c, cat, p, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(f, g) {
+				t.Fatalf("round %d: the figures in %d runs differ from GOMAXPROCS runs'", round, n)
+			}
 		}
 		rec := classRecord(schema, cls, ms, ns, n429s)
 		err = d.createFromArrow(rec, `CREATE OR REPLACE TABLE minutes AS SELECT * FROM arrow_view`)
