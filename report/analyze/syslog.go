@@ -13,7 +13,8 @@ import (
 
 // Requests recovered from Okta System Log events are not counted as they are read: one request
 // often writes several events (the same ingest.Record.RequestID and target), maybe in several files
-// of the run (exported per event type), and log streams deliver an event more than once (the same
+// of the run (exported per event type) or parts of a file (ingest.OpenParts cuts a large NDJSON
+// export like any JSON-lines file), and log streams deliver an event more than once (the same
 // ingest.Record.EventID, the uuid). Each parser holds such requests aside, compactly (sysRows: about
 // 75 bytes a request, plus 7 a catalog), and once every file is read, resolveSys (sysresolve.go)
 // counts each request once and each event once, the same whatever the order in which files are
