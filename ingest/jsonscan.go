@@ -95,6 +95,10 @@ type jsonTape struct {
 	// own stack (scanShallow scans values inside an object it lays out itself), for the depth limit.
 	depth int
 
+	// fields holds, for each object scanShallow laid out with a spec, where each of its fields is,
+	// for structFields.
+	fields []shallowFields
+
 	str  []byte // the unquoted strings of the current value (strBytes), reused
 	key  []byte // the last unquoted key (keyBytes)
 	fold []byte // the last folded key (structField)
@@ -116,6 +120,7 @@ func (t *jsonTape) reset() {
 	t.end = 0
 	t.errPos = 0
 	t.depth = 0
+	t.fields = t.fields[:0]
 	t.str = t.str[:0]
 }
 

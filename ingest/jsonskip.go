@@ -34,6 +34,11 @@ func (t *jsonTape) scanShallow(b []byte, i int, spec *shallowSpec, depth int) (i
 	}
 	obj := len(t.toks)
 	t.toks = pushTok(t.toks, kindObject, i, 0, 0)
+	fi := len(t.fields)
+	t.fields = append(t.fields, shallowFields{obj: obj, fs: spec.fields})
+	for f := range t.fields[fi].vals {
+		t.fields[fi].vals[f] = -1
+	}
 	i = skipJSONSpace(b, i+1)
 	if i < n && b[i] == '}' {
 		t.toks[obj].end, t.toks[obj].next = i+1, len(t.toks)
@@ -55,9 +60,13 @@ func (t *jsonTape) scanShallow(b []byte, i int, spec *shallowSpec, depth int) (i
 		if i = skipJSONSpace(b, i+1); i >= n {
 			return i, false
 		}
-		f := -1
-		if c := b[i]; c == '{' || c == '[' {
-			f = t.structField(k, spec.fields)
+		f := t.structField(k, spec.fields)
+		if f >= 0 {
+			if fs := &t.fields[fi]; fs.vals[f] >= 0 {
+				fs.repeated = true
+			} else {
+				fs.vals[f] = len(t.toks)
+			}
 		}
 		switch c := b[i]; {
 		case f >= 0 && c == '{' && spec.sub[f] != nil:
@@ -94,6 +103,16 @@ func (t *jsonTape) scanShallow(b []byte, i int, spec *shallowSpec, depth int) (i
 		}
 		return i, false
 	}
+}
+
+// shallowFields is where the fields of fs are in the object at tape index obj, as scanShallow found
+// them: vals[f] is the tape index of field f's value (-1: absent); repeated tells that a field occurs
+// twice (and vals holds the first).
+type shallowFields struct {
+	obj      int
+	fs       *fieldSet
+	vals     [8]int
+	repeated bool
 }
 
 // pushString lays out the string (a key or a value) whose opening quote is b[i] as scan does, and

@@ -353,6 +353,12 @@ func (t *jsonTape) floatString(v int) string {
 // structField): out[i] is the tape index of field i's value, -1 when absent. It reports false when
 // a field occurs twice.
 func (t *jsonTape) structFields(obj int, fs *fieldSet, out []int) bool {
+	for k := range t.fields { // scanShallow found them already
+		if f := &t.fields[k]; f.obj == obj && f.fs == fs {
+			copy(out, f.vals[:])
+			return !f.repeated
+		}
+	}
 	for i := range out {
 		out[i] = -1
 	}
