@@ -42,14 +42,18 @@ type requestFigures struct {
 
 // rowSource is a source whose single requests are in DuckDB: live and store.
 type rowSource interface {
-	// load makes DuckDB's requests view hold at least the requests of the minutes in need and every
-	// request with a principal.
+	// load makes DuckDB's requests view hold at least the requests of the minutes in need and, when
+	// the source does not count its principals (principals), every request with a principal.
 	load(ctx context.Context, need *minuteSet) error
 	// database is the DuckDB database the analysis's queries run in.
 	database() *duckDB
 	// inflight returns the requests' intervals per second and the client-limited requests, for the
 	// concurrency analysis; it is called before load.
 	inflight(ctx context.Context) (*inflight, error)
+	// principals returns the requests with a principal counted per bucket, principal and minute,
+	// and the principals' names, where the source counted them as they came (nil: the peaks are
+	// computed in SQL from the requests loaded, every request with a principal among them).
+	principals() (prinCounts, []string)
 }
 
 // analyze computes the analysis of src's requests against cat; in is the input accounting, copied
@@ -192,7 +196,9 @@ func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classif
 		return requestFigures{}, err
 	}
 	trace("drill-down")
-	if err := principalPeaks(ctx, d, p, f); err != nil {
+	if pc, names := src.principals(); pc != nil {
+		principalPeaksGo(pc, names, p, f)
+	} else if err := principalPeaks(ctx, d, p, f); err != nil {
 		return requestFigures{}, err
 	}
 	trace("principal peaks")

@@ -168,13 +168,19 @@ func principalPeaks(ctx context.Context, d *duckDB, p params, f *minuteFigures) 
 			continue
 		}
 		pp.Minute = time.Unix(m*60, 0).UTC()
-		pp.Share = p.principals.Share(pp.Name)
-		lim := b.ByTier[p.tier].Limit
-		pp.Limit = classify.PrincipalLimit(lim, pp.Share)
-		pp.Over = lim != classify.NA && pp.Peak > int64(pp.Limit)
-		pp.BucketCount = minuteCount(b.Minutes, pp.Minute)
-		pp.BucketOver = lim != classify.NA && pp.BucketCount > int64(lim)
+		judgePrincipal(&pp, b, p)
 		b.Principals = append(b.Principals, pp)
 	}
 	return rows.Err()
+}
+
+// judgePrincipal sets a principal's share, limit and verdicts, and its bucket's count in its busiest
+// minute, from its name, peak and minute.
+func judgePrincipal(pp *report.PrincipalPeak, b *report.BucketResult, p params) {
+	pp.Share = p.principals.Share(pp.Name)
+	lim := b.ByTier[p.tier].Limit
+	pp.Limit = classify.PrincipalLimit(lim, pp.Share)
+	pp.Over = lim != classify.NA && pp.Peak > int64(pp.Limit)
+	pp.BucketCount = minuteCount(b.Minutes, pp.Minute)
+	pp.BucketOver = lim != classify.NA && pp.BucketCount > int64(lim)
 }

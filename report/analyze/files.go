@@ -110,8 +110,9 @@ type window struct {
 // complete Result, so the caller can still write the report. When no file can be opened there is no
 // Result. Cancelling ctx stops the run with ctx's error and no Result.
 //
-// Parsing and classification run on Options.Workers goroutines while the calling goroutine counts and
-// holds the classified rows (or loads them into the store of Options.DB), so the two overlap. The
+// Parsing and classification run on Options.Workers goroutines. For a run without a store each worker
+// also counts and holds its own rows (a shard of the live source, merged once every part is read);
+// for a store (Options.DB) the calling goroutine loads the workers' batches, beside them. The
 // workers also classify every request in the other built-in catalog (classify.Other of
 // Options.Catalog's name) and count its minutes, for Result.Other. The
 // outcome does not depend on the order in which parts finish: the counts add up the same, and the
