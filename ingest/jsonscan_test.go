@@ -57,6 +57,10 @@ var jsonEdgeLines = []string{
 	`{"eventType":"x","eventType":"y","published":"2026-10-14T08:00:00Z","debugContext":{"debugData":{"requestUri":"/a"}}}`,
 	`{"eventType":"x","published":"2026-10-14T08:00:00Z","debugContext":{"debugData":{"requestUri":"/a"}},"debugContext":{"debugData":{"statusCode":"429"}}}`,
 	`{"eventType":"x","published":"2026-10-14T08:00:00Z","debugContext":{"debugData":{"requestUri":"/a","requestUri":null}}}`,
+	// Exact and folded keys, escaped or not, before and after each other: the exact key's value wins.
+	`{"eventType":"x","published":"2026-10-14T08:00:00Z","debugContext":{"debugData":{"request\u0055ri":"/a","requesturi":"/b","REQUESTID":"abcdefghijklmno","requestId":"abcdefghijklmnx","statusCode":"429"}}}`,
+	`{"eventType":"x","published":"2026-10-14T08:00:00Z","debugContext":{"debugData":{"requesturi":"/b","request\u0055ri":"/a","m\u0065thod":"put","METHOD":"get","httpstatuscode":"503"}}}`,
+	`{"eventType":"x","published":"2026-10-14T08:00:00Z","debugContext":{"debugData":{"requ\u0065sturi":"/b","REQUESTURI":"/c","requestmethod":"delete","HttpMethod":"post"}}}`,
 	`{"eventType":"x","published":"2026-10-14T08:00:00Z","debugContext":{"debugData":{"REQUESTURI":"/b","requestUri":null,"StatusCode":"201","statusCode":[]}}}`,
 	`{"eventType":"x","published":1791964800,"debugContext":{"debugData":{"requestUri":"/a","statusCode":429,"threshold":1e3}}}`,
 	`{"eventType":"x","published":"1791964800123","debugContext":{"debugData":{"requestUri":5,"statusCode":1e400}}}`,

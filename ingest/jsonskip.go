@@ -1,6 +1,10 @@
 package ingest
 
-import "unicode/utf8"
+import (
+	"encoding/binary"
+	"math/bits"
+	"unicode/utf8"
+)
 
 // A shallow tape: the System Log parser reads a few fields of a LogEvent of a dozen, and most of an
 // event's bytes are in the others (actor, request.ipChain, securityContext, client's geography…).
@@ -139,8 +143,8 @@ value:
 	}
 	switch c = b[i]; c {
 	case '"':
-		j, _, s := scanString(b, i+1)
-		if s != jsonDone {
+		j, ok := skipString(b, i+1)
+		if !ok {
 			return j, false
 		}
 		i = j + 1
@@ -209,8 +213,8 @@ key: // at a key (spaces skipped)
 		return i, false
 	}
 	{
-		j, _, s := scanString(b, i+1)
-		if s != jsonDone {
+		j, ok := skipString(b, i+1)
+		if !ok {
 			return j, false
 		}
 		i = skipJSONSpace(b, j+1)
@@ -220,4 +224,32 @@ key: // at a key (spaces skipped)
 	}
 	i = skipJSONSpace(b, i+1)
 	goto value
+}
+
+// skipString is scanString for a string whose content is not needed: from b[i], just after its
+// opening quote, it returns the index of the closing quote, or ok false when the string is not valid
+// JSON or b ends inside it. (A byte >= 0x80 needs no look: encoding/json accepts invalid UTF-8.)
+func skipString(b []byte, i int) (int, bool) {
+	// Eight bytes at a time while none is '"', '\\' or a control character (see scanString).
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q := x ^ 0x2222222222222222
+		e := x ^ 0x5c5c5c5c5c5c5c5c
+		m := ((q - 0x0101010101010101) &^ q) | ((e - 0x0101010101010101) &^ e) | ((x - 0x2020202020202020) &^ x)
+		if m &= 0x8080808080808080; m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			break
+		}
+	}
+	for i < len(b) && b[i] != '"' && b[i] != '\\' && b[i] >= 0x20 {
+		i++
+	}
+	switch {
+	case i >= len(b) || b[i] < 0x20:
+		return i, false
+	case b[i] == '"':
+		return i, true
+	}
+	j, _, st := scanString(b, i) // an escape, which scanString checks, and the rest
+	return j, st == jsonDone
 }

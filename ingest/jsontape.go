@@ -168,6 +168,44 @@ func (t *jsonTape) lookupFold(obj int, key string, ascii bool) int {
 	return fold
 }
 
+// lookupFoldAll sets out[i] to lookupFold(obj, keys[i], true) for each of keys (plain ASCII, at most
+// 8), in one pass over the object's keys.
+func (t *jsonTape) lookupFoldAll(obj int, keys []string, out []int) {
+	for i := range out {
+		out[i] = -1
+	}
+	if obj < 0 || t.toks[obj].kind != kindObject {
+		return
+	}
+	var exact [8]bool
+	toks := t.toks
+	for k, end := obj+1, toks[obj].next; k < end; k = toks[k+1].next {
+		tok := &toks[k]
+		if tok.ascii {
+			kb := t.src[tok.start:tok.end]
+			for i, key := range keys {
+				if len(kb) != len(key) {
+					continue
+				}
+				if string(kb) == key {
+					out[i], exact[i] = k+1, true
+				} else if !exact[i] && equalFoldASCII(kb, key) {
+					out[i] = k + 1
+				}
+			}
+			continue
+		}
+		kb := aliasString(t.keyBytes(k))
+		for i, key := range keys {
+			if kb == key {
+				out[i], exact[i] = k+1, true
+			} else if !exact[i] && strings.EqualFold(kb, key) {
+				out[i] = k + 1
+			}
+		}
+	}
+}
+
 // equalFoldUpper reports whether the ASCII a equals upper, of the same length and made of upper-case
 // letters only, ignoring ASCII case.
 func equalFoldUpper(a []byte, upper string) bool {

@@ -20,8 +20,8 @@ var osOpen = os.Open
 // once, and recognises its compression and format as [Open] does, with the same errors.
 //
 // When n ≥ 2 and the file is a regular, uncompressed file of at least 32 MiB in a format whose lines
-// are independent of each other (combined, common, envoy-text, and the JSON-lines formats:
-// okta-ndjson, cloudflare, caddy, envoy, json), it is cut into about n byte ranges,
+// are independent of each other (combined, common, envoy-text, alb, nginx, and the JSON-lines
+// formats okta-ndjson, cloudflare, caddy, envoy and json), it is cut into about n byte ranges,
 // each starting just after a newline (the first newline at or after size·k/n, for k = 1 … n-1; when
 // no line starts after such a point, the rest is one range), and each range is read by a Reader of
 // its own with the format of the file (and its line wrapper; when the format was detected, each part

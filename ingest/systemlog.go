@@ -34,12 +34,14 @@ type sysEvent struct {
 	// debugTok (-1: none), for decodeLogEventTape.
 	tape     *jsonTape
 	debugTok int
-	ip, ua   string // client.ipAddress, client.userAgent.rawUserAgent
-	targets  []sysTarget
-	txID     string // transaction.id
-	txType   string // transaction.type
-	tokenID  string // transaction.detail.requestApiTokenId
-	uuid     string // uuid
+	// known holds, with tape, the tape index of debugData's value of each of sysDebugKeys (-1: none).
+	known   [7]int
+	ip, ua  string // client.ipAddress, client.userAgent.rawUserAgent
+	targets []sysTarget
+	txID    string // transaction.id
+	txType  string // transaction.type
+	tokenID string // transaction.detail.requestApiTokenId
+	uuid    string // uuid
 	// errorCode is the errorCode of an object that is not a LogEvent (no eventType): an Okta error
 	// body.
 	errorCode string
@@ -48,7 +50,7 @@ type sysEvent struct {
 // debugStr returns anyString(lookupFold(debugData, key)).
 func (ev *sysEvent) debugStr(key string) string {
 	if ev.tape != nil {
-		return ev.tape.floatString(ev.tape.lookupFold(ev.debugTok, key, true))
+		return ev.tape.floatString(ev.debugValue(key))
 	}
 	return anyString(lookupFold(ev.debug, key))
 }
@@ -56,9 +58,42 @@ func (ev *sysEvent) debugStr(key string) string {
 // debugInt returns anyInt(lookupFold(debugData, key)).
 func (ev *sysEvent) debugInt(key string) int {
 	if ev.tape != nil {
-		return atoiNonNegative(ev.tape.floatString(ev.tape.lookupFold(ev.debugTok, key, true)))
+		return atoiNonNegative(ev.tape.floatString(ev.debugValue(key)))
 	}
 	return anyInt(lookupFold(ev.debug, key))
+}
+
+// debugValue returns the tape index of debugData's value of key (lookupFold), from ev.known for
+// the keys every request reads (sysDebugKeys, looked up together by decodeAt).
+func (ev *sysEvent) debugValue(key string) int {
+	if i := sysDebugKey(key); i >= 0 {
+		return ev.known[i]
+	}
+	return ev.tape.lookupFold(ev.debugTok, key, true)
+}
+
+// sysDebugKeys are the debugData keys finish reads for every request: ev.known holds their values.
+var sysDebugKeys = []string{"requestUri", "requestId", "requestMethod", "method", "httpMethod", "statusCode", "httpStatusCode"}
+
+// sysDebugKey returns the index of key in sysDebugKeys, or -1.
+func sysDebugKey(key string) int {
+	switch key {
+	case "requestUri":
+		return 0
+	case "requestId":
+		return 1
+	case "requestMethod":
+		return 2
+	case "method":
+		return 3
+	case "httpMethod":
+		return 4
+	case "statusCode":
+		return 5
+	case "httpStatusCode":
+		return 6
+	}
+	return -1
 }
 
 type sysTarget struct {
@@ -294,6 +329,7 @@ func (p *sysLogParser) decodeAt(obj int, ev *sysEvent, envelope bool) (fallback 
 			ev.debugTok = d[0]
 		}
 	}
+	t.lookupFoldAll(ev.debugTok, sysDebugKeys, ev.known[:])
 	if v := top[4]; v >= 0 && t.toks[v].kind == kindArray { // target
 		for e := v + 1; e < t.toks[v].next; e = t.toks[e].next {
 			var tg sysTarget

@@ -56,23 +56,17 @@ func uuidBits(s string) hash128 {
 	k := 0
 	for i := 0; i < 36; i++ {
 		c := s[i]
-		var v uint64
-		switch {
-		case i == 8 || i == 13 || i == 18 || i == 23:
+		if i == 8 || i == 13 || i == 18 || i == 23 {
 			if c != '-' {
 				return fnv128(s)
 			}
 			continue
-		case '0' <= c && c <= '9':
-			v = uint64(c - '0')
-		case 'a' <= c && c <= 'f':
-			v = uint64(c-'a') + 10
-		case 'A' <= c && c <= 'F':
-			v = uint64(c-'A') + 10
-		default:
+		}
+		v := hexValue[c]
+		if v > 15 {
 			return fnv128(s)
 		}
-		h[k/16] |= v << (60 - 4*(k%16))
+		h[k/16] |= uint64(v) << (60 - 4*(k%16))
 		k++
 	}
 	if h == (hash128{}) {
@@ -80,6 +74,20 @@ func uuidBits(s string) hash128 {
 	}
 	return h
 }
+
+// hexValue is the value of each hexadecimal digit, either case; 255 for any other byte.
+var hexValue = func() (t [256]uint8) {
+	for i := range t {
+		t[i] = 255
+	}
+	for i, c := range "0123456789abcdef" {
+		t[c] = uint8(i)
+	}
+	for i, c := range "ABCDEF" {
+		t[c] = uint8(10 + i)
+	}
+	return t
+}()
 
 // sysRows holds System Log requests until every file of a run is read, as columns: one entry per
 // event. Client, agent, principal and path ids are its parser's own in a batch, global ones once the

@@ -2,6 +2,8 @@ package analyze
 
 import (
 	"cmp"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"math/rand"
 	"os"
@@ -138,23 +140,74 @@ func TestSystemLogPartsMatchWholeFile(t *testing.T) {
 	}
 }
 
-// TestRadixSortHi: radixSortHi sorts as a stable comparison sort does, on random hashes, on hashes
-// that share most of their digits, and on small and empty inputs.
-func TestRadixSortHi(t *testing.T) {
+// TestGroupHi: groupHi puts pairs with equal hi next to each other, keeping every pair, on random
+// hashes, on hashes that share most of their bits (time-ordered uuids share their top bits), on few
+// distinct hashes, and on small and empty inputs.
+func TestGroupHi(t *testing.T) {
 	rng := rand.New(rand.NewSource(3))
 	var tmp []hashIdx
-	for _, n := range []int{0, 1, 255, 256, 1000, 70_000} {
-		for _, mask := range []uint64{^uint64(0), 0xffff_0000_0000_00ff, 0x7, 0} {
+	for _, n := range []int{0, 1, 1023, 1024, 5000, 70_000} {
+		for _, mask := range []uint64{^uint64(0), 0xffff_0000_0000_00ff, 0x0000_0000_ffff_ffff, 0x7, 0, 1} {
+			vals := make([]uint64, 64) // mask 1: 64 random hashes, many times each
+			for i := range vals {
+				vals[i] = rng.Uint64()
+			}
 			pairs := make([]hashIdx, n)
 			for i := range pairs {
 				pairs[i] = hashIdx{rng.Uint64() & mask, int32(i)}
+				if mask == 1 {
+					pairs[i].hi = vals[rng.Intn(len(vals))]
+				}
 			}
 			want := slices.Clone(pairs)
-			slices.SortStableFunc(want, func(a, b hashIdx) int { return cmp.Compare(a.hi, b.hi) })
-			tmp = radixSortHi(pairs, tmp)
-			if !slices.Equal(pairs, want) {
-				t.Fatalf("n %d, mask %x: not sorted stably", n, mask)
+			tmp = groupHi(pairs, tmp)
+			seen := map[uint64]bool{}
+			for i, p := range pairs {
+				if i > 0 && p.hi != pairs[i-1].hi {
+					if seen[p.hi] {
+						t.Fatalf("n %d, mask %x: hash %x in two runs", n, mask, p.hi)
+					}
+					seen[pairs[i-1].hi] = true
+				}
 			}
+			slices.SortFunc(pairs, func(a, b hashIdx) int { return cmp.Compare(a.i, b.i) })
+			if !slices.Equal(pairs, want) {
+				t.Fatalf("n %d, mask %x: pairs lost or changed", n, mask)
+			}
+		}
+	}
+}
+
+// TestUUIDBits: a UUID's 128 bits, either case, as encoding/hex reads them; any other string (a
+// wrong length, a misplaced or missing dash, a byte that is not a hexadecimal digit, the nil UUID)
+// its fnv128 hash.
+func TestUUIDBits(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	const digits = "0123456789abcdefABCDEF"
+	for range 20_000 {
+		b := []byte("00000000-0000-0000-0000-000000000000")
+		for i := range b {
+			if b[i] != '-' && rng.Intn(40) > 0 {
+				b[i] = digits[rng.Intn(len(digits))]
+			}
+		}
+		if rng.Intn(4) == 0 { // any byte anywhere
+			b[rng.Intn(len(b))] = byte(rng.Intn(256))
+		}
+		s := string(b)
+		if rng.Intn(20) == 0 {
+			s = s[:rng.Intn(len(s))]
+		}
+		want := fnv128(s)
+		if raw, err := hex.DecodeString(strings.ReplaceAll(s, "-", "")); err == nil && len(s) == 36 && s[8] == '-' && s[13] == '-' &&
+			s[18] == '-' && s[23] == '-' && strings.Count(s, "-") == 4 {
+			h := hash128{binary.BigEndian.Uint64(raw[:8]), binary.BigEndian.Uint64(raw[8:])}
+			if h != (hash128{}) {
+				want = h
+			}
+		}
+		if got := uuidBits(s); got != want {
+			t.Fatalf("uuidBits(%q) = %x, want %x", s, got, want)
 		}
 	}
 }

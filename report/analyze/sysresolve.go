@@ -3,6 +3,7 @@ package analyze
 import (
 	"cmp"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -48,6 +49,8 @@ func resolveSys(s *sysRows, ncat int, parts []*part, win window, dst sink, other
 	if n == 0 {
 		return unknown, nil
 	}
+	trace("System Log events held")
+	defer trace("System Log requests resolved")
 	rank := func(i int32) int32 { return parts[s.part[i]].rank }
 	// The canonical order of the events of one request.
 	before := func(a, b int32) int {
@@ -110,9 +113,9 @@ func groupEvents(s *sysRows) (order, starts []int32) {
 		}
 		return i
 	}
-	// Sort the events that have a hash by its first half, then each run of equal first halves by
-	// the whole hash (such runs are events of one request, or of one uuid, bar a 64-bit collision),
-	// and link equal neighbours.
+	// Group the events that have a hash by its first half (groupHi), then sort each run of equal
+	// first halves by the whole hash (such runs are events of one request, or of one uuid, bar a
+	// 64-bit collision), and link equal neighbours.
 	pairs, tmp := make([]hashIdx, 0, n), []hashIdx(nil)
 	for _, h := range [][]hash128{s.key, s.uuid} {
 		pairs = pairs[:0]
@@ -121,7 +124,7 @@ func groupEvents(s *sysRows) (order, starts []int32) {
 				pairs = append(pairs, hashIdx{h[i][0], int32(i)})
 			}
 		}
-		tmp = radixSortHi(pairs, tmp)
+		tmp = groupHi(pairs, tmp)
 		for a := 0; a < len(pairs); {
 			b := a + 1
 			for b < len(pairs) && pairs[b].hi == pairs[a].hi {
@@ -171,42 +174,51 @@ type hashIdx struct {
 	i  int32
 }
 
-// radixSortHi sorts pairs by hi (ties in their order), by least significant digit first, 16 bits a
-// pass, through tmp (grown to len(pairs) and returned, for the next call): on a million events
-// some ten times faster than a comparison sort, and resolving is a serial stage.
-func radixSortHi(pairs, tmp []hashIdx) []hashIdx {
-	if len(pairs) < 256 {
-		slices.SortStableFunc(pairs, func(a, b hashIdx) int { return cmp.Compare(a.hi, b.hi) })
+// groupHi orders pairs so that those with equal hi are next to each other, through tmp (grown to
+// len(pairs) and returned, for the next call): one pass puts them in buckets by a multiplicative hash
+// of hi (about four pairs a bucket, whatever bits of hi vary: time-ordered uuids share their top
+// bits), then each bucket is sorted by hi. On a million events several times faster than sorting
+// them all, and resolving is a serial stage.
+func groupHi(pairs, tmp []hashIdx) []hashIdx {
+	byHi := func(a, b hashIdx) int { return cmp.Compare(a.hi, b.hi) }
+	n := len(pairs)
+	if n < 1024 {
+		slices.SortFunc(pairs, byHi)
 		return tmp
 	}
-	if cap(tmp) < len(pairs) {
-		tmp = make([]hashIdx, len(pairs))
+	if cap(tmp) < n {
+		tmp = make([]hashIdx, n)
 	}
-	src, dst := pairs, tmp[:len(pairs)]
-	var count [1 << 16]int
-	for shift := uint(0); shift < 64; shift += 16 {
-		clear(count[:])
-		for _, p := range src {
-			count[uint16(p.hi>>shift)]++
-		}
-		if count[uint16(src[0].hi>>shift)] == len(src) {
-			continue // every pair has this digit
-		}
-		sum := 0
-		for d, c := range count {
-			count[d] = sum
-			sum += c
-		}
-		for _, p := range src {
-			d := uint16(p.hi >> shift)
-			dst[count[d]] = p
-			count[d]++
-		}
-		src, dst = dst, src
+	tmp = tmp[:n]
+	width := min(max(bits.Len(uint(n))-2, 8), 24)
+	shift := 64 - width
+	bucket := func(hi uint64) uint64 { return (hi * 0x9e3779b97f4a7c15) >> shift }
+	start := make([]int, 1<<width+1)
+	for _, p := range pairs {
+		start[bucket(p.hi)+1]++
 	}
-	if &src[0] != &pairs[0] {
-		copy(pairs, src)
+	for b := 1; b < len(start); b++ {
+		start[b] += start[b-1]
 	}
+	next := slices.Clone(start[:len(start)-1])
+	for _, p := range pairs {
+		b := bucket(p.hi)
+		tmp[next[b]] = p
+		next[b]++
+	}
+	for b := 0; b+1 < len(start); b++ {
+		run := tmp[start[b]:start[b+1]]
+		if len(run) > 12 {
+			slices.SortFunc(run, byHi)
+			continue
+		}
+		for x := 1; x < len(run); x++ { // insertion sort: a bucket holds a few pairs
+			for y := x; y > 0 && run[y].hi < run[y-1].hi; y-- {
+				run[y], run[y-1] = run[y-1], run[y]
+			}
+		}
+	}
+	copy(pairs, tmp)
 	return tmp
 }
 
