@@ -40,6 +40,15 @@ type requestFigures struct {
 	clients     *report.ClientLimits
 }
 
+// goRoller is a rowSource that computes the rolling peaks in Go from the requests it loads (live);
+// for another, DuckDB computes them (rolling.sql).
+type goRoller interface {
+	// rollFrom says, before load, where the rolling peak may start.
+	rollFrom(s startList, minTS, maxTS int64)
+	// rollingPeaks returns each bucket's rolling peak, after load.
+	rollingPeaks() []rollingPeak
+}
+
 // rowSource is a source whose single requests are in DuckDB: live and store.
 type rowSource interface {
 	// load makes DuckDB's requests view hold at least the requests of the minutes in need and, when
@@ -178,14 +187,22 @@ func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classif
 	if err := createMinuteTable(d, "flagged", f.flagged); err != nil {
 		return requestFigures{}, err
 	}
+	roller, _ := src.(goRoller)
+	if roller != nil {
+		roller.rollFrom(f.starts, f.minTS, f.maxTS)
+	}
 	if err := src.load(ctx, need); err != nil {
 		return requestFigures{}, err
 	}
 	trace("needed rows loaded")
-	if err := d.exec(ctx, rollingSQL); err != nil {
-		return requestFigures{}, fmt.Errorf("rolling peak: %w", err)
+	if err := d.exec(ctx, pickedSQL); err != nil {
+		return requestFigures{}, fmt.Errorf("picked requests: %w", err)
 	}
-	if err := rollingPeaks(ctx, d, f, p.warn); err != nil {
+	if roller != nil {
+		if err := setRollingPeaks(f, roller.rollingPeaks(), p.warn); err != nil {
+			return requestFigures{}, err
+		}
+	} else if err := rollingPeaks(ctx, d, f, p.warn); err != nil {
 		return requestFigures{}, err
 	}
 	trace("rolling peaks")

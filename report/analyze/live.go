@@ -35,6 +35,7 @@ type live struct {
 	fl     *inflight  // the requests' intervals and client-limited requests, for the concurrency analysis
 	prin   prinCounts // the requests with a principal per bucket, principal and minute
 	names  []string   // the principals' names (index = id), once setNames gave them
+	roll   *rollSpan  // the rolling peak's requests, collected by the next load (rolling_go.go)
 	// pend holds the rows until they fill a batch of batchRows, the size DuckDB loads fastest.
 	pend rowChunk
 	// mu guards held, heldRows and spill, which the workers' shards add chunks to (hold).
@@ -269,6 +270,7 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 		defer l.release()
 	}
 	workers := runtime.GOMAXPROCS(0)
+	roll := l.roll // set by rollFrom: the filters also keep the rolling peak's requests
 	kept := make(chan rowChunk, workers)
 	type job struct {
 		c       *rowChunk
@@ -305,11 +307,16 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 		go func() {
 			defer wg.Done()
 			out := newRowChunk()
+			var rolled []rollRow
 			for j := range next { // out goes by value: the receiver owns the arrays sent
 				c := j.c
 				for k, ts := range c.ts {
-					if !need.has(c.cls[k], floorDiv(ts, minuteMicros)) { // principals are counted (prinCounts)
+					m := floorDiv(ts, minuteMicros)
+					if !need.has(c.cls[k], m) { // principals are counted (prinCounts)
 						continue
+					}
+					if roll != nil && roll.minutes.has(c.cls[k], m) {
+						rolled = append(rolled, rollRow{ts: ts, cl: c.cls[k]})
 					}
 					out.add(ts, c.cls[k], c.client[k], c.prin[k], c.ids[k], c.dur[k])
 					if out.len() == keptRows {
@@ -322,6 +329,9 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 				}
 			}
 			kept <- out
+			if roll != nil {
+				roll.keep(rolled)
+			}
 		}()
 	}
 	go func() {
