@@ -40,13 +40,16 @@ type requestFigures struct {
 	clients     *report.ClientLimits
 }
 
-// goRoller is a rowSource that computes the rolling peaks in Go from the requests it loads (live);
-// for another, DuckDB computes them (rolling.sql).
-type goRoller interface {
-	// rollFrom says, before load, where the rolling peak may start.
-	rollFrom(s startList, minTS, maxTS int64)
+// goSource is a rowSource that computes the rolling peaks and the drill-down in Go, from the
+// requests its load picks (live); for another, DuckDB computes them (rolling.sql, drilldown.sql).
+type goSource interface {
+	// rollFrom says, before load, where the rolling peak may start, and whether the requests must
+	// also go into DuckDB (for the busiest seconds).
+	rollFrom(s startList, minTS, maxTS int64, toDuckDB bool)
 	// rollingPeaks returns each bucket's rolling peak, after load.
 	rollingPeaks() []rollingPeak
+	// drillDown sets the drill-down of the hot minutes, after load.
+	drillDown(hot minuteList, f *minuteFigures)
 }
 
 // rowSource is a source whose single requests are in DuckDB: live and store.
@@ -181,36 +184,43 @@ func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classif
 	}
 	busyMinutes(need, conc, fl, len(cat.Buckets))
 	trace("concurrency")
-	if err := createStartsTable(d, f.starts); err != nil {
-		return requestFigures{}, err
-	}
-	if err := createMinuteTable(d, "flagged", f.flagged); err != nil {
-		return requestFigures{}, err
-	}
-	roller, _ := src.(goRoller)
-	if roller != nil {
-		roller.rollFrom(f.starts, f.minTS, f.maxTS)
+	gs, _ := src.(goSource)
+	if gs != nil {
+		gs.rollFrom(f.starts, f.minTS, f.maxTS, len(conc.busy) > 0)
+	} else {
+		if err := createStartsTable(d, f.starts); err != nil {
+			return requestFigures{}, err
+		}
+		if err := createMinuteTable(d, "flagged", f.flagged); err != nil {
+			return requestFigures{}, err
+		}
 	}
 	if err := src.load(ctx, need); err != nil {
 		return requestFigures{}, err
 	}
 	trace("needed rows loaded")
-	if err := d.exec(ctx, pickedSQL); err != nil {
-		return requestFigures{}, fmt.Errorf("picked requests: %w", err)
-	}
-	if roller != nil {
-		if err := setRollingPeaks(f, roller.rollingPeaks(), p.warn); err != nil {
+	if gs != nil {
+		if err := setRollingPeaks(f, gs.rollingPeaks(), p.warn); err != nil {
 			return requestFigures{}, err
 		}
-	} else if err := rollingPeaks(ctx, d, f, p.warn); err != nil {
-		return requestFigures{}, err
+	} else {
+		if err := d.exec(ctx, pickedSQL); err != nil {
+			return requestFigures{}, fmt.Errorf("picked requests: %w", err)
+		}
+		if err := rollingPeaks(ctx, d, f, p.warn); err != nil {
+			return requestFigures{}, err
+		}
 	}
 	trace("rolling peaks")
-	if err := createMinuteTable(d, "hot", f.hotMinutes(p.tier)); err != nil {
-		return requestFigures{}, err
-	}
-	if err := drillDown(ctx, d, f); err != nil {
-		return requestFigures{}, err
+	if hot := f.hotMinutes(p.tier); gs != nil {
+		gs.drillDown(hot, f)
+	} else {
+		if err := createMinuteTable(d, "hot", hot); err != nil {
+			return requestFigures{}, err
+		}
+		if err := drillDown(ctx, d, f); err != nil {
+			return requestFigures{}, err
+		}
 	}
 	trace("drill-down")
 	if pc, names := src.principals(); pc != nil {

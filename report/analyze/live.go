@@ -19,11 +19,13 @@ import (
 
 // live is the requests of one run of the logs, for its analysis: their counts per bucket and minute,
 // taken as the rows come, and the rows themselves, held in Go in compact batches (past heldRowsMax
-// in a spill file) until the analysis knows which of them it needs. Only those go into an in-memory
-// DuckDB database: the requests of the minutes that hold a start of the rolling peak, of the minutes
-// after them and of the flagged minutes (on the bench month 0.12 M of 4.5 M). The principals' peaks
-// are computed in Go from counts taken as the rows come (prinCounts). Loading a request is most of
-// what DuckDB spends on it. Requests to public metadata,
+// in a spill file) until the analysis knows which of them it needs: the requests of the minutes that
+// hold a start of the rolling peak, of the minutes after them, of the flagged minutes and of the
+// minutes in flight in the busiest seconds (on the bench month 0.13 M of 4.5 M). The analysis computes
+// the rolling peak (rolling_go.go) and the drill-down (drilldown_go.go) from them in Go, and the
+// principals' peaks from counts taken as the rows come (prinCounts); the picked requests go into an
+// in-memory DuckDB database only for the callers of the busiest seconds (busy.sql), where durations
+// were logged. Requests to public metadata,
 // outside the catalog and of unknown method are counted and not held.
 //
 // After its analysis a live source lets its rows go (on the bench month, 130 MiB sooner free), unless
@@ -34,8 +36,12 @@ type live struct {
 	counts *minuteCounts
 	fl     *inflight  // the requests' intervals and client-limited requests, for the concurrency analysis
 	prin   prinCounts // the requests with a principal per bucket, principal and minute
-	names  []string   // the principals' names (index = id), once setNames gave them
+	names  names      // the names behind the ids, once setNames gave them
 	roll   *rollSpan  // the rolling peak's requests, collected by the next load (rolling_go.go)
+	// picked are the rows the last load picked (every request of the minutes an analysis needs),
+	// for the drill-down; toDuckDB says whether the next load also puts them into DuckDB.
+	picked   []rowChunk
+	toDuckDB bool
 	// pend holds the rows until they fill a batch of batchRows, the size DuckDB loads fastest.
 	pend rowChunk
 	// mu guards held, heldRows and spill, which the workers' shards add chunks to (hold).
@@ -218,11 +224,13 @@ func (l *live) gather(shards []shard) error {
 }
 
 func (l *live) setNames(n names) error {
-	l.names = n.principals
+	l.names = n
 	return l.db.setNames(n)
 }
 
-func (l *live) principals() (prinCounts, []string) { return l.prin, l.names }
+func (l *live) principals() (prinCounts, []string) { return l.prin, l.names.principals }
+
+func (l *live) drillDown(hot minuteList, f *minuteFigures) { drillDownGo(l.picked, hot, l.names, f) }
 
 // peaks computes the rolling peaks, drill-down and principals' peaks from the requests in DuckDB.
 func (l *live) peaks(ctx context.Context, f *minuteFigures, cat *classify.Catalog, p params, in *report.Input) (requestFigures, error) {
@@ -341,18 +349,27 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 	// One INSERT reads the kept chunks as the filters make them: DuckDB's threads convert and append
 	// them in parallel while the filters go on (an INSERT a chunk ran one at a time, after them).
 	loaded := 0
+	l.picked = l.picked[:0]
 	more := func() arrow.RecordBatch {
 		for c := range kept {
 			if c.len() > 0 {
 				loaded += c.len()
+				l.picked = append(l.picked, c)
 				return c.record()
 			}
 		}
 		return nil
 	}
 	held := l.heldRows + l.spilled()
-	loadErr := l.db.insertStream(ctx, "requests_raw", requestSchema, more)
-	for range kept { // drained to the end, so that the goroutines finish
+	var loadErr error
+	if l.toDuckDB {
+		loadErr = l.db.insertStream(ctx, "requests_raw", requestSchema, more)
+	}
+	for c := range kept { // drained to the end, so that the goroutines finish
+		if c.len() > 0 {
+			loaded += c.len()
+			l.picked = append(l.picked, c)
+		}
 	}
 	if tracing {
 		trace(fmt.Sprintf("loading %d of %d held rows", loaded, held))
@@ -407,7 +424,7 @@ func (c *rowChunk) record() arrow.RecordBatch {
 
 // close lets the rows go and closes the database.
 func (l *live) close() error {
-	l.held = nil
+	l.held, l.picked = nil, nil
 	l.fl.close()
 	if l.spill != nil {
 		l.spill.close()
