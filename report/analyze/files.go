@@ -227,13 +227,21 @@ func Files(ctx context.Context, paths []string, opt Options) (*report.Result, er
 	} else {
 		lv.unknown = groups[0]
 	}
+	// The other catalog's figures need only its counts: they are computed beside the analysis.
+	var otherRes *report.OtherCatalog
+	otherDone := make(chan struct{})
+	go func() {
+		defer close(otherDone)
+		if other != nil {
+			otherRes = other.result(win.other)
+		}
+	}()
 	res, err := analyzeLearned(ctx, src, opt.Catalog, opt.params(), in, opt.Learned)
+	<-otherDone
 	if err != nil {
 		return nil, err
 	}
-	if other != nil {
-		res.Other = other.result(win.other)
-	}
+	res.Other = otherRes
 	if !opt.From.IsZero() || !opt.To.IsZero() { // an explicit window is the axis, outliers and all
 		res.ChartFrom, res.ChartTo, res.Outliers = res.From, res.To, 0
 		res.OutlierFirst, res.OutlierLast = time.Time{}, time.Time{}
