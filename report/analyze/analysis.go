@@ -40,16 +40,32 @@ type requestFigures struct {
 	clients     *report.ClientLimits
 }
 
+// goSource is a rowSource that computes the rolling peaks and the drill-down in Go, from the
+// requests its load picks (live); for another, DuckDB computes them (rolling.sql, drilldown.sql).
+type goSource interface {
+	// rollFrom says, before load, where the rolling peak may start, and whether the requests must
+	// also go into DuckDB (for the busiest seconds).
+	rollFrom(s startList, minTS, maxTS int64, toDuckDB bool)
+	// rollingPeaks returns each bucket's rolling peak, after load.
+	rollingPeaks() []rollingPeak
+	// drillDown sets the drill-down of the hot minutes, after load.
+	drillDown(hot minuteList, f *minuteFigures)
+}
+
 // rowSource is a source whose single requests are in DuckDB: live and store.
 type rowSource interface {
-	// load makes DuckDB's requests view hold at least the requests of the minutes in need and every
-	// request with a principal.
+	// load makes DuckDB's requests view hold at least the requests of the minutes in need and, when
+	// the source does not count its principals (principals), every request with a principal.
 	load(ctx context.Context, need *minuteSet) error
 	// database is the DuckDB database the analysis's queries run in.
 	database() *duckDB
 	// inflight returns the requests' intervals per second and the client-limited requests, for the
 	// concurrency analysis; it is called before load.
 	inflight(ctx context.Context) (*inflight, error)
+	// principals returns the requests with a principal counted per bucket, principal and minute,
+	// and the principals' names, where the source counted them as they came (nil: the peaks are
+	// computed in SQL from the requests loaded, every request with a principal among them).
+	principals() (prinCounts, []string)
 }
 
 // analyze computes the analysis of src's requests against cat; in is the input accounting, copied
@@ -168,31 +184,48 @@ func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classif
 	}
 	busyMinutes(need, conc, fl, len(cat.Buckets))
 	trace("concurrency")
-	if err := createStartsTable(d, f.starts); err != nil {
-		return requestFigures{}, err
-	}
-	if err := createMinuteTable(d, "flagged", f.flagged); err != nil {
-		return requestFigures{}, err
+	gs, _ := src.(goSource)
+	if gs != nil {
+		gs.rollFrom(f.starts, f.minTS, f.maxTS, len(conc.busy) > 0)
+	} else {
+		if err := createStartsTable(d, f.starts); err != nil {
+			return requestFigures{}, err
+		}
+		if err := createMinuteTable(d, "flagged", f.flagged); err != nil {
+			return requestFigures{}, err
+		}
 	}
 	if err := src.load(ctx, need); err != nil {
 		return requestFigures{}, err
 	}
 	trace("needed rows loaded")
-	if err := d.exec(ctx, rollingSQL); err != nil {
-		return requestFigures{}, fmt.Errorf("rolling peak: %w", err)
-	}
-	if err := rollingPeaks(ctx, d, f, p.warn); err != nil {
-		return requestFigures{}, err
+	if gs != nil {
+		if err := setRollingPeaks(f, gs.rollingPeaks(), p.warn); err != nil {
+			return requestFigures{}, err
+		}
+	} else {
+		if err := d.exec(ctx, pickedSQL); err != nil {
+			return requestFigures{}, fmt.Errorf("picked requests: %w", err)
+		}
+		if err := rollingPeaks(ctx, d, f, p.warn); err != nil {
+			return requestFigures{}, err
+		}
 	}
 	trace("rolling peaks")
-	if err := createMinuteTable(d, "hot", f.hotMinutes(p.tier)); err != nil {
-		return requestFigures{}, err
-	}
-	if err := drillDown(ctx, d, f); err != nil {
-		return requestFigures{}, err
+	if hot := f.hotMinutes(p.tier); gs != nil {
+		gs.drillDown(hot, f)
+	} else {
+		if err := createMinuteTable(d, "hot", hot); err != nil {
+			return requestFigures{}, err
+		}
+		if err := drillDown(ctx, d, f); err != nil {
+			return requestFigures{}, err
+		}
 	}
 	trace("drill-down")
-	if err := principalPeaks(ctx, d, p, f); err != nil {
+	if pc, names := src.principals(); pc != nil {
+		principalPeaksGo(pc, names, p, f)
+	} else if err := principalPeaks(ctx, d, p, f); err != nil {
 		return requestFigures{}, err
 	}
 	trace("principal peaks")

@@ -5,7 +5,8 @@
 // [Files] runs the whole way, from log files to a Result:
 //
 //	files ─ ingest.OpenParts ─▶ parts ─ parse and classify, one goroutine per core ─▶ rows
-//	rows ─▶ a source: live (held in Go) or store (a DuckDB file, Options.DB)
+//	rows ─▶ a source: live (each worker counts and holds its own rows, merged after the parse) or
+//	store (a DuckDB file, Options.DB)
 //	source ─ minute counts ─▶ Go: series, peaks, percentiles, minutes near and over, rolling-peak starts
 //	starts and flagged minutes ─▶ DuckDB, with the requests of their minutes ─▶ rolling peak,
 //	drill-down, principals' peaks ─▶ report.Result
@@ -17,6 +18,6 @@
 //
 // The rolling peak is exact and computed only where it can be (rolling.go explains the bounds, and
 // TestRollingMatchesBruteForce holds it to the definition). SQL lives in the .sql files beside the Go
-// that runs it. Setting the environment variable RATECARD_TRACE prints when each stage ends, on
-// stderr: a developer's hook for performance work.
+// that runs it. Setting the environment variable RATECARD_TRACE prints when each stage ends, with the
+// process's CPU time so far, on stderr: a developer's hook for performance work.
 package analyze

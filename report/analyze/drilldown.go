@@ -97,11 +97,8 @@ func agentProducts(ctx context.Context, d *duckDB) error {
 	if err != nil {
 		return err
 	}
-	ids := map[string]uint32{"": idNone, "(other)": idOther}
-	productNames := []string{"", "(other)"}
-	b := array.NewRecordBuilder(memory.NewGoAllocator(), productSchema)
-	defer b.Release()
-	agents, products := b.Field(0).(*array.Uint32Builder), b.Field(1).(*array.Uint32Builder)
+	var agentIDs []uint32
+	var agentNames []string
 	for rows.Next() {
 		var id uint32
 		var name string
@@ -109,23 +106,17 @@ func agentProducts(ctx context.Context, d *duckDB) error {
 			rows.Close()
 			return err
 		}
-		p := ingest.Product(name)
-		if id == idOther {
-			p = "(other)"
-		}
-		pid, ok := ids[p]
-		if !ok {
-			pid = uint32(len(productNames))
-			ids[p] = pid
-			productNames = append(productNames, p)
-		}
-		agents.Append(id)
-		products.Append(pid)
+		agentIDs, agentNames = append(agentIDs, id), append(agentNames, name)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	productOf, productNames := agentProductIDs(agentIDs, agentNames)
+	b := array.NewRecordBuilder(memory.NewGoAllocator(), productSchema)
+	defer b.Release()
+	b.Field(0).(*array.Uint32Builder).AppendValues(agentIDs, nil)
+	b.Field(1).(*array.Uint32Builder).AppendValues(productOf, nil)
 	rec := b.NewRecordBatch()
 	defer rec.Release()
 	if err := d.createFromArrow(rec, `CREATE OR REPLACE TEMP TABLE agent_products AS SELECT agent, product FROM arrow_view`); err != nil {
@@ -143,6 +134,29 @@ func agentProducts(ctx context.Context, d *duckDB) error {
 		return fmt.Errorf("product_names: %w", err)
 	}
 	return nil
+}
+
+// agentProductIDs gives each agent (ids[i], named names[i], in id order) its user-agent product's id
+// (ingest.Product; the agents past the dictionaries' bound the product "(other)"), and the
+// products' names by id: "" and "(other)" first, then the others as the agents first name them.
+func agentProductIDs(ids []uint32, names []string) (productOf []uint32, productNames []string) {
+	pids := map[string]uint32{"": idNone, "(other)": idOther}
+	productNames = []string{"", "(other)"}
+	productOf = make([]uint32, len(ids))
+	for i, id := range ids {
+		p := ingest.Product(names[i])
+		if id == idOther {
+			p = "(other)"
+		}
+		pid, ok := pids[p]
+		if !ok {
+			pid = uint32(len(productNames))
+			pids[p] = pid
+			productNames = append(productNames, p)
+		}
+		productOf[i] = pid
+	}
+	return productOf, productNames
 }
 
 // maxPrincipals bounds the principals listed per bucket, the most loaded first.
@@ -168,13 +182,19 @@ func principalPeaks(ctx context.Context, d *duckDB, p params, f *minuteFigures) 
 			continue
 		}
 		pp.Minute = time.Unix(m*60, 0).UTC()
-		pp.Share = p.principals.Share(pp.Name)
-		lim := b.ByTier[p.tier].Limit
-		pp.Limit = classify.PrincipalLimit(lim, pp.Share)
-		pp.Over = lim != classify.NA && pp.Peak > int64(pp.Limit)
-		pp.BucketCount = minuteCount(b.Minutes, pp.Minute)
-		pp.BucketOver = lim != classify.NA && pp.BucketCount > int64(lim)
+		judgePrincipal(&pp, b, p)
 		b.Principals = append(b.Principals, pp)
 	}
 	return rows.Err()
+}
+
+// judgePrincipal sets a principal's share, limit and verdicts, and its bucket's count in its busiest
+// minute, from its name, peak and minute.
+func judgePrincipal(pp *report.PrincipalPeak, b *report.BucketResult, p params) {
+	pp.Share = p.principals.Share(pp.Name)
+	lim := b.ByTier[p.tier].Limit
+	pp.Limit = classify.PrincipalLimit(lim, pp.Share)
+	pp.Over = lim != classify.NA && pp.Peak > int64(pp.Limit)
+	pp.BucketCount = minuteCount(b.Minutes, pp.Minute)
+	pp.BucketOver = lim != classify.NA && pp.BucketCount > int64(lim)
 }

@@ -110,8 +110,9 @@ type window struct {
 // complete Result, so the caller can still write the report. When no file can be opened there is no
 // Result. Cancelling ctx stops the run with ctx's error and no Result.
 //
-// Parsing and classification run on Options.Workers goroutines while the calling goroutine counts and
-// holds the classified rows (or loads them into the store of Options.DB), so the two overlap. The
+// Parsing and classification run on Options.Workers goroutines. For a run without a store each worker
+// also counts and holds its own rows (a shard of the live source, merged once every part is read);
+// for a store (Options.DB) the calling goroutine loads the workers' batches, beside them. The
 // workers also classify every request in the other built-in catalog (classify.Other of
 // Options.Catalog's name) and count its minutes, for Result.Other. The
 // outcome does not depend on the order in which parts finish: the counts add up the same, and the
@@ -226,13 +227,21 @@ func Files(ctx context.Context, paths []string, opt Options) (*report.Result, er
 	} else {
 		lv.unknown = groups[0]
 	}
+	// The other catalog's figures need only its counts: they are computed beside the analysis.
+	var otherRes *report.OtherCatalog
+	otherDone := make(chan struct{})
+	go func() {
+		defer close(otherDone)
+		if other != nil {
+			otherRes = other.result(win.other)
+		}
+	}()
 	res, err := analyzeLearned(ctx, src, opt.Catalog, opt.params(), in, opt.Learned)
+	<-otherDone
 	if err != nil {
 		return nil, err
 	}
-	if other != nil {
-		res.Other = other.result(win.other)
-	}
+	res.Other = otherRes
 	if !opt.From.IsZero() || !opt.To.IsZero() { // an explicit window is the axis, outliers and all
 		res.ChartFrom, res.ChartTo, res.Outliers = res.From, res.To, 0
 		res.OutlierFirst, res.OutlierLast = time.Time{}, time.Time{}

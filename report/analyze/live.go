@@ -19,10 +19,13 @@ import (
 
 // live is the requests of one run of the logs, for its analysis: their counts per bucket and minute,
 // taken as the rows come, and the rows themselves, held in Go in compact batches (past heldRowsMax
-// in a spill file) until the analysis knows which of them it needs. Only those go into an in-memory
-// DuckDB database: the requests of the minutes that hold a start of the rolling peak, of the minutes
-// after them and of the flagged minutes, and every request with a principal (on the bench month 0.5 M
-// of 4.5 M). Loading a request is most of what DuckDB spends on it. Requests to public metadata,
+// in a spill file) until the analysis knows which of them it needs: the requests of the minutes that
+// hold a start of the rolling peak, of the minutes after them, of the flagged minutes and of the
+// minutes in flight in the busiest seconds (on the bench month 0.13 M of 4.5 M). The analysis computes
+// the rolling peak (rolling_go.go) and the drill-down (drilldown_go.go) from them in Go, and the
+// principals' peaks from counts taken as the rows come (prinCounts); the picked requests go into an
+// in-memory DuckDB database only for the callers of the busiest seconds (busy.sql), where durations
+// were logged. Requests to public metadata,
 // outside the catalog and of unknown method are counted and not held.
 //
 // After its analysis a live source lets its rows go (on the bench month, 130 MiB sooner free), unless
@@ -31,7 +34,14 @@ import (
 type live struct {
 	db     *duckDB
 	counts *minuteCounts
-	fl     *inflight // the requests' intervals and client-limited requests, for the concurrency analysis
+	fl     *inflight  // the requests' intervals and client-limited requests, for the concurrency analysis
+	prin   prinCounts // the requests with a principal per bucket, principal and minute
+	names  names      // the names behind the ids, once setNames gave them
+	roll   *rollSpan  // the rolling peak's requests, collected by the next load (rolling_go.go)
+	// picked are the rows the last load picked (every request of the minutes an analysis needs),
+	// for the drill-down; toDuckDB says whether the next load also puts them into DuckDB.
+	picked   []rowChunk
+	toDuckDB bool
 	// pend holds the rows until they fill a batch of batchRows, the size DuckDB loads fastest.
 	pend rowChunk
 	// mu guards held, heldRows and spill, which the workers' shards add chunks to (hold).
@@ -87,7 +97,7 @@ func newLive(keep bool) (*live, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &live{db: d, counts: newMinuteCounts(), fl: newInflight(), pend: newRowChunk(), keep: keep}
+	l := &live{db: d, counts: newMinuteCounts(), fl: newInflight(), prin: prinCounts{}, pend: newRowChunk(), keep: keep}
 	if err := d.exec(context.Background(), liveSQL); err != nil {
 		l.close()
 		return nil, fmt.Errorf("create requests table: %w", err)
@@ -102,18 +112,19 @@ func newLive(keep bool) (*live, error) {
 // add counts a batch of rows (one class column) and holds those of rate-limited buckets. The batch's
 // slices are not kept, so the caller may reuse them.
 func (l *live) add(r *rowBatch) error {
-	return addRows(l, l.counts, l.fl, &l.pend, r)
+	return addRows(l, l.counts, l.fl, l.prin, &l.pend, r)
 }
 
-// addRows counts r's rows in counts and fl and adds those of rate-limited buckets to pend, handing
-// every full pend to l.hold.
-func addRows(l *live, counts *minuteCounts, fl *inflight, pend *rowChunk, r *rowBatch) error {
+// addRows counts r's rows in counts, fl and prin and adds those of rate-limited buckets to pend,
+// handing every full pend to l.hold.
+func addRows(l *live, counts *minuteCounts, fl *inflight, prin prinCounts, pend *rowChunk, r *rowBatch) error {
 	if err := r.check(1); err != nil {
 		return err
 	}
 	for i, cl := range r.class[0] {
 		counts.add(r.ts[i], cl, r.status[i], r.src[i], r.rl[i])
 		fl.addRow(r, i)
+		prin.add(r.ts[i], cl, r.principal[i])
 		if cl >= uint8(classify.MethodUnknown) {
 			continue
 		}
@@ -165,21 +176,23 @@ type liveShard struct {
 	l      *live
 	counts *minuteCounts
 	fl     *inflight
+	prin   prinCounts
 	pend   rowChunk
 }
 
 func (l *live) newShard() shard {
 	fl := newInflight()
 	fl.ivs.budget = &l.fl.ivs.shared
-	return &liveShard{l: l, counts: newMinuteCounts(), fl: fl, pend: newRowChunk()}
+	return &liveShard{l: l, counts: newMinuteCounts(), fl: fl, prin: prinCounts{}, pend: newRowChunk()}
 }
 
-func (s *liveShard) add(r *rowBatch) error { return addRows(s.l, s.counts, s.fl, &s.pend, r) }
+func (s *liveShard) add(r *rowBatch) error { return addRows(s.l, s.counts, s.fl, s.prin, &s.pend, r) }
 
 // addOne is add for one access-log request (source 0), its ids global: a worker adds the requests it
 // reads this way, without a batch. It must count exactly what addRows counts of a row.
 func (s *liveShard) addOne(ts int64, cl uint8, status uint16, src uint8, rl int32, dur int64, flags uint8, client uint64, agent, prin, path uint32) error {
 	s.counts.add(ts, cl, status, src, rl)
+	s.prin.add(ts, cl, prin)
 	if src == 0 {
 		s.fl.add(ts, dur, flags)
 		if flags&flagEndpoint != 0 {
@@ -205,11 +218,19 @@ func (l *live) gather(shards []shard) error {
 		}
 		l.counts.merge(s.counts)
 		l.fl.merge(s.fl)
+		l.prin.merge(s.prin)
 	}
 	return nil
 }
 
-func (l *live) setNames(n names) error { return l.db.setNames(n) }
+func (l *live) setNames(n names) error {
+	l.names = n
+	return l.db.setNames(n)
+}
+
+func (l *live) principals() (prinCounts, []string) { return l.prin, l.names.principals }
+
+func (l *live) drillDown(hot minuteList, f *minuteFigures) { drillDownGo(l.picked, hot, l.names, f) }
 
 // peaks computes the rolling peaks, drill-down and principals' peaks from the requests in DuckDB.
 func (l *live) peaks(ctx context.Context, f *minuteFigures, cat *classify.Catalog, p params, in *report.Input) (requestFigures, error) {
@@ -234,7 +255,7 @@ func (l *live) minuteCounts(context.Context) (*minuteCounts, error) {
 	return l.counts, nil
 }
 
-// load loads, of the held rows, those in need and those with a principal into requests_raw, in place
+// load loads, of the held rows, those in need into requests_raw, in place
 // of what an earlier analysis loaded. The held batches are filtered on one goroutine per CPU the
 // process may use (GOMAXPROCS) while DuckDB loads what they keep (one INSERT that reads the kept
 // chunks as they come); a goroutine reads the spilled ones back, into chunks the filters hand back
@@ -257,6 +278,7 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 		defer l.release()
 	}
 	workers := runtime.GOMAXPROCS(0)
+	roll := l.roll // set by rollFrom: the filters also keep the rolling peak's requests
 	kept := make(chan rowChunk, workers)
 	type job struct {
 		c       *rowChunk
@@ -293,11 +315,16 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 		go func() {
 			defer wg.Done()
 			out := newRowChunk()
+			var rolled []rollRow
 			for j := range next { // out goes by value: the receiver owns the arrays sent
 				c := j.c
 				for k, ts := range c.ts {
-					if c.prin[k] == 0 && !need.has(c.cls[k], floorDiv(ts, minuteMicros)) {
+					m := floorDiv(ts, minuteMicros)
+					if !need.has(c.cls[k], m) { // principals are counted (prinCounts)
 						continue
+					}
+					if roll != nil && roll.minutes.has(c.cls[k], m) {
+						rolled = append(rolled, rollRow{ts: ts, cl: c.cls[k]})
 					}
 					out.add(ts, c.cls[k], c.client[k], c.prin[k], c.ids[k], c.dur[k])
 					if out.len() == keptRows {
@@ -310,6 +337,9 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 				}
 			}
 			kept <- out
+			if roll != nil {
+				roll.keep(rolled)
+			}
 		}()
 	}
 	go func() {
@@ -318,16 +348,31 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 	}()
 	// One INSERT reads the kept chunks as the filters make them: DuckDB's threads convert and append
 	// them in parallel while the filters go on (an INSERT a chunk ran one at a time, after them).
+	loaded := 0
+	l.picked = l.picked[:0]
 	more := func() arrow.RecordBatch {
 		for c := range kept {
 			if c.len() > 0 {
+				loaded += c.len()
+				l.picked = append(l.picked, c)
 				return c.record()
 			}
 		}
 		return nil
 	}
-	loadErr := l.db.insertStream(ctx, "requests_raw", requestSchema, more)
-	for range kept { // drained to the end, so that the goroutines finish
+	held := l.heldRows + l.spilled()
+	var loadErr error
+	if l.toDuckDB {
+		loadErr = l.db.insertStream(ctx, "requests_raw", requestSchema, more)
+	}
+	for c := range kept { // drained to the end, so that the goroutines finish
+		if c.len() > 0 {
+			loaded += c.len()
+			l.picked = append(l.picked, c)
+		}
+	}
+	if tracing {
+		trace(fmt.Sprintf("loading %d of %d held rows", loaded, held))
 	}
 	return cmp.Or(readErr, loadErr)
 }
@@ -341,7 +386,7 @@ func (l *live) release() {
 		l.spill.close()
 		l.spill = nil
 	}
-	debug.FreeOSMemory()
+	go debug.FreeOSMemory() // off the analysis's path: the collection runs beside the queries
 }
 
 // loadChunk loads c's rows into requests_raw.
@@ -379,7 +424,7 @@ func (c *rowChunk) record() arrow.RecordBatch {
 
 // close lets the rows go and closes the database.
 func (l *live) close() error {
-	l.held = nil
+	l.held, l.picked = nil, nil
 	l.fl.close()
 	if l.spill != nil {
 		l.spill.close()
@@ -415,3 +460,11 @@ func (c *rowChunk) reset() {
 
 // heldDur is a duration as held rows keep it: microseconds, 0 when not logged, cut to maxDurMicros.
 func heldDur(d int64) uint32 { return uint32(min(max(d, 0), maxDurMicros)) }
+
+// spilled is the number of rows in the spill file.
+func (l *live) spilled() int {
+	if l.spill == nil {
+		return 0
+	}
+	return l.spill.rows
+}

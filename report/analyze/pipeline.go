@@ -100,8 +100,8 @@ type shard interface {
 	add(r *rowBatch) error
 }
 
-// batch is a batch of rows on its way from a parser to the loading goroutine, reused through a free
-// list. Client, agent, principal and path ids in it are its parser's own (see dict) until they are
+// batch is a batch of rows a parser fills, for its shard or on its way to the goroutine that runs
+// runParts, reused through a free list. Client, agent, principal and path ids in it are its parser's own (see dict) until they are
 // mapped to global ones (globalDicts.translate).
 type batch struct {
 	rowBatch

@@ -32,9 +32,17 @@ import (
 // start and of the 60 s after it (rolling.sql). Every request in a start gets its exact count (the
 // 70 s it can reach are there); a request elsewhere may get a count cut short, but its true count is
 // below lb (or below the minute peak), so it can neither be nor tie the maximum: the peak and its
-// earliest start are exact. TestRollingMatchesBruteForce holds both to the definition.
+// earliest start are exact. TestRollingMatchesBruteForce holds both to the definition. A live source
+// counts the same spans in Go, from the instants its load collects (rolling_go.go); a store runs
+// rolling.sql.
 
-// rollingSQL makes the picked requests and the rolling counts at the starts.
+// pickedSQL makes the picked requests: those of the minutes holding a start, of the minutes after
+// them, and of the flagged minutes.
+//
+//go:embed picked.sql
+var pickedSQL string
+
+// rollingSQL makes the rolling counts at the starts, from the picked requests.
 //
 //go:embed rolling.sql
 var rollingSQL string
@@ -133,25 +141,43 @@ func createStartsTable(d *duckDB, s startList) error {
 // rollingPeaks reads each bucket's rolling peak from the rolling table and sets it, with its verdicts.
 // Every bucket with traffic has one: its minute peak's minute holds a start.
 func rollingPeaks(ctx context.Context, d *duckDB, f *minuteFigures, warn int) error {
+	if err := d.exec(ctx, rollingSQL); err != nil {
+		return fmt.Errorf("rolling peak: %w", err)
+	}
 	rows, err := d.conn.QueryContext(ctx, rollingPeakSQL)
 	if err != nil {
 		return fmt.Errorf("rolling peaks: %w", err)
 	}
 	defer rows.Close()
-	var seen [256]bool
+	var peaks []rollingPeak
 	for rows.Next() {
-		var cl uint8
-		var n, start int64
-		if err := rows.Scan(&cl, &n, &start); err != nil {
+		var pk rollingPeak
+		if err := rows.Scan(&pk.cl, &pk.n, &pk.start); err != nil {
 			return fmt.Errorf("rolling peaks: %w", err)
 		}
-		if b := f.buckets[cl]; b != nil {
-			setRolling(b, n, start, warn)
-			seen[cl] = true
-		}
+		peaks = append(peaks, pk)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("rolling peaks: %w", err)
+	}
+	return setRollingPeaks(f, peaks, warn)
+}
+
+// rollingPeak is a bucket's rolling peak: the most requests in a 60 s span, and the earliest instant
+// a span that holds them starts at (Unix microseconds).
+type rollingPeak struct {
+	cl       uint8
+	n, start int64
+}
+
+// setRollingPeaks sets each bucket's rolling peak, with its verdicts, from peaks.
+func setRollingPeaks(f *minuteFigures, peaks []rollingPeak, warn int) error {
+	var seen [256]bool
+	for _, pk := range peaks {
+		if b := f.buckets[pk.cl]; b != nil {
+			setRolling(b, pk.n, pk.start, warn)
+			seen[pk.cl] = true
+		}
 	}
 	for cl, b := range f.buckets {
 		if b != nil && !seen[cl] {

@@ -1,11 +1,6 @@
--- The rolling 60 s peak, evaluated where the bounds of rolling.go say it may start.
+-- The rolling 60 s peak, evaluated where the bounds of rolling.go say it may start (after
+-- picked.sql).
 --
--- picked: the requests of the minutes holding a start (table starts: class, m, k = 6m + j for the j-th
--- ten seconds of minute m), of the minutes after them, and of the flagged minutes (the drill-down
--- reads those too).
-CREATE OR REPLACE TEMP TABLE picked AS
-  WITH k AS (SELECT class, m FROM starts UNION SELECT class, m + 1 FROM starts UNION SELECT class, m FROM flagged)
-  SELECT r.class, r.ts, r.client, r.ids FROM requests r JOIN k ON r.class = k.class AND floordiv(r.ts, 60000000) = k.m;
 -- rolling: for each request of a start and of the 60 s after it, the number of requests in
 -- [ts, ts + 60 s). RANGE ... 59999999 FOLLOWING on integer microseconds is exactly "< ts + 60 s", and
 -- a RANGE frame starting at the CURRENT ROW counts every request at the same instant.

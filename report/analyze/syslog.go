@@ -92,7 +92,7 @@ var hexValue = func() (t [256]uint8) {
 
 // sysRows holds System Log requests until every file of a run is read, as columns: one entry per
 // event. Client, agent, principal and path ids are its parser's own in a batch, global ones once the
-// loading goroutine has them.
+// batch is translated (globalDicts.translate).
 type sysRows struct {
 	ts        []int64
 	key, uuid []hash128 // RequestID and target; EventID (zero: none)
@@ -115,7 +115,7 @@ type sysRows struct {
 func (s *sysRows) len() int { return len(s.ts) }
 
 // sysBatchRows is the most System Log requests a batch holds: a parser hands a batch on when it has
-// that many (a chunk of about 1.3 MB), and the loading goroutine keeps the chunk as it is.
+// that many (a chunk of about 1.3 MB), and the chunk is kept as it is until every part is read.
 const sysBatchRows = 1 << 14
 
 // alloc gives s's columns room for sysBatchRows requests.
