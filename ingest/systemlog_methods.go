@@ -170,8 +170,10 @@ func uriPath(uri string) string {
 			uri = ""
 		}
 	}
-	if i := strings.IndexAny(uri, "?#"); i >= 0 {
-		uri = uri[:i]
+	for i := 0; i < len(uri); i++ { // strings.IndexAny(uri, "?#"), which builds its set each call
+		if uri[i] == '?' || uri[i] == '#' {
+			return uri[:i]
+		}
 	}
 	return uri
 }
