@@ -40,15 +40,16 @@ type requestFigures struct {
 	clients     *report.ClientLimits
 }
 
-// goSource is a rowSource that computes the rolling peaks and the drill-down in Go, from the
-// requests its load picks (live); for another, DuckDB computes them (rolling.sql, drilldown.sql).
+// goSource is a rowSource that computes the rolling peaks, and the drill-down when its requests do
+// not go into DuckDB, in Go from the requests its load picks (live); for another, DuckDB computes
+// them (rolling.sql, drilldown.sql).
 type goSource interface {
-	// rollFrom says, before load, where the rolling peak may start, and whether the requests must
-	// also go into DuckDB (for the busiest seconds).
+	// rollFrom says, before load, where the rolling peak may start, and whether the requests go
+	// into DuckDB (for the busiest seconds and the drill-down) or stay in Go (for drillDown).
 	rollFrom(s startList, minTS, maxTS int64, toDuckDB bool)
 	// rollingPeaks returns each bucket's rolling peak, after load.
 	rollingPeaks() []rollingPeak
-	// drillDown sets the drill-down of the hot minutes, after load.
+	// drillDown sets the drill-down of the hot minutes, after a load that kept the requests in Go.
 	drillDown(hot minuteList, f *minuteFigures)
 }
 
@@ -184,10 +185,15 @@ func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classif
 	}
 	busyMinutes(need, conc, fl, len(cat.Buckets))
 	trace("concurrency")
+	// A live run computes the rolling peak in Go, and the drill-down too unless the picked requests
+	// must go into DuckDB anyway, for the busiest seconds: then DuckDB's drill-down reads them
+	// there, and Go does not hold them a second time (4 M of them on 50 M lines with durations).
 	gs, _ := src.(goSource)
+	toDuckDB := gs == nil || len(conc.busy) > 0
 	if gs != nil {
-		gs.rollFrom(f.starts, f.minTS, f.maxTS, len(conc.busy) > 0)
-	} else {
+		gs.rollFrom(f.starts, f.minTS, f.maxTS, toDuckDB)
+	}
+	if toDuckDB {
 		if err := createStartsTable(d, f.starts); err != nil {
 			return requestFigures{}, err
 		}
@@ -212,9 +218,14 @@ func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classif
 		}
 	}
 	trace("rolling peaks")
-	if hot := f.hotMinutes(p.tier); gs != nil {
+	if hot := f.hotMinutes(p.tier); !toDuckDB {
 		gs.drillDown(hot, f)
 	} else {
+		if gs != nil {
+			if err := d.exec(ctx, pickedSQL); err != nil {
+				return requestFigures{}, fmt.Errorf("picked requests: %w", err)
+			}
+		}
 		if err := createMinuteTable(d, "hot", hot); err != nil {
 			return requestFigures{}, err
 		}

@@ -38,8 +38,8 @@ type live struct {
 	prin   prinCounts // the requests with a principal per bucket, principal and minute
 	names  names      // the names behind the ids, once setNames gave them
 	roll   *rollSpan  // the rolling peak's requests, collected by the next load (rolling_go.go)
-	// picked are the rows the last load picked (every request of the minutes an analysis needs),
-	// for the drill-down; toDuckDB says whether the next load also puts them into DuckDB.
+	// toDuckDB says whether the next load puts the rows it picks (every request of the minutes an
+	// analysis needs) into DuckDB, or keeps them in Go, in picked, for the drill-down.
 	picked   []rowChunk
 	toDuckDB bool
 	// pend holds the rows until they fill a batch of batchRows, the size DuckDB loads fastest.
@@ -230,7 +230,10 @@ func (l *live) setNames(n names) error {
 
 func (l *live) principals() (prinCounts, []string) { return l.prin, l.names.principals }
 
-func (l *live) drillDown(hot minuteList, f *minuteFigures) { drillDownGo(l.picked, hot, l.names, f) }
+func (l *live) drillDown(hot minuteList, f *minuteFigures) {
+	drillDownGo(l.picked, hot, l.names, f)
+	l.picked = nil // a second analysis loads its own
+}
 
 // peaks computes the rolling peaks, drill-down and principals' peaks from the requests in DuckDB.
 func (l *live) peaks(ctx context.Context, f *minuteFigures, cat *classify.Catalog, p params, in *report.Input) (requestFigures, error) {
@@ -354,8 +357,7 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 		for c := range kept {
 			if c.len() > 0 {
 				loaded += c.len()
-				l.picked = append(l.picked, c)
-				return c.record()
+				return c.record() // let go once DuckDB has read it
 			}
 		}
 		return nil
@@ -366,7 +368,7 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 		loadErr = l.db.insertStream(ctx, "requests_raw", requestSchema, more)
 	}
 	for c := range kept { // drained to the end, so that the goroutines finish
-		if c.len() > 0 {
+		if c.len() > 0 && !l.toDuckDB {
 			loaded += c.len()
 			l.picked = append(l.picked, c)
 		}
