@@ -58,8 +58,12 @@ type rowSource interface {
 	// load makes DuckDB's requests view hold at least the requests of the minutes in need and, when
 	// the source does not count its principals (principals), every request with a principal.
 	load(ctx context.Context, need *minuteSet) error
-	// database is the DuckDB database the analysis's queries run in.
-	database() *duckDB
+	// database is the DuckDB database the analysis's queries run in; a live source opens it when
+	// first asked (a run whose analysis needs no query never starts DuckDB).
+	database() (*duckDB, error)
+	// names returns the names behind the ids where the source has them in Go (nil: they are in
+	// DuckDB's names tables).
+	goNames() *names
 	// inflight returns the requests' intervals per second and the client-limited requests, for the
 	// concurrency analysis; it is called before load.
 	inflight(ctx context.Context) (*inflight, error)
@@ -146,9 +150,21 @@ var clientsBesideMax = 2 << 20
 // the requests' intervals give the concurrency figures (concurrency.go) and the client-based limits
 // (clientlimits.go).
 func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classify.Catalog, p params, in *report.Input) (requestFigures, error) {
-	d := src.database()
-	if _, err := d.conn.ExecContext(ctx, analysisThreads()); err != nil {
-		return requestFigures{}, fmt.Errorf("duckdb threads: %w", err)
+	// DuckDB, opened (for a live run) when first needed, with a thread per CPU the process may use.
+	var d *duckDB
+	db := func() (*duckDB, error) {
+		if d != nil {
+			return d, nil
+		}
+		dd, err := src.database()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := dd.conn.ExecContext(ctx, analysisThreads()); err != nil {
+			return nil, fmt.Errorf("duckdb threads: %w", err)
+		}
+		d = dd
+		return d, nil
 	}
 	need := newMinuteSet(floorDiv(f.minTS, minuteMicros), floorDiv(f.maxTS, minuteMicros))
 	for i, cl := range f.starts.cls {
@@ -194,6 +210,9 @@ func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classif
 		gs.rollFrom(f.starts, f.minTS, f.maxTS, toDuckDB)
 	}
 	if toDuckDB {
+		if _, err := db(); err != nil {
+			return requestFigures{}, err
+		}
 		if err := createStartsTable(d, f.starts); err != nil {
 			return requestFigures{}, err
 		}
@@ -236,11 +255,11 @@ func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classif
 	trace("drill-down")
 	if pc, names := src.principals(); pc != nil {
 		principalPeaksGo(pc, names, p, f)
-	} else if err := principalPeaks(ctx, d, p, f); err != nil {
+	} else if err := principalPeaks(ctx, d, p, f); err != nil { // a store: d is open (toDuckDB)
 		return requestFigures{}, err
 	}
 	trace("principal peaks")
-	if err := attributeBusy(ctx, d, cat, fl, conc); err != nil {
+	if err := attributeBusy(ctx, d, cat, fl, conc); err != nil { // queries d only for busiest seconds (toDuckDB)
 		return requestFigures{}, err
 	}
 	trace("busiest seconds")
@@ -251,7 +270,13 @@ func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classif
 	if beside {
 		clientsDone <- cf // for the deferred receive
 	}
-	clients, err := nameClients(ctx, d, cf.res, cf.over)
+	nm := src.goNames()
+	if nm == nil && len(cf.over) > 0 {
+		if _, err := db(); err != nil {
+			return requestFigures{}, err
+		}
+	}
+	clients, err := nameClients(ctx, d, nm, cf.res, cf.over)
 	if err != nil {
 		return requestFigures{}, err
 	}

@@ -120,16 +120,27 @@ func clientStats(g *inflight) (res *report.ClientLimits, over []clientStat) {
 	return res, over
 }
 
-// nameClients sets res.Over from over, the client keys over a limit, with their names from the
-// source's names tables (client host names and user agents masked with ingest.Redact).
-func nameClients(ctx context.Context, d *duckDB, res *report.ClientLimits, over []clientStat) (*report.ClientLimits, error) {
+// nameClients sets res.Over from over, the client keys over a limit, with their names from nm, or
+// when nm is nil from the source's names tables in d (client host names and user agents masked with
+// ingest.Redact).
+func nameClients(ctx context.Context, d *duckDB, nm *names, res *report.ClientLimits, over []clientStat) (*report.ClientLimits, error) {
 	for _, st := range over {
-		client, err := clientName(ctx, d, st.client)
+		var client, agent string
+		var err error
+		switch {
+		case nm != nil && st.client&ipv4Flag != 0:
+			client = ipv4Name(st.client)
+		case nm != nil:
+			client = ingest.Redact(nameOf(nm.clients, st.client))
+		default:
+			client, err = clientName(ctx, d, st.client)
+		}
 		if err != nil {
 			return nil, err
 		}
-		agent, err := lookupName(ctx, d, "agent_names", uint64(st.agent))
-		if err != nil {
+		if nm != nil {
+			agent = nameOf(nm.agents, uint64(st.agent))
+		} else if agent, err = lookupName(ctx, d, "agent_names", uint64(st.agent)); err != nil {
 			return nil, err
 		}
 		o := report.ClientOver{Client: client, UserAgent: ingest.Redact(agent), Requests: st.requests, Minute: int(st.minute),
@@ -303,6 +314,14 @@ func clientName(ctx context.Context, d *duckDB, id uint64) (string, error) {
 	}
 	n, err := lookupName(ctx, d, "client_names", id)
 	return ingest.Redact(n), err
+}
+
+// nameOf is the name of id in list ("" for none), as lookupName gives it from a names table.
+func nameOf(list []string, id uint64) string {
+	if id < uint64(len(list)) {
+		return list[id]
+	}
+	return ""
 }
 
 // lookupName returns the name of id in a names table ("" for none).

@@ -91,22 +91,33 @@ var heldRowsMax = 6 << 20
 // keptRows is the size of the batches of needed rows loaded after filtering (tests make it small).
 var keptRows = batchRows
 
-// newLive makes a live source with an empty in-memory database. With keep, it can be analysed twice.
+// newLive makes a live source, without a database until an analysis needs one (database). With
+// keep, it can be analysed twice.
 func newLive(keep bool) (*live, error) {
+	return &live{counts: newMinuteCounts(), fl: newInflight(), prin: prinCounts{}, pend: newRowChunk(), keep: keep}, nil
+}
+
+// database opens the source's in-memory DuckDB database, with its requests table and the names
+// tables, when first asked: a run whose analysis needs no query (no durations logged, so no
+// busiest seconds to attribute) never starts DuckDB.
+func (l *live) database() (*duckDB, error) {
+	if l.db != nil {
+		return l.db, nil
+	}
 	d, err := openDuckDB("")
 	if err != nil {
 		return nil, err
 	}
-	l := &live{db: d, counts: newMinuteCounts(), fl: newInflight(), prin: prinCounts{}, pend: newRowChunk(), keep: keep}
 	if err := d.exec(context.Background(), liveSQL); err != nil {
-		l.close()
+		d.close()
 		return nil, fmt.Errorf("create requests table: %w", err)
 	}
-	if err := d.setNames(names{}); err != nil {
-		l.close()
+	if err := d.setNames(l.names); err != nil {
+		d.close()
 		return nil, err
 	}
-	return l, nil
+	l.db = d
+	return d, nil
 }
 
 // add counts a batch of rows (one class column) and holds those of rate-limited buckets. The batch's
@@ -225,8 +236,13 @@ func (l *live) gather(shards []shard) error {
 
 func (l *live) setNames(n names) error {
 	l.names = n
+	if l.db == nil {
+		return nil // database gives the names to DuckDB if it is ever opened
+	}
 	return l.db.setNames(n)
 }
+
+func (l *live) goNames() *names { return &l.names }
 
 func (l *live) principals() (prinCounts, []string) { return l.prin, l.names.principals }
 
@@ -239,8 +255,6 @@ func (l *live) drillDown(hot minuteList, f *minuteFigures) {
 func (l *live) peaks(ctx context.Context, f *minuteFigures, cat *classify.Catalog, p params, in *report.Input) (requestFigures, error) {
 	return rowPeaks(ctx, l, f, cat, p, in)
 }
-
-func (l *live) database() *duckDB { return l.db }
 
 func (l *live) methodUnknown() []report.MethodUnknown { return l.unknown }
 
@@ -270,7 +284,7 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 	if err := l.flush(); err != nil {
 		return err
 	}
-	if l.loaded {
+	if l.loaded && l.db != nil {
 		if _, err := l.db.conn.ExecContext(ctx, `DELETE FROM requests_raw`); err != nil {
 			return fmt.Errorf("reload requests: %w", err)
 		}
@@ -365,7 +379,10 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 	held := l.heldRows + l.spilled()
 	var loadErr error
 	if l.toDuckDB {
-		loadErr = l.db.insertStream(ctx, "requests_raw", requestSchema, more)
+		var d *duckDB
+		if d, loadErr = l.database(); loadErr == nil {
+			loadErr = d.insertStream(ctx, "requests_raw", requestSchema, more)
+		}
 	}
 	for c := range kept { // drained to the end, so that the goroutines finish
 		if c.len() > 0 && !l.toDuckDB {
@@ -396,9 +413,13 @@ func (l *live) loadChunk(c *rowChunk) error {
 	if c.len() == 0 {
 		return nil
 	}
+	d, err := l.database()
+	if err != nil {
+		return err
+	}
 	rec := c.record()
 	defer rec.Release()
-	return l.db.insert("requests_raw", rec)
+	return d.insert("requests_raw", rec)
 }
 
 // record makes a record batch of requestSchema over c's columns (not copied).
@@ -431,6 +452,9 @@ func (l *live) close() error {
 	if l.spill != nil {
 		l.spill.close()
 		l.spill = nil
+	}
+	if l.db == nil {
+		return nil
 	}
 	return l.db.close()
 }

@@ -259,7 +259,10 @@ func (s *store) peaks(ctx context.Context, f *minuteFigures, cat *classify.Catal
 	return rowPeaks(ctx, s, f, cat, p, in)
 }
 
-func (s *store) database() *duckDB { return s.db }
+func (s *store) database() (*duckDB, error) { return s.db, nil }
+
+// goNames: a store's names are in its names tables.
+func (s *store) goNames() *names { return nil }
 
 // saveInput records the input accounting in the store, and the method-unknown groups of each of
 // its catalogs (unknown[k] for the k-th class column), for openStore to give back.
