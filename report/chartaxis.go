@@ -2,7 +2,6 @@ package report
 
 import (
 	"encoding/json"
-	"fmt"
 	"html/template"
 	"math"
 	"strings"
@@ -120,9 +119,4 @@ func rollingLabel(rolling int64, ax valueAxis) string {
 		return "top"
 	}
 	return "right"
-}
-
-// percentOf formats n as a share of limit, "2.5 %".
-func percentOf(n int64, limit int) string {
-	return fmt.Sprintf("%.1f %%", float64(n)/float64(limit)*100)
 }

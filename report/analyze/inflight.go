@@ -131,17 +131,6 @@ func (g *inflight) cell(s int64) *secCell {
 	return &p[s&(secPageLen-1)]
 }
 
-// get returns second s's counts (zero when it has none).
-func (g *inflight) get(s int64) secCell {
-	if p := g.pages[s>>secPageBits]; p != nil {
-		return p[s&(secPageLen-1)]
-	}
-	if c := g.spill[s]; c != nil {
-		return *c
-	}
-	return secCell{}
-}
-
 // eachSecond calls fn, in time order, for every second from the first to the last with an event
 // that has a request in flight or starting, with the requests in flight at its first instant (open)
 // and the intervals starting inside it. The seconds between those with counts (pages not made,
