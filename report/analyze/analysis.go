@@ -143,12 +143,14 @@ func analyzeLearned(ctx context.Context, src source, cat *classify.Catalog, p pa
 // to be loaded and let go.
 var clientsBesideMax = 2 << 20
 
-// rowPeaks sets the peaks that need single requests from DuckDB: DuckDB gets the rolling peak's starts
-// and the flagged minutes as two small tables and the requests of their minutes (and of the minutes
-// in flight in the busiest seconds), and computes the rolling peak (rolling.go), the drill-down of the
-// hot minutes and the principals' peaks (drilldown.go), and who was in flight in the busiest seconds;
-// the requests' intervals give the concurrency figures (concurrency.go) and the client-based limits
-// (clientlimits.go).
+// rowPeaks sets the peaks that need single requests: the source picks the requests of the minutes
+// holding the rolling peak's starts, of the minutes after them, of the flagged minutes and of the
+// minutes in flight in the busiest seconds, and the rolling peak (rolling.go), the drill-down of the
+// hot minutes and the principals' peaks (drilldown.go) come from them, and who was in flight in the
+// busiest seconds. A live run computes the rolling peak, the principals' peaks and, unless its
+// requests go into DuckDB for the busiest seconds, the drill-down in Go (goSource); a store computes
+// them all in DuckDB, from its starts and flagged minutes as two small tables. The requests' intervals
+// give the concurrency figures (concurrency.go) and the client-based limits (clientlimits.go).
 func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classify.Catalog, p params, in *report.Input) (requestFigures, error) {
 	// DuckDB, opened (for a live run) when first needed, with a thread per CPU the process may use.
 	var d *duckDB

@@ -61,10 +61,10 @@ type live struct {
 var liveSQL string
 
 // liveFields are the facts a live source keeps of each request: its UTC instant in Unix microseconds,
-// its class (a bucket index), and what the drill-down and the principals' peaks need: the client id,
-// the principal id and the agent and path ids packed into one (agent<<32 | path); and its duration
-// in microseconds (0 when not logged; cut to maxDurMicros), for the busiest seconds of the
-// concurrency analysis. Status, source and rate limit are counted as the rows come (minuteCounts)
+// its class (a bucket index), and what the drill-down and the busiest seconds need: the client id, the
+// principal id and the agent and path ids packed into one (agent<<32 | path); and its duration in
+// microseconds (0 when not logged; cut to maxDurMicros), for the busiest seconds of the concurrency
+// analysis. Status, source and rate limit are counted as the rows come (minuteCounts)
 // and not kept.
 //
 // They go into DuckDB as the fields of one STRUCT column, r (requestSchema). DuckDB keeps a
@@ -251,7 +251,8 @@ func (l *live) drillDown(hot minuteList, f *minuteFigures) {
 	l.picked = nil // a second analysis loads its own
 }
 
-// peaks computes the rolling peaks, drill-down and principals' peaks from the requests in DuckDB.
+// peaks computes the rolling peaks, drill-down and principals' peaks from the requests the analysis
+// picks, in Go, and in DuckDB what Go does not do (rowPeaks).
 func (l *live) peaks(ctx context.Context, f *minuteFigures, cat *classify.Catalog, p params, in *report.Input) (requestFigures, error) {
 	return rowPeaks(ctx, l, f, cat, p, in)
 }
