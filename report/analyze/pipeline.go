@@ -322,6 +322,7 @@ func parsePart(ctx context.Context, p *part, w *parser, full chan<- *batch, free
 	if len(cats) != 1 {
 		fused = nil
 	}
+	sinceCount := 0 // requests taken straight since the progress was counted and ctx looked at
 	for r.Next() {
 		rec := r.Record()
 		if rec.Source == ingest.SourceSystemLog {
@@ -373,6 +374,15 @@ func parsePart(ctx context.Context, p *part, w *parser, full chan<- *batch, free
 			if err := fused.addOne(rec.Time, rt.class, status, 0, rl, dur, flags, client, w.remap[1][agent], w.remap[2][prin], w.remap[3][rt.path]); err != nil {
 				w.fail(err)
 				return
+			}
+			// As often as a batch would be handed on: the progress display moves, and a
+			// cancelled run stops within a batch.
+			if sinceCount++; sinceCount == batchRows {
+				sinceCount = 0
+				count()
+				if ctx.Err() != nil {
+					return
+				}
 			}
 			continue
 		}

@@ -3,11 +3,14 @@ package analyze
 import (
 	"context"
 	"fmt"
+	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -83,5 +86,65 @@ func TestShardsMatchOneGoroutine(t *testing.T) {
 				t.Errorf("two workers without shards differ from one")
 			}
 		})
+	}
+}
+
+// cancellingReader hands out data and cancels its context once it has handed out after bytes.
+type cancellingReader struct {
+	data   []byte
+	after  int
+	cancel context.CancelFunc
+	read   int
+}
+
+func (r *cancellingReader) Read(p []byte) (int, error) {
+	if r.read >= len(r.data) {
+		return 0, io.EOF
+	}
+	n := copy(p, r.data[r.read:])
+	r.read += n
+	if r.read >= r.after {
+		r.cancel()
+	}
+	return n, nil
+}
+
+// TestWorkerStopsWhenCancelled: a worker that counts its requests straight into its shard still
+// looks at the run's context (and counts its progress) as often as it would hand on a batch, so a
+// cancelled run stops within a batch of the cancellation rather than at the end of the part.
+func TestWorkerStopsWhenCancelled(t *testing.T) {
+	var sb strings.Builder
+	at := time.Date(2026, 10, 14, 8, 0, 0, 0, time.UTC)
+	const lines = 8 * batchRows
+	for i := range lines {
+		fmt.Fprintf(&sb, "10.0.0.%d - - [%s] \"GET /api/v1/users/00u%d HTTP/1.1\" 200 12 \"-\" \"ua\"\n", i%200,
+			at.Add(time.Duration(i)*time.Second).Format("02/Jan/2006:15:04:05 -0700"), i%500)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	src := &cancellingReader{data: []byte(sb.String()), cancel: cancel}
+	src.after = len(src.data) / 8 // a batch's worth of lines
+	r, err := ingest.NewReader(src, "a.log", ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := newLive(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.close()
+	var progress atomic.Int64
+	parts := []*part{{path: "a.log", format: r.Format(), r: r}}
+	win := window{from: math.MinInt64, to: math.MaxInt64, templates: classify.Seed()}
+	if _, _, _, err := runParts(ctx, parts, 1, []*classify.Catalog{classify.Seed()}, l, &progress, win); err != context.Canceled {
+		t.Fatalf("runParts: %v, want context.Canceled", err)
+	}
+	// Read ahead of the parse by at most the reader's buffer, and parsed at most about two batches
+	// past the cancellation.
+	if read := src.read; read > len(src.data)/2 {
+		t.Errorf("read %d of %d bytes after a cancellation at %d", read, len(src.data), src.after)
+	}
+	if n := progress.Load(); n == 0 || n > 3*batchRows {
+		t.Errorf("progress counted %d lines, want some, and at most %d", n, 3*batchRows)
 	}
 }
