@@ -409,15 +409,16 @@ func (s *ivStore) close() {
 	}
 }
 
-// addRow counts row i of r: access-log requests only (a System Log request carries no duration
-// and is not every request), and those to a client-limited endpoint once more, per client.
-func (g *inflight) addRow(r *rowBatch, i int) {
-	if r.src[i] != 0 {
+// addRequest counts a request from source src (0: an access log; a System Log request carries no
+// duration and is not every request, so it is not counted), and holds it once more, per client,
+// when it went to a client-limited endpoint.
+func (g *inflight) addRequest(src uint8, ts, dur int64, flags uint8, client uint64, agent uint32) {
+	if src != 0 {
 		return
 	}
-	g.add(r.ts[i], r.dur[i], r.flags[i])
-	if r.flags[i]&flagEndpoint != 0 {
-		g.addClient(r.client[i], r.agent[i], r.ts[i], r.dur[i])
+	g.add(ts, dur, flags)
+	if flags&flagEndpoint != 0 {
+		g.addClient(client, agent, ts, dur)
 	}
 }
 

@@ -32,18 +32,17 @@ import (
 // it was made to keep them for a second analysis (against learned limits), which may need the
 // requests of other minutes.
 type live struct {
-	db     *duckDB
-	counts *minuteCounts
-	fl     *inflight  // the requests' intervals and client-limited requests, for the concurrency analysis
-	prin   prinCounts // the requests with a principal per bucket, principal and minute
-	names  names      // the names behind the ids, once setNames gave them
-	roll   *rollSpan  // the rolling peak's requests, collected by the next load (rolling_go.go)
+	db *duckDB
+	// tally holds the counts of the requests added on this goroutine (the System Log's, and a
+	// store-less run's batches when the workers do not take their own), and, once the workers'
+	// shards are gathered, theirs; and the rows pending to be held.
+	tally
+	names names     // the names behind the ids, once setNames gave them
+	roll  *rollSpan // the rolling peak's requests, collected by the next load (rolling_go.go)
 	// toDuckDB says whether the next load puts the rows it picks (every request of the minutes an
 	// analysis needs) into DuckDB, or keeps them in Go, in picked, for the drill-down.
 	picked   []rowChunk
 	toDuckDB bool
-	// pend holds the rows until they fill a batch of batchRows, the size DuckDB loads fastest.
-	pend rowChunk
 	// mu guards held, heldRows and spill, which the workers' shards add chunks to (hold).
 	mu       sync.Mutex
 	held     []rowChunk
@@ -94,7 +93,7 @@ var keptRows = batchRows
 // newLive makes a live source, without a database until an analysis needs one (database). With
 // keep, it can be analysed twice.
 func newLive(keep bool) (*live, error) {
-	return &live{counts: newMinuteCounts(), fl: newInflight(), prin: prinCounts{}, pend: newRowChunk(), keep: keep}, nil
+	return &live{tally: newTally(), keep: keep}, nil
 }
 
 // database opens the source's in-memory DuckDB database, with its requests table and the names
@@ -122,28 +121,47 @@ func (l *live) database() (*duckDB, error) {
 
 // add counts a batch of rows (one class column) and holds those of rate-limited buckets. The batch's
 // slices are not kept, so the caller may reuse them.
-func (l *live) add(r *rowBatch) error {
-	return addRows(l, l.counts, l.fl, l.prin, &l.pend, r)
+func (l *live) add(r *rowBatch) error { return l.tally.addRows(l, r) }
+
+// tally is what a live source, and each worker's shard of it, counts of the requests as they come:
+// their minutes (counts), their intervals and client-limited requests (fl, for the concurrency
+// analysis), the minutes of those with a principal (prin), and the rows of rate-limited buckets
+// until they fill a batch of batchRows (pend), the size DuckDB loads fastest, and are held.
+type tally struct {
+	counts *minuteCounts
+	fl     *inflight
+	prin   prinCounts
+	pend   rowChunk
 }
 
-// addRows counts r's rows in counts, fl and prin and adds those of rate-limited buckets to pend,
-// handing every full pend to l.hold.
-func addRows(l *live, counts *minuteCounts, fl *inflight, prin prinCounts, pend *rowChunk, r *rowBatch) error {
+func newTally() tally {
+	return tally{counts: newMinuteCounts(), fl: newInflight(), prin: prinCounts{}, pend: newRowChunk()}
+}
+
+// add counts one request, its ids global, and adds its row to pend when its bucket is rate-limited,
+// handing a full pend to l.hold.
+func (t *tally) add(l *live, ts int64, cl uint8, status uint16, src uint8, rl int32, dur int64, flags uint8, client uint64, agent, prin, path uint32) error {
+	t.counts.add(ts, cl, status, src, rl)
+	t.fl.addRequest(src, ts, dur, flags, client, agent)
+	t.prin.add(ts, cl, prin)
+	if cl >= uint8(classify.MethodUnknown) {
+		return nil
+	}
+	t.pend.add(ts, cl, client, prin, packIDs(agent, path), heldDur(dur))
+	if t.pend.len() == batchRows {
+		return l.hold(&t.pend)
+	}
+	return nil
+}
+
+// addRows is add for every row of r (one class column); it does not keep r's slices.
+func (t *tally) addRows(l *live, r *rowBatch) error {
 	if err := r.check(1); err != nil {
 		return err
 	}
 	for i, cl := range r.class[0] {
-		counts.add(r.ts[i], cl, r.status[i], r.src[i], r.rl[i])
-		fl.addRow(r, i)
-		prin.add(r.ts[i], cl, r.principal[i])
-		if cl >= uint8(classify.MethodUnknown) {
-			continue
-		}
-		pend.add(r.ts[i], cl, r.client[i], r.principal[i], packIDs(r.agent[i], r.path[i]), heldDur(r.dur[i]))
-		if pend.len() == batchRows {
-			if err := l.hold(pend); err != nil {
-				return err
-			}
+		if err := t.add(l, r.ts[i], cl, r.status[i], r.src[i], r.rl[i], r.dur[i], r.flags[i], r.client[i], r.agent[i], r.principal[i], r.path[i]); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -181,44 +199,21 @@ func (l *live) hold(pend *rowChunk) error {
 	return err
 }
 
-// liveShard is a worker's part of a live source: its own counts and in-flight intervals, and its
-// pending rows; full chunks of rows go to the live source's held ones (live.hold).
+// liveShard is a worker's part of a live source: its own tally; full chunks of rows go to the live
+// source's held ones (live.hold). A worker adds the requests it reads one by one (tally.add), without
+// a batch, and its System Log batches with add.
 type liveShard struct {
-	l      *live
-	counts *minuteCounts
-	fl     *inflight
-	prin   prinCounts
-	pend   rowChunk
+	l *live
+	tally
 }
 
 func (l *live) newShard() shard {
-	fl := newInflight()
-	fl.ivs.budget = &l.fl.ivs.shared
-	return &liveShard{l: l, counts: newMinuteCounts(), fl: fl, prin: prinCounts{}, pend: newRowChunk()}
+	s := &liveShard{l: l, tally: newTally()}
+	s.fl.ivs.budget = &l.fl.ivs.shared
+	return s
 }
 
-func (s *liveShard) add(r *rowBatch) error { return addRows(s.l, s.counts, s.fl, s.prin, &s.pend, r) }
-
-// addOne is add for one access-log request (source 0), its ids global: a worker adds the requests it
-// reads this way, without a batch. It must count exactly what addRows counts of a row.
-func (s *liveShard) addOne(ts int64, cl uint8, status uint16, src uint8, rl int32, dur int64, flags uint8, client uint64, agent, prin, path uint32) error {
-	s.counts.add(ts, cl, status, src, rl)
-	s.prin.add(ts, cl, prin)
-	if src == 0 {
-		s.fl.add(ts, dur, flags)
-		if flags&flagEndpoint != 0 {
-			s.fl.addClient(client, agent, ts, dur)
-		}
-	}
-	if cl >= uint8(classify.MethodUnknown) {
-		return nil
-	}
-	s.pend.add(ts, cl, client, prin, packIDs(agent, path), heldDur(dur))
-	if s.pend.len() == batchRows {
-		return s.l.hold(&s.pend)
-	}
-	return nil
-}
+func (s *liveShard) add(r *rowBatch) error { return s.tally.addRows(s.l, r) }
 
 // gather merges the shards' counts and intervals into the live source's and holds their pending rows.
 func (l *live) gather(shards []shard) error {

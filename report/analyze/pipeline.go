@@ -364,14 +364,14 @@ func parsePart(ctx context.Context, p *part, w *parser, full chan<- *batch, free
 			flags |= flagConc429
 		}
 		if fused != nil {
-			// Straight into the worker's shard, with global ids (see liveShard.addOne).
+			// Straight into the worker's shard, with global ids.
 			if len(b.newClients)+len(b.newAgents)+len(b.newPrincipals)+len(b.newPaths) > 0 {
 				w.dicts.register(w, &b.newClients, &b.newAgents, &b.newPrincipals, &b.newPaths)
 			}
 			if client&ipv4Flag == 0 {
 				client = uint64(w.remap[0][client])
 			}
-			if err := fused.addOne(rec.Time, rt.class, status, 0, rl, dur, flags, client, w.remap[1][agent], w.remap[2][prin], w.remap[3][rt.path]); err != nil {
+			if err := fused.tally.add(fused.l, rec.Time, rt.class, status, 0, rl, dur, flags, client, w.remap[1][agent], w.remap[2][prin], w.remap[3][rt.path]); err != nil {
 				w.fail(err)
 				return
 			}

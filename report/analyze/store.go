@@ -221,7 +221,7 @@ func (s *store) add(r *rowBatch) error {
 	s.dur = slices.Grow(s.dur[:0], n)[:n]
 	for i := range n {
 		s.counts.add(r.ts[i], r.class[s.column][i], r.status[i], r.src[i], r.rl[i])
-		s.fl.addRow(r, i)
+		s.fl.addRequest(r.src[i], r.ts[i], r.dur[i], r.flags[i], r.client[i], r.agent[i])
 		flags := r.flags[i]
 		if r.dur[i] >= 0 {
 			flags |= flagDuration
