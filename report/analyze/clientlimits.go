@@ -316,14 +316,6 @@ func clientName(ctx context.Context, d *duckDB, id uint64) (string, error) {
 	return ingest.Redact(n), err
 }
 
-// nameOf is the name of id in list ("" for none), as lookupName gives it from a names table.
-func nameOf(list []string, id uint64) string {
-	if id < uint64(len(list)) {
-		return list[id]
-	}
-	return ""
-}
-
 // lookupName returns the name of id in a names table ("" for none).
 func lookupName(ctx context.Context, d *duckDB, table string, id uint64) (string, error) {
 	var name string

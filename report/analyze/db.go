@@ -222,6 +222,15 @@ type names struct {
 	clients, agents, principals, paths []string
 }
 
+// nameOf is the name of id in list ("" for none), as lookupName gives it from a names
+// table.
+func nameOf(list []string, id uint64) string {
+	if id < uint64(len(list)) {
+		return list[id]
+	}
+	return ""
+}
+
 // namesTables are the tables holding names, in the order of names' fields.
 var namesTables = [4]string{"client_names", "agent_names", "principal_names", "path_names"}
 

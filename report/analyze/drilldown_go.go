@@ -52,12 +52,6 @@ func drillDownGo(rows []rowChunk, hot minuteList, n names, f *minuteFigures) {
 			b.paths[uint32(c.ids[k])]++
 		}
 	}
-	name := func(list []string, id uint64) string {
-		if id < uint64(len(list)) {
-			return list[id]
-		}
-		return "" // an IPv4 client (spelt out below), or an id without a name
-	}
 	for cl, b := range by {
 		if b == nil || f.buckets[cl] == nil {
 			continue
@@ -70,7 +64,7 @@ func drillDownGo(rows []rowChunk, hot minuteList, n names, f *minuteFigures) {
 			}
 		}
 		agents, paths := widen(b.agents), widen(b.paths)
-		for _, s := range topShares(b.clients, func(id uint64) string { return name(n.clients, id) }) {
+		for _, s := range topShares(b.clients, n.clients) {
 			if s.id&ipv4Flag != 0 {
 				s.Name = ipv4Name(s.id)
 			} else {
@@ -78,14 +72,14 @@ func drillDownGo(rows []rowChunk, hot minuteList, n names, f *minuteFigures) {
 			}
 			bk.Clients = append(bk.Clients, s.Share)
 		}
-		for _, s := range topShares(agents, func(id uint64) string { return name(n.agents, id) }) {
+		for _, s := range topShares(agents, n.agents) {
 			s.Name = ingest.Redact(s.Name) // user agents are raw input text
 			bk.Agents = append(bk.Agents, s.Share)
 		}
-		for _, s := range topShares(paths, func(id uint64) string { return name(n.paths, id) }) {
+		for _, s := range topShares(paths, n.paths) {
 			bk.Paths = append(bk.Paths, s.Share)
 		}
-		for _, s := range topShares(products, func(id uint64) string { return name(productNames, id) }) {
+		for _, s := range topShares(products, productNames) {
 			bk.Products = append(bk.Products, s.Share)
 		}
 	}
@@ -106,11 +100,12 @@ type idShare struct {
 	id uint64
 }
 
-// topShares returns the drillDownTop largest counts, by count (largest first), then name, then id.
-func topShares(counts map[uint64]int64, name func(uint64) string) []idShare {
+// topShares returns the drillDownTop largest counts, by count (largest first), then name (in names;
+// "" for an IPv4 client, spelt out by the caller, or an id without a name), then id.
+func topShares(counts map[uint64]int64, names []string) []idShare {
 	all := make([]idShare, 0, len(counts))
 	for id, n := range counts {
-		all = append(all, idShare{Share: report.Share{Name: name(id), Count: n}, id: id})
+		all = append(all, idShare{Share: report.Share{Name: nameOf(names, id), Count: n}, id: id})
 	}
 	slices.SortFunc(all, func(a, b idShare) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Name, b.Name), cmp.Compare(a.id, b.id))

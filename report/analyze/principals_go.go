@@ -56,12 +56,7 @@ func principalPeaksGo(c prinCounts, names []string, p params, f *minuteFigures) 
 			b.n, b.m = n, k.m
 		}
 	}
-	name := func(pr uint32) string {
-		if int(pr) < len(names) {
-			return names[pr]
-		}
-		return ""
-	}
+	name := func(pr uint32) string { return nameOf(names, uint64(pr)) }
 	peaks := make([]*peak, 0, len(best))
 	for _, b := range best {
 		peaks = append(peaks, b)

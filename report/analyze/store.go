@@ -352,11 +352,11 @@ func (s *store) countMinutes(ctx context.Context) (*minuteCounts, error) {
 	return c, rows.Err()
 }
 
-// inflight returns the intervals and client-limited requests taken while the store was made, or
-// reads them from it.
 // principals: a store's principals' peaks are computed in SQL from its rows.
 func (s *store) principals() (prinCounts, []string) { return nil, nil }
 
+// inflight returns the intervals and client-limited requests taken while the store was made, or
+// reads them from it.
 func (s *store) inflight(ctx context.Context) (*inflight, error) {
 	if s.fl == nil {
 		g, err := s.readInflight(ctx)
