@@ -199,11 +199,7 @@ func (c *counted) readFile(ctx context.Context, d *duckDB, path string, from, to
 	err = d.queryArrow(ctx, query, func(rec arrow.RecordBatch) error {
 		ids, ok := rec.Column(0).(*array.String)
 		var nums [3]*array.Int64
-		for k := range nums {
-			col, ok2 := rec.Column(k + 1).(*array.Int64)
-			nums[k], ok = col, ok && ok2
-		}
-		if !ok {
+		if !int64Columns(rec, 1, nums[:]) || !ok {
 			return fmt.Errorf("unexpected column types %s", rec.Schema())
 		}
 		for i := range int(rec.NumRows()) {

@@ -259,6 +259,16 @@ func (d *duckDB) setNames(n names) error {
 	return nil
 }
 
+// int64Columns sets cols[k] to rec's column first+k, and reports whether every one of them is BIGINT.
+func int64Columns(rec arrow.RecordBatch, first int, cols []*array.Int64) bool {
+	ok := true
+	for k := range cols {
+		col, isInt := rec.Column(first + k).(*array.Int64)
+		cols[k], ok = col, ok && isInt
+	}
+	return ok
+}
+
 // sliceArray is an Arrow array of n values of the fixed-width type t, over the bytes b of a Go slice,
 // without a copy and without nulls.
 func sliceArray(t arrow.DataType, n int, b []byte) arrow.Array {

@@ -310,11 +310,7 @@ func (s *store) countMinutes(ctx context.Context) (*minuteCounts, error) {
 	err := s.db.queryArrow(ctx, storeMinutesSQL, func(rec arrow.RecordBatch) error {
 		cls, ok := rec.Column(0).(*array.Uint8)
 		var ints [9]*array.Int64 // m, s0 … s5, n429, nsys
-		for k := range ints {
-			col, ok2 := rec.Column(k + 1).(*array.Int64)
-			ints[k], ok = col, ok && ok2
-		}
-		if !ok {
+		if !int64Columns(rec, 1, ints[:]) || !ok {
 			return fmt.Errorf("unexpected column types %s", rec.Schema())
 		}
 		for i := range int(rec.NumRows()) {
