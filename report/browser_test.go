@@ -190,24 +190,7 @@ func TestBrowserRendersHostileReport(t *testing.T) {
 	}
 
 	dom, stderr := dumpDOM(t, chromium, "file://"+filepath.Join(dir, "report.html"))
-	for _, c := range containers {
-		id := c[1]
-		i := strings.Index(dom, `id="`+id+`"`)
-		if i < 0 {
-			t.Errorf("chart container %s is missing from the rendered DOM", id)
-			continue
-		}
-		rest := dom[i:]
-		if j := strings.Index(rest[1:], `class="item"`); j >= 0 {
-			rest = rest[:j+1]
-		}
-		if !strings.Contains(rest, "<canvas") && !strings.Contains(rest, "<svg") {
-			t.Errorf("chart %s rendered no canvas or svg", id)
-		}
-	}
-	if lines := consoleLines(stderr); len(lines) > 0 {
-		t.Errorf("the page logged to the console (JavaScript error or CSP violation):\n%s", strings.Join(lines, "\n"))
-	}
+	checkChartsDrawn(t, dom, stderr, containers)
 	if why := injected(dom); len(why) > 0 {
 		t.Errorf("an injected script ran: %s", strings.Join(why, "; "))
 	}
@@ -445,7 +428,15 @@ func TestBrowserConcurrencyChart(t *testing.T) {
 		t.Fatalf("chart containers %v: no concurrency chart, or an id that is no identifier", ids)
 	}
 	dom, stderr := dumpDOM(t, chromium, "file://"+filepath.Join(dir, "report.html"))
-	for id := range ids {
+	checkChartsDrawn(t, dom, stderr, containers)
+}
+
+// checkChartsDrawn checks that every chart container of the page (containerRE's matches) is in the
+// rendered DOM with a canvas or an svg drawn in it, and that the page logged nothing to the console.
+func checkChartsDrawn(t *testing.T, dom, stderr string, containers [][]string) {
+	t.Helper()
+	for _, c := range containers {
+		id := c[1]
 		i := strings.Index(dom, `id="`+id+`"`)
 		if i < 0 {
 			t.Errorf("chart container %s is missing from the rendered DOM", id)
