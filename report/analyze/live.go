@@ -404,20 +404,6 @@ func (l *live) release() {
 	go debug.FreeOSMemory() // off the analysis's path: the collection runs beside the queries
 }
 
-// loadChunk loads c's rows into requests_raw.
-func (l *live) loadChunk(c *rowChunk) error {
-	if c.len() == 0 {
-		return nil
-	}
-	d, err := l.database()
-	if err != nil {
-		return err
-	}
-	rec := c.record()
-	defer rec.Release()
-	return d.insert("requests_raw", rec)
-}
-
 // record makes a record batch of requestSchema over c's columns (not copied).
 func (c *rowChunk) record() arrow.RecordBatch {
 	n := c.len()

@@ -36,7 +36,7 @@ func newRowSpill() (*rowSpill, error) {
 	return &rowSpill{f: f, unlinked: os.Remove(f.Name()) == nil}, nil
 }
 
-// columns views c's columns as their bytes in memory, as loadChunk hands them to Arrow. The file is
+// columns views c's columns as their bytes in memory, as rowChunk.record hands them to Arrow. The file is
 // read back by the process that wrote it, so byte order does not matter.
 func (c *rowChunk) columns() [][]byte {
 	return [][]byte{arrow.Int64Traits.CastToBytes(c.ts), c.cls, arrow.Uint64Traits.CastToBytes(c.client),
