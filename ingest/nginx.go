@@ -50,6 +50,7 @@ const (
 	nvRLLimit
 	nvRLRemaining
 	nvRLReset
+	nvCount // the number of kinds
 )
 
 var nginxVars = map[string]int{
@@ -81,14 +82,29 @@ type LogFormat struct {
 	src    string
 	prefix []byte      // literal text before the first variable
 	steps  []nginxStep // each variable and the literal after it
-	has    [nvRLReset + 1]bool
+	has    [nvCount]bool
 	xff    bool // Options.ForwardedFor: the client is the first hop of $http_x_forwarded_for
+	// combinedHead: the format starts as nginx's combined one does (matchCombinedHead).
+	combinedHead bool
 }
 
 type nginxStep struct {
 	kind int
 	name string
 	lit  []byte // literal text after the variable; empty only for the last one
+	// comma: lit starts with a space, so a value of several upstreams ("600, 600") may run past
+	// the ", " in it.
+	comma bool
+	// time26: the variable is $time_local and lit's first byte is none of a valid 26-byte
+	// timestamp's (clfTimeByte), so when the 26 bytes at the value's start parse as one and lit
+	// follows them, that is lit's first occurrence.
+	time26 bool
+}
+
+// clfTimeByte reports whether c may be a byte of a CLF timestamp that parses
+// ("10/Oct/2026:13:55:36 -0700"): a letter, a digit, '/', ':', ' ', '+' or '-'.
+func clfTimeByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigit(c) || strings.IndexByte("/: +-", c) >= 0
 }
 
 // String returns the log_format text the LogFormat was compiled from.
@@ -160,6 +176,12 @@ func CompileLogFormat(format string) (*LogFormat, error) {
 		f.steps = append(f.steps, nginxStep{kind: kind, name: name})
 		i = j
 	}
+	for k := range f.steps {
+		s := &f.steps[k]
+		s.comma = len(s.lit) > 0 && s.lit[0] == ' '
+		s.time26 = s.kind == nvTimeLocal && len(s.lit) > 0 && !clfTimeByte(s.lit[0])
+	}
+	f.combinedHead = f.hasCombinedHead()
 	if !f.has[nvTimeLocal] && !f.has[nvTimeISO] && !f.has[nvMsec] {
 		return nil, fmt.Errorf("log format %q has no time variable ($time_local, $time_iso8601 or $msec)", format)
 	}
@@ -208,91 +230,111 @@ func newNginxParser(opt *Options, _ *eventSink) (func([]byte, *Record) string, e
 	if opt.ForwardedFor {
 		g := *f
 		g.xff = true
-		return g.parse, nil
+		f = &g
 	}
-	return f.parse, nil
+	return newNginxFileParser(f).parse, nil
 }
 
 // parse parses a trimmed line written with this log_format into rec.
-func (f *LogFormat) parse(line []byte, rec *Record) string {
+func (f *LogFormat) parse(line []byte, rec *Record) string { return f.parseWith(line, rec, nil) }
+
+// nginxFileParser is a LogFormat's parse for the lines of one file, with what it learns from line
+// to line to read the next one faster, never differently.
+type nginxFileParser struct {
+	f    *LogFormat
+	tc   clfTimeCache // the last $time_local's minute
+	long []bool       // by step: its value in the last line read was scanShort bytes or longer
+}
+
+func newNginxFileParser(f *LogFormat) *nginxFileParser {
+	return &nginxFileParser{f: f, long: make([]bool, len(f.steps))}
+}
+
+// parse is the parse function of p.
+func (p *nginxFileParser) parse(line []byte, rec *Record) string { return p.f.parseWith(line, rec, p) }
+
+// parseWith is parse, with the state of ps when it is not nil. Each variable's value is kept in a
+// slot of its kind, so matching a step is the same few instructions whatever the variable; the
+// tests hold it to parseReference, a switch per variable and bytes.Index for each literal.
+func (f *LogFormat) parseWith(line []byte, rec *Record, ps *nginxFileParser) string {
+	var tc *clfTimeCache
+	if ps != nil {
+		tc = &ps.tc
+	}
 	if !bytes.HasPrefix(line, f.prefix) {
 		return ReasonMalformed
 	}
 	pos := len(f.prefix)
-	var (
-		times                            [3][]byte // $time_local, $time_iso8601, $msec
-		req, method, reqURI, uri, status []byte
-		addr, xff, ua                    []byte
-		reqTime, upTime                  []byte
-		rl                               [3][]byte
-	)
-	for k := range f.steps {
+	var v [nvCount][]byte // by kind; a variable the format lacks stays nil
+	from := 0             // the first step the loop below matches
+	if f.combinedHead {
+		if p, ok := matchCombinedHead(line, &v, tc); ok {
+			pos, from = p, combinedHeadSteps
+		}
+	}
+	for k := from; k < len(f.steps); k++ {
 		s := &f.steps[k]
-		var v []byte
-		if len(s.lit) == 0 {
-			v, pos = line[pos:], len(line)
-		} else {
-			e := indexLit(line[pos:], s.lit)
-			if e < 0 {
-				return ReasonMalformed
-			}
-			// A value of several upstreams ("600, 600") holds ", ": do not end it at that space.
-			for e > 0 && line[pos+e-1] == ',' && s.lit[0] == ' ' {
-				more := bytes.Index(line[pos+e+1:], s.lit)
-				if more < 0 {
-					break
-				}
-				e += 1 + more
-			}
-			v, pos = line[pos:pos+e], pos+e+len(s.lit)
+		lit := s.lit
+		if len(lit) == 0 { // the last variable, with nothing after it
+			v[s.kind], pos = line[pos:], len(line)
+			break
 		}
-		switch s.kind {
-		case nvTimeLocal, nvTimeISO, nvMsec:
-			times[s.kind-nvTimeLocal] = v
-		case nvRequest:
-			req = v
-		case nvMethod:
-			method = v
-		case nvRequestURI:
-			reqURI = v
-		case nvURI:
-			uri = v
-		case nvStatus:
-			status = v
-		case nvRemoteAddr:
-			addr = v
-		case nvForwardedFor:
-			xff = v
-		case nvUserAgent:
-			ua = v
-		case nvRequestTime:
-			reqTime = v
-		case nvUpstreamTime:
-			upTime = v
-		case nvRLLimit, nvRLRemaining, nvRLReset:
-			rl[s.kind-nvRLLimit] = v
+		// Three shortcuts to where scanLit would stop, each exact: a value "-" (which does not
+		// start the literal); a 26-byte $time_local, whose bytes, when they parse, cannot start
+		// the literal (s.time26); and, for a value that was long in the line before, indexLit
+		// without scanLit's byte-by-byte start.
+		var e int
+		switch {
+		case pos+1 < len(line) && line[pos] == '-' && line[pos+1] == lit[0] && lit[0] != '-' && litAt(line, pos+1, lit):
+			e = 1
+		case s.time26 && pos+26 < len(line) && line[pos+26] == lit[0] && litAt(line, pos+26, lit) && timeOK(line[pos:pos+26], tc):
+			e = 26
+		case ps != nil && ps.long[k]:
+			e = indexLit(line[pos:], lit)
+		default:
+			e = scanLit(line[pos:], lit)
 		}
+		if e < 0 {
+			return ReasonMalformed
+		}
+		if ps != nil {
+			ps.long[k] = e >= scanShort
+		}
+		// A value of several upstreams ("600, 600") holds ", ": do not end it at that space.
+		for s.comma && e > 0 && line[pos+e-1] == ',' {
+			more := bytes.Index(line[pos+e+1:], lit)
+			if more < 0 {
+				break
+			}
+			e += 1 + more
+		}
+		v[s.kind], pos = line[pos:pos+e], pos+e+len(lit)
 	}
 	if pos != len(line) {
 		return ReasonMalformed // text after the last literal
 	}
+	status := v[nvStatus]
 	st, ok := parseStatus(status)
 	if status != nil && !ok {
 		return ReasonMalformed
 	}
 	// $msec, the most precise, first.
-	t, ok := parseEpoch(times[2])
+	var t int64
+	ok = false
+	if len(v[nvMsec]) > 0 {
+		t, ok = parseEpoch(v[nvMsec])
+	}
 	exact := ok
-	if !ok {
-		t, ok = parseISOTime(times[1])
+	if !ok && len(v[nvTimeISO]) > 0 {
+		t, ok = parseISOTime(v[nvTimeISO])
 	}
 	if !ok {
-		t, ok = parseCLFTime26(times[0])
+		t, ok = parseCLFTimeCached(v[nvTimeLocal], tc)
 	}
 	if !ok {
 		return ReasonBadTimestamp
 	}
-	dur, hasDur := nginxDuration(reqTime, upTime)
+	dur, hasDur := nginxDuration(v[nvRequestTime], v[nvUpstreamTime])
 	if hasDur {
 		d := dur
 		if !exact {
@@ -301,7 +343,8 @@ func (f *LogFormat) parse(line []byte, rec *Record) string {
 		t -= d
 	}
 	var target []byte
-	if req != nil {
+	method := v[nvMethod]
+	if req := v[nvRequest]; req != nil {
 		m, tg, ok := splitRequestFast(req)
 		if !ok {
 			return ReasonBadRequest
@@ -311,7 +354,7 @@ func (f *LogFormat) parse(line []byte, rec *Record) string {
 		}
 		target = tg
 	}
-	switch {
+	switch reqURI, uri := v[nvRequestURI], v[nvURI]; {
 	case len(reqURI) > 0 && !isDash(reqURI):
 		target = reqURI
 	case target == nil && len(uri) > 0 && !isDash(uri):
@@ -323,42 +366,167 @@ func (f *LogFormat) parse(line []byte, rec *Record) string {
 	if method != nil && (isDash(method) || !isMethod(aliasString(method))) {
 		return ReasonBadRequest
 	}
-	client := addr
-	if hop := firstHop(xff); f.xff && len(hop) > 0 {
-		client = hop
-	} else if len(client) == 0 || isDash(client) {
-		client = xff
-		if c := bytes.IndexByte(client, ','); c >= 0 {
-			client = client[:c]
+	client, xff := v[nvRemoteAddr], v[nvForwardedFor]
+	if len(xff) > 0 { // else the client is $remote_addr
+		if hop := firstHop(xff); f.xff && len(hop) > 0 {
+			client = hop
+		} else if len(client) == 0 || isDash(client) {
+			client = xff
+			if c := bytes.IndexByte(client, ','); c >= 0 {
+				client = client[:c]
+			}
+			client = bytes.TrimSpace(client)
 		}
-		client = bytes.TrimSpace(client)
 	}
 	if isDash(client) {
 		client = nil
 	}
+	ua := v[nvUserAgent]
 	if isDash(ua) {
 		ua = nil
 	}
-	*rec = Record{
-		Time:      t,
-		Method:    aliasString(method),
-		Target:    aliasString(target),
-		Status:    st,
-		Client:    aliasString(client),
-		UserAgent: aliasString(ua),
-		Line:      rec.Line,
-	}
+	// Field by field: a struct literal is built on the stack and copied, which is slower.
+	*rec = Record{Line: rec.Line}
+	rec.Time = t
+	rec.Method = aliasString(method)
+	rec.Target = aliasString(target)
+	rec.Status = st
+	rec.Client = aliasString(client)
+	rec.UserAgent = aliasString(ua)
 	if hasDur {
 		rec.setDuration(dur)
 	}
-	for k, v := range rl {
-		n, ok := headerInt(v)
-		if !ok {
-			continue
+	if f.has[nvRLLimit] || f.has[nvRLRemaining] || f.has[nvRLReset] {
+		for k, b := range v[nvRLLimit : nvRLReset+1] {
+			n, ok := headerInt(b)
+			if !ok {
+				continue
+			}
+			rec.setRateLimit(k, n)
 		}
-		rec.setRateLimit(k, n)
 	}
 	return ""
+}
+
+// combinedHeadSteps is how many steps of nginx's combined log_format matchCombinedHead matches: up
+// to $http_referer and the `" "` after it.
+const combinedHeadSteps = 7
+
+// hasCombinedHead reports whether f starts as nginx's combined log_format does, up to the quote
+// after $http_referer (so matchCombinedHead may match its first steps).
+func (f *LogFormat) hasCombinedHead() bool {
+	if len(f.prefix) != 0 || len(f.steps) <= combinedHeadSteps {
+		return false
+	}
+	for k, s := range combinedHead {
+		if f.steps[k].name != s[0] || string(f.steps[k].lit) != s[1] {
+			return false
+		}
+	}
+	return true
+}
+
+// combinedHead is each variable of nginxCombined up to $http_referer, and the literal after it.
+var combinedHead = [combinedHeadSteps][2]string{{"remote_addr", " - "}, {"remote_user", " ["}, {"time_local", `] "`},
+	{"request", `" `}, {"status", " "}, {"body_bytes_sent", ` "`}, {"http_referer", `" "`}}
+
+// matchCombinedHead matches the first combinedHeadSteps variables of nginx's combined log_format
+// ($remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" ")
+// in a line of the usual shape: a client address then " - ", a $remote_user of "-", a 26-byte
+// $time_local that parses (through tc), a $request with no '"' in it, a three-digit $status, a
+// $body_bytes_sent of digits and a $http_referer with no '"' in it. It stores the values in v and
+// returns the position after the quote that opens $http_user_agent, where each step of the general
+// loop would have stopped too; on any other line it returns false, leaving v untouched.
+func matchCombinedHead(line []byte, v *[nvCount][]byte, tc *clfTimeCache) (int, bool) {
+	n := len(line)
+	// $remote_addr up to the first " - ", which starts at the first space; no ", " before it.
+	i := bytes.IndexByte(line, ' ')
+	if i < 0 || i+33 > n || line[i+1] != '-' || line[i+2] != ' ' || (i > 0 && line[i-1] == ',') {
+		return 0, false
+	}
+	addr := line[:i]
+	// "- [" then the timestamp and `] "`.
+	p := i + 3
+	if line[p] != '-' || line[p+1] != ' ' || line[p+2] != '[' {
+		return 0, false
+	}
+	p += 3
+	if p+29 > n || line[p+26] != ']' || line[p+27] != ' ' || line[p+28] != '"' || !timeOK(line[p:p+26], tc) {
+		return 0, false
+	}
+	ts := line[p : p+26]
+	// $request up to `" `: its first '"' must start it.
+	p += 29
+	q := bytes.IndexByte(line[p:], '"')
+	if q < 0 || p+q+1 >= n || line[p+q+1] != ' ' {
+		return 0, false
+	}
+	req := line[p : p+q]
+	// $status: three digits and a space.
+	p += q + 2
+	if p+4 > n || line[p+3] != ' ' || !isDigit(line[p]) || !isDigit(line[p+1]) || !isDigit(line[p+2]) {
+		return 0, false
+	}
+	status := line[p : p+3]
+	// $body_bytes_sent: digits up to ` "`.
+	p += 4
+	b := p
+	for p < n && isDigit(line[p]) {
+		p++
+	}
+	if p+2 > n || line[p] != ' ' || line[p+1] != '"' {
+		return 0, false
+	}
+	// $http_referer up to `" "`: its first '"' must start it.
+	p += 2
+	r := bytes.IndexByte(line[p:], '"')
+	if r < 0 || p+r+3 > n || line[p+r+1] != ' ' || line[p+r+2] != '"' {
+		return 0, false
+	}
+	v[nvRemoteAddr], v[nvTimeLocal], v[nvRequest], v[nvStatus] = addr, ts, req, status
+	_ = b // $body_bytes_sent and $http_referer are not read
+	return p + r + 3, true
+}
+
+// timeOK reports whether b is a $time_local that parses.
+func timeOK(b []byte, tc *clfTimeCache) bool {
+	_, ok := parseCLFTimeCached(b, tc)
+	return ok
+}
+
+// scanShort is how many bytes scanLit compares one by one before it calls indexLit: most values
+// of a log line are shorter, and a loop over them costs less than IndexByte's call and set-up.
+const scanShort = 16
+
+// scanLit returns the index of the first occurrence of lit (not empty) in b, or -1.
+func scanLit(b, lit []byte) int {
+	c := lit[0]
+	for i, x := range b {
+		if i == scanShort {
+			if j := indexLit(b[i:], lit); j >= 0 {
+				return i + j
+			}
+			return -1
+		}
+		if x == c && litAt(b, i, lit) {
+			return i
+		}
+	}
+	return -1
+}
+
+// litAt reports whether lit occurs at b[i:], given that b[i] is lit's first byte (it compares the
+// others).
+func litAt(b []byte, i int, lit []byte) bool {
+	if len(b)-i < len(lit) {
+		return false
+	}
+	for k := 1; k < len(lit); k++ {
+		if b[i+k] != lit[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // indexLit is bytes.Index for the short literals of a log format: IndexByte to each occurrence
@@ -373,17 +541,35 @@ func indexLit(b, lit []byte) int {
 			return -1
 		}
 		j := off + i
-		if bytes.HasPrefix(b[j:], lit) {
+		if litAt(b, j, lit) {
 			return j
 		}
 		off = j + 1
 	}
 }
 
+// parseMillisDecimal is parseSeconds for the form nginx writes $request_time in, one to six digits
+// and three decimals ("0.041"), in straight-line code; it returns false for any other form.
+func parseMillisDecimal(b []byte) (int64, bool) {
+	n := len(b)
+	if n < 5 || n > 10 || b[n-4] != '.' {
+		return 0, false
+	}
+	m0, m1, m2 := b[n-3]-'0', b[n-2]-'0', b[n-1]-'0'
+	whole, ok := int64(0), m0 <= 9 && m1 <= 9 && m2 <= 9
+	for _, c := range b[:n-4] {
+		whole, ok = whole*10+int64(c-'0'), ok && isDigit(c)
+	}
+	return whole*1_000_000 + int64(m0)*100_000 + int64(m1)*10_000 + int64(m2)*1000, ok
+}
+
 // nginxDuration returns the request's duration in microseconds: $request_time when logged, else the
 // sum of the values of $upstream_response_time ("0.040, 0.002 : 0.010"; "-" values count 0).
 func nginxDuration(reqTime, upTime []byte) (int64, bool) {
 	if reqTime != nil {
+		if d, ok := parseMillisDecimal(reqTime); ok {
+			return d, true
+		}
 		return parseSeconds(reqTime)
 	}
 	if upTime == nil {
