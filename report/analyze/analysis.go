@@ -40,27 +40,33 @@ type requestFigures struct {
 	clients     *report.ClientLimits
 }
 
-// goSource is a rowSource that computes the rolling peaks, and the drill-down when its requests do
-// not go into DuckDB, in Go from the requests its load picks (live); for another, DuckDB computes
-// them (rolling.sql, drilldown.sql).
+// goSource is a rowSource that computes the rolling peaks, the drill-down and the busiest seconds'
+// endpoints and callers in Go from the requests its load picks, and never opens DuckDB (live).
 type goSource interface {
-	// rollFrom says, before load, where the rolling peak may start, and whether the requests go
-	// into DuckDB (for the busiest seconds and the drill-down) or stay in Go (for drillDown).
-	rollFrom(s startList, minTS, maxTS int64, toDuckDB bool)
+	// rollFrom says, before load, where the rolling peak may start.
+	rollFrom(s startList, minTS, maxTS int64)
 	// rollingPeaks returns each bucket's rolling peak, after load.
 	rollingPeaks() []rollingPeak
-	// drillDown sets the drill-down of the hot minutes, after a load that kept the requests in Go.
+	// drillDown sets the drill-down of the hot minutes, after load.
 	drillDown(hot minuteList, f *minuteFigures)
+	// busiest is the busyQuery of the requests the load picked.
+	busiest(ctx context.Context, lo, hi int64) (busyRows, error)
+	// dropPicked lets the requests the load picked go, once the analysis is done with them.
+	dropPicked()
 }
 
-// rowSource is a source whose single requests are in DuckDB: live and store.
-type rowSource interface {
-	// load makes DuckDB's requests view hold at least the requests of the minutes in need and, when
-	// the source does not count its principals (principals), every request with a principal.
-	load(ctx context.Context, need *minuteSet) error
-	// database is the DuckDB database the analysis's queries run in; a live source opens it when
-	// first asked (a run whose analysis needs no query never starts DuckDB).
+// dbSource is a rowSource whose requests are in DuckDB, where the analysis computes what a goSource
+// computes in Go (rolling.sql, drilldown.sql, principals.sql, busy.sql): a store.
+type dbSource interface {
+	// database is the DuckDB database the analysis's queries run in.
 	database() (*duckDB, error)
+}
+
+// rowSource is a source of single requests, a goSource (live) or a dbSource (store).
+type rowSource interface {
+	// load picks at least the requests of the minutes in need (for a store, whose requests view
+	// holds them all, nothing to do).
+	load(ctx context.Context, need *minuteSet) error
 	// names returns the names behind the ids where the source has them in Go (nil: they are in
 	// DuckDB's names tables).
 	goNames() *names
@@ -147,18 +153,21 @@ var clientsBesideMax = 2 << 20
 // holding the rolling peak's starts, of the minutes after them, of the flagged minutes and of the
 // minutes in flight in the busiest seconds, and the rolling peak (rolling.go), the drill-down of the
 // hot minutes and the principals' peaks (drilldown.go) come from them, and who was in flight in the
-// busiest seconds. A live run computes the rolling peak, the principals' peaks and, unless its
-// requests go into DuckDB for the busiest seconds, the drill-down in Go (goSource); a store computes
-// them all in DuckDB, from its starts and flagged minutes as two small tables. The requests' intervals
+// busiest seconds. A live run computes them all in Go (goSource); a store computes them in DuckDB,
+// from its starts and flagged minutes as two small tables. The requests' intervals
 // give the concurrency figures (concurrency.go) and the client-based limits (clientlimits.go).
 func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classify.Catalog, p params, in *report.Input) (requestFigures, error) {
-	// DuckDB, opened (for a live run) when first needed, with a thread per CPU the process may use.
+	// A store's DuckDB, with a thread per CPU the process may use, once first needed.
 	var d *duckDB
 	db := func() (*duckDB, error) {
 		if d != nil {
 			return d, nil
 		}
-		dd, err := src.database()
+		ds, ok := src.(dbSource)
+		if !ok {
+			return nil, fmt.Errorf("the analysis of a %T asked for a database it does not have", src)
+		}
+		dd, err := ds.database()
 		if err != nil {
 			return nil, err
 		}
@@ -203,15 +212,12 @@ func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classif
 	}
 	busyMinutes(need, conc, fl, len(cat.Buckets))
 	trace("concurrency")
-	// A live run computes the rolling peak in Go, and the drill-down too unless the picked requests
-	// must go into DuckDB anyway, for the busiest seconds: then DuckDB's drill-down reads them
-	// there, and Go does not hold them a second time (4 M of them on 50 M lines with durations).
+	// A live run computes the rolling peak, the drill-down and the busiest seconds' callers in Go,
+	// from the requests its load picks, and never opens DuckDB; a store computes them in DuckDB.
 	gs, _ := src.(goSource)
-	toDuckDB := gs == nil || len(conc.busy) > 0
 	if gs != nil {
-		gs.rollFrom(f.starts, f.minTS, f.maxTS, toDuckDB)
-	}
-	if toDuckDB {
+		gs.rollFrom(f.starts, f.minTS, f.maxTS)
+	} else {
 		if _, err := db(); err != nil {
 			return requestFigures{}, err
 		}
@@ -239,14 +245,9 @@ func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classif
 		}
 	}
 	trace("rolling peaks")
-	if hot := f.hotMinutes(p.tier); !toDuckDB {
+	if hot := f.hotMinutes(p.tier); gs != nil {
 		gs.drillDown(hot, f)
 	} else {
-		if gs != nil {
-			if err := d.exec(ctx, pickedSQL); err != nil {
-				return requestFigures{}, fmt.Errorf("picked requests: %w", err)
-			}
-		}
 		if err := createMinuteTable(d, "hot", hot); err != nil {
 			return requestFigures{}, err
 		}
@@ -257,12 +258,21 @@ func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classif
 	trace("drill-down")
 	if pc, names := src.principals(); pc != nil {
 		principalPeaksGo(pc, names, p, f)
-	} else if err := principalPeaks(ctx, d, p, f); err != nil { // a store: d is open (toDuckDB)
+	} else if err := principalPeaks(ctx, d, p, f); err != nil { // a store: d is open
 		return requestFigures{}, err
 	}
 	trace("principal peaks")
-	if err := attributeBusy(ctx, d, cat, fl, conc); err != nil { // queries d only for busiest seconds (toDuckDB)
+	query := busyQuery(nil)
+	if gs != nil {
+		query = gs.busiest
+	} else if len(conc.busy) > 0 {
+		query = busyDuckDB(d) // a store: d is open
+	}
+	if err := attributeBusy(ctx, query, cat, fl, conc); err != nil {
 		return requestFigures{}, err
+	}
+	if gs != nil {
+		gs.dropPicked()
 	}
 	trace("busiest seconds")
 	if !beside {

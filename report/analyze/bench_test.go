@@ -1,12 +1,9 @@
 package analyze
 
 import (
-	"context"
 	"math/rand/v2"
 	"strconv"
 	"testing"
-
-	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/ratecard/ratecard/classify"
 )
@@ -26,46 +23,6 @@ func benchRows(n int) ([]int64, []uint8) {
 		}
 	}
 	return ts, cls
-}
-
-// BenchmarkLoad measures building Arrow record batches over column slices and loading them into
-// DuckDB's requests table in one INSERT, per row: what a live source does with the rows an analysis
-// picks when they go into DuckDB (every row here).
-func BenchmarkLoad(b *testing.B) {
-	ts, cls := benchRows(batchRows * 8)
-	var chunks []rowChunk
-	for i := 0; i < len(ts); i += batchRows {
-		c := newRowChunk()
-		for k := i; k < i+batchRows; k++ {
-			c.add(ts[k], cls[k], 0, 0, 0, 0)
-		}
-		chunks = append(chunks, c)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		src, err := newLive(false)
-		if err != nil {
-			b.Fatal(err)
-		}
-		d, err := src.database()
-		if err != nil {
-			b.Fatal(err)
-		}
-		next := 0
-		more := func() arrow.RecordBatch { // as live.load hands the picked chunks over
-			if next == len(chunks) {
-				return nil
-			}
-			next++
-			return chunks[next-1].record()
-		}
-		if err := d.insertStream(context.Background(), "requests_raw", requestSchema, more); err != nil {
-			b.Fatal(err)
-		}
-		src.close()
-	}
-	b.ReportMetric(float64(len(ts))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
 
 // BenchmarkAnalyze measures the analysis of a month of 1 M requests held by a live source: the minute

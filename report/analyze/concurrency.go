@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"fmt"
@@ -331,10 +332,36 @@ func abs64(v int64) int64 {
 	return v
 }
 
-// attributeBusy fills the busy seconds' endpoints and callers from the requests in DuckDB (those of
-// rate-limited buckets: each source's requests view holds them for the minutes the analysis asked
-// for, see busyMinutes), and their totals from the counts.
-func attributeBusy(ctx context.Context, d *duckDB, cat *classify.Catalog, g *inflight, f *concurrencyFigures) error {
+// busyRows is what busy.sql gives for one busy second: how many requests of rate-limited buckets
+// were in flight during it, and the top endpoints and callers among them, in its order.
+type busyRows struct {
+	bucketed  int64
+	endpoints []busyEndpointRow
+	callers   []busyCallerRow
+}
+
+// busyEndpointRow is a bucket and path template (its name; "" without one) with its requests.
+type busyEndpointRow struct {
+	class uint8
+	path  string
+	n     int64
+}
+
+// busyCallerRow is a client (its id and name as held: "" for an IPv4 address) and user agent (as
+// held) with its requests.
+type busyCallerRow struct {
+	client      uint64
+	name, agent string
+	n           int64
+}
+
+// busyQuery gives the busyRows of the second [lo, hi) with the top busyListTop endpoints and callers.
+type busyQuery func(ctx context.Context, lo, hi int64) (busyRows, error)
+
+// attributeBusy fills the busy seconds' endpoints and callers from the requests query reads (those of
+// rate-limited buckets the analysis loaded: every request of the minutes busyMinutes asked for), and
+// their totals from the counts.
+func attributeBusy(ctx context.Context, query busyQuery, cat *classify.Catalog, g *inflight, f *concurrencyFigures) error {
 	overlap := map[int64]int64{} // the requests in flight during each busy second: open + inner
 	for _, s := range f.busy {
 		overlap[s] = 0
@@ -346,45 +373,100 @@ func attributeBusy(ctx context.Context, d *duckDB, cat *classify.Catalog, g *inf
 	})
 	for i, s := range f.busy {
 		b := &f.res.Busiest[i]
-		lo, hi := s*secMicros, (s+1)*secMicros
 		b.InFlight = overlap[s]
-		rows, err := d.conn.QueryContext(ctx, busySQL, lo, hi, busyListTop)
+		rows, err := query(ctx, s*secMicros, (s+1)*secMicros)
 		if err != nil {
 			return fmt.Errorf("busiest seconds: %w", err)
 		}
-		var bucketed int64
+		for _, e := range rows.endpoints {
+			b.Endpoints = append(b.Endpoints, report.BusyEndpoint{Bucket: cat.ClassID(classify.Class(e.class)), Path: e.path, Requests: e.n})
+		}
+		for _, c := range rows.callers {
+			client := c.name
+			if c.client&ipv4Flag != 0 {
+				client = ipv4Name(c.client)
+			} else {
+				client = ingest.Redact(client)
+			}
+			b.Callers = append(b.Callers, report.BusyCaller{Client: client, UserAgent: ingest.Redact(c.agent), Requests: c.n})
+		}
+		b.Other = max(b.InFlight-rows.bucketed, 0)
+	}
+	return nil
+}
+
+// busyDuckDB is the busyQuery of the requests view of d (busy.sql).
+func busyDuckDB(d *duckDB) busyQuery {
+	return func(ctx context.Context, lo, hi int64) (busyRows, error) {
+		var out busyRows
+		rows, err := d.conn.QueryContext(ctx, busySQL, lo, hi, busyListTop)
+		if err != nil {
+			return out, err
+		}
+		defer rows.Close()
 		for rows.Next() {
-			var kind uint8
-			var cl uint8
+			var kind, cl uint8
 			var id uint64
 			var name, name2 string
 			var n int64
 			if err := rows.Scan(&kind, &cl, &id, &name, &name2, &n); err != nil {
-				rows.Close()
-				return fmt.Errorf("busiest seconds: %w", err)
+				return out, err
 			}
 			switch kind {
 			case 0:
-				bucketed = n
+				out.bucketed = n
 			case 1:
-				b.Endpoints = append(b.Endpoints, report.BusyEndpoint{Bucket: cat.ClassID(classify.Class(cl)), Path: name, Requests: n})
+				out.endpoints = append(out.endpoints, busyEndpointRow{class: cl, path: name, n: n})
 			case 2:
-				client := name
-				if id&ipv4Flag != 0 {
-					client = ipv4Name(id)
-				} else {
-					client = ingest.Redact(client)
-				}
-				b.Callers = append(b.Callers, report.BusyCaller{Client: client, UserAgent: ingest.Redact(name2), Requests: n})
+				out.callers = append(out.callers, busyCallerRow{client: id, name: name, agent: name2, n: n})
 			}
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("busiest seconds: %w", err)
-		}
-		b.Other = max(b.InFlight-bucketed, 0)
+		return out, rows.Err()
 	}
-	return nil
+}
+
+// busyGo is busy.sql over rows held in Go, with the run's names: the requests of rate-limited
+// buckets with a duration whose interval [ts, ts+dur) meets [lo, hi), counted, and grouped by bucket
+// and path name and by client and user agent name as the SQL groups them, in its order: most
+// requests first, then by name, then by class or client id.
+func busyGo(rows []rowChunk, n names, lo, hi int64, top int) busyRows {
+	type endpoint struct {
+		class uint8
+		path  string
+	}
+	type caller struct {
+		client uint64
+		agent  string
+	}
+	var out busyRows
+	endpoints, callers := map[endpoint]int64{}, map[caller]int64{}
+	for ci := range rows {
+		c := &rows[ci]
+		for k, ts := range c.ts {
+			dur := int64(c.dur[k])
+			if dur == 0 || ts >= hi || ts+dur <= lo || c.cls[k] >= uint8(classify.MethodUnknown) {
+				continue
+			}
+			out.bucketed++
+			endpoints[endpoint{c.cls[k], nameOf(n.paths, c.ids[k]&(1<<32-1))}]++
+			callers[caller{c.client[k], nameOf(n.agents, c.ids[k]>>32)}]++
+		}
+	}
+	for e, cnt := range endpoints {
+		out.endpoints = append(out.endpoints, busyEndpointRow{class: e.class, path: e.path, n: cnt})
+	}
+	slices.SortFunc(out.endpoints, func(a, b busyEndpointRow) int {
+		return cmp.Or(cmp.Compare(b.n, a.n), cmp.Compare(a.path, b.path), cmp.Compare(a.class, b.class))
+	})
+	for c, cnt := range callers {
+		out.callers = append(out.callers, busyCallerRow{client: c.client, name: nameOf(n.clients, c.client), agent: c.agent, n: cnt})
+	}
+	slices.SortFunc(out.callers, func(a, b busyCallerRow) int {
+		return cmp.Or(cmp.Compare(b.n, a.n), cmp.Compare(a.name, b.name), cmp.Compare(a.agent, b.agent), cmp.Compare(a.client, b.client))
+	})
+	out.endpoints = out.endpoints[:min(len(out.endpoints), top)]
+	out.callers = out.callers[:min(len(out.callers), top)]
+	return out
 }
 
 // busyMinutes adds to need, for each busy second, every bucket's minutes that a request in flight

@@ -1,7 +1,9 @@
 package analyze
 
 import (
+	"context"
 	"math/rand/v2"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -292,5 +294,105 @@ func TestClientStatsInParts(t *testing.T) {
 		if whole.Clients < 300 || len(wholeOver) == 0 {
 			t.Fatalf("round %d: %d clients, %d over: the test does not exercise the figures", round, whole.Clients, len(wholeOver))
 		}
+	}
+}
+
+// TestBusyGoMatchesSQL: busyGo, over the rows a live load picks, gives what busy.sql gives over a
+// store of the same rows, for many seconds: the same count, the same top endpoints
+// and callers in the same order, with names that tie, repeat, are empty or missing, host-name and
+// IPv4 clients, durations of zero and across seconds, and classes outside the buckets.
+func TestBusyGoMatchesSQL(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 1))
+	const base = int64(1_790_000_000) * secMicros
+	r := &rowBatch{class: [][]uint8{nil}}
+	for range 6000 {
+		ts := base + rng.Int64N(300*secMicros)
+		if rng.IntN(3) == 0 {
+			ts -= ts % secMicros // whole seconds, as most logs have
+		}
+		cl := uint8(rng.IntN(4))
+		if rng.IntN(20) == 0 {
+			cl = uint8(classify.PublicMetadata + classify.Class(rng.IntN(2)))
+		}
+		client := uint64(rng.IntN(6))
+		if rng.IntN(2) == 0 {
+			client = ipv4Flag | uint64(rng.IntN(4))
+		}
+		dur := []int64{-1, 0, 1, 250_000, secMicros, 3 * secMicros}[rng.IntN(6)]
+		r.ts, r.class[0] = append(r.ts, ts), append(r.class[0], cl)
+		r.status, r.rl, r.src, r.flags = append(r.status, 200), append(r.rl, 0), append(r.src, 0), append(r.flags, 0)
+		r.client, r.agent, r.principal = append(r.client, client), append(r.agent, uint32(rng.IntN(6))), append(r.principal, 0)
+		r.path, r.dur = append(r.path, uint32(rng.IntN(7))), append(r.dur, dur)
+	}
+	nm := names{
+		clients: []string{"", "b.example", "a.example", "a.example", "c.example"}, // id 5 has no name
+		agents:  []string{"", "okta-sdk", "curl/8", "okta-sdk", "Mozilla/5.0"},    // id 5 has no name
+		paths:   []string{"", "/api/v1/users", "/api/v1/users", "/oauth2/v1/token", "/x", "/y"},
+	}
+	// busy.sql over a store of the rows, which holds them all.
+	cat := classify.Seed()
+	path := filepath.Join(t.TempDir(), "store.duckdb")
+	st, err := createStore(path, []*classify.Catalog{cat}, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustAdd(t, st, r)
+	if err := st.setNames(nm); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.saveInput(report.Input{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	st.close()
+	st, _, err = openStore(path, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.close()
+	d, err := st.database()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	sql := busyDuckDB(d)
+	var want []busyRows
+	for s := int64(-2); s < 302; s++ {
+		lo := base + s*secMicros
+		w, err := sql(ctx, lo, lo+secMicros)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, w)
+	}
+	// busyGo over the rows a live load picks when every minute is needed.
+	l := newTestLive(t, false)
+	mustAdd(t, l, r)
+	if err := l.setNames(nm); err != nil {
+		t.Fatal(err)
+	}
+	need := newMinuteSet(floorDiv(base, minuteMicros)-1, floorDiv(base, minuteMicros)+6)
+	for m := need.base; m < need.base+need.span; m++ {
+		for cl := range uint8(classify.MethodUnknown) {
+			need.addNew(cl, m)
+		}
+	}
+	l.rollFrom(startList{}, base, base+300*secMicros)
+	if err := l.load(ctx, need); err != nil {
+		t.Fatal(err)
+	}
+	if len(l.picked) == 0 {
+		t.Fatal("the load picked no rows")
+	}
+	callers := 0
+	for s := int64(-2); s < 302; s++ {
+		lo := base + s*secMicros
+		got, _ := l.busiest(ctx, lo, lo+secMicros)
+		if w := want[s+2]; !reflect.DeepEqual(got, w) {
+			t.Fatalf("second %d:\nGo  %+v\nSQL %+v", s, got, w)
+		}
+		callers += len(got.callers)
+	}
+	if callers == 0 {
+		t.Error("no second had callers: the comparison compared nothing")
 	}
 }

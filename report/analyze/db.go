@@ -159,23 +159,6 @@ func (d *duckDB) insert(table string, rec arrow.RecordBatch) error {
 	})
 }
 
-// insertStream appends to table the record batches, whose columns are the table's, that more
-// returns until it returns nil, in one INSERT: DuckDB's threads read them in parallel, as they come.
-// more is called from DuckDB's threads, one call at a time; each batch is released once read.
-func (d *duckDB) insertStream(ctx context.Context, table string, schema *arrow.Schema, more func() arrow.RecordBatch) error {
-	rr := newDrainingReader(schema, nil)
-	rr.more = more
-	defer rr.Release()
-	name := fmt.Sprintf("arrow_batch_%d", d.views)
-	d.views++
-	return d.withArrowView(ctx, rr, name, func(ex driver.ExecerContext) error {
-		if _, err := ex.ExecContext(ctx, `INSERT INTO `+table+` SELECT * FROM `+name, nil); err != nil {
-			return fmt.Errorf("load arrow batches: %w", err)
-		}
-		return nil
-	})
-}
-
 // createFromArrow runs query, which makes a table from the record batch rec under the name
 // arrow_view. The batch goes in slices of batchRows rows, which DuckDB's threads scan in parallel.
 func (d *duckDB) createFromArrow(rec arrow.RecordBatch, query string) error {
@@ -308,8 +291,6 @@ type drainingReader struct {
 	schema *arrow.Schema
 	recs   []arrow.RecordBatch
 	cur    arrow.RecordBatch
-	// more, when set, gives the batches after recs, one a call, until it returns nil.
-	more func() arrow.RecordBatch
 }
 
 func newDrainingReader(schema *arrow.Schema, recs []arrow.RecordBatch) *drainingReader {
@@ -349,12 +330,7 @@ func (r *drainingReader) Next() bool {
 		r.cur = nil
 	}
 	if len(r.recs) == 0 {
-		if r.more != nil {
-			if r.cur = r.more(); r.cur == nil {
-				r.more = nil
-			}
-		}
-		return r.cur != nil
+		return false
 	}
 	r.cur, r.recs[0], r.recs = r.recs[0], nil, r.recs[1:]
 	return true

@@ -1,7 +1,6 @@
 package analyze
 
 import (
-	"cmp"
 	"context"
 	_ "embed"
 	"errors"
@@ -9,9 +8,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
-
-	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/ratecard/ratecard/classify"
 	"github.com/ratecard/ratecard/report"
@@ -22,66 +18,32 @@ import (
 // in a spill file) until the analysis knows which of them it needs: the requests of the minutes that
 // hold a start of the rolling peak, of the minutes after them, of the flagged minutes and of the
 // minutes in flight in the busiest seconds (on the bench month 0.13 M of 4.5 M). The analysis computes
-// the rolling peak (rolling_go.go) and the drill-down (drilldown_go.go) from them in Go, and the
-// principals' peaks from counts taken as the rows come (prinCounts); the picked requests go into an
-// in-memory DuckDB database only for the callers of the busiest seconds (busy.sql), where durations
-// were logged. Requests to public metadata,
-// outside the catalog and of unknown method are counted and not held.
+// the rolling peak (rolling_go.go), the drill-down (drilldown_go.go) and the busiest seconds'
+// endpoints and callers (busyGo) from them in Go, and the principals' peaks from counts taken as the
+// rows come (prinCounts). Requests to public metadata, outside the catalog and of unknown method
+// are counted and not held.
 //
 // After its analysis a live source lets its rows go (on the bench month, 130 MiB sooner free), unless
 // it was made to keep them for a second analysis (against learned limits), which may need the
 // requests of other minutes.
 type live struct {
-	db *duckDB
 	// tally holds the counts of the requests added on this goroutine (the System Log's, and a
 	// store-less run's batches when the workers do not take their own), and, once the workers'
 	// shards are gathered, theirs; and the rows pending to be held.
 	tally
 	names names     // the names behind the ids, once setNames gave them
 	roll  *rollSpan // the rolling peak's requests, collected by the next load (rolling_go.go)
-	// toDuckDB says whether the next load puts the rows it picks (every request of the minutes an
-	// analysis needs) into DuckDB, or keeps them in Go, in picked, for the drill-down.
-	picked   []rowChunk
-	toDuckDB bool
+	// picked is the rows the last load picked (every request of the minutes the analysis needs).
+	picked []rowChunk
 	// mu guards held, heldRows and spill, which the workers' shards add chunks to (hold).
 	mu       sync.Mutex
 	held     []rowChunk
 	heldRows int
 	spill    *rowSpill // the rows held past heldRowsMax, or nil
 	keep     bool      // keep the held rows after an analysis
-	loaded   bool      // an analysis has loaded rows into requests_raw
 	released bool      // the held rows were let go after the first analysis
 	unknown  []report.MethodUnknown
 }
-
-// liveSQL makes the requests table of a live source and its view.
-//
-//go:embed live.sql
-var liveSQL string
-
-// liveFields are the facts a live source keeps of each request: its UTC instant in Unix microseconds,
-// its class (a bucket index), and what the drill-down and the busiest seconds need: the client id, the
-// principal id and the agent and path ids packed into one (agent<<32 | path); and its duration in
-// microseconds (0 when not logged; cut to maxDurMicros), for the busiest seconds of the concurrency
-// analysis. Status, source and rate limit are counted as the rows come (minuteCounts)
-// and not kept.
-//
-// They go into DuckDB as the fields of one STRUCT column, r (requestSchema). DuckDB keeps a
-// HyperLogLog of the distinct values of every column it appends to, for its optimizer, and none for a
-// STRUCT's fields: BenchmarkLoad goes from 12.7 M to 16.6 M rows/s, and the queries, which read three
-// to five of the five fields, run as fast. DuckDB's cost of loading a row grows with its columns more
-// than with its bytes, hence the packed ids.
-var liveFields = []arrow.Field{
-	{Name: "ts", Type: arrow.PrimitiveTypes.Int64},
-	{Name: "class", Type: arrow.PrimitiveTypes.Uint8},
-	{Name: "client", Type: arrow.PrimitiveTypes.Uint64},
-	{Name: "principal", Type: arrow.PrimitiveTypes.Uint32},
-	{Name: "ids", Type: arrow.PrimitiveTypes.Uint64},
-	{Name: "dur", Type: arrow.PrimitiveTypes.Uint32},
-}
-
-// requestSchema is the layout of the rows a live source hands to DuckDB.
-var requestSchema = arrow.NewSchema([]arrow.Field{{Name: "r", Type: arrow.StructOf(liveFields...)}}, nil)
 
 // heldRowsMax bounds the rows held in memory (33 bytes each: 198 MiB), a month of 6 M requests; the
 // rest go to a spill file as they come, and memory stays bounded on any input.
@@ -90,33 +52,9 @@ var heldRowsMax = 6 << 20
 // keptRows is the size of the batches of needed rows loaded after filtering (tests make it small).
 var keptRows = batchRows
 
-// newLive makes a live source, without a database until an analysis needs one (database). With
-// keep, it can be analysed twice.
+// newLive makes a live source. With keep, it can be analysed twice.
 func newLive(keep bool) (*live, error) {
 	return &live{tally: newTally(), keep: keep}, nil
-}
-
-// database opens the source's in-memory DuckDB database, with its requests table and the names
-// tables, when first asked: a run whose analysis needs no query (no durations logged, so no
-// busiest seconds to attribute) never starts DuckDB.
-func (l *live) database() (*duckDB, error) {
-	if l.db != nil {
-		return l.db, nil
-	}
-	d, err := openDuckDB("")
-	if err != nil {
-		return nil, err
-	}
-	if err := d.exec(context.Background(), liveSQL); err != nil {
-		d.close()
-		return nil, fmt.Errorf("create requests table: %w", err)
-	}
-	if err := d.setNames(l.names); err != nil {
-		d.close()
-		return nil, err
-	}
-	l.db = d
-	return d, nil
 }
 
 // add counts a batch of rows (one class column) and holds those of rate-limited buckets. The batch's
@@ -231,10 +169,7 @@ func (l *live) gather(shards []shard) error {
 
 func (l *live) setNames(n names) error {
 	l.names = n
-	if l.db == nil {
-		return nil // database gives the names to DuckDB if it is ever opened
-	}
-	return l.db.setNames(n)
+	return nil
 }
 
 func (l *live) goNames() *names { return &l.names }
@@ -243,8 +178,13 @@ func (l *live) principals() (prinCounts, []string) { return l.prin, l.names.prin
 
 func (l *live) drillDown(hot minuteList, f *minuteFigures) {
 	drillDownGo(l.picked, hot, l.names, f)
-	l.picked = nil // a second analysis loads its own
 }
+
+func (l *live) busiest(_ context.Context, lo, hi int64) (busyRows, error) {
+	return busyGo(l.picked, l.names, lo, hi, busyListTop), nil
+}
+
+func (l *live) dropPicked() { l.picked = nil } // a second analysis loads its own
 
 // peaks computes the rolling peaks, drill-down and principals' peaks from the requests the analysis
 // picks, in Go, and in DuckDB what Go does not do (rowPeaks).
@@ -268,11 +208,10 @@ func (l *live) minuteCounts(context.Context) (*minuteCounts, error) {
 	return l.counts, nil
 }
 
-// load loads, of the held rows, those in need into requests_raw, in place
-// of what an earlier analysis loaded. The held batches are filtered on one goroutine per CPU the
-// process may use (GOMAXPROCS) while DuckDB loads what they keep (one INSERT that reads the kept
-// chunks as they come); a goroutine reads the spilled ones back, into chunks the filters hand back
-// when done with them. Unless the source keeps its rows, they and the counts are let go after.
+// load picks, of the held rows, those in need (picked), in place of what an earlier analysis
+// picked. The held batches are filtered on one goroutine per CPU the process may use (GOMAXPROCS); a
+// goroutine reads the spilled ones back, into chunks the filters hand back when done with them.
+// Unless the source keeps its rows, they and the counts are let go after.
 func (l *live) load(ctx context.Context, need *minuteSet) error {
 	if l.released {
 		return errors.New("analyze again: the rows were let go after the first analysis")
@@ -280,12 +219,6 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 	if err := l.flush(); err != nil {
 		return err
 	}
-	if l.loaded && l.db != nil {
-		if _, err := l.db.conn.ExecContext(ctx, `DELETE FROM requests_raw`); err != nil {
-			return fmt.Errorf("reload requests: %w", err)
-		}
-	}
-	l.loaded = true
 	if !l.keep {
 		l.counts = nil // the analysis has what it needs of them
 		defer l.release()
@@ -359,29 +292,11 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 		wg.Wait()
 		close(kept)
 	}()
-	// One INSERT reads the kept chunks as the filters make them: DuckDB's threads convert and append
-	// them in parallel while the filters go on (an INSERT a chunk ran one at a time, after them).
 	loaded := 0
 	l.picked = l.picked[:0]
-	more := func() arrow.RecordBatch {
-		for c := range kept {
-			if c.len() > 0 {
-				loaded += c.len()
-				return c.record() // let go once DuckDB has read it
-			}
-		}
-		return nil
-	}
 	held := l.heldRows + l.spilled()
-	var loadErr error
-	if l.toDuckDB {
-		var d *duckDB
-		if d, loadErr = l.database(); loadErr == nil {
-			loadErr = d.insertStream(ctx, "requests_raw", requestSchema, more)
-		}
-	}
 	for c := range kept { // drained to the end, so that the goroutines finish
-		if c.len() > 0 && !l.toDuckDB {
+		if c.len() > 0 {
 			loaded += c.len()
 			l.picked = append(l.picked, c)
 		}
@@ -389,7 +304,7 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 	if tracing {
 		trace(fmt.Sprintf("loading %d of %d held rows", loaded, held))
 	}
-	return cmp.Or(readErr, loadErr)
+	return readErr
 }
 
 // release lets the held rows and the counts go, closes the spill file, and hands the memory back to
@@ -404,30 +319,7 @@ func (l *live) release() {
 	go debug.FreeOSMemory() // off the analysis's path: the collection runs beside the queries
 }
 
-// record makes a record batch of requestSchema over c's columns (not copied).
-func (c *rowChunk) record() arrow.RecordBatch {
-	n := c.len()
-	cols := []arrow.Array{
-		sliceArray(arrow.PrimitiveTypes.Int64, n, arrow.Int64Traits.CastToBytes(c.ts)),
-		sliceArray(arrow.PrimitiveTypes.Uint8, n, c.cls),
-		sliceArray(arrow.PrimitiveTypes.Uint64, n, arrow.Uint64Traits.CastToBytes(c.client)),
-		sliceArray(arrow.PrimitiveTypes.Uint32, n, arrow.Uint32Traits.CastToBytes(c.prin)),
-		sliceArray(arrow.PrimitiveTypes.Uint64, n, arrow.Uint64Traits.CastToBytes(c.ids)),
-		sliceArray(arrow.PrimitiveTypes.Uint32, n, arrow.Uint32Traits.CastToBytes(c.dur)),
-	}
-	st, err := array.NewStructArrayWithFields(cols, liveFields)
-	for _, a := range cols {
-		a.Release()
-	}
-	if err != nil {
-		panic(err) // the columns are requestSchema's by construction
-	}
-	rec := array.NewRecordBatch(requestSchema, []arrow.Array{st}, int64(n))
-	st.Release()
-	return rec
-}
-
-// close lets the rows go and closes the database.
+// close lets the rows go.
 func (l *live) close() error {
 	l.held, l.picked = nil, nil
 	l.fl.close()
@@ -435,13 +327,14 @@ func (l *live) close() error {
 		l.spill.close()
 		l.spill = nil
 	}
-	if l.db == nil {
-		return nil
-	}
-	return l.db.close()
+	return nil
 }
 
-// rowChunk is a batch of rows in the columns a live source keeps (liveFields).
+// rowChunk is a batch of the rows a live source keeps, in columns: each request's UTC instant in
+// Unix microseconds, its class (a bucket index), and what the drill-down and the busiest seconds
+// need: the client id, the principal id, the agent and path ids packed into one (agent<<32 | path),
+// and its duration in microseconds (0 when not logged; cut to maxDurMicros). Status, source and
+// rate limit are counted as the rows come (minuteCounts) and not kept.
 type rowChunk struct {
 	ts          []int64
 	cls         []uint8

@@ -28,10 +28,8 @@ type rollRow struct {
 	cl uint8
 }
 
-// rollFrom prepares the collection of the rolling peak's requests for the next load, which puts the
-// requests it picks into DuckDB only when toDuckDB is set.
-func (l *live) rollFrom(s startList, minTS, maxTS int64, toDuckDB bool) {
-	l.toDuckDB = toDuckDB
+// rollFrom prepares the collection of the rolling peak's requests for the next load.
+func (l *live) rollFrom(s startList, minTS, maxTS int64) {
 	r := &rollSpan{minutes: newMinuteSet(floorDiv(minTS, minuteMicros), floorDiv(maxTS, minuteMicros)),
 		steps: newMinuteSet(floorDiv(minTS, stepMicros), floorDiv(maxTS, stepMicros))}
 	for i, cl := range s.cls {
