@@ -135,6 +135,18 @@ type Skip struct {
 	Reason  string // one of Reasons
 	Excerpt string // first 200 bytes of the line (without its line ending), secrets and logins masked (Redact), invalid UTF-8 replaced by U+FFFD
 	Event   bool   // Line is the index of an event in a JSON array (okta-array), not a line number
+	// line is the skipped line, kept instead of Excerpt by a chunk Reader (see [Skip.FillExcerpt]).
+	line string
+}
+
+// FillExcerpt makes the Excerpt of an example of a chunk Reader ([Reader.NextChunk]), which keeps
+// the line and leaves the Excerpt empty: most of a compressed file's chunks' examples are not among
+// the file's first ones, which are the ones shown, and masking secrets in a line takes a while. It
+// lets the line go. Other examples are left as they are.
+func (s *Skip) FillExcerpt() {
+	if s.line != "" {
+		s.Excerpt, s.line = excerpt([]byte(s.line)), ""
+	}
 }
 
 // Stats is the accounting for one file. Lines == Requests + Skipped always, exactly.
@@ -251,6 +263,7 @@ type Reader struct {
 	message bool                                  // the current line is a wrapped message of the program (wrap.go)
 	sink    eventSink                             // System Log rate-limit events
 	arr     *arrayStream                          // non-nil for the okta-array format
+	chunk   chunking                              // handing the lines out in chunks (chunks.go)
 }
 
 // Open opens the file at path and returns a Reader for it ([OpenParts] with n = 1); see [NewReader].
@@ -352,6 +365,10 @@ func makeReader(src io.Reader, name string, opt Options, mid bool) (*Reader, err
 	if err := r.setup(&opt); err != nil {
 		r.Close()
 		return nil, err
+	}
+	if !mid {
+		o := opt
+		r.chunk.opt = &o
 	}
 	return r, nil
 }
@@ -554,8 +571,13 @@ func (r *Reader) skip(reason string, line []byte) {
 	}
 	r.stats.Reasons[reason]++
 	if len(r.stats.Examples) < r.maxEx {
-		r.stats.Examples = append(r.stats.Examples, Skip{File: r.name, Line: int(r.stats.Lines), Reason: reason, Excerpt: excerpt(line),
-			Event: r.arr != nil})
+		ex := Skip{File: r.name, Line: int(r.stats.Lines), Reason: reason, Event: r.arr != nil}
+		if r.chunk.lazy && len(line) > 0 {
+			ex.line = string(line)
+		} else {
+			ex.Excerpt = excerpt(line)
+		}
+		r.stats.Examples = append(r.stats.Examples, ex)
 	}
 }
 

@@ -27,7 +27,8 @@ var osOpen = os.Open
 // its own with the format of the file (and its line wrapper; when the format was detected, each part
 // detects the lines that fail under it as the whole file would). Anything else (standard input, a
 // compressed file, a UTF-16 file, another format, a smaller file, n < 2) is one Reader for the whole
-// input.
+// input; a compressed file's lines can then still be parsed in parallel, as chunks cut while it is
+// decompressed ([Reader.NextChunk]).
 //
 // The Readers are in file order; [Reader.Offset] is where each starts in the file. Each counts its
 // lines (Record.Line, Stats, Skip.Line) from its own start: the lines of the Readers before it

@@ -83,6 +83,11 @@ type part struct {
 	direct, held int64
 	first, last  int64
 	anySys       bool
+
+	// chunked: r reads a whole compressed file whose lines are cut into chunks, each parsed as a
+	// part of its own (feedParts); the part itself reads nothing. chunk: the part is such a chunk,
+	// and start is where its lines start in the decompressed stream.
+	chunked, chunk bool
 }
 
 // window is what parsing keeps: the [from, to) span of Unix microseconds of Options.From/To, and,
@@ -192,7 +197,7 @@ func Files(ctx context.Context, paths []string, opt Options) (*report.Result, er
 		win.to = opt.To.UnixMicro()
 	}
 	trace("opened")
-	n, unknown, other, err := runParts(ctx, parts, workers, cats, src, opt.Lines, win)
+	n, unknown, other, err := runParts(ctx, &parts, workers, cats, src, opt.Lines, win)
 	if err != nil {
 		return nil, err
 	}
@@ -304,7 +309,8 @@ func (p *part) close() {
 
 // openParts opens every file (so a bad path fails before anything is read) as parts that can be
 // parsed in parallel: ingest.OpenParts cuts a large plain file into line-aligned parts, one per
-// worker. A file that cannot be opened (missing, unreadable, a directory, an unknown format) is an
+// worker, and a compressed file of independent lines is marked to be cut into chunks as it is
+// decompressed (part.chunked). A file that cannot be opened (missing, unreadable, a directory, an unknown format) is an
 // error when strict; otherwise it becomes a part with no reader and its error, reported with the
 // results. formats[i] is the format of paths[i].
 func openParts(paths []string, iopt ingest.Options, workers int, strict bool) (parts []*part, formats []string, err error) {
@@ -329,7 +335,9 @@ func openParts(paths []string, iopt ingest.Options, workers int, strict bool) (p
 		}
 		formats[i] = rs[0].Format()
 		for _, r := range rs {
-			parts = append(parts, &part{file: i, path: path, format: formats[i], start: r.Offset(), r: r})
+			// A compressed file's lines go to the workers in chunks, when there are workers to share them.
+			chunked := workers >= 2 && len(rs) == 1 && r.Chunkable()
+			parts = append(parts, &part{file: i, path: path, format: formats[i], start: r.Offset(), r: r, chunked: chunked})
 		}
 	}
 	return parts, formats, nil

@@ -59,7 +59,10 @@ func mergeInput(paths, formats []string, parts []*part, maxEx int) report.Input 
 				first, last = min(first, st.First), max(last, st.Last)
 			}
 			if p.err != nil && f.Err == "" {
-				if p.start > 0 {
+				switch {
+				case p.chunk && p.start > 0:
+					p.err = fmt.Errorf("%w (in the part of the decompressed file from byte %d, after line %d)", p.err, p.start, lineBase)
+				case p.start > 0:
 					p.err = fmt.Errorf("%w (in the part of the file from byte %d, after line %d)", p.err, p.start, lineBase)
 				}
 				f.Err = p.err.Error()
@@ -75,6 +78,9 @@ func mergeInput(paths, formats []string, parts []*part, maxEx int) report.Input 
 		}
 		if maxEx > 0 && len(examples) > maxEx {
 			examples = examples[:maxEx]
+		}
+		for k := range examples {
+			examples[k].FillExcerpt() // a compressed file's chunks leave it to the examples kept
 		}
 		in.Examples = append(in.Examples, examples...)
 		in.Files = append(in.Files, f)

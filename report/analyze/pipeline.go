@@ -3,6 +3,7 @@ package analyze
 import (
 	"context"
 	"fmt"
+	"io"
 	"runtime/debug"
 	"slices"
 	"sync"
@@ -125,8 +126,8 @@ type batch struct {
 // Client addresses, user agents, principals and path templates go to dst as dictionary ids;
 // runParts returns the names behind them (index = id), client host names and user agents masked
 // with ingest.Redact.
-func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.Catalog, dst sink, lines *atomic.Int64, win window) (names, []map[unknownKey]int64, *otherCounts, error) {
-	rankParts(parts)
+func runParts(ctx context.Context, partList *[]*part, workers int, cats []*classify.Catalog, dst sink, lines *atomic.Int64, win window) (names, []map[unknownKey]int64, *otherCounts, error) {
+	parts := *partList
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	jobs := make(chan *part)
@@ -165,19 +166,15 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 			}
 		}(ws[k])
 	}
+	// The feeder hands the parts out in order, and a chunked part's chunks as it cuts them (each a
+	// part of its own, added at the end of the list: feedParts).
+	for i, p := range parts {
+		p.idx = i
+	}
+	fed := make(chan []*part, 1)
 	go func() {
 		defer close(jobs)
-		for i, p := range parts {
-			p.idx = i
-			if p.r == nil {
-				continue // could not be opened: nothing to read
-			}
-			select {
-			case jobs <- p:
-			case <-ctx.Done():
-				return
-			}
-		}
+		fed <- feedParts(ctx, parts, jobs)
 	}()
 	go func() {
 		wg.Wait()
@@ -201,6 +198,9 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 		b.newClients, b.newAgents, b.newPrincipals, b.newPaths = b.newClients[:0], b.newAgents[:0], b.newPrincipals[:0], b.newPaths[:0]
 		free <- b
 	}
+	parts = <-fed
+	*partList = parts
+	rankParts(parts)
 	if loadErr != nil {
 		return names{}, nil, nil, loadErr
 	}
@@ -236,6 +236,53 @@ func runParts(ctx context.Context, parts []*part, workers int, cats []*classify.
 		return names{}, nil, nil, err
 	}
 	return dicts.names(), unknown, other, nil
+}
+
+// chunkBytes is about how many bytes of lines a chunk of a compressed file holds (tests make it
+// small): at most a chunk a worker, and one more, are in memory at once.
+var chunkBytes = 4 << 20
+
+// feedParts sends every part of parts that has a Reader to jobs, in order, until ctx is done. A
+// chunked part (part.chunked) is not sent: its Reader's lines are cut into chunks (ingest's
+// Reader.NextChunk), each sent as a part of the same file, numbered and added after the others as
+// they come, so that the file's parts stay in its order. It returns parts with the chunks' parts.
+func feedParts(ctx context.Context, parts []*part, jobs chan<- *part) []*part {
+	all := parts
+	send := func(p *part) bool {
+		select {
+		case jobs <- p:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for _, p := range parts {
+		if p.r == nil {
+			continue // could not be opened: nothing to read
+		}
+		if !p.chunked {
+			if !send(p) {
+				return all
+			}
+			continue
+		}
+		for {
+			r, err := p.r.NextChunk(chunkBytes)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				p.err = err
+				break
+			}
+			c := &part{file: p.file, path: p.path, format: p.format, start: r.Offset(), r: r, chunk: true, idx: len(all)}
+			all = append(all, c)
+			if !send(c) {
+				return all
+			}
+		}
+	}
+	return all
 }
 
 // parser is one worker's state, kept from part to part: its dictionaries and route cache. A month of

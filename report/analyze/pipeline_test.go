@@ -94,6 +94,70 @@ func TestSplitMatchesSequential(t *testing.T) {
 	if f := four.Input.Files[0]; f.Format != "combined" || !reflect.DeepEqual(f.Formats, formats) {
 		t.Errorf("format %s, lines by format %v, want combined, %v", f.Format, f.Formats, formats)
 	}
+
+	// Compressed, the file is read whole by one worker, and cut into chunks as it is decompressed
+	// for more: the same Result, the same examples at the same lines; and a stream cut short keeps
+	// what came before the cut, with its error.
+	gz := gzipFile(t, path)
+	path = gz
+	defer func(n int) { chunkBytes = n }(chunkBytes)
+	chunkBytes = 256 << 10
+	parts, _, err := openParts([]string{gz}, ingest.Options{}, 4, true)
+	if err != nil || len(parts) != 1 || !parts[0].chunked {
+		t.Fatalf("openParts of a gzip file for 4 workers: %d parts, chunked %v, err %v", len(parts), len(parts) > 0 && parts[0].chunked, err)
+	}
+	jobs := make(chan *part)
+	go func() {
+		defer close(jobs)
+		parts = feedParts(context.Background(), parts, jobs)
+	}()
+	chunks := 0
+	for p := range jobs {
+		if !p.chunk || p.idx != chunks+1 || p.file != 0 {
+			t.Fatalf("chunk %d: %+v", chunks, p)
+		}
+		chunks++
+		p.close()
+	}
+	parts[0].close()
+	if chunks < 50 || len(parts) != chunks+1 {
+		t.Fatalf("%d chunks of a %d-byte file, %d parts", chunks, sb.Len(), len(parts))
+	}
+	one = analyze(1, nil)
+	read.Store(0)
+	if four = analyze(4, &read); !reflect.DeepEqual(one, four) {
+		t.Errorf("gzip in chunks: another result than one reader:\n one: %+v\nfour: %+v", one.Input, four.Input)
+	}
+	if one.Input.Lines != lines || one.Input.Files[0].Format != "combined" {
+		t.Errorf("gzip: %d lines, format %s", one.Input.Lines, one.Input.Files[0].Format)
+	}
+	if fi, _ := os.Stat(gz); read.Load() != fi.Size() {
+		t.Errorf("gzip: progress counted %d bytes, file has %d", read.Load(), fi.Size())
+	}
+	data, err := os.ReadFile(gz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(gz, data[:len(data)*3/5], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cut := func(workers int) *report.Result {
+		res, err := Files(context.Background(), []string{gz}, Options{Catalog: classify.Seed(),
+			Tier: classify.Enterprise, WarnPercent: 60, Workers: workers, MaxExamples: 1000})
+		if err == nil || !strings.Contains(err.Error(), "truncated gzip stream") {
+			t.Fatalf("%d workers on a cut gzip file: err %v", workers, err)
+		}
+		return res
+	}
+	oneCut, fourCut := cut(1), cut(4)
+	if oneCut.Input.Lines < lines/2 || oneCut.Input.Files[0].Err == "" {
+		t.Fatalf("a cut gzip file: %d lines, error %q", oneCut.Input.Lines, oneCut.Input.Files[0].Err)
+	}
+	// The error names the line; the chunk it struck in says where that chunk starts.
+	oneCut.Input.Files[0].Err, fourCut.Input.Files[0].Err = "", ""
+	if !reflect.DeepEqual(oneCut, fourCut) {
+		t.Errorf("a cut gzip file in chunks: another result than one reader:\n one: %+v\nfour: %+v", oneCut.Input, fourCut.Input)
+	}
 }
 
 // TestFilesCancel checks that a cancelled context stops the run with its error.

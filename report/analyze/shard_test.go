@@ -136,7 +136,7 @@ func TestWorkerStopsWhenCancelled(t *testing.T) {
 	var progress atomic.Int64
 	parts := []*part{{path: "a.log", format: r.Format(), r: r}}
 	win := window{from: math.MinInt64, to: math.MaxInt64, templates: classify.Seed()}
-	if _, _, _, err := runParts(ctx, parts, 1, []*classify.Catalog{classify.Seed()}, l, &progress, win); err != context.Canceled {
+	if _, _, _, err := runParts(ctx, &parts, 1, []*classify.Catalog{classify.Seed()}, l, &progress, win); err != context.Canceled {
 		t.Fatalf("runParts: %v, want context.Canceled", err)
 	}
 	// Read ahead of the parse by at most the reader's buffer, and parsed at most about two batches

@@ -1,7 +1,9 @@
 package analyze
 
 import (
+	"bytes"
 	"cmp"
+	"compress/gzip"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -138,6 +140,41 @@ func TestSystemLogPartsMatchWholeFile(t *testing.T) {
 			t.Errorf("%d parts: another result than one:\n%+v\nwant\n%+v", w, got.Input, one.Input)
 		}
 	}
+	// Compressed, the file is read whole by one worker, and cut into chunks as it is decompressed
+	// for more: the same Result.
+	gz := gzipFile(t, path)
+	defer func(n int) { chunkBytes = n }(chunkBytes)
+	chunkBytes = 1 << 20
+	oneGz := runFiles(t, []string{gz}, Options{Workers: 1, MaxExamples: 1000})
+	if oneGz.Input.Lines != wantLines || oneGz.Input.Requests != wantReq {
+		t.Fatalf("gzip, one worker: %d lines, %d requests", oneGz.Input.Lines, oneGz.Input.Requests)
+	}
+	for _, w := range []int{2, 7} {
+		if got := runFiles(t, []string{gz}, Options{Workers: w, MaxExamples: 1000}); !reflect.DeepEqual(got, oneGz) {
+			t.Errorf("gzip, %d workers: another result than one:\n%+v\nwant\n%+v", w, got.Input, oneGz.Input)
+		}
+	}
+}
+
+// gzipFile writes the file at path gzipped to path + ".gz" and returns that path.
+func gzipFile(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	if _, err := zw.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path+".gz", b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path + ".gz"
 }
 
 // TestGroupHi: groupHi puts pairs with equal hi next to each other, keeping every pair, on random
