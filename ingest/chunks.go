@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"io"
+	"sync/atomic"
 )
 
 // Chunks: a compressed file is one stream that only one goroutine can decompress, so [OpenParts]
@@ -32,6 +33,7 @@ type chunking struct {
 	done  bool        // the last chunk was handed out
 	lazy  bool        // a chunk Reader: its examples keep their lines (Skip.FillExcerpt)
 	free  chan []byte // the buffers of closed chunk Readers, for the next chunks
+	ended atomic.Bool // the last chunk was handed out: closed chunk Readers' buffers are let go
 }
 
 // NextChunk returns a Reader of the next whole lines of r's decompressed input, about size bytes of
@@ -68,10 +70,13 @@ func (r *Reader) NextChunk(size int) (*Reader, error) {
 			c, err := r.chunkReader(bytes.NewReader(buf[:cut]), cut)
 			if err == nil {
 				// Its lines are copied out as it reads them: the buffer is free once it is closed.
+				free, ended := r.chunk.free, &r.chunk.ended
 				c.closeFns = append(c.closeFns, func() error {
-					select {
-					case r.chunk.free <- buf:
-					default:
+					if !ended.Load() {
+						select {
+						case free <- buf:
+						default:
+						}
 					}
 					return nil
 				})
@@ -81,7 +86,12 @@ func (r *Reader) NextChunk(size int) (*Reader, error) {
 	}
 	// The end of the input, an error, or a whole chunk without a newline: one last Reader reads what
 	// is left as r would (its too-long line, the cut last line before an error, the error itself).
+	// The free buffers go (r may stay open long after, while the run goes on with other files).
 	r.chunk.done = true
+	r.chunk.ended.Store(true)
+	for len(r.chunk.free) > 0 {
+		<-r.chunk.free
+	}
 	if err == io.EOF && len(buf) == 0 {
 		return nil, io.EOF
 	}
