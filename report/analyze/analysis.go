@@ -268,7 +268,7 @@ func rowPeaks(ctx context.Context, src rowSource, f *minuteFigures, cat *classif
 	} else if len(conc.busy) > 0 {
 		query = busyDuckDB(d) // a store: d is open
 	}
-	if err := attributeBusy(ctx, query, cat, fl, conc); err != nil {
+	if err := attributeBusy(ctx, query, cat, conc); err != nil {
 		return requestFigures{}, err
 	}
 	if gs != nil {

@@ -81,7 +81,7 @@ func figureConcurrency(g *inflight, cat *classify.Catalog, tier classify.Tier, i
 
 	// Pass 1: the busyPool-th largest lower bound, over distinct seconds.
 	var pool topSeconds
-	g.eachSecond(func(s, open, _ int64) { pool.push(s, open) })
+	g.eachSecond(func(s, open, inner int64) { pool.push(s, open, open+inner) })
 	kth := pool.floor()
 	// Pass 2: settle what the counts settle; note the rest.
 	want := map[int64]int64{}
@@ -98,7 +98,7 @@ func figureConcurrency(g *inflight, cat *classify.Catalog, tier classify.Tier, i
 			}
 		}
 		if inner == 0 {
-			pool.push(s, open)
+			pool.push(s, open, open)
 			for i, l := range lims {
 				if open > l {
 					overN[i]++
@@ -126,7 +126,7 @@ func figureConcurrency(g *inflight, cat *classify.Catalog, tier classify.Tier, i
 	}
 	for s, a := range amb {
 		m := exact[s].n
-		pool.push(s, m)
+		pool.push(s, m, a.open+a.inner)
 		for i, l := range lims {
 			if a.open <= l && m > l {
 				overN[i]++
@@ -165,7 +165,7 @@ func figureConcurrency(g *inflight, cat *classify.Catalog, tier classify.Tier, i
 			}
 			if !slices.ContainsFunc(out.busy, func(b int64) bool { return abs64(b-r.s) < busyApart }) {
 				out.busy = append(out.busy, r.s)
-				res.Busiest = append(res.Busiest, report.BusySecond{Second: time.Unix(r.s, 0).UTC(), Max: int(r.n)})
+				res.Busiest = append(res.Busiest, report.BusySecond{Second: time.Unix(r.s, 0).UTC(), Max: int(r.n), InFlight: r.hi})
 			}
 		}
 		if err := g.series(res, p.s); err != nil {
@@ -288,15 +288,17 @@ func DurationHint(format string) string {
 // earliest second first among equals.
 type topSeconds struct{ list []secCount }
 
-type secCount struct{ s, n int64 }
+// secCount is a second s with its count n, and hi, the requests in flight at some instant of it
+// (open + inner: BusySecond.InFlight).
+type secCount struct{ s, n, hi int64 }
 
 func (t *topSeconds) less(a, b secCount) bool { return a.n > b.n || a.n == b.n && a.s < b.s }
 
-func (t *topSeconds) push(s, n int64) {
+func (t *topSeconds) push(s, n, hi int64) {
 	if n <= 0 {
 		return
 	}
-	c := secCount{s, n}
+	c := secCount{s, n, hi}
 	if len(t.list) == busyPool && !t.less(c, t.list[len(t.list)-1]) {
 		return
 	}
@@ -360,20 +362,10 @@ type busyQuery func(ctx context.Context, lo, hi int64) (busyRows, error)
 
 // attributeBusy fills the busy seconds' endpoints and callers from the requests query reads (those of
 // rate-limited buckets the analysis loaded: every request of the minutes busyMinutes asked for), and
-// their totals from the counts.
-func attributeBusy(ctx context.Context, query busyQuery, cat *classify.Catalog, g *inflight, f *concurrencyFigures) error {
-	overlap := map[int64]int64{} // the requests in flight during each busy second: open + inner
-	for _, s := range f.busy {
-		overlap[s] = 0
-	}
-	g.eachSecond(func(s, open, inner int64) {
-		if _, ok := overlap[s]; ok {
-			overlap[s] = open + inner
-		}
-	})
+// how many of those in flight (BusySecond.InFlight, from the counts) were of no bucket.
+func attributeBusy(ctx context.Context, query busyQuery, cat *classify.Catalog, f *concurrencyFigures) error {
 	for i, s := range f.busy {
 		b := &f.res.Busiest[i]
-		b.InFlight = overlap[s]
 		rows, err := query(ctx, s*secMicros, (s+1)*secMicros)
 		if err != nil {
 			return fmt.Errorf("busiest seconds: %w", err)

@@ -138,6 +138,17 @@ func TestConcurrencyBruteForce(t *testing.T) {
 			if int64(b.Max) != exact[b.Second.Unix()] {
 				t.Fatalf("round %d: busy second %s: %d, brute force %d", round, b.Second, b.Max, exact[b.Second.Unix()])
 			}
+			// InFlight: the intervals that meet the second.
+			lo, hi := b.Second.UnixMicro(), b.Second.UnixMicro()+secMicros
+			var meet int64
+			for _, iv := range ivs {
+				if iv.s < hi && iv.e > lo {
+					meet++
+				}
+			}
+			if b.InFlight != meet {
+				t.Fatalf("round %d: busy second %s: %d in flight during it, brute force %d", round, b.Second, b.InFlight, meet)
+			}
 		}
 		var total int64
 		for _, m := range res.Throttled.Moments {

@@ -89,18 +89,20 @@ func (g *inflight) add(ts, dur int64, flags uint8) {
 	end := ts + dur
 	s, e := floorDiv(ts, secMicros), floorDiv(end, secMicros)
 	cs := g.cell(s)
-	cs.net++
 	if ts == s*secMicros {
 		cs.bnd++
 	} else {
 		cs.inner++
 		g.inner = true
 	}
-	ce := g.cell(e)
-	ce.net--
-	if end == e*secMicros {
-		ce.bnd--
-	}
+	if e != s {
+		cs.net++
+		ce := g.cell(e)
+		ce.net--
+		if end == e*secMicros {
+			ce.bnd--
+		}
+	} // else the interval starts and ends inside s (not at its first instant: dur > 0): net unchanged
 	if !g.any {
 		g.any, g.minS, g.maxS = true, s, e
 	}
