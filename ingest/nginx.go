@@ -477,10 +477,15 @@ func matchCombinedHead(line []byte, v *[nvCount][]byte, tc *clfTimeCache) (int, 
 	if p+2 > n || line[p] != ' ' || line[p+1] != '"' {
 		return 0, false
 	}
-	// $http_referer up to `" "`: its first '"' must start it.
+	// $http_referer up to `" "`: its first '"' must start it. Most are "-": no IndexByte call.
 	p += 2
-	r := bytes.IndexByte(line[p:], '"')
-	if r < 0 || p+r+3 > n || line[p+r+1] != ' ' || line[p+r+2] != '"' {
+	r := 1
+	if p+1 >= n || line[p] != '-' || line[p+1] != '"' {
+		if r = bytes.IndexByte(line[p:], '"'); r < 0 {
+			return 0, false
+		}
+	}
+	if p+r+3 > n || line[p+r+1] != ' ' || line[p+r+2] != '"' {
 		return 0, false
 	}
 	v[nvRemoteAddr], v[nvTimeLocal], v[nvRequest], v[nvStatus] = addr, ts, req, status
