@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"compress/gzip"
 	"fmt"
 	"io"
 	"reflect"
@@ -151,4 +152,83 @@ func TestChunkable(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzChunks: any input, gzipped and read as chunks of any size in a format of independent lines,
+// gives what its one Reader gives (records, stats, examples and events; the error's line in the
+// whole file).
+func FuzzChunks(f *testing.F) {
+	f.Add(goodLines(20), uint16(100), uint8(0))
+	f.Add(mixedLog(50, goodLine), uint16(7), uint8(0))
+	f.Add([]byte("a\n\n"+goodLine(1)+"\r\n"+strings.Repeat("z", 300)+"\n"+goodLine(2)), uint16(40), uint8(1))
+	f.Add(repeatFile(f, "testdata/okta-ndjson/basic/input.log", 2), uint16(500), uint8(2))
+	formats := []string{"combined", "common", "okta-ndjson", "json", "envoy-text"}
+	f.Fuzz(func(t *testing.T, data []byte, size uint16, format uint8) {
+		if len(data) > 4<<10 {
+			return
+		}
+		opt := Options{Format: formats[int(format)%len(formats)], MaxExamples: 50, MaxLineBytes: 256}
+		var gz bytes.Buffer
+		zw := gzip.NewWriter(&gz)
+		zw.Write(data)
+		zw.Close()
+		whole, err := NewReader(bytes.NewReader(gz.Bytes()), "f.gz", opt)
+		if err != nil {
+			return
+		}
+		want := drain(whole)
+		whole.Close()
+		r, err := NewReader(bytes.NewReader(gz.Bytes()), "f.gz", opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		if !r.Chunkable() {
+			t.Fatalf("a gzipped %s input is not chunkable", r.Format())
+		}
+		var recs []Record
+		var lines, requests, skipped int64
+		var examples []Skip
+		var events []RateLimitEvent
+		var gotErr error
+		for {
+			c, err := r.NextChunk(16 + int(size)%4096)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := drain(c)
+			c.Close()
+			for _, rec := range d.recs {
+				rec.Line += int(lines)
+				recs = append(recs, rec)
+			}
+			for _, ex := range d.stats.Examples {
+				ex.Line += int(lines)
+				ex.FillExcerpt()
+				examples = append(examples, ex)
+			}
+			for _, e := range d.events {
+				e.Line += int(lines)
+				events = append(events, e)
+			}
+			if d.err != nil {
+				gotErr = d.err
+			}
+			lines, requests, skipped = lines+d.stats.Lines, requests+d.stats.Requests, skipped+d.stats.Skipped
+		}
+		if len(examples) > 50 {
+			examples = examples[:50]
+		}
+		if len(events) > MaxEvents {
+			events = events[:MaxEvents]
+		}
+		if lines != want.stats.Lines || requests != want.stats.Requests || skipped != want.stats.Skipped ||
+			!reflect.DeepEqual(recs, want.recs) || !reflect.DeepEqual(examples, want.stats.Examples) ||
+			!reflect.DeepEqual(events, want.events) || (gotErr != nil) != (want.err != nil) {
+			t.Fatalf("chunks: %d lines, %d requests, %d skipped, err %v\nwhole: %+v, err %v", lines, requests, skipped, gotErr, want.stats, want.err)
+		}
+	})
 }

@@ -61,7 +61,7 @@ func drain(r *Reader) drained {
 }
 
 // repeatFile returns the file at path n times over, each copy ending with a newline.
-func repeatFile(t *testing.T, path string, n int) []byte {
+func repeatFile(t testing.TB, path string, n int) []byte {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
