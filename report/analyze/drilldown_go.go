@@ -101,14 +101,25 @@ type idShare struct {
 }
 
 // topShares returns the drillDownTop largest counts, by count (largest first), then name (in names;
-// "" for an IPv4 client, spelt out by the caller, or an id without a name), then id.
+// "" for an IPv4 client, spelt out by the caller, or an id without a name), then id: a total order, so
+// the map's order does not matter. It keeps the top as it goes rather than sorting every count (a
+// bucket's clients and paths can be tens of thousands).
 func topShares(counts map[uint64]int64, names []string) []idShare {
-	all := make([]idShare, 0, len(counts))
-	for id, n := range counts {
-		all = append(all, idShare{Share: report.Share{Name: nameOf(names, id), Count: n}, id: id})
-	}
-	slices.SortFunc(all, func(a, b idShare) int {
+	order := func(a, b idShare) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Name, b.Name), cmp.Compare(a.id, b.id))
-	})
-	return all[:min(len(all), drillDownTop)]
+	}
+	top := make([]idShare, 0, drillDownTop+1)
+	for id, n := range counts {
+		if len(top) == drillDownTop && n < top[drillDownTop-1].Count {
+			continue // below the last kept: no name to look up
+		}
+		s := idShare{Share: report.Share{Name: nameOf(names, id), Count: n}, id: id}
+		if len(top) == drillDownTop && order(s, top[drillDownTop-1]) >= 0 {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(top, s, order)
+		top = slices.Insert(top, i, s)
+		top = top[:min(len(top), drillDownTop)]
+	}
+	return top
 }

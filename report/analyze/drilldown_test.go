@@ -3,9 +3,11 @@ package analyze
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -263,6 +265,37 @@ func TestDrillDownTiesByName(t *testing.T) {
 	for i, got := range agents {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("id order %d: top agents %v, want %v", i, got, want)
+		}
+	}
+}
+
+// TestTopSharesMatchesSort: topShares keeps what sorting every count and taking the first
+// drillDownTop gives, with many ties on counts and on names, ids without a name, and fewer counts
+// than the top.
+func TestTopSharesMatchesSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 9))
+	names := []string{"", "b", "a", "a", "c", "b", "d"}
+	for round := range 500 {
+		counts := map[uint64]int64{}
+		for range rng.IntN(40) {
+			counts[uint64(rng.IntN(12))] = int64(1 + rng.IntN(1+round%6))
+		}
+		var all []idShare
+		for id, n := range counts {
+			all = append(all, idShare{Share: report.Share{Name: nameOf(names, id), Count: n}, id: id})
+		}
+		slices.SortFunc(all, func(a, b idShare) int {
+			if a.Count != b.Count {
+				return int(b.Count - a.Count)
+			}
+			if a.Name != b.Name {
+				return strings.Compare(a.Name, b.Name)
+			}
+			return int(a.id) - int(b.id)
+		})
+		want := all[:min(len(all), drillDownTop)]
+		if got := topShares(counts, names); !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
+			t.Fatalf("round %d: topShares %+v, sorted %+v", round, got, want)
 		}
 	}
 }
