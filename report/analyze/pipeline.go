@@ -247,7 +247,7 @@ var chunkBytes = 4 << 20
 // Reader.NextChunk), each sent as a part of the same file, numbered and added after the others as
 // they come, so that the file's parts stay in its order. It returns parts with the chunks' parts.
 func feedParts(ctx context.Context, parts []*part, jobs chan<- *part) []*part {
-	all := parts
+	all := slices.Clip(parts) // the chunks are appended to a copy
 	send := func(p *part) bool {
 		select {
 		case jobs <- p:
