@@ -43,7 +43,7 @@ type formatSpec struct {
 	stream bool
 	// splittable: each line is parsed alone (no header, no state carried from line to line that
 	// changes a result), so a plain file can be cut at any line boundary and each part read by a
-	// Reader of its own ([OpenParts]). (okta-ndjson is: the System Log events of one request that
+	// Reader of its own ([OpenParts]), and a compressed one handed out in chunks (Reader.NextChunk). (okta-ndjson is: the System Log events of one request that
 	// land in different parts are resolved across parts as across files, by report/analyze.)
 	splittable bool
 	// lineDetect: a line of this format is recognised (sniff) and read alone, with no options and
