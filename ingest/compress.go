@@ -115,8 +115,23 @@ func (r *Reader) readError(err error, line int) error {
 	default:
 		err = fmt.Errorf("corrupt %s stream: %w", r.codec, err)
 	}
-	return fmt.Errorf("%s: line %d: %w", r.name, line, err)
+	return &LineError{File: r.name, Line: line, Err: err}
 }
+
+// LineError is a read or decompression error that struck a file at a line (the line being read, or
+// the one after the last read whole): "access.log.gz: line 812: truncated gzip stream: unexpected
+// EOF". A Reader of a part of a file (OpenParts) or of a chunk (Reader.NextChunk) numbers the line
+// from its own start, as it does its records: add the lines of the parts before it.
+type LineError struct {
+	File string
+	Line int
+	Err  error
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("%s: line %d: %v", e.File, e.Line, e.Err) }
+
+// Unwrap returns the error that struck.
+func (e *LineError) Unwrap() error { return e.Err }
 
 // stickyReader returns the first error of r, and only that, from then on. bufio.Reader hands an error
 // out once and then reads again; a Reader must not read past a failure (a flaky source could resume

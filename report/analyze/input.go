@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -59,9 +60,11 @@ func mergeInput(paths, formats []string, parts []*part, maxEx int) report.Input 
 				first, last = min(first, st.First), max(last, st.Last)
 			}
 			if p.err != nil && f.Err == "" {
+				// A later part numbers the line from its own start: make it the file's.
+				var le *ingest.LineError
 				switch {
-				case p.chunk && p.start > 0:
-					p.err = fmt.Errorf("%w (in the part of the decompressed file from byte %d, after line %d)", p.err, p.start, lineBase)
+				case lineBase > 0 && errors.As(p.err, &le):
+					le.Line += int(lineBase)
 				case p.start > 0:
 					p.err = fmt.Errorf("%w (in the part of the file from byte %d, after line %d)", p.err, p.start, lineBase)
 				}
