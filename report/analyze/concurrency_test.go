@@ -3,7 +3,6 @@ package analyze
 import (
 	"context"
 	"math/rand/v2"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -342,24 +341,7 @@ func TestBusyGoMatchesSQL(t *testing.T) {
 	}
 	// busy.sql over a store of the rows, which holds them all.
 	cat := classify.Seed()
-	path := filepath.Join(t.TempDir(), "store.duckdb")
-	st, err := createStore(path, []*classify.Catalog{cat}, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mustAdd(t, st, r)
-	if err := st.setNames(nm); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.saveInput(report.Input{}, nil); err != nil {
-		t.Fatal(err)
-	}
-	st.close()
-	st, _, err = openStore(path, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.close()
+	st := newTestStoreNamed(t, []*classify.Catalog{cat}, cat, r, &nm)
 	d, err := st.database()
 	if err != nil {
 		t.Fatal(err)

@@ -83,12 +83,23 @@ func newTestStore(t testing.TB, cat *classify.Catalog, rows *rowBatch) *store {
 // analysed against cat.
 func newTestStoreOf(t testing.TB, cats []*classify.Catalog, cat *classify.Catalog, rows *rowBatch) *store {
 	t.Helper()
+	return newTestStoreNamed(t, cats, cat, rows, nil)
+}
+
+// newTestStoreNamed is newTestStoreOf with the names behind the rows' ids, when nm is not nil.
+func newTestStoreNamed(t testing.TB, cats []*classify.Catalog, cat *classify.Catalog, rows *rowBatch, nm *names) *store {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "store.duckdb")
 	st, err := createStore(path, cats, cat)
 	if err != nil {
 		t.Fatal(err)
 	}
 	mustAdd(t, st, rows)
+	if nm != nil {
+		if err := st.setNames(*nm); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := st.saveInput(report.Input{}, nil); err != nil {
 		t.Fatal(err)
 	}
