@@ -166,17 +166,7 @@ func scanCLFFast(line []byte, rec *Record, xff bool, tc *clfTimeCache) (agent, o
 	if !ok {
 		return false, false
 	}
-	if len(ua) == 1 && ua[0] == '-' {
-		ua = nil
-	}
-	// Field by field: a struct literal is built on the stack and copied, which is slower.
-	*rec = Record{Line: rec.Line}
-	rec.Time = t
-	rec.Method = aliasString(method)
-	rec.Target = aliasString(target)
-	rec.Status = status
-	rec.Client = aliasString(client)
-	rec.UserAgent = aliasString(ua)
+	rec.setRequest(t, method, target, status, aliasString(client), ua)
 	return agent, true
 }
 

@@ -381,18 +381,7 @@ func (f *LogFormat) parseWith(line []byte, rec *Record, ps *nginxFileParser) str
 	if isDash(client) {
 		client = nil
 	}
-	ua := v[nvUserAgent]
-	if isDash(ua) {
-		ua = nil
-	}
-	// Field by field: a struct literal is built on the stack and copied, which is slower.
-	*rec = Record{Line: rec.Line}
-	rec.Time = t
-	rec.Method = aliasString(method)
-	rec.Target = aliasString(target)
-	rec.Status = st
-	rec.Client = aliasString(client)
-	rec.UserAgent = aliasString(ua)
+	rec.setRequest(t, method, target, st, aliasString(client), v[nvUserAgent])
 	if hasDur {
 		rec.setDuration(dur)
 	}

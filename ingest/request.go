@@ -90,8 +90,14 @@ func (rec *Record) setRequest(t int64, method, target []byte, status int, client
 	if isDash(ua) {
 		ua = nil
 	}
-	*rec = Record{Time: t, Method: aliasString(method), Target: aliasString(target), Status: status, Client: client,
-		UserAgent: aliasString(ua), Line: rec.Line}
+	// Field by field: a struct literal is built on the stack and copied, which is slower.
+	*rec = Record{Line: rec.Line}
+	rec.Time = t
+	rec.Method = aliasString(method)
+	rec.Target = aliasString(target)
+	rec.Status = status
+	rec.Client = client
+	rec.UserAgent = aliasString(ua)
 }
 
 // setDuration records that the request took d microseconds (a negative d is not a duration: nothing
