@@ -459,7 +459,6 @@ func matchCombinedHead(line []byte, v *[nvCount][]byte, tc *clfTimeCache) (int, 
 	status := line[p : p+3]
 	// $body_bytes_sent: digits up to ` "`.
 	p += 4
-	b := p
 	for p < n && isDigit(line[p]) {
 		p++
 	}
@@ -477,8 +476,7 @@ func matchCombinedHead(line []byte, v *[nvCount][]byte, tc *clfTimeCache) (int, 
 	if p+r+3 > n || line[p+r+1] != ' ' || line[p+r+2] != '"' {
 		return 0, false
 	}
-	v[nvRemoteAddr], v[nvTimeLocal], v[nvRequest], v[nvStatus] = addr, ts, req, status
-	_ = b // $body_bytes_sent and $http_referer are not read
+	v[nvRemoteAddr], v[nvTimeLocal], v[nvRequest], v[nvStatus] = addr, ts, req, status // the others are not read
 	return p + r + 3, true
 }
 
