@@ -23,26 +23,26 @@ func TestBuildRows(t *testing.T) {
 		keyGunzip:   sum(1*s, 0, 0, 0, 0),
 		keySysLog:   sum(1*s, 1e6, 690481, 200<<20, 2e9),
 		keyReadJSON: sum(2*s, 0, 690481, 0, 0),
-		keyRT:       sum(2*s, 5e6, 5e6, 400<<20, 0),
+		keyRT:       sum(1100*time.Millisecond, 5e6, 5e6, 400<<20, 0), // 1.1×: the target exactly
 		keySQLRT:    sum(5*s, 0, 5e6, 0, 0),
 	}}
-	if rows := buildRows(good); rows[len(rows)-2].verdict != verdictSkip || rows[len(rows)-2].measure != "peak RSS, 50 M lines" {
-		t.Errorf("without -big: %+v", rows[len(rows)-2])
+	if rows := buildRows(good); rows[len(rows)-3].verdict != verdictSkip || rows[len(rows)-3].measure != "peak RSS, 50 M lines" {
+		t.Errorf("without -big: %+v", rows[len(rows)-3])
 	}
 	good.big = []bigResult{{"plain combined", summary{sample: sample{wall: 20 * s, lines: 50e6, rss: 1 << 30}, runs: 1}}}
 	rows := buildRows(good)
 	for _, r := range rows {
 		switch {
 		case strings.HasPrefix(r.measure, "combined + $request_time"):
-			if r.verdict != verdictInfo || r.ratio != "2.50×" {
+			if r.verdict != verdictInfo || r.ratio != "4.55×" {
 				t.Errorf("%s: %v %s", r.measure, r.verdict, r.ratio)
 			}
 		case r.verdict != verdictPass:
 			t.Errorf("%s: %s %s %s %s: %v, want PASS", r.measure, r.ratecard, r.baseline, r.ratio, r.target, r.verdict)
 		}
 	}
-	if len(rows) != 9 {
-		t.Errorf("%d rows, want 9", len(rows))
+	if len(rows) != 10 {
+		t.Errorf("%d rows, want 10", len(rows))
 	}
 
 	// A little worse on every side fails every target.
@@ -54,6 +54,7 @@ func TestBuildRows(t *testing.T) {
 	worse(keyCombined, func(v *summary) { v.wall = 1010 * time.Millisecond }) // SQL 4.95×, wc 8.08×, scaling 1.83×
 	worse(keyGzip, func(v *summary) { v.wall = 1510 * time.Millisecond; v.rss = 513 << 20 })
 	worse(keySysLog, func(v *summary) { v.wall = 1010 * time.Millisecond }) // 1.98 GB/s, read_json 1.98×
+	worse(keyRT, func(v *summary) { v.wall = 1120 * time.Millisecond })     // 1.12×/1.01 s: 1.109×
 	bad.big = []bigResult{{"plain combined", summary{sample: sample{wall: 20 * s, lines: 50e6, rss: 1<<30 + 1}, runs: 1}}}
 	for _, r := range buildRows(bad) {
 		if r.verdict != verdictFail && r.verdict != verdictInfo {

@@ -10,6 +10,7 @@ const (
 	targetGzip     = 1.5  // ratecard's time on gzip input ÷ decompressing it to nothing, at most
 	targetSysLog   = 2e9  // System Log NDJSON bytes per second, at least
 	targetReadJSON = 2.0  // DuckDB read_json's time ÷ ratecard's, at least (System Log NDJSON)
+	targetDuration = 1.1  // ratecard's time on the month with $request_time ÷ on the plain month, at most (issue 20)
 	targetRSS5M    = 512 << 20
 	targetRSS50M   = 1 << 30
 	largeInputMin  = 40_000_000 // lines from which the 50 M memory target applies
@@ -121,6 +122,15 @@ func buildRows(r results) []row {
 	}
 	if len(r.big) == 0 {
 		skip("peak RSS, 50 M lines", "≤ "+mib(targetRSS50M), "not run (make bench BENCH_BIG=1)")
+	}
+
+	// Issue 20: what a logged duration costs, end to end.
+	if rt, ok := r.get(keyRT); ok && okComb {
+		x, s := ratio(rt.wall, comb.wall)
+		rows = append(rows, row{"durations: ratecard time with $request_time ÷ plain combined's", seconds(rt.wall), seconds(comb.wall), s,
+			fmt.Sprintf("≤ %g×", targetDuration), judge(x > 0 && x <= targetDuration)})
+	} else {
+		skip("durations: ratecard time with $request_time ÷ plain combined's", fmt.Sprintf("≤ %g×", targetDuration), "not run")
 	}
 
 	// The concurrency analysis case, for comparison.
