@@ -1,7 +1,6 @@
 package analyze
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -61,10 +60,12 @@ func mergeInput(paths, formats []string, parts []*part, maxEx int) report.Input 
 			}
 			if p.err != nil && f.Err == "" {
 				// A later part numbers the line from its own start: make it the file's.
-				var le *ingest.LineError
+				le, isLine := p.err.(*ingest.LineError)
 				switch {
-				case lineBase > 0 && errors.As(p.err, &le):
-					le.Line += int(lineBase)
+				case lineBase > 0 && isLine:
+					fixed := *le
+					fixed.Line += int(lineBase)
+					p.err = &fixed
 				case p.start > 0:
 					p.err = fmt.Errorf("%w (in the part of the file from byte %d, after line %d)", p.err, p.start, lineBase)
 				}
