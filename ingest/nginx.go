@@ -86,6 +86,9 @@ type LogFormat struct {
 	xff    bool // Options.ForwardedFor: the client is the first hop of $http_x_forwarded_for
 	// combinedHead: the format starts as nginx's combined one does (matchCombinedHead).
 	combinedHead bool
+	// uaThenLast: after that head come only $http_user_agent, a literal starting with '"', and one
+	// last variable running to the end of the line (nginx's combined with " $request_time").
+	uaThenLast bool
 }
 
 type nginxStep struct {
@@ -182,6 +185,8 @@ func CompileLogFormat(format string) (*LogFormat, error) {
 		s.time26 = s.kind == nvTimeLocal && len(s.lit) > 0 && !clfTimeByte(s.lit[0])
 	}
 	f.combinedHead = f.hasCombinedHead()
+	f.uaThenLast = f.combinedHead && len(f.steps) == combinedHeadSteps+2 && f.steps[combinedHeadSteps].name == "http_user_agent" &&
+		f.steps[combinedHeadSteps].lit[0] == '"' && len(f.steps[combinedHeadSteps+1].lit) == 0
 	if !f.has[nvTimeLocal] && !f.has[nvTimeISO] && !f.has[nvMsec] {
 		return nil, fmt.Errorf("log format %q has no time variable ($time_local, $time_iso8601 or $msec)", format)
 	}
@@ -270,6 +275,17 @@ func (f *LogFormat) parseWith(line []byte, rec *Record, ps *nginxFileParser) str
 	if f.combinedHead {
 		if p, ok := matchCombinedHead(line, &v, tc); ok {
 			pos, from = p, combinedHeadSteps
+			// "combined" and one variable more (as " $request_time"): the user agent runs to its
+			// literal, which starts with the first '"' after it when it occurs there at all, and
+			// the last variable to the end of the line.
+			if f.uaThenLast {
+				ua, last := &f.steps[combinedHeadSteps], &f.steps[combinedHeadSteps+1]
+				if q := bytes.IndexByte(line[pos:], '"'); q >= 0 && litAt(line, pos+q, ua.lit) {
+					v[ua.kind], pos = line[pos:pos+q], pos+q+len(ua.lit)
+					v[last.kind], pos = line[pos:], len(line)
+					from = len(f.steps)
+				}
+			}
 		}
 	}
 	for k := from; k < len(f.steps); k++ {
