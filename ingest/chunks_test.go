@@ -5,6 +5,8 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -231,4 +233,50 @@ func FuzzChunks(f *testing.F) {
 			t.Fatalf("chunks: %d lines, %d requests, %d skipped, err %v\nwhole: %+v, err %v", lines, requests, skipped, gotErr, want.stats, want.err)
 		}
 	})
+}
+
+// TestChunksMatchWholeOnCorpus: every third-party corpus log of independent lines, gzipped, reads the
+// same in chunks as whole (the tests skip without the corpus, as TestCorpus does).
+func TestChunksMatchWholeOnCorpus(t *testing.T) {
+	paths, _ := filepath.Glob(filepath.Join(corpusDir, "logfile_*"))
+	if len(paths) == 0 {
+		t.Skipf("corpus not found at %s", corpusDir)
+	}
+	// And the Okta System Log exports (NDJSON) of the second corpus.
+	filepath.WalkDir(oktaCorpusDir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".jsonl") {
+			paths = append(paths, p)
+		}
+		return nil
+	})
+	chunked := 0
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gz := writeFile(t, filepath.Base(path)+".gz", gzipMembers(t, data))
+		r, err := Open(gz, Options{MaxExamples: 1000})
+		if err != nil {
+			continue // no known format: nothing to compare
+		}
+		ok := r.Chunkable()
+		want := readAll(t, r)
+		r.Close()
+		if !ok {
+			continue
+		}
+		chunked++
+		for _, size := range []int{64, 1000} {
+			got, _ := readChunks(t, gz, Options{MaxExamples: 1000}, size)
+			got.err, want.err = nil, nil
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s in chunks of %d: %+v\nwhole: %+v", filepath.Base(path), size, got.stats, want.stats)
+			}
+		}
+	}
+	if chunked < 10 {
+		t.Errorf("only %d corpus files were chunkable", chunked)
+	}
+	t.Logf("%d of %d corpus files read in chunks", chunked, len(paths))
 }
