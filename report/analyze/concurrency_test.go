@@ -85,10 +85,10 @@ func TestConcurrencyBruteForce(t *testing.T) {
 				conc[floorDiv(s, secMicros)]++
 			}
 			if rng.IntN(7) == 0 {
-				g.add(s, -1, flags) // no duration
+				g.add(s, -1, flags, false) // no duration
 				continue
 			}
-			g.add(s, d, flags)
+			g.add(s, d, flags, false)
 			if d > 0 {
 				ivs = append(ivs, bruteInterval{s, s + d})
 			}

@@ -37,8 +37,12 @@ type inflight struct {
 	inner    bool  // some interval starts inside a second
 	maxDur   int64 // the longest duration counted, microseconds
 	ivs      ivStore
-	c429     map[int64]int64 // concurrency 429s (status 429, X-Rate-Limit-Limit: 0) per second
-	clients  [][]clientRow   // in chunks of ivChunk
+	// held, when set, gives the intervals (start, duration) of the requests the source holds as rows,
+	// which add was told not to keep in ivs: a live source's held rows are those intervals already
+	// (12 bytes a request, 60 MB for the bench month, not written twice).
+	held    func(fn func(ts int64, dur uint32)) error
+	c429    map[int64]int64 // concurrency 429s (status 429, X-Rate-Limit-Limit: 0) per second
+	clients [][]clientRow   // in chunks of ivChunk
 }
 
 // secPageBits sets the seconds in a page (1,024: 12 KiB); maxSecPages bounds the pages (96 MiB, 97
@@ -71,8 +75,10 @@ const (
 	flagDuration = 8 // a store's: the duration was logged (inflight.go takes -1 for not logged)
 )
 
-// add counts one request at ts with duration dur (microseconds, -1 when not logged) and flags.
-func (g *inflight) add(ts, dur int64, flags uint8) {
+// add counts one request at ts with duration dur (microseconds, -1 when not logged) and flags, and
+// keeps its interval for the exact count inside a second (exactMax) unless rowHeld says the source
+// holds it as a row (inflight.held).
+func (g *inflight) add(ts, dur int64, flags uint8, rowHeld bool) {
 	g.requests++
 	if flags&flagConc429 != 0 {
 		g.c429[floorDiv(ts, secMicros)]++
@@ -107,7 +113,9 @@ func (g *inflight) add(ts, dur int64, flags uint8) {
 		g.any, g.minS, g.maxS = true, s, e
 	}
 	g.minS, g.maxS = min(g.minS, s), max(g.maxS, e)
-	g.ivs.add(ts, uint32(dur))
+	if !rowHeld {
+		g.ivs.add(ts, uint32(dur))
+	}
 }
 
 // cell returns second s's counts, making its page (or, past maxSecPages, its cell) when new.
@@ -207,7 +215,8 @@ type secMax struct {
 }
 
 // exactMax returns, for each second of want, the most requests in flight at any instant of it,
-// given each second's open count: a pass over the held intervals collects the starts and ends
+// given each second's open count: a pass over the intervals (ivs, and the source's rows: held)
+// collects the starts and ends
 // strictly inside those seconds, which are then swept in time order (an end before a start at the
 // same instant: [start, end) intervals that meet do not overlap).
 func (g *inflight) exactMax(want map[int64]int64) (map[int64]secMax, error) {
@@ -219,7 +228,7 @@ func (g *inflight) exactMax(want map[int64]int64) (map[int64]secMax, error) {
 		return map[int64]secMax{}, nil
 	}
 	evs := make(map[int64][]event, len(want))
-	err := g.ivs.each(func(ts int64, dur uint32) {
+	collect := func(ts int64, dur uint32) {
 		end := ts + int64(dur)
 		if s := floorDiv(ts, secMicros); ts != s*secMicros {
 			if _, ok := want[s]; ok {
@@ -231,9 +240,14 @@ func (g *inflight) exactMax(want map[int64]int64) (map[int64]secMax, error) {
 				evs[e] = append(evs[e], event{end, -1})
 			}
 		}
-	})
-	if err != nil {
+	}
+	if err := g.ivs.each(collect); err != nil {
 		return nil, err
+	}
+	if g.held != nil {
+		if err := g.held(collect); err != nil {
+			return nil, err
+		}
 	}
 	out := make(map[int64]secMax, len(want))
 	for s, open := range want {
@@ -413,12 +427,13 @@ func (s *ivStore) close() {
 
 // addRequest counts a request from source src (0: an access log; a System Log request carries no
 // duration and is not every request, so it is not counted), and holds it once more, per client,
-// when it went to a client-limited endpoint.
-func (g *inflight) addRequest(src uint8, ts, dur int64, flags uint8, client uint64, agent uint32) {
+// when it went to a client-limited endpoint. rowHeld: the source holds the request as a row, with
+// its interval (see inflight.held).
+func (g *inflight) addRequest(src uint8, ts, dur int64, flags uint8, client uint64, agent uint32, rowHeld bool) {
 	if src != 0 {
 		return
 	}
-	g.add(ts, dur, flags)
+	g.add(ts, dur, flags, rowHeld)
 	if flags&flagEndpoint != 0 {
 		g.addClient(client, agent, ts, dur)
 	}

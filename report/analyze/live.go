@@ -54,7 +54,34 @@ var keptRows = batchRows
 
 // newLive makes a live source. With keep, it can be analysed twice.
 func newLive(keep bool) (*live, error) {
-	return &live{tally: newTally(), keep: keep}, nil
+	l := &live{tally: newTally(), keep: keep}
+	l.fl.held = l.heldIntervals
+	return l, nil
+}
+
+// heldIntervals calls fn with the start and duration of every held request that has one (the rows
+// in memory, pending and spilled): the intervals of those requests, which the concurrency analysis
+// keeps nowhere else (inflight.held). It reads the spill file back, so it runs before load.
+func (l *live) heldIntervals(fn func(ts int64, dur uint32)) error {
+	visit := func(c *rowChunk) {
+		for k, d := range c.dur {
+			if d > 0 {
+				fn(c.ts[k], d)
+			}
+		}
+	}
+	for i := range l.held {
+		visit(&l.held[i])
+	}
+	visit(&l.pend)
+	if l.spill == nil {
+		return nil
+	}
+	c := newRowChunk()
+	return l.spill.each(func() *rowChunk { return &c }, func(c *rowChunk) error {
+		visit(c)
+		return nil
+	})
 }
 
 // add counts a batch of rows (one class column) and holds those of rate-limited buckets. The batch's
@@ -63,8 +90,9 @@ func (l *live) add(r *rowBatch) error { return l.tally.addRows(l, r) }
 
 // tally is what a live source, and each worker's shard of it, counts of the requests as they come:
 // their minutes (counts), their intervals and client-limited requests (fl, for the concurrency
-// analysis), the minutes of those with a principal (prin), and the rows of rate-limited buckets
-// until they fill a batch of batchRows (pend), the size DuckDB loads fastest, and are held.
+// analysis, less the intervals of the rows it holds: inflight.held), the minutes of those with a
+// principal (prin), and the rows of rate-limited buckets until they fill a batch of batchRows (pend)
+// and are held.
 type tally struct {
 	counts *minuteCounts
 	fl     *inflight
@@ -79,10 +107,14 @@ func newTally() tally {
 // add counts one request, its ids global, and adds its row to pend when its bucket is rate-limited,
 // handing a full pend to l.hold.
 func (t *tally) add(l *live, ts int64, cl uint8, status uint16, src uint8, rl int32, dur int64, flags uint8, client uint64, agent, prin, path uint32) error {
+	if src != 0 {
+		dur = -1 // a System Log request has no duration (emitSys), and is not counted in flight
+	}
 	t.counts.add(ts, cl, status, src, rl)
-	t.fl.addRequest(src, ts, dur, flags, client, agent)
+	held := cl < uint8(classify.MethodUnknown) // pend below: its interval is the row's (live.heldIntervals)
+	t.fl.addRequest(src, ts, dur, flags, client, agent, held)
 	t.prin.add(ts, cl, prin)
-	if cl >= uint8(classify.MethodUnknown) {
+	if !held {
 		return nil
 	}
 	t.pend.add(ts, cl, client, prin, packIDs(agent, path), heldDur(dur))
@@ -186,8 +218,8 @@ func (l *live) busiest(_ context.Context, lo, hi int64) (busyRows, error) {
 
 func (l *live) dropPicked() { l.picked = nil } // a second analysis loads its own
 
-// peaks computes the rolling peaks, drill-down and principals' peaks from the requests the analysis
-// picks, in Go, and in DuckDB what Go does not do (rowPeaks).
+// peaks computes the rolling peaks, drill-down, principals' peaks and busiest seconds' callers from
+// the requests the analysis picks, in Go (rowPeaks).
 func (l *live) peaks(ctx context.Context, f *minuteFigures, cat *classify.Catalog, p params, in *report.Input) (requestFigures, error) {
 	return rowPeaks(ctx, l, f, cat, p, in)
 }
@@ -308,7 +340,7 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 }
 
 // release lets the held rows and the counts go, closes the spill file, and hands the memory back to
-// the system: DuckDB and the report are about to need memory (130 MiB for a month).
+// the system: the report is about to need memory.
 func (l *live) release() {
 	l.held, l.heldRows, l.counts, l.released = nil, 0, nil, true
 	l.fl.close()

@@ -12,7 +12,8 @@ import (
 
 // rowSpill is where a live source puts the rows it holds past heldRowsMax: a temporary file of whole
 // chunks, each its row count and then its columns as they lie in memory, written once as the rows
-// come and read back by each analysis, which loads into DuckDB only the rows it needs (see live.go).
+// come and read back by each analysis, which picks only the rows it needs, and by the concurrency
+// analysis for their intervals (see live.go).
 // Loading every request of a large input into DuckDB instead would make DuckDB spill its requests
 // table under its memory limit, from two threads contending for one file: on 50 M lines most of the
 // run's CPU time went to the kernel copying and locking for those writes.
@@ -36,8 +37,8 @@ func newRowSpill() (*rowSpill, error) {
 	return &rowSpill{f: f, unlinked: os.Remove(f.Name()) == nil}, nil
 }
 
-// columns views c's columns as their bytes in memory, as rowChunk.record hands them to Arrow. The file is
-// read back by the process that wrote it, so byte order does not matter.
+// columns views c's columns as their bytes in memory. The file is read back by the process that
+// wrote it, so byte order does not matter.
 func (c *rowChunk) columns() [][]byte {
 	return [][]byte{arrow.Int64Traits.CastToBytes(c.ts), c.cls, arrow.Uint64Traits.CastToBytes(c.client),
 		arrow.Uint32Traits.CastToBytes(c.prin), arrow.Uint64Traits.CastToBytes(c.ids), arrow.Uint32Traits.CastToBytes(c.dur)}
@@ -70,6 +71,10 @@ func (s *rowSpill) each(get func() *rowChunk, fn func(*rowChunk) error) error {
 		if err := fn(c); err != nil {
 			return err
 		}
+	}
+	// Back at the end, where write appends.
+	if _, err := s.f.Seek(0, io.SeekEnd); err != nil {
+		return fmt.Errorf("held rows: %w", err)
 	}
 	return nil
 }

@@ -220,14 +220,18 @@ func (s *store) add(r *rowBatch) error {
 	s.info, s.ids = slices.Grow(s.info[:0], n)[:n], slices.Grow(s.ids[:0], n)[:n]
 	s.dur = slices.Grow(s.dur[:0], n)[:n]
 	for i := range n {
+		dur := r.dur[i]
+		if r.src[i] != 0 {
+			dur = -1 // a System Log request has no duration (emitSys), and is not counted in flight
+		}
 		s.counts.add(r.ts[i], r.class[s.column][i], r.status[i], r.src[i], r.rl[i])
-		s.fl.addRequest(r.src[i], r.ts[i], r.dur[i], r.flags[i], r.client[i], r.agent[i])
+		s.fl.addRequest(r.src[i], r.ts[i], dur, r.flags[i], r.client[i], r.agent[i], false)
 		flags := r.flags[i]
-		if r.dur[i] >= 0 {
+		if dur >= 0 {
 			flags |= flagDuration
 		}
 		s.info[i], s.ids[i] = packInfo(r.status[i], r.src[i], flags, r.rl[i]), packIDs(r.agent[i], r.path[i])
-		s.dur[i] = heldDur(r.dur[i])
+		s.dur[i] = heldDur(dur)
 	}
 	cols := []arrow.Array{sliceArray(arrow.PrimitiveTypes.Int64, n, arrow.Int64Traits.CastToBytes(r.ts))}
 	for _, c := range r.class {
@@ -382,7 +386,7 @@ func (s *store) readInflight(ctx context.Context) (*inflight, error) {
 			if f&flagDuration != 0 {
 				d = int64(dur.Value(i))
 			}
-			g.add(ts.Value(i), d, f)
+			g.add(ts.Value(i), d, f, false)
 			if f&flagEndpoint != 0 {
 				g.addClient(client.Value(i), agent.Value(i), ts.Value(i), d)
 			}
