@@ -79,10 +79,15 @@ func figureConcurrency(g *inflight, cat *classify.Catalog, tier classify.Tier, i
 	}
 	res.Available = g.withDur > 0
 
-	// Pass 1: the busyPool-th largest lower bound, over distinct seconds.
+	// Pass 1: the busyPool-th largest lower bound, over distinct seconds. It only sorts out the
+	// seconds where a request starts inside (inner > 0): a log of whole seconds has none (g.inner is
+	// false), and pass 2 alone settles every second.
 	var pool topSeconds
-	g.eachSecond(func(s, open, inner int64) { pool.push(s, open, open+inner) })
-	kth := pool.floor()
+	kth := int64(1)
+	if g.inner {
+		g.eachSecond(func(s, open, inner int64) { pool.push(s, open, open+inner) })
+		kth = pool.floor()
+	}
 	// Pass 2: settle what the counts settle; note the rest.
 	want := map[int64]int64{}
 	type ambiguous struct{ open, inner int64 }
