@@ -1,6 +1,9 @@
 package main
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // The targets of issue 22, on the 2-core bench host.
 const (
@@ -44,54 +47,49 @@ func buildRows(r results) []row {
 	skip := func(measure, target, why string) {
 		rows = append(rows, row{measure: measure, ratecard: why, target: target, verdict: verdictSkip})
 	}
+	// atLeast and atMost add the row of a target on the ratio of two cases' wall times (the baseline's
+	// over ratecard's, or ratecard's over the baseline's), baseText naming the baseline's; a target
+	// whose cases did not both run is SKIP.
+	atLeast := func(measure string, ok bool, rc, base time.Duration, baseText string, want float64) {
+		if !ok {
+			skip(measure, fmt.Sprintf("≥ %g×", want), "not run")
+			return
+		}
+		x, s := ratio(base, rc)
+		rows = append(rows, row{measure, seconds(rc), baseText, s, fmt.Sprintf("≥ %g×", want), judge(x >= want)})
+	}
+	atMost := func(measure string, ok bool, rc, base time.Duration, want float64) {
+		if !ok {
+			skip(measure, fmt.Sprintf("≤ %g×", want), "not run")
+			return
+		}
+		x, s := ratio(rc, base)
+		rows = append(rows, row{measure, seconds(rc), seconds(base), s, fmt.Sprintf("≤ %g×", want), judge(x > 0 && x <= want)})
+	}
 	comb, okComb := r.get(keyCombined)
 
 	// Plain combined against the DuckDB-only SQL and wc -l.
-	if sql, ok := r.get(keySQL); ok && okComb {
-		x, s := ratio(sql.wall, comb.wall)
-		rows = append(rows, row{"plain combined: DuckDB-only SQL time ÷ ratecard's", seconds(comb.wall), seconds(sql.wall), s,
-			fmt.Sprintf("≥ %g×", targetSQL), judge(x >= targetSQL)})
-	} else {
-		skip("plain combined: DuckDB-only SQL time ÷ ratecard's", fmt.Sprintf("≥ %g×", targetSQL), "not run")
-	}
-	if wc, ok := r.get(keyWC); ok && okComb {
-		x, s := ratio(comb.wall, wc.wall)
-		rows = append(rows, row{"plain combined: ratecard time ÷ wc -l's", seconds(comb.wall), seconds(wc.wall), s,
-			fmt.Sprintf("≤ %g×", targetWC), judge(x > 0 && x <= targetWC)})
-	} else {
-		skip("plain combined: ratecard time ÷ wc -l's", fmt.Sprintf("≤ %g×", targetWC), "not run")
-	}
+	sql, ok := r.get(keySQL)
+	atLeast("plain combined: DuckDB-only SQL time ÷ ratecard's", ok && okComb, comb.wall, sql.wall, seconds(sql.wall), targetSQL)
+	wc, ok := r.get(keyWC)
+	atMost("plain combined: ratecard time ÷ wc -l's", ok && okComb, comb.wall, wc.wall, targetWC)
 
 	// Scaling.
-	if one, ok := r.get(keyOneProc); ok && okComb {
-		x, s := ratio(one.wall, comb.wall)
-		rows = append(rows, row{"scaling: time with GOMAXPROCS=1 ÷ with the default", seconds(comb.wall), seconds(one.wall) + " (GOMAXPROCS=1)", s,
-			fmt.Sprintf("≥ %g×", targetScaling), judge(x >= targetScaling)})
-	} else {
-		skip("scaling: time with GOMAXPROCS=1 ÷ with the default", fmt.Sprintf("≥ %g×", targetScaling), "not run")
-	}
+	one, ok := r.get(keyOneProc)
+	atLeast("scaling: time with GOMAXPROCS=1 ÷ with the default", ok && okComb, comb.wall, one.wall, seconds(one.wall)+" (GOMAXPROCS=1)", targetScaling)
 
 	// gzip.
-	if gz, ok := r.get(keyGzip); ok {
-		if un, ok := r.get(keyGunzip); ok {
-			x, s := ratio(gz.wall, un.wall)
-			rows = append(rows, row{"gzip: ratecard time ÷ decompressing the file to nothing", seconds(gz.wall), seconds(un.wall), s,
-				fmt.Sprintf("≤ %g×", targetGzip), judge(x > 0 && x <= targetGzip)})
-		}
-	} else {
-		skip("gzip: ratecard time ÷ decompressing the file to nothing", fmt.Sprintf("≤ %g×", targetGzip), "not run")
-	}
+	gz, okGz := r.get(keyGzip)
+	un, ok := r.get(keyGunzip)
+	atMost("gzip: ratecard time ÷ decompressing the file to nothing", ok && okGz, gz.wall, un.wall, targetGzip)
 
 	// System Log NDJSON.
 	if sl, ok := r.get(keySysLog); ok {
 		gbs := perSecond(float64(sl.bytes), sl.wall) / 1e9
 		rows = append(rows, row{"System Log NDJSON: throughput", seconds(sl.wall), "", fmt.Sprintf("%.2f GB/s", gbs),
 			fmt.Sprintf("≥ %g GB/s", targetSysLog/1e9), judge(gbs*1e9 >= targetSysLog)})
-		if rj, ok := r.get(keyReadJSON); ok {
-			x, s := ratio(rj.wall, sl.wall)
-			rows = append(rows, row{"System Log NDJSON: DuckDB read_json time ÷ ratecard's", seconds(sl.wall), seconds(rj.wall), s,
-				fmt.Sprintf("≥ %g×", targetReadJSON), judge(x >= targetReadJSON)})
-		}
+		rj, ok := r.get(keyReadJSON)
+		atLeast("System Log NDJSON: DuckDB read_json time ÷ ratecard's", ok, sl.wall, rj.wall, seconds(rj.wall), targetReadJSON)
 	} else {
 		skip("System Log NDJSON: throughput", fmt.Sprintf("≥ %g GB/s", targetSysLog/1e9), "no systemlog.ndjson")
 		skip("System Log NDJSON: DuckDB read_json time ÷ ratecard's", fmt.Sprintf("≥ %g×", targetReadJSON), "no systemlog.ndjson")
@@ -125,13 +123,8 @@ func buildRows(r results) []row {
 	}
 
 	// Issue 20: what a logged duration costs, end to end.
-	if rt, ok := r.get(keyRT); ok && okComb {
-		x, s := ratio(rt.wall, comb.wall)
-		rows = append(rows, row{"durations: ratecard time with $request_time ÷ plain combined's", seconds(rt.wall), seconds(comb.wall), s,
-			fmt.Sprintf("≤ %g×", targetDuration), judge(x > 0 && x <= targetDuration)})
-	} else {
-		skip("durations: ratecard time with $request_time ÷ plain combined's", fmt.Sprintf("≤ %g×", targetDuration), "not run")
-	}
+	rt, ok := r.get(keyRT)
+	atMost("durations: ratecard time with $request_time ÷ plain combined's", ok && okComb, rt.wall, comb.wall, targetDuration)
 
 	// The concurrency analysis case, for comparison.
 	if rt, ok := r.get(keyRT); ok {
