@@ -216,9 +216,8 @@ type secMax struct {
 
 // exactMax returns, for each second of want, the most requests in flight at any instant of it,
 // given each second's open count: a pass over the intervals (ivs, and the source's rows: held)
-// collects the starts and ends
-// strictly inside those seconds, which are then swept in time order (an end before a start at the
-// same instant: [start, end) intervals that meet do not overlap).
+// collects the starts and ends strictly inside those seconds, which are then swept in time order
+// (an end before a start at the same instant: [start, end) intervals that meet do not overlap).
 func (g *inflight) exactMax(want map[int64]int64) (map[int64]secMax, error) {
 	type event struct {
 		t int64
