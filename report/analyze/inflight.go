@@ -14,8 +14,8 @@ import (
 // inflight collects, as the rows come, what the concurrency analysis (concurrency.go) needs: for
 // every request with a duration, its interval [start, start+duration) counted per UTC second, and
 // the intervals themselves for the exact count inside the seconds where the counts do not settle
-// it; the concurrency 429s per second; and the requests to the client-limited endpoints
-// (clientlimits.go).
+// it (those of the requests the source holds as rows are read from the rows: held); the
+// concurrency 429s per second; and the requests to the client-limited endpoints (clientlimits.go).
 //
 // Per second S (the instants [S, S+1 s)) it keeps three numbers: net, the intervals starting in S
 // minus those ending in S; bnd, those starting exactly at S's first instant minus those ending
