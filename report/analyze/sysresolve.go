@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/ratecard/ratecard/classify"
@@ -115,35 +116,22 @@ func groupEvents(s *sysRows) (order, starts []int32) {
 	}
 	// Group the events that have a hash by its first half (groupHi), then sort each run of equal
 	// first halves by the whole hash (such runs are events of one request, or of one uuid, bar a
-	// 64-bit collision), and link equal neighbours.
-	pairs, tmp := make([]hashIdx, 0, n), []hashIdx(nil)
-	for _, h := range [][]hash128{s.key, s.uuid} {
-		pairs = pairs[:0]
-		for i := range h {
-			if h[i] != (hash128{}) {
-				pairs = append(pairs, hashIdx{h[i][0], int32(i)})
-			}
-		}
-		tmp = groupHi(pairs, tmp)
-		for a := 0; a < len(pairs); {
-			b := a + 1
-			for b < len(pairs) && pairs[b].hi == pairs[a].hi {
-				b++
-			}
-			run := pairs[a:b]
-			if len(run) > 2 {
-				slices.SortFunc(run, func(x, y hashIdx) int { return cmpHash(h[x.i], h[y.i]) })
-			}
-			for j := 1; j < len(run); j++ {
-				if h[run[j].i] == h[run[j-1].i] {
-					ra, rb := find(run[j-1].i), find(run[j].i)
-					parent[max(ra, rb)] = min(ra, rb)
-				}
-			}
-			a = b
+	// 64-bit collision), and link equal neighbours. The two hashes are grouped on two goroutines;
+	// the links are then joined here, in any order: each group's root is its lowest index.
+	hashes := [][]hash128{s.key, s.uuid}
+	links := make([][][2]int32, len(hashes))
+	var wg sync.WaitGroup
+	for k, h := range hashes {
+		wg.Go(func() { links[k] = equalNeighbours(h) })
+	}
+	wg.Wait()
+	for _, l := range links {
+		for _, ab := range l {
+			ra, rb := find(ab[0]), find(ab[1])
+			parent[max(ra, rb)] = min(ra, rb)
 		}
 	}
-	pairs, tmp = nil, nil
+	links = nil
 	// Counting sort by root: each root is its group's lowest index.
 	count := make([]int32, n+1)
 	for i := range parent {
@@ -166,6 +154,37 @@ func groupEvents(s *sysRows) (order, starts []int32) {
 		count[r]++
 	}
 	return order, starts
+}
+
+// equalNeighbours returns pairs of indices of h whose (non-zero) hashes are equal, enough of them to
+// link every index to the others of its hash: h's indices grouped by hash, each linked to the one
+// before it.
+func equalNeighbours(h []hash128) [][2]int32 {
+	pairs := make([]hashIdx, 0, len(h))
+	for i := range h {
+		if h[i] != (hash128{}) {
+			pairs = append(pairs, hashIdx{h[i][0], int32(i)})
+		}
+	}
+	groupHi(pairs, nil)
+	var out [][2]int32
+	for a := 0; a < len(pairs); {
+		b := a + 1
+		for b < len(pairs) && pairs[b].hi == pairs[a].hi {
+			b++
+		}
+		run := pairs[a:b]
+		if len(run) > 2 {
+			slices.SortFunc(run, func(x, y hashIdx) int { return cmpHash(h[x.i], h[y.i]) })
+		}
+		for j := 1; j < len(run); j++ {
+			if h[run[j].i] == h[run[j-1].i] {
+				out = append(out, [2]int32{run[j-1].i, run[j].i})
+			}
+		}
+		a = b
+	}
+	return out
 }
 
 // hashIdx is an event's hash, by its first half, and its index.
