@@ -193,9 +193,7 @@ func runParts(ctx context.Context, partList *[]*part, workers int, cats []*class
 				cancel(loadErr)
 			}
 		}
-		b.reset()
-		b.sys = sysRows{ncat: nsys} // the chunk is held's now
-		b.newClients, b.newAgents, b.newPrincipals, b.newPaths = b.newClients[:0], b.newAgents[:0], b.newPrincipals[:0], b.newPaths[:0]
+		b.empty(nsys) // its System Log chunk is held's now
 		free <- b
 	}
 	parts = <-fed
@@ -472,11 +470,17 @@ func (w *parser) take(b *batch) {
 	w.dicts.translate(w, b)
 	if b.sys.len() > 0 {
 		w.held = append(w.held, b.sys)
-		b.sys = sysRows{ncat: w.nsys}
 	}
 	if err := w.shard.add(&b.rowBatch); err != nil {
 		w.fail(err)
 	}
+	b.empty(w.nsys)
+}
+
+// empty makes b ready to be filled again: no rows, no new names, and a fresh System Log chunk (the
+// one it had, if any, is held by whoever took it).
+func (b *batch) empty(nsys int) {
 	b.reset()
+	b.sys = sysRows{ncat: nsys}
 	b.newClients, b.newAgents, b.newPrincipals, b.newPaths = b.newClients[:0], b.newAgents[:0], b.newPrincipals[:0], b.newPaths[:0]
 }
