@@ -123,9 +123,6 @@ func newGlobalDict(mask func(string) string) *globalDict {
 // register gives the names a parser added (in the order it added them: its ids 2, 3, ...) global
 // ids, appending them to the parser's map m. The caller holds the globalDicts' lock.
 func (g *globalDict) register(m *[]uint32, added []string) {
-	if *m == nil {
-		*m = []uint32{idNone, idOther}
-	}
 	for _, s := range added {
 		if g.mask != nil {
 			s = g.mask(s)
@@ -182,11 +179,6 @@ func (g *globalDicts) register(w *parser, clients, agents, principals, paths *[]
 		g.paths.register(&w.remap[3], *paths)
 		g.mu.Unlock()
 		*clients, *agents, *principals, *paths = (*clients)[:0], (*agents)[:0], (*principals)[:0], (*paths)[:0]
-	}
-	for k := range w.remap {
-		if w.remap[k] == nil {
-			w.remap[k] = []uint32{idNone, idOther}
-		}
 	}
 }
 

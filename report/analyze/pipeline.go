@@ -312,6 +312,9 @@ type parser struct {
 func newParser(cats []*classify.Catalog, win window) *parser {
 	w := &parser{cats: cats, clients: newDict(), agents: newDict(), principals: newDict(), paths: newDict(),
 		sysRoutes: map[string]sysRoute{}, sysCats: cats, templates: win.templates}
+	for k := range w.remap {
+		w.remap[k] = []uint32{idNone, idOther} // the ids every dictionary starts with
+	}
 	w.routes = newRouteCache(cats[0], win.other, win.templates, w.paths)
 	if win.other != nil {
 		w.other = newOtherCounts()
