@@ -153,14 +153,6 @@ func nameClients(ctx context.Context, d *duckDB, nm *names, res *report.ClientLi
 	return res, nil
 }
 
-// groupClients returns the rows of the chunks grouped by client key, the keys in increasing order,
-// each group sorted by instant. The key (client id, agent id) packs into 64 bits whenever the ids
-// fit (an IPv4 client is 33 bits, a dictionary id and an agent id under 2^31): the rows are then
-// radix-sorted by it, stably, so each group keeps the order the rows came in, almost the time order,
-// and only a group out of order is sorted (a comparison sort of every row by key and instant took 0.4
-// s on the bench month's 650,000 rows, nearly one key each); otherwise they are sorted by comparison.
-func groupClients(chunks [][]clientRow) []clientRow { return groupClientsPart(chunks, 1, 0) }
-
 // clientPartRows is about the most client-limited requests grouped at once: more are grouped in
 // parts of whole client keys (by a hash of the key), one part after the other, so that grouping
 // takes memory for one part (grouping copies its rows twice) rather than for all.
@@ -178,7 +170,13 @@ func clientPart(r *clientRow, parts int) int {
 	return int((h >> 32) % uint64(parts))
 }
 
-// groupClientsPart is groupClients for the rows of the client keys in part part of parts.
+// groupClientsPart returns the rows of the chunks whose client key is in part part of parts
+// (clientPart; all of them when parts is 1) grouped by client key, the keys in increasing order,
+// each group sorted by instant. The key (client id, agent id) packs into 64 bits whenever the ids
+// fit (an IPv4 client is 33 bits, a dictionary id and an agent id under 2^31): the rows are then
+// radix-sorted by it, stably, so each group keeps the order the rows came in, almost the time order,
+// and only a group out of order is sorted (a comparison sort of every row by key and instant took 0.4
+// s on the bench month's 650,000 rows, nearly one key each); otherwise they are sorted by comparison.
 func groupClientsPart(chunks [][]clientRow, parts, part int) []clientRow {
 	n := 0
 	for _, c := range chunks {

@@ -244,7 +244,7 @@ func TestGroupClients(t *testing.T) {
 			}
 			chunks = append(chunks, c)
 		}
-		got := groupClients(chunks)
+		got := groupClientsPart(chunks, 1, 0)
 		if len(got) != len(all) {
 			t.Fatalf("round %d: %d rows, want %d", round, len(got), len(all))
 		}
