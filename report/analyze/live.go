@@ -59,29 +59,36 @@ func newLive(keep bool) (*live, error) {
 	return l, nil
 }
 
-// heldIntervals calls fn with the start and duration of every held request that has one (the rows
-// in memory, pending and spilled): the intervals of those requests, which the concurrency analysis
-// keeps nowhere else (inflight.held). It reads the spill file back, so it runs before load.
+// heldIntervals calls fn with the start and duration of every held request that has one: the
+// intervals of those requests, which the concurrency analysis keeps nowhere else (inflight.held).
+// It reads the spill file back, so it runs before load.
 func (l *live) heldIntervals(fn func(ts int64, dur uint32)) error {
-	visit := func(c *rowChunk) {
+	if err := l.flush(); err != nil {
+		return err
+	}
+	c := newRowChunk() // the spilled chunks, one after the other
+	return l.eachHeld(func() *rowChunk { return &c }, func(c *rowChunk, _ bool) error {
 		for k, d := range c.dur {
 			if d > 0 {
 				fn(c.ts[k], d)
 			}
 		}
-	}
+		return nil
+	})
+}
+
+// eachHeld hands every held chunk to fn, in memory first, then the spilled ones, each read back into
+// a chunk from get (spilled true: the caller may give it back to get).
+func (l *live) eachHeld(get func() *rowChunk, fn func(c *rowChunk, spilled bool) error) error {
 	for i := range l.held {
-		visit(&l.held[i])
+		if err := fn(&l.held[i], false); err != nil {
+			return err
+		}
 	}
-	visit(&l.pend)
 	if l.spill == nil {
 		return nil
 	}
-	c := newRowChunk()
-	return l.spill.each(func() *rowChunk { return &c }, func(c *rowChunk) error {
-		visit(c)
-		return nil
-	})
+	return l.spill.each(get, func(c *rowChunk) error { return fn(c, true) })
 }
 
 // add counts a batch of rows (one class column) and holds those of rate-limited buckets. The batch's
@@ -267,12 +274,6 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 	var readErr error
 	go func() {
 		defer close(next)
-		for i := range l.held {
-			next <- job{c: &l.held[i]}
-		}
-		if l.spill == nil {
-			return
-		}
 		made := 0
 		get := func() *rowChunk {
 			if made < cap(reuse) {
@@ -282,8 +283,8 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 			}
 			return <-reuse
 		}
-		readErr = l.spill.each(get, func(c *rowChunk) error {
-			next <- job{c: c, spilled: true}
+		readErr = l.eachHeld(get, func(c *rowChunk, spilled bool) error {
+			next <- job{c: c, spilled: spilled}
 			return nil
 		})
 	}()
