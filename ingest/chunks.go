@@ -22,7 +22,7 @@ import (
 // cuts), and it is not UTF-16.
 func (r *Reader) Chunkable() bool {
 	return r.codec != "" && r.utf16 == "" && r.format.splittable && r.arr == nil && r.offset == 0 &&
-		r.stats.Lines == 0 && r.chunk.opt != nil && !r.chunk.done
+		r.stats.Lines == 0 && r.chunk.opt != nil && !r.chunk.ended.Load()
 }
 
 // chunking is the state of a Reader handing out chunks.
@@ -30,7 +30,6 @@ type chunking struct {
 	opt   *Options    // the Options r was made with (nil: r cannot be chunked)
 	off   int64       // decompressed bytes handed out so far
 	carry []byte      // the start of a line read past the last chunk's end
-	done  bool        // the last chunk was handed out
 	lazy  bool        // a chunk Reader: its examples keep their lines (Skip.FillExcerpt)
 	free  chan []byte // the buffers of closed chunk Readers, for the next chunks
 	ended atomic.Bool // the last chunk was handed out: closed chunk Readers' buffers are let go
@@ -87,7 +86,6 @@ func (r *Reader) NextChunk(size int) (*Reader, error) {
 	// The end of the input, an error, or a whole chunk without a newline: one last Reader reads what
 	// is left as r would (its too-long line, the cut last line before an error, the error itself).
 	// The free buffers go (r may stay open long after, while the run goes on with other files).
-	r.chunk.done = true
 	r.chunk.ended.Store(true)
 	for len(r.chunk.free) > 0 {
 		<-r.chunk.free
