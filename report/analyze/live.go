@@ -40,6 +40,7 @@ type live struct {
 	held     []rowChunk
 	heldRows int
 	spill    *rowSpill // the rows held past heldRowsMax, or nil
+	slab     slab      // where held chunks come from (live.hold)
 	keep     bool      // keep the held rows after an analysis
 	released bool      // the held rows were let go after the first analysis
 	unknown  []report.MethodUnknown
@@ -161,7 +162,7 @@ func (l *live) hold(pend *rowChunk) error {
 	if l.heldRows+pend.len() <= heldRowsMax {
 		l.held = append(l.held, *pend)
 		l.heldRows += pend.len()
-		*pend = newRowChunk()
+		*pend = heldChunk(&l.slab)
 		return nil
 	}
 	if l.spill == nil {
@@ -343,7 +344,7 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 // release lets the held rows and the counts go, closes the spill file, and hands the memory back to
 // the system: the report is about to need memory.
 func (l *live) release() {
-	l.held, l.heldRows, l.counts, l.released = nil, 0, nil, true
+	l.held, l.heldRows, l.counts, l.released, l.slab = nil, 0, nil, true, slab{}
 	l.fl.close()
 	if l.spill != nil {
 		l.spill.close()
@@ -354,7 +355,7 @@ func (l *live) release() {
 
 // close lets the rows go.
 func (l *live) close() error {
-	l.held, l.picked = nil, nil
+	l.held, l.picked, l.slab = nil, nil, slab{}
 	l.fl.close()
 	if l.spill != nil {
 		l.spill.close()
@@ -379,6 +380,14 @@ func newRowChunk() rowChunk {
 	return rowChunk{ts: make([]int64, 0, batchRows), cls: make([]uint8, 0, batchRows),
 		client: make([]uint64, 0, batchRows), ids: make([]uint64, 0, batchRows), prin: make([]uint32, 0, batchRows),
 		dur: make([]uint32, 0, batchRows)}
+}
+
+// heldChunk returns an empty chunk with room for batchRows rows, from s: the held rows are most of
+// the memory a run fills (see huge.go).
+func heldChunk(s *slab) rowChunk {
+	const n = batchRows
+	return rowChunk{ts: slabSlice[int64](s, n), cls: slabSlice[uint8](s, n), client: slabSlice[uint64](s, n),
+		ids: slabSlice[uint64](s, n), prin: slabSlice[uint32](s, n), dur: slabSlice[uint32](s, n)}
 }
 
 func (c *rowChunk) len() int { return len(c.ts) }
