@@ -190,7 +190,7 @@ func groupClientsPart(chunks [][]clientRow, parts, part int) []clientRow {
 			}
 		}
 	}
-	rows := make([]clientRow, 0, n)
+	rows := makeHuge[clientRow](0, n)
 	for _, c := range chunks {
 		if parts == 1 {
 			rows = append(rows, c...)
@@ -204,7 +204,7 @@ func groupClientsPart(chunks [][]clientRow, parts, part int) []clientRow {
 	}
 	byTime := func(a, b clientRow) int { return cmp.Compare(a.ts, b.ts) }
 	packable := true
-	keys := make([]uint64, len(rows))
+	keys := makeHuge[uint64](len(rows), len(rows))
 	for i, r := range rows {
 		if r.client >= 1<<33 || r.agent >= 1<<31 {
 			packable = false
@@ -239,7 +239,7 @@ func radixSortRows(rows []clientRow, keys []uint64) ([]clientRow, []uint64) {
 	for _, k := range keys {
 		or, and = or|k, and&k
 	}
-	tmpRows, tmpKeys := make([]clientRow, len(rows)), make([]uint64, len(keys))
+	tmpRows, tmpKeys := makeHuge[clientRow](len(rows), len(rows)), makeHuge[uint64](len(keys), len(keys))
 	for shift := uint(0); shift < 64; shift += 8 {
 		if (or^and)>>shift&0xff == 0 {
 			continue // every key has the same byte here

@@ -294,6 +294,7 @@ type parser struct {
 	// in each catalog of sysCats: cats, then win.other when it is set.
 	sysRoutes map[string]sysRoute
 	sysCats   []*classify.Catalog
+	sysSlab   slab // where the held System Log requests' columns come from (parser.hold)
 	templates *classify.Catalog
 	tmpl      []byte
 	other     *otherCounts // the requests per minute in win.other's classes; nil without it

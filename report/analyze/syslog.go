@@ -118,14 +118,14 @@ func (s *sysRows) len() int { return len(s.ts) }
 // that many (a chunk of about 1.3 MB), and the chunk is kept as it is until every part is read.
 const sysBatchRows = 1 << 14
 
-// alloc gives s's columns room for sysBatchRows requests.
-func (s *sysRows) alloc() {
+// alloc gives s's columns room for sysBatchRows requests, from sl.
+func (s *sysRows) alloc(sl *slab) {
 	const n = sysBatchRows
-	s.ts, s.key, s.uuid, s.part, s.line = make([]int64, 0, n), make([]hash128, 0, n), make([]hash128, 0, n), make([]int32, 0, n), make([]int64, 0, n)
-	s.methods, s.cls, s.path, s.status = make([]ingest.MethodSet, 0, n), make([]uint8, 0, n*s.ncat*numMethods), make([]uint32, 0, n), make([]uint16, 0, n)
-	s.client, s.agent, s.prin = make([]uint64, 0, n), make([]uint32, 0, n), make([]uint32, 0, n)
+	s.ts, s.key, s.uuid, s.part, s.line = slabSlice[int64](sl, n), slabSlice[hash128](sl, n), slabSlice[hash128](sl, n), slabSlice[int32](sl, n), slabSlice[int64](sl, n)
+	s.methods, s.cls, s.path, s.status = slabSlice[ingest.MethodSet](sl, n), slabSlice[uint8](sl, n*s.ncat*numMethods), slabSlice[uint32](sl, n), slabSlice[uint16](sl, n)
+	s.client, s.agent, s.prin = slabSlice[uint64](sl, n), slabSlice[uint32](sl, n), slabSlice[uint32](sl, n)
 	if s.dedupes {
-		s.seen = make([]uint64, 0, n)
+		s.seen = slabSlice[uint64](sl, n)
 	}
 }
 
@@ -155,7 +155,7 @@ func flatten(chunks []sysRows, ncat int) *sysRows {
 
 // joinCol concatenates one column of the chunks (n values, a hint), clearing it in each.
 func joinCol[T any](chunks []sysRows, n int, col func(*sysRows) *[]T) []T {
-	out := make([]T, 0, n)
+	out := makeHuge[T](0, n)
 	for i := range chunks {
 		c := col(&chunks[i])
 		out = append(out, *c...)
@@ -233,7 +233,7 @@ func (w *parser) hold(b *batch, partIdx int, rec *ingest.Record, win window) {
 	s := &b.sys
 	if cap(s.ts) == 0 {
 		s.dedupes = win.seen != nil
-		s.alloc()
+		s.alloc(&w.sysSlab)
 	}
 	methods := rec.Methods
 	if methods == 0 {

@@ -61,7 +61,7 @@ func resolveSys(s *sysRows, ncat int, parts []*part, win window, dst sink, other
 	// first are repeats of it.
 	byUUID := func(a, b int32) int { return cmp.Or(cmpHash(s.uuid[a], s.uuid[b]), before(a, b)) }
 	order, starts := groupEvents(s)
-	fate := make([]uint8, n)
+	fate := makeHuge[uint8](n, n)
 	canon := make([]int32, 0, len(starts)-1)
 	sets := make([]ingest.MethodSet, 0, len(starts)-1)
 	for gi := 0; gi+1 < len(starts); gi++ {
@@ -103,7 +103,7 @@ func resolveSys(s *sysRows, ncat int, parts []*part, win window, dst sink, other
 // group g's, in held order).
 func groupEvents(s *sysRows) (order, starts []int32) {
 	n := s.len()
-	parent := make([]int32, n)
+	parent := makeHuge[int32](n, n)
 	for i := range parent {
 		parent[i] = int32(i)
 	}
@@ -133,7 +133,7 @@ func groupEvents(s *sysRows) (order, starts []int32) {
 	}
 	links = nil
 	// Counting sort by root: each root is its group's lowest index.
-	count := make([]int32, n+1)
+	count := makeHuge[int32](n+1, n+1)
 	for i := range parent {
 		parent[i] = find(int32(i))
 		count[parent[i]+1]++
@@ -148,7 +148,7 @@ func groupEvents(s *sysRows) (order, starts []int32) {
 		}
 	}
 	starts = append(starts, int32(n))
-	order = make([]int32, n)
+	order = makeHuge[int32](n, n)
 	for i, r := range parent {
 		order[count[r]] = int32(i)
 		count[r]++
@@ -160,7 +160,7 @@ func groupEvents(s *sysRows) (order, starts []int32) {
 // link every index to the others of its hash: h's indices grouped by hash, each linked to the one
 // before it.
 func equalNeighbours(h []hash128) [][2]int32 {
-	pairs := make([]hashIdx, 0, len(h))
+	pairs := makeHuge[hashIdx](0, len(h))
 	for i := range h {
 		if h[i] != (hash128{}) {
 			pairs = append(pairs, hashIdx{h[i][0], int32(i)})
@@ -206,7 +206,7 @@ func groupHi(pairs, tmp []hashIdx) []hashIdx {
 		return tmp
 	}
 	if cap(tmp) < n {
-		tmp = make([]hashIdx, n)
+		tmp = makeHuge[hashIdx](n, n)
 	}
 	tmp = tmp[:n]
 	width := min(max(bits.Len(uint(n))-2, 8), 24)
