@@ -40,7 +40,7 @@ func (r clientRow) dur() int64 { return int64(r.dur1) - 1 }
 func (g *inflight) addClient(client uint64, agent uint32, ts, dur int64) {
 	n := len(g.clients)
 	if n == 0 || len(g.clients[n-1]) == cap(g.clients[n-1]) {
-		g.clients = append(g.clients, make([]clientRow, 0, ivChunk))
+		g.clients = append(g.clients, slabSlice[clientRow](&g.slab, ivChunk))
 		n++
 	}
 	g.clients[n-1] = append(g.clients[n-1], newClientRow(client, agent, ts, dur))

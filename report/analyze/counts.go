@@ -31,6 +31,9 @@ type minuteCounts struct {
 	spill map[minuteKey]*minuteCell
 	// sorted caches eachSorted's list of every minute.
 	sorted []sortedMinute
+	// slab is where pages come from: a month of a few dozen buckets is thousands of 2 KiB pages, in
+	// huge-page memory (see huge.go).
+	slab slab
 
 	any          bool
 	minTS, maxTS int64 // over every request, the never-flagged classes included
@@ -141,7 +144,7 @@ func (g *minuteCounts) cell(cl uint8, m int64) *minuteCell {
 	k := pageKey{page: page, class: cl}
 	p := g.pages[k]
 	if p == nil && len(g.pages) < maxPages {
-		p = new(minutePage)
+		p = &slabSlice[minutePage](&g.slab, 1)[:1][0]
 		prefault(p[:])
 		g.pages[k] = p
 	}

@@ -43,6 +43,9 @@ type inflight struct {
 	held    func(fn func(ts int64, dur uint32)) error
 	c429    map[int64]int64 // concurrency 429s (status 429, X-Rate-Limit-Limit: 0) per second
 	clients [][]clientRow   // in chunks of ivChunk
+	// slab is where the pages and the clients' chunks come from: a month's pages are 32 MiB a
+	// worker, in huge-page memory (see huge.go).
+	slab slab
 }
 
 // secPageBits sets the seconds in a page (1,024: 12 KiB); maxSecPages bounds the pages (96 MiB, 97
@@ -134,7 +137,7 @@ func (g *inflight) cell(s int64) *secCell {
 			}
 			return c
 		}
-		p = new(secPage)
+		p = &slabSlice[secPage](&g.slab, 1)[:1][0]
 		g.pages[key] = p
 	}
 	g.lastKey, g.last = key, p
@@ -288,6 +291,7 @@ type ivStore struct {
 	// stores of a run's workers (a live source's shards); else the store's own count.
 	budget *atomic.Int64
 	shared atomic.Int64
+	slab   slab // where the chunks come from (see huge.go)
 }
 
 // ivChunkCols is a chunk of intervals, in two columns (12 bytes an interval).
@@ -303,7 +307,7 @@ var maxHeldIntervals = 8 << 20
 
 func (s *ivStore) add(ts int64, dur uint32) {
 	if s.cur.ts == nil {
-		s.cur = ivChunkCols{ts: make([]int64, 0, ivChunk), dur: make([]uint32, 0, ivChunk)}
+		s.cur = ivChunkCols{ts: slabSlice[int64](&s.slab, ivChunk), dur: slabSlice[uint32](&s.slab, ivChunk)}
 	}
 	s.cur.ts, s.cur.dur = append(s.cur.ts, ts), append(s.cur.dur, dur)
 	if len(s.cur.ts) == ivChunk {
