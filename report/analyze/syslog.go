@@ -3,8 +3,11 @@ package analyze
 import (
 	"cmp"
 	"math/bits"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/ratecard/ratecard/classify"
 	"github.com/ratecard/ratecard/ingest"
@@ -130,26 +133,42 @@ func (s *sysRows) alloc(sl *slab) {
 }
 
 // flatten joins chunks into one sysRows, column by column, letting each chunk's column go once
-// copied (so that memory holds the rows about once).
+// copied (so that memory holds the rows about once). The columns are copied on up to GOMAXPROCS
+// goroutines: the copy is a serial stage of a System Log run (80-230 ms of 1 M events on one
+// goroutine, most of it first touches of fresh memory).
 func flatten(chunks []sysRows, ncat int) *sysRows {
 	s := &sysRows{ncat: ncat}
 	n := 0
 	for i := range chunks {
 		n += chunks[i].len()
 	}
-	s.ts = joinCol(chunks, n, func(c *sysRows) *[]int64 { return &c.ts })
-	s.key = joinCol(chunks, n, func(c *sysRows) *[]hash128 { return &c.key })
-	s.uuid = joinCol(chunks, n, func(c *sysRows) *[]hash128 { return &c.uuid })
-	s.part = joinCol(chunks, n, func(c *sysRows) *[]int32 { return &c.part })
-	s.line = joinCol(chunks, n, func(c *sysRows) *[]int64 { return &c.line })
-	s.methods = joinCol(chunks, n, func(c *sysRows) *[]ingest.MethodSet { return &c.methods })
-	s.cls = joinCol(chunks, n*ncat*numMethods, func(c *sysRows) *[]uint8 { return &c.cls })
-	s.path = joinCol(chunks, n, func(c *sysRows) *[]uint32 { return &c.path })
-	s.status = joinCol(chunks, n, func(c *sysRows) *[]uint16 { return &c.status })
-	s.client = joinCol(chunks, n, func(c *sysRows) *[]uint64 { return &c.client })
-	s.agent = joinCol(chunks, n, func(c *sysRows) *[]uint32 { return &c.agent })
-	s.prin = joinCol(chunks, n, func(c *sysRows) *[]uint32 { return &c.prin })
-	s.seen = joinCol(chunks, 0, func(c *sysRows) *[]uint64 { return &c.seen })
+	cols := []func(){
+		func() { s.ts = joinCol(chunks, n, func(c *sysRows) *[]int64 { return &c.ts }) },
+		func() { s.key = joinCol(chunks, n, func(c *sysRows) *[]hash128 { return &c.key }) },
+		func() { s.uuid = joinCol(chunks, n, func(c *sysRows) *[]hash128 { return &c.uuid }) },
+		func() { s.part = joinCol(chunks, n, func(c *sysRows) *[]int32 { return &c.part }) },
+		func() { s.line = joinCol(chunks, n, func(c *sysRows) *[]int64 { return &c.line }) },
+		func() { s.methods = joinCol(chunks, n, func(c *sysRows) *[]ingest.MethodSet { return &c.methods }) },
+		func() { s.cls = joinCol(chunks, n*ncat*numMethods, func(c *sysRows) *[]uint8 { return &c.cls }) },
+		func() { s.path = joinCol(chunks, n, func(c *sysRows) *[]uint32 { return &c.path }) },
+		func() { s.status = joinCol(chunks, n, func(c *sysRows) *[]uint16 { return &c.status }) },
+		func() { s.client = joinCol(chunks, n, func(c *sysRows) *[]uint64 { return &c.client }) },
+		func() { s.agent = joinCol(chunks, n, func(c *sysRows) *[]uint32 { return &c.agent }) },
+		func() { s.prin = joinCol(chunks, n, func(c *sysRows) *[]uint32 { return &c.prin }) },
+		func() { s.seen = joinCol(chunks, 0, func(c *sysRows) *[]uint64 { return &c.seen }) },
+	}
+	// The largest columns first, so that the goroutines finish about together.
+	order := []int{1, 2, 6, 0, 4, 9, 12, 3, 7, 10, 11, 8, 5}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(cols)) {
+		wg.Go(func() {
+			for i := next.Add(1) - 1; i < int64(len(order)); i = next.Add(1) - 1 {
+				cols[order[i]]()
+			}
+		})
+	}
+	wg.Wait()
 	return s
 }
 
