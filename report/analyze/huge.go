@@ -2,21 +2,22 @@ package analyze
 
 import "unsafe"
 
-// Memory a run fills as it reads (the held rows, the System Log's columns, the route caches) is
-// fresh from the system, and the kernel maps it a 4 KiB page at a time, on first touch. On a
-// virtual machine whose host takes back the guest's free memory (free page reporting, as
-// Firecracker and cloud VMs do), every such fault is also a fault on the host: on the bench
+// Memory a run fills as it reads (the held rows, the minute and second pages, the System Log's
+// columns) is fresh from the system, and the kernel maps it a 4 KiB page at a time, on first touch.
+// On a virtual machine whose host takes back the guest's free memory (free page reporting, which
+// Firecracker guests and others may have on), every such fault is also a fault on the host: on the bench
 // machine touching 512 MiB took 1.5 s of system time in 4 KiB pages and 0.6 s in 2 MiB pages, and
 // the faults were a quarter of a 5 M-line run's CPU time. So the large tables a run fills are
 // advised as huge-page memory (adviseHuge, madvise MADV_HUGEPAGE on Linux, where transparent huge
 // pages are commonly enabled for advised memory). Nothing else changes: the memory is ordinary Go
 // memory, and where the advice is not taken the pages are small as before.
 
-// hugePage is the size of a transparent huge page on amd64 and arm64 Linux.
+// hugePage is the size of a transparent huge page on Linux with 4 KiB base pages (amd64, and arm64
+// as most distributions build it).
 const hugePage = 2 << 20
 
-// makeHuge is make([]T, n, c), advised as huge-page memory when it spans a whole huge page. T must
-// hold no pointers (the memory is only ever numbers).
+// makeHuge is make([]T, n, c), its whole huge pages advised as huge-page memory when it is at least
+// two huge pages long (so that it holds at least one whole one, wherever it starts).
 func makeHuge[T any](n, c int) []T {
 	s := make([]T, n, c)
 	var zero T
