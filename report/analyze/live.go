@@ -55,7 +55,7 @@ var keptRows = batchRows
 
 // newLive makes a live source. With keep, it can be analysed twice.
 func newLive(keep bool) (*live, error) {
-	l := &live{tally: newTally(), keep: keep}
+	l := &live{tally: newTally(newRowChunk()), keep: keep}
 	l.fl.held = l.heldIntervals
 	return l, nil
 }
@@ -108,8 +108,9 @@ type tally struct {
 	pend   rowChunk
 }
 
-func newTally() tally {
-	return tally{counts: newMinuteCounts(), fl: newInflight(), prin: prinCounts{}, pend: newRowChunk()}
+// newTally makes a tally whose pending rows go in pend.
+func newTally(pend rowChunk) tally {
+	return tally{counts: newMinuteCounts(), fl: newInflight(), prin: prinCounts{}, pend: pend}
 }
 
 // add counts one request, its ids global, and adds its row to pend when its bucket is rate-limited,
@@ -186,7 +187,10 @@ type liveShard struct {
 }
 
 func (l *live) newShard() shard {
-	s := &liveShard{l: l, tally: newTally()}
+	l.mu.Lock()
+	pend := heldChunk(&l.slab) // held as it is once full
+	l.mu.Unlock()
+	s := &liveShard{l: l, tally: newTally(pend)}
 	s.fl.ivs.budget = &l.fl.ivs.shared
 	return s
 }
