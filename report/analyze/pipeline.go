@@ -229,7 +229,7 @@ func runParts(ctx context.Context, partList *[]*part, workers int, cats []*class
 		held = nil
 		debug.FreeOSMemory()
 	}
-	unknown, err := resolveSys(flat, len(cats), parts, win, dst, other)
+	unknown, err := resolveSys(flat, len(cats), parts, win, dst, other, workers)
 	if err != nil {
 		return names{}, nil, nil, err
 	}

@@ -51,7 +51,7 @@ func TestSystemLogPartsMatchWholeFile(t *testing.T) {
 	for i := 0; sb.Len() < 34<<20; i++ {
 		at := base.Add(time.Duration(i) * 37 * time.Millisecond)
 		id := fmt.Sprintf("req%020d", i)
-		uri := []string{"/api/v1/users", "/api/v1/groups/00g1/users", "/oauth2/v1/token", "/api/v1/apps"}[i%4]
+		uri := []string{"/api/v1/users", "/api/v1/groups/00g1/users", "/oauth2/v1/token", "/api/v1/apps", "/api/v1/users/00u1"}[i%5]
 		a := sysEv{testUUID(1, i), "user.lifecycle.create", id, uri, at, pad}
 		b := sysEv{testUUID(2, i), "group.user_membership.add", id, uri, at.Add(time.Duration(rng.Intn(3)-1) * time.Millisecond), pad}
 		wantReq++
@@ -96,8 +96,15 @@ func TestSystemLogPartsMatchWholeFile(t *testing.T) {
 			r.Close()
 		}
 	}
+	// More than one worker counts the resolved requests on as many goroutines (emitSys), here in
+	// runs of 1,024; one worker on one.
+	defer func(n int) { emitShardMin = n }(emitShardMin)
+	emitShardMin = 1 << 10
 	one := runFiles(t, []string{path}, Options{Workers: 1, MaxExamples: 1000})
 	in := one.Input
+	if len(one.MethodUnknown) == 0 || in.Requests < 8*int64(emitShardMin) {
+		t.Fatalf("%d requests, %d method-unknown groups: too few for the test", in.Requests, len(one.MethodUnknown))
+	}
 	wantLines := int64(len(lines))
 	r := in.SkippedReasons
 	if in.Lines != wantLines || in.Requests != wantReq || r[ingest.ReasonDuplicate] != wantDupReq ||
@@ -139,6 +146,17 @@ func TestSystemLogPartsMatchWholeFile(t *testing.T) {
 		if got := runFiles(t, []string{path}, Options{Workers: w, MaxExamples: 1000}); !reflect.DeepEqual(got, one) {
 			t.Errorf("%d parts: another result than one:\n%+v\nwant\n%+v", w, got.Input, one.Input)
 		}
+	}
+	// A window that leaves requests out of several parts, and the other built-in catalog compared.
+	win := Options{MaxExamples: 1000, From: base.Add(5 * time.Minute), To: base.Add(20 * time.Minute)}
+	win.Workers = 1
+	oneWin := runFiles(t, []string{path}, win)
+	if oneWin.Input.OutsideWindow == 0 || oneWin.Input.Requests == 0 || oneWin.Other == nil {
+		t.Fatalf("window: %d requests, %d outside, other %v", oneWin.Input.Requests, oneWin.Input.OutsideWindow, oneWin.Other != nil)
+	}
+	win.Workers = 7
+	if got := runFiles(t, []string{path}, win); !reflect.DeepEqual(got, oneWin) {
+		t.Errorf("window, 7 parts: another result than one:\n%+v\nwant\n%+v", got.Input, oneWin.Input)
 	}
 	// Compressed, the file is read whole by one worker, and cut into chunks as it is decompressed
 	// for more: the same Result.

@@ -40,8 +40,8 @@ const (
 // and, when other is not nil, in other (in s's last catalog, the other built-in one), applying the
 // window (Options.From/To, Options.Dedupe). It updates each part's accounting and skipped-line
 // examples, and returns, per catalog of dst, the method-unknown requests by candidate classes and
-// path.
-func resolveSys(s *sysRows, ncat int, parts []*part, win window, dst sink, other *otherCounts) ([]map[unknownKey]int64, error) {
+// path. The requests are counted on up to workers goroutines (emitSys).
+func resolveSys(s *sysRows, ncat int, parts []*part, win window, dst sink, other *otherCounts, workers int) ([]map[unknownKey]int64, error) {
 	unknown := make([]map[unknownKey]int64, ncat)
 	for k := range unknown {
 		unknown[k] = map[unknownKey]int64{}
@@ -91,7 +91,7 @@ func resolveSys(s *sysRows, ncat int, parts []*part, win window, dst sink, other
 		}
 		canon, sets = append(canon, c), append(sets, set)
 	}
-	if err := emitSys(s, parts, canon, sets, win, dst, unknown, other); err != nil {
+	if err := emitSys(s, parts, canon, sets, win, dst, unknown, other, workers); err != nil {
 		return nil, err
 	}
 	countDups(s, parts, fate, order, starts, canon, win.examples)
@@ -246,8 +246,11 @@ func cmpHash(a, b hash128) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Comp
 // emitSys hands the canonical events' requests to dst, except those the window leaves out, counting
 // those in their parts; it counts the method-unknown ones in unknown. The order of the rows does not
 // change an analysis; with --dedupe they go in time order (then file and line), so that which of
-// identical requests is kept is the same on every run.
-func emitSys(s *sysRows, parts []*part, canon []int32, sets []ingest.MethodSet, win window, dst sink, unknown []map[unknownKey]int64, other *otherCounts) error {
+// identical requests is kept is the same on every run. Without --dedupe, many requests and a sink
+// that takes shards (a live source) are counted on up to workers goroutines, each into a shard of
+// its own and counts of its own, merged at the end: the same figures, in a stage that otherwise runs
+// on one goroutine after every file is read.
+func emitSys(s *sysRows, parts []*part, canon []int32, sets []ingest.MethodSet, win window, dst sink, unknown []map[unknownKey]int64, other *otherCounts, workers int) error {
 	idx := make([]int, len(canon))
 	for i := range idx {
 		idx[i] = i
@@ -258,18 +261,74 @@ func emitSys(s *sysRows, parts []*part, canon []int32, sets []ingest.MethodSet, 
 			return cmp.Or(cmp.Compare(s.ts[ca], s.ts[cb]), cmp.Compare(parts[s.part[ca]].rank, parts[s.part[cb]].rank), cmp.Compare(s.line[ca], s.line[cb]))
 		})
 	}
+	sh, _ := dst.(sharder)
+	w := min(workers, len(idx)/emitShardMin)
+	if win.seen != nil || sh == nil || !useShards || w < 2 {
+		st := newSysPartStats(len(parts))
+		err := emitRows(s, idx, canon, sets, win, dst.add, unknown, other, st)
+		st.apply(parts)
+		return err
+	}
+	type emitter struct {
+		shard   shard
+		unknown []map[unknownKey]int64
+		other   *otherCounts
+		st      *sysPartStats
+		err     error
+	}
+	es := make([]emitter, w)
+	var wg sync.WaitGroup
+	for g := range es {
+		e := &es[g]
+		e.shard, e.st = sh.newShard(), newSysPartStats(len(parts))
+		e.unknown = make([]map[unknownKey]int64, len(unknown))
+		for k := range e.unknown {
+			e.unknown[k] = map[unknownKey]int64{}
+		}
+		if other != nil {
+			e.other = newOtherCounts()
+		}
+		part := idx[g*len(idx)/w : (g+1)*len(idx)/w]
+		wg.Go(func() { e.err = emitRows(s, part, canon, sets, win, e.shard.add, e.unknown, e.other, e.st) })
+	}
+	wg.Wait()
+	shards := make([]shard, w)
+	for g, e := range es {
+		if e.err != nil {
+			return e.err
+		}
+		shards[g] = e.shard
+		for k, m := range e.unknown {
+			for key, n := range m {
+				unknown[k][key] += n
+			}
+		}
+		if other != nil {
+			other.merge(e.other)
+		}
+		e.st.apply(parts)
+	}
+	return sh.gather(shards)
+}
+
+// emitShardMin is the fewest requests a goroutine of emitSys counts (tests make it small).
+var emitShardMin = 1 << 16
+
+// emitRows is emitSys's count of the canonical events canon[i] for i in idx, into add (in batches),
+// unknown, other and st.
+func emitRows(s *sysRows, idx []int, canon []int32, sets []ingest.MethodSet, win window, add func(*rowBatch) error, unknown []map[unknownKey]int64, other *otherCounts, st *sysPartStats) error {
 	rows := newRowBatch(len(unknown))
 	var all, cands []classify.Class
 	for _, x := range idx {
 		c, set := canon[x], sets[x]
-		p := parts[s.part[c]]
-		p.sysRequest(s.ts[c])
+		pi := s.part[c]
+		st.request(pi, s.ts[c])
 		if s.ts[c] < win.from || s.ts[c] >= win.to {
-			p.outside++
+			st.outside[pi]++
 			continue
 		}
 		if win.seen != nil && !win.seen.addHash(s.seen[c]) {
-			p.dups++
+			st.dups[pi]++
 			continue
 		}
 		for k := range s.ncat {
@@ -296,16 +355,49 @@ func emitSys(s *sysRows, parts []*part, canon []int32, sets []ingest.MethodSet, 
 		rows.client, rows.agent = append(rows.client, s.client[c]), append(rows.agent, s.agent[c])
 		rows.principal, rows.path = append(rows.principal, s.prin[c]), append(rows.path, s.path[c])
 		if len(rows.ts) == batchRows {
-			if err := dst.add(&rows); err != nil {
+			if err := add(&rows); err != nil {
 				return err
 			}
 			rows.reset()
 		}
 	}
 	if len(rows.ts) > 0 {
-		return dst.add(&rows)
+		return add(&rows)
 	}
 	return nil
+}
+
+// sysPartStats is what emitRows counts per part (by index): the first and last instant of the
+// System Log requests counted (any: there is one), and the requests the window or --dedupe left out.
+type sysPartStats struct {
+	first, last   []int64
+	any           []bool
+	outside, dups []int64
+}
+
+func newSysPartStats(n int) *sysPartStats {
+	return &sysPartStats{first: make([]int64, n), last: make([]int64, n), any: make([]bool, n), outside: make([]int64, n), dups: make([]int64, n)}
+}
+
+// request counts a System Log request of part pi at instant ts.
+func (st *sysPartStats) request(pi int32, ts int64) {
+	if !st.any[pi] {
+		st.any[pi], st.first[pi], st.last[pi] = true, ts, ts
+		return
+	}
+	st.first[pi], st.last[pi] = min(st.first[pi], ts), max(st.last[pi], ts)
+}
+
+// apply adds the counts to the parts.
+func (st *sysPartStats) apply(parts []*part) {
+	for i, p := range parts {
+		if st.any[i] {
+			p.sysRequest(st.first[i])
+			p.sysRequest(st.last[i])
+		}
+		p.outside += st.outside[i]
+		p.dups += st.dups[i]
+	}
 }
 
 // sysRequest counts a System Log request of the part (a canonical event) in its first and last
