@@ -62,34 +62,47 @@ func resolveSys(s *sysRows, ncat int, parts []*part, win window, dst sink, other
 	byUUID := func(a, b int32) int { return cmp.Or(cmpHash(s.uuid[a], s.uuid[b]), before(a, b)) }
 	order, starts := groupEvents(s)
 	fate := makeHuge[uint8](n, n)
-	canon := make([]int32, 0, len(starts)-1)
-	sets := make([]ingest.MethodSet, 0, len(starts)-1)
-	for gi := 0; gi+1 < len(starts); gi++ {
-		g := order[starts[gi]:starts[gi+1]]
-		c := g[0]
-		set := ^ingest.MethodSet(0)
-		for _, i := range g {
-			if before(i, c) < 0 {
-				c = i
+	ng := len(starts) - 1
+	canon, sets := make([]int32, ng), make([]ingest.MethodSet, ng)
+	// pick finds the canonical event and the method set of groups lo to hi, and the fate of their
+	// other events. Groups are independent: they are picked in runs on up to workers goroutines.
+	pick := func(lo, hi int) {
+		for gi := lo; gi < hi; gi++ {
+			g := order[starts[gi]:starts[gi+1]]
+			c := g[0]
+			set := ^ingest.MethodSet(0)
+			for _, i := range g {
+				if before(i, c) < 0 {
+					c = i
+				}
+				set &= s.methods[i]
 			}
-			set &= s.methods[i]
-		}
-		if set == 0 {
-			set = s.methods[c] // the events disagree: the canonical one says
-		}
-		if len(g) > 1 {
-			slices.SortFunc(g, byUUID)
-			for j, i := range g {
-				switch {
-				case i == c:
-				case j > 0 && s.uuid[i] != (hash128{}) && s.uuid[g[j-1]] == s.uuid[i]:
-					fate[i] = sysDupEvent
-				default:
-					fate[i] = sysDupRequest
+			if set == 0 {
+				set = s.methods[c] // the events disagree: the canonical one says
+			}
+			if len(g) > 1 {
+				slices.SortFunc(g, byUUID)
+				for j, i := range g {
+					switch {
+					case i == c:
+					case j > 0 && s.uuid[i] != (hash128{}) && s.uuid[g[j-1]] == s.uuid[i]:
+						fate[i] = sysDupEvent
+					default:
+						fate[i] = sysDupRequest
+					}
 				}
 			}
+			canon[gi], sets[gi] = c, set
 		}
-		canon, sets = append(canon, c), append(sets, set)
+	}
+	if w := min(workers, ng/emitShardMin); w < 2 {
+		pick(0, ng)
+	} else {
+		var wg sync.WaitGroup
+		for k := range w {
+			wg.Go(func() { pick(k*ng/w, (k+1)*ng/w) })
+		}
+		wg.Wait()
 	}
 	if err := emitSys(s, parts, canon, sets, win, dst, unknown, other, workers); err != nil {
 		return nil, err
@@ -311,7 +324,8 @@ func emitSys(s *sysRows, parts []*part, canon []int32, sets []ingest.MethodSet, 
 	return sh.gather(shards)
 }
 
-// emitShardMin is the fewest requests a goroutine of emitSys counts (tests make it small).
+// emitShardMin is the fewest requests a goroutine of the resolve takes, to pick canonical events
+// (resolveSys) or to count them (emitSys); tests make it small.
 var emitShardMin = 1 << 16
 
 // emitRows is emitSys's count of the canonical events canon[i] for i in idx, into add (in batches),
