@@ -116,9 +116,7 @@ func newTally(pend rowChunk) tally {
 // add counts one request, its ids global, and adds its row to pend when its bucket is rate-limited,
 // handing a full pend to l.hold.
 func (t *tally) add(l *live, ts int64, cl uint8, status uint16, src uint8, rl int32, dur int64, flags uint8, client uint64, agent, prin, path uint32) error {
-	if src != 0 {
-		dur = -1 // a System Log request has no duration (emitSys), and is not counted in flight
-	}
+	dur = rowDur(src, dur)
 	t.counts.add(ts, cl, status, src, rl)
 	held := cl < uint8(classify.MethodUnknown) // pend below: its interval is the row's (live.heldIntervals)
 	t.fl.addRequest(src, ts, dur, flags, client, agent, held)

@@ -81,6 +81,15 @@ type sink interface {
 	setNames(n names) error
 }
 
+// rowDur is the duration a sink keeps of a row from source src: a System Log request (src != 0) has
+// none (emitSys gives it none; a test's rows may) and is not counted in flight.
+func rowDur(src uint8, dur int64) int64 {
+	if src != 0 {
+		return -1
+	}
+	return dur
+}
+
 // sharder is a sink that takes rows on the parsing goroutines themselves: each worker adds its
 // batches to a shard of its own, without a lock or a hand-over, and gather merges the shards once
 // every part is read, before the held System Log requests are added. A sink that is not one takes

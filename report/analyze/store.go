@@ -220,10 +220,7 @@ func (s *store) add(r *rowBatch) error {
 	s.info, s.ids = slices.Grow(s.info[:0], n)[:n], slices.Grow(s.ids[:0], n)[:n]
 	s.dur = slices.Grow(s.dur[:0], n)[:n]
 	for i := range n {
-		dur := r.dur[i]
-		if r.src[i] != 0 {
-			dur = -1 // a System Log request has no duration (emitSys), and is not counted in flight
-		}
+		dur := rowDur(r.src[i], r.dur[i])
 		s.counts.add(r.ts[i], r.class[s.column][i], r.status[i], r.src[i], r.rl[i])
 		s.fl.addRequest(r.src[i], r.ts[i], dur, r.flags[i], r.client[i], r.agent[i], false)
 		flags := r.flags[i]
