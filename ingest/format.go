@@ -43,8 +43,9 @@ type formatSpec struct {
 	stream bool
 	// splittable: each line is parsed alone (no header, no state carried from line to line that
 	// changes a result), so a plain file can be cut at any line boundary and each part read by a
-	// Reader of its own ([OpenParts]), and a compressed one handed out in chunks (Reader.NextChunk). (okta-ndjson is: the System Log events of one request that
-	// land in different parts are resolved across parts as across files, by report/analyze.)
+	// Reader of its own ([OpenParts]), and a compressed one handed out in chunks (Reader.NextChunk).
+	// (okta-ndjson is: the System Log events of one request that land in different parts are
+	// resolved across parts as across files, by report/analyze.)
 	splittable bool
 	// lineDetect: a line of this format is recognised (sniff) and read alone, with no options and
 	// no state, so per-line detection may read a line in it; and the lines that fail in a file

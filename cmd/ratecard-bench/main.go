@@ -1,7 +1,7 @@
 // Command ratecard-bench measures the performance targets of issue 22 (and issue 20's budget for
 // durations) in one run and prints them as ratios, each against a baseline timed in the same run on
-// the same input, with PASS or FAIL against its target. `make bench` generates the input (go run ./samples/gen -bench-lines N -bench-systemlog M)
-// and runs it.
+// the same input, with PASS or FAIL against its target. `make bench` generates the input (go run
+// ./samples/gen -bench-lines N -bench-systemlog M) and runs it.
 //
 // The input directory (-data) holds what the generator writes: access.log (nginx combined with
 // $request_time, its log_format in log_format.txt), combined.log (the same requests in the plain
