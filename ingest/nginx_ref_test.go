@@ -161,6 +161,7 @@ func (f *LogFormat) parseReference(line []byte, rec *Record) string {
 var nginxRefFormats = []string{
 	nginxCombined,
 	nginxCombined + ` $request_time`,
+	nginxCombined + ` [$time_local] $request_time`, // two $time_local: the second one counts
 	nginxCombined + ` "$http_x_forwarded_for" $request_time $upstream_response_time`,
 	`$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_user_agent" $request_time $upstream_http_x_rate_limit_limit $upstream_http_x_rate_limit_remaining $upstream_http_x_rate_limit_reset`,
 	`$remote_addr [$time_local] "$request" $status $upstream_http_x_rate_limit_remaining`,
@@ -176,7 +177,8 @@ var nginxRefFormats = []string{
 func nginxRefLines(t testing.TB) [][]byte {
 	lines := clfFastSeedLines(t)
 	for _, l := range clfFastSeedLines(t) {
-		lines = append(lines, append(bytes.Clone(l), " 0.041"...), append(bytes.Clone(l), ` "203.0.113.9, 10.0.0.1" 1.250 0.600, 0.650`...))
+		lines = append(lines, append(bytes.Clone(l), " 0.041"...), append(bytes.Clone(l), ` "203.0.113.9, 10.0.0.1" 1.250 0.600, 0.650`...),
+			append(bytes.Clone(l), ` [14/Oct/2026:11:59:07 +0000] 0.041`...))
 	}
 	lines = appendTrimmedLines(lines, benchFormat("nginx", 20))
 	for _, s := range []string{
