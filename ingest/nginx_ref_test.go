@@ -162,6 +162,9 @@ var nginxRefFormats = []string{
 	nginxCombined,
 	nginxCombined + ` $request_time`,
 	nginxCombined + ` [$time_local] $request_time`, // two $time_local: the second one counts
+	nginxCombined + ` $upstream_response_time`,
+	nginxCombined + ` $connection`,           // a variable ingest does not read
+	nginxCombined + ` $http_x_forwarded_for`, // the client when $remote_addr is "-"
 	nginxCombined + ` "$http_x_forwarded_for" $request_time $upstream_response_time`,
 	`$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_user_agent" $request_time $upstream_http_x_rate_limit_limit $upstream_http_x_rate_limit_remaining $upstream_http_x_rate_limit_reset`,
 	`$remote_addr [$time_local] "$request" $status $upstream_http_x_rate_limit_remaining`,
@@ -189,6 +192,8 @@ func nginxRefLines(t testing.TB) [][]byte {
 		`[14/Oct/2026:10:00:00 +0200]-"GET /x HTTP/1.1"-200--`,
 		`14/Oct/2026:10:00:00 +0200 GET /x HTTP/1.1 200`,
 		`1791964800|/x|-`,
+		`- - - [14/Oct/2026:10:00:00 +0200] "GET /api/v1/users HTTP/1.1" 200 12 "-" "curl/8.5" 0.041`, // no client
+		`10.0.0.1 - - [14/Oct/2026:10:00:00 +0200] "- /api/v1/users HTTP/1.1" 200 12 "-" "curl/8.5" 1.5`,
 	} {
 		lines = append(lines, []byte(s))
 	}
