@@ -23,8 +23,11 @@
 //   - with -big DIR: ratecard once on DIR/combined.log (when there is one) and once on DIR/access.log
 //     (50 M lines, for the memory target).
 //
-// Every round runs each case once, in that order, so that the cases alternate and a busy moment of
-// a shared machine falls on both sides of a ratio; -warmup rounds come first and are not counted.
+// Every round runs each case once, so that the cases alternate and a busy moment of a shared
+// machine falls on both sides of a ratio: in that order, and every other counted round in the
+// reverse order (roundOrder), so that what ran just before a case, which on a VM that hands freed
+// memory back to its host changes a run by a tenth or more, and a host slowing down over the run
+// weigh on both sides of a ratio alike. -warmup rounds come first and are not counted.
 // Each case's wall time is the median (or with -stat best, the minimum) of its -runs runs; CPU time
 // (user+sys) is taken the same way, and peak RSS is the largest of any run (the kernel's maximum
 // resident set of the child process; in-process baselines have none). Ratios divide those wall
@@ -45,6 +48,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -176,7 +180,7 @@ func run(args []string, stdout io.Writer) error {
 	fmt.Fprintln(stdout, h)
 	for round := range *warmup + *runs {
 		counted := round >= *warmup
-		for _, t := range tasks {
+		for _, t := range roundOrder(tasks, round-*warmup) {
 			if err := t.runOnce(counted); err != nil {
 				return err
 			}
@@ -290,4 +294,15 @@ func cpuModel() string {
 		}
 	}
 	return ""
+}
+
+// roundOrder is the order the cases run in, in counted round k (k < 0: a warm-up round): as listed in
+// even rounds and warm-ups, reversed in odd ones.
+func roundOrder(tasks []*task, k int) []*task {
+	if k < 0 || k%2 == 0 {
+		return tasks
+	}
+	r := slices.Clone(tasks)
+	slices.Reverse(r)
+	return r
 }

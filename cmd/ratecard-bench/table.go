@@ -54,7 +54,7 @@ func (h header) String() string {
 	if cpu == "" {
 		cpu = "unknown CPU"
 	}
-	return fmt.Sprintf("host: %s, %d CPUs, GOMAXPROCS %d, %s, %s; %s of %d runs per case after %d warm-up round(s), cases alternating",
+	return fmt.Sprintf("host: %s, %d CPUs, GOMAXPROCS %d, %s, %s; %s of %d runs per case after %d warm-up round(s), cases alternating, every other round reversed",
 		cpu, h.cpus, h.procs, h.goVersion, h.date.UTC().Format("2006-01-02 15:04 UTC"), h.stat, h.runs, h.warmup)
 }
 

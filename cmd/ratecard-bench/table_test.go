@@ -153,8 +153,30 @@ func TestWriteRows(t *testing.T) {
 func TestHeader(t *testing.T) {
 	h := header{cpu: "AMD EPYC", cpus: 2, procs: 2, goVersion: "go1.26.8", date: time.Date(2026, 12, 7, 1, 2, 0, 0, time.UTC),
 		runs: 3, warmup: 1, stat: "median"}
-	want := "host: AMD EPYC, 2 CPUs, GOMAXPROCS 2, go1.26.8, 2026-12-07 01:02 UTC; median of 3 runs per case after 1 warm-up round(s), cases alternating"
+	want := "host: AMD EPYC, 2 CPUs, GOMAXPROCS 2, go1.26.8, 2026-12-07 01:02 UTC; median of 3 runs per case after 1 warm-up round(s), cases alternating, every other round reversed"
 	if h.String() != want {
 		t.Errorf("header:\n%s\nwant\n%s", h, want)
+	}
+}
+
+// TestRoundOrder: warm-up and even counted rounds run the cases as listed, odd ones in reverse, and
+// the list itself is left as it is.
+func TestRoundOrder(t *testing.T) {
+	a, b, c := &task{key: "a"}, &task{key: "b"}, &task{key: "c"}
+	tasks := []*task{a, b, c}
+	keys := func(ts []*task) string {
+		var s string
+		for _, x := range ts {
+			s += x.key
+		}
+		return s
+	}
+	for k, want := range map[int]string{-1: "abc", 0: "abc", 1: "cba", 2: "abc", 3: "cba"} {
+		if got := keys(roundOrder(tasks, k)); got != want {
+			t.Errorf("round %d: %s, want %s", k, got, want)
+		}
+	}
+	if keys(tasks) != "abc" {
+		t.Errorf("roundOrder changed the list: %s", keys(tasks))
 	}
 }
