@@ -194,6 +194,7 @@ func nginxRefLines(t testing.TB) [][]byte {
 		`1791964800|/x|-`,
 		`- - - [14/Oct/2026:10:00:00 +0200] "GET /api/v1/users HTTP/1.1" 200 12 "-" "curl/8.5" 0.041`, // no client
 		`10.0.0.1 - - [14/Oct/2026:10:00:00 +0200] "- /api/v1/users HTTP/1.1" 200 12 "-" "curl/8.5" 1.5`,
+		`10.0.0.1 - - [14/Oct/2026:10:00:00 +0200] "GET HTTP/1.1" 200 12 "-" "curl/8.5" 0.041`, // no target
 	} {
 		lines = append(lines, []byte(s))
 	}
