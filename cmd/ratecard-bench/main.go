@@ -25,9 +25,9 @@
 //
 // Every round runs each case once, so that the cases alternate and a busy moment of a shared
 // machine falls on both sides of a ratio: in that order, and every other counted round in the
-// reverse order (roundOrder), so that what ran just before a case, which on a VM that hands freed
-// memory back to its host changes a run by a tenth or more, and a host slowing down over the run
-// weigh on both sides of a ratio alike. -warmup rounds come first and are not counted.
+// reverse order (roundOrder), so that what ran just before a case (on the VM the bench was last run
+// on, a tenth of a run or more) and a host slowing down over the bench weigh on both sides of a
+// ratio alike. -warmup rounds come first and are not counted.
 // Each case's wall time is the median (or with -stat best, the minimum) of its -runs runs; CPU time
 // (user+sys) is taken the same way, and peak RSS is the largest of any run (the kernel's maximum
 // resident set of the child process; in-process baselines have none). Ratios divide those wall
