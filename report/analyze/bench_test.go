@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"testing"
@@ -75,4 +76,27 @@ func BenchmarkRouteCache(b *testing.B) {
 		rc.route("GET", targets[i&(len(targets)-1)], &added)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+}
+
+// BenchmarkEqualNeighbours links 1 M events by one hash, as a System Log month's request keys are
+// (two events a request, some alone), on one worker and partitioned on 2 and 4: events/s, and on a
+// machine with the cores for them the partitioned runs should take about 1/workers of the time.
+func BenchmarkEqualNeighbours(b *testing.B) {
+	const n = 1 << 20
+	rng := rand.New(rand.NewPCG(5, 6))
+	h := make([]hash128, n)
+	for i := range h {
+		h[i] = hash128{rng.Uint64(), rng.Uint64()}
+		if i > 0 && rng.IntN(3) > 0 {
+			h[i] = h[rng.IntN(i)] // another event of an earlier request
+		}
+	}
+	for _, workers := range []int{1, 2, 4} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			for b.Loop() {
+				equalNeighbours(h, workers)
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
 }

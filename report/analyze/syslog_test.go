@@ -257,8 +257,10 @@ func TestFNV128(t *testing.T) {
 }
 
 // TestGroupEvents checks the grouping of held events by request key and uuid against a brute force
-// over random links.
+// over random links, on one worker and, partitioned (equalNeighbours), on several.
 func TestGroupEvents(t *testing.T) {
+	defer func(m int) { hiPartMin = m }(hiPartMin)
+	hiPartMin = 64
 	s := &sysRows{}
 	const n = 3000
 	for i := range n {
@@ -274,17 +276,6 @@ func TestGroupEvents(t *testing.T) {
 		}
 		s.key, s.uuid = append(s.key, key), append(s.uuid, uuid)
 		s.ts = append(s.ts, int64(i))
-	}
-	order, starts := groupEvents(s)
-	root := make([]int32, n)
-	for g := 0; g+1 < len(starts); g++ {
-		members := order[starts[g]:starts[g+1]]
-		if !slices.IsSorted(members) {
-			t.Fatalf("group %d not in held order: %v", g, members)
-		}
-		for _, i := range members {
-			root[i] = members[0]
-		}
 	}
 	// Brute force: repeat the links until nothing changes.
 	want := make([]int, n)
@@ -302,12 +293,25 @@ func TestGroupEvents(t *testing.T) {
 			}
 		}
 	}
-	for i := range n {
-		if int(root[i]) != want[i] {
-			t.Fatalf("event %d in group %d, want %d", i, root[i], want[i])
+	for _, workers := range []int{1, 2, 4, 7, 16} {
+		order, starts := groupEvents(s, workers)
+		root := make([]int32, n)
+		for g := 0; g+1 < len(starts); g++ {
+			members := order[starts[g]:starts[g+1]]
+			if !slices.IsSorted(members) {
+				t.Fatalf("%d workers: group %d not in held order: %v", workers, g, members)
+			}
+			for _, i := range members {
+				root[i] = members[0]
+			}
 		}
-	}
-	if slices.Max(root) == 0 {
-		t.Error("everything in one group")
+		for i := range n {
+			if int(root[i]) != want[i] {
+				t.Fatalf("%d workers: event %d in group %d, want %d", workers, i, root[i], want[i])
+			}
+		}
+		if slices.Max(root) == 0 {
+			t.Errorf("%d workers: everything in one group", workers)
+		}
 	}
 }

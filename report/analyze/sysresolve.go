@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/ratecard/ratecard/classify"
@@ -60,7 +61,7 @@ func resolveSys(s *sysRows, ncat int, parts []*part, win window, dst sink, other
 	// byUUID orders a request's events by uuid, then canonically: the events of a uuid after its
 	// first are repeats of it.
 	byUUID := func(a, b int32) int { return cmp.Or(cmpHash(s.uuid[a], s.uuid[b]), before(a, b)) }
-	order, starts := groupEvents(s)
+	order, starts := groupEvents(s, workers)
 	fate := makeHuge[uint8](n, n)
 	ng := len(starts) - 1
 	canon, sets := make([]int32, ng), make([]ingest.MethodSet, ng)
@@ -113,8 +114,9 @@ func resolveSys(s *sysRows, ncat int, parts []*part, win window, dst sink, other
 
 // groupEvents groups the held events by request: events with the same request key or the same uuid
 // are one request, transitively. It returns the events grouped (order[starts[g]:starts[g+1]] are
-// group g's, in held order).
-func groupEvents(s *sysRows) (order, starts []int32) {
+// group g's, in held order), the same whatever workers is: the goroutines the hashes are
+// grouped on (equalNeighbours).
+func groupEvents(s *sysRows, workers int) (order, starts []int32) {
 	n := s.len()
 	parent := makeHuge[int32](n, n)
 	for i := range parent {
@@ -127,21 +129,21 @@ func groupEvents(s *sysRows) (order, starts []int32) {
 		}
 		return i
 	}
-	// Group the events that have a hash by its first half (groupHi), then sort each run of equal
-	// first halves by the whole hash (such runs are events of one request, or of one uuid, bar a
-	// 64-bit collision), and link equal neighbours. The two hashes are grouped on two goroutines;
-	// the links are then joined here, in any order: each group's root is its lowest index.
+	// Link the events of equal hashes (equalNeighbours), each hash on half the workers, then join
+	// the links here, in any order: each group's root is its lowest index.
 	hashes := [][]hash128{s.key, s.uuid}
-	links := make([][][2]int32, len(hashes))
+	links := make([][][][2]int32, len(hashes))
 	var wg sync.WaitGroup
 	for k, h := range hashes {
-		wg.Go(func() { links[k] = equalNeighbours(h) })
+		wg.Go(func() { links[k] = equalNeighbours(h, max(1, workers/len(hashes))) })
 	}
 	wg.Wait()
-	for _, l := range links {
-		for _, ab := range l {
-			ra, rb := find(ab[0]), find(ab[1])
-			parent[max(ra, rb)] = min(ra, rb)
+	for _, ls := range links {
+		for _, l := range ls {
+			for _, ab := range l {
+				ra, rb := find(ab[0]), find(ab[1])
+				parent[max(ra, rb)] = min(ra, rb)
+			}
 		}
 	}
 	links = nil
@@ -171,16 +173,91 @@ func groupEvents(s *sysRows) (order, starts []int32) {
 
 // equalNeighbours returns pairs of indices of h whose (non-zero) hashes are equal, enough of them to
 // link every index to the others of its hash: h's indices grouped by hash, each linked to the one
-// before it.
-func equalNeighbours(h []hash128) [][2]int32 {
+// before it. The pairs come in lists, made on up to workers goroutines.
+//
+// The events that have a hash are grouped by its first half (groupHi), and each run of equal first
+// halves (the events of one request, or of one uuid, bar a 64-bit collision) is sorted by the
+// whole hash and its equal neighbours linked. With more than one worker and many events, they are
+// first cut into hiParts partitions by the top bits of a hash of the first half, in which the
+// workers then do that each on its own: equal first halves fall in one partition. The grouping then
+// takes no serial pass over the events but two linear ones (counting and placing them).
+func equalNeighbours(h []hash128, workers int) [][][2]int32 {
 	pairs := makeHuge[hashIdx](0, len(h))
 	for i := range h {
 		if h[i] != (hash128{}) {
 			pairs = append(pairs, hashIdx{h[i][0], int32(i)})
 		}
 	}
-	groupHi(pairs, nil)
-	var out [][2]int32
+	if workers < 2 || len(pairs) < hiPartMin {
+		groupHi(pairs, nil)
+		return [][][2]int32{linkRuns(h, pairs, nil)}
+	}
+	// Count each worker's share of pairs by partition, place them (each worker its share, at the
+	// offsets the counts give), then link partition after partition on every worker.
+	// (A multiplier of its own: groupHi's buckets are the top bits of another product, which would
+	// otherwise be nearly alike in a partition.)
+	part := func(hi uint64) int { return int((hi * 0xbf58476d1ce4e5b9) >> (64 - hiPartBits)) }
+	share := func(w int) []hashIdx { return pairs[w*len(pairs)/workers : (w+1)*len(pairs)/workers] }
+	counts := make([][hiParts]int, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for _, p := range share(w) {
+				counts[w][part(p.hi)]++
+			}
+		})
+	}
+	wg.Wait()
+	var start [hiParts + 1]int
+	next := make([][hiParts]int, workers)
+	for b := range hiParts {
+		start[b+1] = start[b]
+		for w := range workers {
+			next[w][b] = start[b+1]
+			start[b+1] += counts[w][b]
+		}
+	}
+	placed := makeHuge[hashIdx](len(pairs), len(pairs))
+	for w := range workers {
+		wg.Go(func() {
+			at := &next[w]
+			for _, p := range share(w) {
+				b := part(p.hi)
+				placed[at[b]] = p
+				at[b]++
+			}
+		})
+	}
+	wg.Wait()
+	out := make([][][2]int32, workers)
+	var taken atomic.Int32
+	for w := range workers {
+		wg.Go(func() {
+			var tmp []hashIdx
+			for b := int(taken.Add(1) - 1); b < hiParts; b = int(taken.Add(1) - 1) {
+				run := placed[start[b]:start[b+1]]
+				tmp = groupHi(run, tmp)
+				out[w] = linkRuns(h, run, out[w])
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// hiParts is how many partitions equalNeighbours cuts the events into for its workers (hiPartBits
+// bits of a hash), and hiPartMin how many events it takes to cut them.
+const (
+	hiPartBits = 8
+	hiParts    = 1 << hiPartBits
+)
+
+var hiPartMin = 1 << 16
+
+// linkRuns appends to out, for each run of equal hi in pairs (grouped by groupHi), the pairs of its
+// indices whose whole hashes in h are equal: the run sorted by the whole hash, each index linked to
+// the one before it.
+func linkRuns(h []hash128, pairs []hashIdx, out [][2]int32) [][2]int32 {
 	for a := 0; a < len(pairs); {
 		b := a + 1
 		for b < len(pairs) && pairs[b].hi == pairs[a].hi {
