@@ -288,7 +288,7 @@ type hashIdx struct {
 // len(pairs) and returned, for the next call): one pass puts them in buckets by a multiplicative hash
 // of hi (about four pairs a bucket, whatever bits of hi vary: time-ordered uuids share their top
 // bits), then each bucket is sorted by hi. On a million events several times faster than sorting
-// them all, and resolving is a serial stage.
+// them all.
 func groupHi(pairs, tmp []hashIdx) []hashIdx {
 	byHi := func(a, b hashIdx) int { return cmp.Compare(a.hi, b.hi) }
 	n := len(pairs)
