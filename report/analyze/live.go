@@ -67,8 +67,15 @@ func (l *live) heldIntervals(fn func(ts int64, dur uint32)) error {
 	if err := l.flush(); err != nil {
 		return err
 	}
-	c := newRowChunk() // the spilled chunks, one after the other
-	return l.eachHeld(func() *rowChunk { return &c }, func(c *rowChunk, _ bool) error {
+	var back *rowChunk // the spilled chunks, read back one after the other (made when there are some)
+	get := func() *rowChunk {
+		if back == nil {
+			c := newRowChunk()
+			back = &c
+		}
+		return back
+	}
+	return l.eachHeld(get, func(c *rowChunk, _ bool) error {
 		for k, d := range c.dur {
 			if d > 0 {
 				fn(c.ts[k], d)

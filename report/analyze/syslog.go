@@ -6,8 +6,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/ratecard/ratecard/classify"
 	"github.com/ratecard/ratecard/ingest"
@@ -142,33 +140,23 @@ func flatten(chunks []sysRows, ncat int) *sysRows {
 	for i := range chunks {
 		n += chunks[i].len()
 	}
+	// The largest columns first, so that the goroutines finish about together.
 	cols := []func(){
-		func() { s.ts = joinCol(chunks, n, func(c *sysRows) *[]int64 { return &c.ts }) },
 		func() { s.key = joinCol(chunks, n, func(c *sysRows) *[]hash128 { return &c.key }) },
 		func() { s.uuid = joinCol(chunks, n, func(c *sysRows) *[]hash128 { return &c.uuid }) },
-		func() { s.part = joinCol(chunks, n, func(c *sysRows) *[]int32 { return &c.part }) },
-		func() { s.line = joinCol(chunks, n, func(c *sysRows) *[]int64 { return &c.line }) },
-		func() { s.methods = joinCol(chunks, n, func(c *sysRows) *[]ingest.MethodSet { return &c.methods }) },
 		func() { s.cls = joinCol(chunks, n*ncat*numMethods, func(c *sysRows) *[]uint8 { return &c.cls }) },
-		func() { s.path = joinCol(chunks, n, func(c *sysRows) *[]uint32 { return &c.path }) },
-		func() { s.status = joinCol(chunks, n, func(c *sysRows) *[]uint16 { return &c.status }) },
+		func() { s.ts = joinCol(chunks, n, func(c *sysRows) *[]int64 { return &c.ts }) },
+		func() { s.line = joinCol(chunks, n, func(c *sysRows) *[]int64 { return &c.line }) },
 		func() { s.client = joinCol(chunks, n, func(c *sysRows) *[]uint64 { return &c.client }) },
+		func() { s.seen = joinCol(chunks, 0, func(c *sysRows) *[]uint64 { return &c.seen }) },
+		func() { s.part = joinCol(chunks, n, func(c *sysRows) *[]int32 { return &c.part }) },
+		func() { s.path = joinCol(chunks, n, func(c *sysRows) *[]uint32 { return &c.path }) },
 		func() { s.agent = joinCol(chunks, n, func(c *sysRows) *[]uint32 { return &c.agent }) },
 		func() { s.prin = joinCol(chunks, n, func(c *sysRows) *[]uint32 { return &c.prin }) },
-		func() { s.seen = joinCol(chunks, 0, func(c *sysRows) *[]uint64 { return &c.seen }) },
+		func() { s.status = joinCol(chunks, n, func(c *sysRows) *[]uint16 { return &c.status }) },
+		func() { s.methods = joinCol(chunks, n, func(c *sysRows) *[]ingest.MethodSet { return &c.methods }) },
 	}
-	// The largest columns first, so that the goroutines finish about together.
-	order := []int{1, 2, 6, 0, 4, 9, 12, 3, 7, 10, 11, 8, 5}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(cols)) {
-		wg.Go(func() {
-			for i := next.Add(1) - 1; i < int64(len(order)); i = next.Add(1) - 1 {
-				cols[order[i]]()
-			}
-		})
-	}
-	wg.Wait()
+	eachTask(runtime.GOMAXPROCS(0), len(cols), func(_, i int) { cols[i]() })
 	return s
 }
 

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/ratecard/ratecard/classify"
@@ -96,15 +95,7 @@ func resolveSys(s *sysRows, ncat int, parts []*part, win window, dst sink, other
 			canon[gi], sets[gi] = c, set
 		}
 	}
-	if w := min(workers, ng/emitShardMin); w < 2 {
-		pick(0, ng)
-	} else {
-		var wg sync.WaitGroup
-		for k := range w {
-			wg.Go(func() { pick(k*ng/w, (k+1)*ng/w) })
-		}
-		wg.Wait()
-	}
+	inShares(min(workers, ng/emitShardMin), ng, func(_, lo, hi int) { pick(lo, hi) })
 	if err := emitSys(s, parts, canon, sets, win, dst, unknown, other, workers); err != nil {
 		return nil, err
 	}
@@ -198,17 +189,12 @@ func equalNeighbours(h []hash128, workers int) [][][2]int32 {
 	// (A multiplier of its own: groupHi's buckets are the top bits of another product, which would
 	// otherwise be nearly alike in a partition.)
 	part := func(hi uint64) int { return int((hi * 0xbf58476d1ce4e5b9) >> (64 - hiPartBits)) }
-	share := func(w int) []hashIdx { return pairs[w*len(pairs)/workers : (w+1)*len(pairs)/workers] }
 	counts := make([][hiParts]int, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for _, p := range share(w) {
-				counts[w][part(p.hi)]++
-			}
-		})
-	}
-	wg.Wait()
+	inShares(workers, len(pairs), func(w, lo, hi int) {
+		for _, p := range pairs[lo:hi] {
+			counts[w][part(p.hi)]++
+		}
+	})
 	var start [hiParts + 1]int
 	next := make([][hiParts]int, workers)
 	for b := range hiParts {
@@ -219,30 +205,20 @@ func equalNeighbours(h []hash128, workers int) [][][2]int32 {
 		}
 	}
 	placed := makeHuge[hashIdx](len(pairs), len(pairs))
-	for w := range workers {
-		wg.Go(func() {
-			at := &next[w]
-			for _, p := range share(w) {
-				b := part(p.hi)
-				placed[at[b]] = p
-				at[b]++
-			}
-		})
-	}
-	wg.Wait()
-	out := make([][][2]int32, workers)
-	var taken atomic.Int32
-	for w := range workers {
-		wg.Go(func() {
-			var tmp []hashIdx
-			for b := int(taken.Add(1) - 1); b < hiParts; b = int(taken.Add(1) - 1) {
-				run := placed[start[b]:start[b+1]]
-				tmp = groupHi(run, tmp)
-				out[w] = linkRuns(h, run, out[w])
-			}
-		})
-	}
-	wg.Wait()
+	inShares(workers, len(pairs), func(w, lo, hi int) {
+		at := &next[w]
+		for _, p := range pairs[lo:hi] {
+			b := part(p.hi)
+			placed[at[b]] = p
+			at[b]++
+		}
+	})
+	out, tmps := make([][][2]int32, workers), make([][]hashIdx, workers)
+	eachTask(workers, hiParts, func(w, b int) {
+		run := placed[start[b]:start[b+1]]
+		tmps[w] = groupHi(run, tmps[w])
+		out[w] = linkRuns(h, run, out[w])
+	})
 	return out
 }
 
@@ -368,7 +344,6 @@ func emitSys(s *sysRows, parts []*part, canon []int32, sets []ingest.MethodSet, 
 		err     error
 	}
 	es := make([]emitter, w)
-	var wg sync.WaitGroup
 	for g := range es {
 		e := &es[g]
 		e.shard, e.st = sh.newShard(), newSysPartStats(len(parts))
@@ -379,10 +354,11 @@ func emitSys(s *sysRows, parts []*part, canon []int32, sets []ingest.MethodSet, 
 		if other != nil {
 			e.other = newOtherCounts()
 		}
-		part := idx[g*len(idx)/w : (g+1)*len(idx)/w]
-		wg.Go(func() { e.err = emitRows(s, part, canon, sets, win, e.shard.add, e.unknown, e.other, e.st) })
 	}
-	wg.Wait()
+	inShares(w, len(idx), func(g, lo, hi int) {
+		e := &es[g]
+		e.err = emitRows(s, idx[lo:hi], canon, sets, win, e.shard.add, e.unknown, e.other, e.st)
+	})
 	shards := make([]shard, w)
 	for g, e := range es {
 		if e.err != nil {
