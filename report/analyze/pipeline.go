@@ -306,6 +306,7 @@ type parser struct {
 	sysSlab   slab // where the held System Log requests' columns come from (parser.hold)
 	templates *classify.Catalog
 	tmpl      []byte
+	keyBuf    []byte       // requestKey's scratch
 	other     *otherCounts // the requests per minute in win.other's classes; nil without it
 	// remap maps the parser's client, agent, principal and path ids to global ones (globalDicts).
 	remap [4][]uint32

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"cmp"
+	"encoding/binary"
 	"math/bits"
 	"runtime"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"github.com/ratecard/ratecard/classify"
 	"github.com/ratecard/ratecard/ingest"
 	"github.com/ratecard/ratecard/report"
+	"github.com/zeebo/xxh3"
 )
 
 // Requests recovered from Okta System Log events are not counted as they are read: one request
@@ -27,11 +29,28 @@ var (
 	numMethods = len(allMethods)
 )
 
-// hash128 is a 128-bit FNV-1a hash of a request's or an event's identity; zero means none.
+// hash128 is 128 bits of a request's or an event's identity (requestKey, uuidBits); zero means none.
 type hash128 [2]uint64
 
-// fnv128 is the 128-bit FNV-1a hash of the strings, each followed by a 0 byte. Two distinct
-// identities share it with a probability of about n²/2¹²⁹.
+// requestKey is the 128-bit XXH3 hash of a System Log request's identity, its request id and its
+// request URI (the id's length first, so that no two pairs run together into the same bytes),
+// made in *buf; never zero. Two distinct identities share it with a probability of about n²/2¹²⁹.
+// It only tells requests apart (nothing is ordered by it), so a faster hash than fnv128, which
+// takes about four times as long on a request's 80 bytes, does.
+func requestKey(buf *[]byte, id, uri string) hash128 {
+	b := binary.AppendUvarint((*buf)[:0], uint64(len(id)))
+	b = append(append(b, id...), uri...)
+	*buf = b
+	h := xxh3.Hash128(b)
+	if h.Hi == 0 && h.Lo == 0 {
+		return hash128{0, 1}
+	}
+	return hash128{h.Hi, h.Lo}
+}
+
+// fnv128 is the 128-bit FNV-1a hash of the strings, each followed by a 0 byte: the bits of an
+// event id that is not a UUID (uuidBits), by which events are ordered, so that the order stays the
+// one it has been. Two distinct identities share it with a probability of about n²/2¹²⁹.
 func fnv128(ss ...string) hash128 {
 	hi, lo := uint64(0x6c62272e07bb0142), uint64(0x62b821756295c58d)
 	mul := func() { // (hi, lo) *= 2^88 + 0x13b, modulo 2^128
@@ -49,33 +68,34 @@ func fnv128(ss ...string) hash128 {
 }
 
 // uuidBits is the 128 bits of a UUID in its 8-4-4-4-12 hexadecimal form (as ingest.Record.EventID
-// holds it), either case, or, for any other string, its fnv128 hash.
+// holds it), either case, or, for any other string, its fnv128 hash. The 32 digits are read from
+// their fixed places without a branch each; a byte that is not a digit is caught once, at the end.
 func uuidBits(s string) hash128 {
-	var h hash128
-	if len(s) != 36 {
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
 		return fnv128(s)
 	}
-	k := 0
-	for i := 0; i < 36; i++ {
-		c := s[i]
-		if i == 8 || i == 13 || i == 18 || i == 23 {
-			if c != '-' {
-				return fnv128(s)
-			}
-			continue
-		}
-		v := hexValue[c]
-		if v > 15 {
-			return fnv128(s)
-		}
-		h[k/16] |= uint64(v) << (60 - 4*(k%16))
-		k++
+	s = s[:36]
+	var hi, lo uint64
+	var bad uint8 // the OR of the digits' values: over 15 when one is not a digit
+	for _, i := range uuidDigits[:16] {
+		v := hexValue[s[i]]
+		bad |= v
+		hi = hi<<4 | uint64(v&15)
 	}
-	if h == (hash128{}) {
-		return fnv128(s) // the nil UUID: zero means "none"
+	for _, i := range uuidDigits[16:] {
+		v := hexValue[s[i]]
+		bad |= v
+		lo = lo<<4 | uint64(v&15)
 	}
-	return h
+	if bad > 15 || hi|lo == 0 { // not a UUID, or the nil UUID (zero means "none")
+		return fnv128(s)
+	}
+	return hash128{hi, lo}
 }
+
+// uuidDigits are the places of a UUID's 32 hexadecimal digits in its 8-4-4-4-12 form.
+var uuidDigits = [32]uint8{0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17, 19, 20, 21, 22,
+	24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35}
 
 // hexValue is the value of each hexadecimal digit, either case; 255 for any other byte.
 var hexValue = func() (t [256]uint8) {
@@ -250,7 +270,7 @@ func (w *parser) hold(b *batch, partIdx int, rec *ingest.Record, win window) {
 	path, s.cls = w.sysRouteOf(rec.Target, methods, s.cls, &b.newPaths)
 	var key, uuid hash128
 	if rec.RequestID != "" {
-		key = fnv128(rec.RequestID, rec.Target)
+		key = requestKey(&w.keyBuf, rec.RequestID, rec.Target)
 	}
 	if rec.EventID != "" {
 		uuid = uuidBits(rec.EventID)

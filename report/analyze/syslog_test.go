@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -253,6 +254,54 @@ func TestFNV128(t *testing.T) {
 		if got := fnv128(ss...); got != want {
 			t.Errorf("fnv128(%q) = %x, want %x", ss, got, want)
 		}
+	}
+}
+
+// TestRequestKey: a request's key depends on its id and URI alone (not on what its scratch buffer
+// held), is never zero, and tells apart pairs whose bytes run together ("ab", "c" and "a", "bc").
+func TestRequestKey(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	seen := map[hash128][2]string{}
+	var buf []byte
+	word := func() string {
+		b := make([]byte, rng.Intn(6))
+		for i := range b {
+			b[i] = "ab\x00/"[rng.Intn(4)]
+		}
+		return string(b)
+	}
+	for range 20_000 {
+		id, uri := word(), word()
+		got := requestKey(&buf, id, uri)
+		var fresh []byte
+		if again := requestKey(&fresh, id, uri); again != got {
+			t.Fatalf("requestKey(%q, %q) = %x with a used buffer, %x with a fresh one", id, uri, got, again)
+		}
+		if got == (hash128{}) {
+			t.Fatalf("requestKey(%q, %q) is zero", id, uri)
+		}
+		if p, ok := seen[got]; ok && p != [2]string{id, uri} {
+			t.Fatalf("requestKey(%q, %q) = requestKey(%q, %q)", id, uri, p[0], p[1])
+		}
+		seen[got] = [2]string{id, uri}
+	}
+	if len(seen) < 1000 {
+		t.Fatalf("only %d distinct pairs drawn", len(seen))
+	}
+}
+
+// BenchmarkRequestKey and BenchmarkUUIDBits: the two hashes of every held System Log event, on the
+// bench generator's shapes (samples/gen).
+func BenchmarkRequestKey(b *testing.B) {
+	var buf []byte
+	for b.Loop() {
+		requestKey(&buf, "paXVngTDsxMWE1RG9HSoxcAAAZK", "/api/v1/authn/factors/mblYiV8HXEMMI36arQUe/verify")
+	}
+}
+
+func BenchmarkUUIDBits(b *testing.B) {
+	for b.Loop() {
+		uuidBits("0efd9d53-ec5c-41d4-a482-b851dc00b144")
 	}
 }
 
