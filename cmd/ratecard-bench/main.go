@@ -31,7 +31,8 @@
 // Each case's wall time is the median (or with -stat best, the minimum) of its -runs runs; CPU time
 // (user+sys) is taken the same way, and peak RSS is the largest of any run (the kernel's maximum
 // resident set of the child process; in-process baselines have none). Ratios divide those wall
-// times. Lines and requests are the ones ratecard reports in summary.json, checked against wc -l and
+// times; two rows without a target give the CPU-time ratios behind the scaling and durations ones,
+// which a shared host moves least. Lines and requests are the ones ratecard reports in summary.json, checked against wc -l and
 // against the baselines' own counts: a run whose counts disagree prints the table and then fails.
 //
 // Usage:

@@ -150,6 +150,14 @@ func seconds(d time.Duration) string {
 	return fmt.Sprintf("%.2f s", d.Seconds())
 }
 
+// cpuSeconds formats a CPU time as "2.31 CPU-s".
+func cpuSeconds(d time.Duration) string {
+	if d <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("%.2f CPU-s", d.Seconds())
+}
+
 func perSecond(n float64, d time.Duration) float64 {
 	if d <= 0 {
 		return 0

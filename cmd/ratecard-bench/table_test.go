@@ -8,7 +8,7 @@ import (
 )
 
 func sum(wall time.Duration, lines, requests, rss, bytes int64) summary {
-	return summary{sample: sample{wall: wall, lines: lines, requests: requests, rss: rss}, bytes: bytes, runs: 3}
+	return summary{sample: sample{wall: wall, cpu: 2 * wall, lines: lines, requests: requests, rss: rss}, bytes: bytes, runs: 3}
 }
 
 // TestBuildRows judges made-up results on both sides of every target.
@@ -26,8 +26,16 @@ func TestBuildRows(t *testing.T) {
 		keyRT:       sum(1100*time.Millisecond, 5e6, 5e6, 400<<20, 0), // 1.1×: the target exactly
 		keySQLRT:    sum(5*s, 0, 5e6, 0, 0),
 	}}
-	if rows := buildRows(good); rows[len(rows)-3].verdict != verdictSkip || rows[len(rows)-3].measure != "peak RSS, 50 M lines" {
-		t.Errorf("without -big: %+v", rows[len(rows)-3])
+	skipped := 0
+	for _, r := range buildRows(good) {
+		if r.verdict == verdictSkip {
+			if skipped++; r.measure != "peak RSS, 50 M lines" {
+				t.Errorf("without -big: %+v", r)
+			}
+		}
+	}
+	if skipped != 1 {
+		t.Errorf("without -big: %d rows SKIP, want 1", skipped)
 	}
 	good.big = []bigResult{{"plain combined", summary{sample: sample{wall: 20 * s, lines: 50e6, rss: 1 << 30}, runs: 1}}}
 	rows := buildRows(good)
@@ -37,12 +45,20 @@ func TestBuildRows(t *testing.T) {
 			if r.verdict != verdictInfo || r.ratio != "4.55×" {
 				t.Errorf("%s: %v %s", r.measure, r.verdict, r.ratio)
 			}
+		case strings.HasPrefix(r.measure, "durations: CPU time"): // 2.2 CPU-s ÷ 2 CPU-s
+			if r.verdict != verdictInfo || r.ratio != "1.10×" || r.ratecard != "2.20 CPU-s" || r.baseline != "2.00 CPU-s" {
+				t.Errorf("%s: %v %s %s %s", r.measure, r.verdict, r.ratecard, r.baseline, r.ratio)
+			}
+		case strings.HasPrefix(r.measure, "scaling: CPU time"): // 2 CPU-s ÷ 3.7 CPU-s
+			if r.verdict != verdictInfo || r.ratio != "0.54×" {
+				t.Errorf("%s: %v %s", r.measure, r.verdict, r.ratio)
+			}
 		case r.verdict != verdictPass:
 			t.Errorf("%s: %s %s %s %s: %v, want PASS", r.measure, r.ratecard, r.baseline, r.ratio, r.target, r.verdict)
 		}
 	}
-	if len(rows) != 10 {
-		t.Errorf("%d rows, want 10", len(rows))
+	if len(rows) != 12 {
+		t.Errorf("%d rows, want 12", len(rows))
 	}
 
 	// A little worse on every side fails every target.

@@ -66,6 +66,15 @@ func buildRows(r results) []row {
 		x, s := ratio(rc, base)
 		rows = append(rows, row{measure, seconds(rc), seconds(base), s, fmt.Sprintf("≤ %g×", want), judge(x > 0 && x <= want)})
 	}
+	// cpuInfo adds a row, with no target, of the CPU time behind a ratio that a shared host moves
+	// most: what a duration costs in work, whatever the scheduling; and how much more work two workers
+	// do than one (on a host whose vCPUs slow each other, every function takes longer at two).
+	cpuInfo := func(measure string, ok bool, a, b time.Duration) {
+		if ok && a > 0 && b > 0 {
+			_, s := ratio(a, b)
+			rows = append(rows, row{measure, cpuSeconds(a), cpuSeconds(b), s, "", verdictInfo})
+		}
+	}
 	comb, okComb := r.get(keyCombined)
 
 	// Plain combined against the DuckDB-only SQL and wc -l.
@@ -75,8 +84,9 @@ func buildRows(r results) []row {
 	atMost("plain combined: ratecard time ÷ wc -l's", ok && okComb, comb.wall, wc.wall, targetWC)
 
 	// Scaling.
-	one, ok := r.get(keyOneProc)
-	atLeast("scaling: time with GOMAXPROCS=1 ÷ with the default", ok && okComb, comb.wall, one.wall, seconds(one.wall)+" (GOMAXPROCS=1)", targetScaling)
+	one, okOne := r.get(keyOneProc)
+	atLeast("scaling: time with GOMAXPROCS=1 ÷ with the default", okOne && okComb, comb.wall, one.wall, seconds(one.wall)+" (GOMAXPROCS=1)", targetScaling)
+	cpuInfo("scaling: CPU time with the default ÷ with GOMAXPROCS=1", okOne && okComb, comb.cpu, one.cpu)
 
 	// gzip.
 	gz, okGz := r.get(keyGzip)
@@ -125,6 +135,7 @@ func buildRows(r results) []row {
 	// Issue 20: what a logged duration costs, end to end.
 	rt, ok := r.get(keyRT)
 	atMost("durations: ratecard time with $request_time ÷ plain combined's", ok && okComb, rt.wall, comb.wall, targetDuration)
+	cpuInfo("durations: CPU time with $request_time ÷ plain combined's", ok && okComb, rt.cpu, comb.cpu)
 
 	// The concurrency analysis case, for comparison.
 	if rt, ok := r.get(keyRT); ok {
