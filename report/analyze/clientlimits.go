@@ -226,8 +226,8 @@ func groupClientsPart(chunks [][]clientRow, parts, part int) []clientRow {
 func packedKey(r *clientRow) uint64 { return r.client<<31 | uint64(r.agent) }
 
 // radixSortRows sorts rows by packedKey, stably, a byte at a time from the lowest, skipping the
-// bytes every key shares. The key is computed from the row in each pass rather than kept beside it:
-// a column of keys, moved with the rows, was a third more memory to fill.
+// bytes every key shares. The key is computed from the row in each pass: a column of keys moved
+// beside the rows would be a third more memory to fill.
 func radixSortRows(rows []clientRow) []clientRow {
 	var or, and uint64 = 0, ^uint64(0)
 	for i := range rows {

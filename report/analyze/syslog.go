@@ -49,8 +49,9 @@ func requestKey(buf *[]byte, id, uri string) hash128 {
 }
 
 // fnv128 is the 128-bit FNV-1a hash of the strings, each followed by a 0 byte: the bits of an
-// event id that is not a UUID (uuidBits), by which events are ordered, so that the order stays the
-// one it has been. Two distinct identities share it with a probability of about n²/2¹²⁹.
+// event id that is not a UUID (uuidBits). Events are ordered by those bits, which decides which of a
+// request's events counts, so this hash stays fixed. Two distinct identities share it with a
+// probability of about n²/2¹²⁹.
 func fnv128(ss ...string) hash128 {
 	hi, lo := uint64(0x6c62272e07bb0142), uint64(0x62b821756295c58d)
 	mul := func() { // (hi, lo) *= 2^88 + 0x13b, modulo 2^128
