@@ -32,8 +32,9 @@
 // (user+sys) is taken the same way, and peak RSS is the largest of any run (the kernel's maximum
 // resident set of the child process; in-process baselines have none). Ratios divide those wall
 // times; two rows without a target give the CPU-time ratios behind the scaling and durations ones,
-// which a shared host moves least. Lines and requests are the ones ratecard reports in summary.json, checked against wc -l and
-// against the baselines' own counts: a run whose counts disagree prints the table and then fails.
+// so that a reader sees how much of each is work and how much the host. Lines and requests are the
+// ones ratecard reports in summary.json, checked against wc -l and against the baselines' own
+// counts: a run whose counts disagree prints the table and then fails.
 //
 // Usage:
 //
