@@ -196,7 +196,7 @@ func groupClientsPart(chunks [][]clientRow, parts, part int) []clientRow {
 		for i := range c {
 			if parts == 1 || clientPart(&c[i], parts) == part {
 				rows = append(rows, c[i])
-				packable = packable && c[i].client < 1<<33 && c[i].agent < 1<<31
+				packable = packable && packs(&c[i])
 			}
 		}
 	}
@@ -221,9 +221,11 @@ func groupClientsPart(chunks [][]clientRow, parts, part int) []clientRow {
 	return rows
 }
 
-// packedKey is a row's client key in 64 bits: client<<31 | agent, for a client under 2^33 and an
-// agent under 2^31 (groupClientsPart checks).
+// packedKey is a row's client key in 64 bits, client<<31 | agent, for a row that packs.
 func packedKey(r *clientRow) uint64 { return r.client<<31 | uint64(r.agent) }
+
+// packs reports whether a row's client key fits packedKey: a client under 2^33, an agent under 2^31.
+func packs(r *clientRow) bool { return r.client < 1<<33 && r.agent < 1<<31 }
 
 // radixSortRows sorts rows by packedKey, stably, a byte at a time from the lowest, skipping the
 // bytes every key shares. The key is computed from the row in each pass: a column of keys moved

@@ -75,7 +75,6 @@ func uuidBits(s string) hash128 {
 	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
 		return fnv128(s)
 	}
-	s = s[:36]
 	var hi, lo uint64
 	var bad uint8 // the OR of the digits' values: over 15 when one is not a digit
 	for _, i := range uuidDigits[:16] {
