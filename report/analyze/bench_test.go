@@ -122,3 +122,27 @@ func BenchmarkGroupClients(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "requests/s")
 }
+
+// BenchmarkInflightAdd counts the intervals of one worker's share of the bench month (2.25 M
+// requests over 31 days, in time order, of 0–2 s with the bench's millisecond durations) into a
+// fresh inflight each round, as a worker does while it parses: requests/s, and the bytes of second
+// cells each month takes.
+func BenchmarkInflightAdd(b *testing.B) {
+	const n = 2_250_000
+	const month = 31 * 86400 * secMicros
+	rng := rand.New(rand.NewPCG(9, 10))
+	ts := make([]int64, n)
+	dur := make([]int64, n)
+	for i := range n {
+		ts[i] = 1_790_000_000*secMicros + int64(i)*(month/n)/secMicros*secMicros
+		dur[i] = int64(rng.IntN(2000)) * 1000
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		g := newInflight()
+		for i := range n {
+			g.add(ts[i], dur[i], 0, true)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "requests/s")
+}

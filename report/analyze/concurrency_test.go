@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -43,20 +44,27 @@ func bruteSecondMax(ivs []bruteInterval, sec int64) (int64, int64) {
 // seconds over every tier's limit, the chart's series, and the in-flight count at each 429. Random
 // intervals of whole and partial seconds, meeting at equal instants, zero and long durations, with
 // the held intervals spilled to a file and the seconds past the page bound counted one by one in
-// some rounds.
+// some rounds; in others the 16-bit cells carry at a few counts, and the requests are counted in
+// up to four shards merged at the end, as a run's workers do.
 func TestConcurrencyBruteForce(t *testing.T) {
 	cat := classify.Seed()
-	defer func(h, p int) { maxHeldIntervals, maxSecPages = h, p }(maxHeldIntervals, maxSecPages)
-	for round := range 40 {
+	defer func(h, p int, c int16) { maxHeldIntervals, maxSecPages, cellMax = h, p, c }(maxHeldIntervals, maxSecPages, cellMax)
+	for round := range 48 {
 		rng := rand.New(rand.NewPCG(uint64(round), 20))
-		maxHeldIntervals, maxSecPages = 8<<20, 1<<13
+		maxHeldIntervals, maxSecPages, cellMax = 8<<20, 1<<13, math.MaxInt16
 		if round%3 == 1 {
 			maxHeldIntervals = ivChunk // most intervals go to the spill file
 		}
 		if round%4 == 2 {
 			maxSecPages = 1 // most seconds are counted one by one
 		}
-		g := newInflight()
+		if round%2 == 1 {
+			cellMax = int16(2 + round%5) // carried into the wide counts all the time
+		}
+		shards := make([]*inflight, 1+round%4)
+		for i := range shards {
+			shards[i] = newInflight()
+		}
 		var ivs []bruteInterval
 		base := int64(1_791_964_800+rng.IntN(5000)) * secMicros
 		n := 200 + rng.IntN(2500)
@@ -84,6 +92,7 @@ func TestConcurrencyBruteForce(t *testing.T) {
 				flags = flagConc429
 				conc[floorDiv(s, secMicros)]++
 			}
+			g := shards[rng.IntN(len(shards))]
 			if rng.IntN(7) == 0 {
 				g.add(s, -1, flags, false) // no duration
 				continue
@@ -92,6 +101,10 @@ func TestConcurrencyBruteForce(t *testing.T) {
 			if d > 0 {
 				ivs = append(ivs, bruteInterval{s, s + d})
 			}
+		}
+		g := shards[0]
+		for _, o := range shards[1:] {
+			g.merge(o)
 		}
 		tier := classify.Tier(round % classify.NumTiers)
 		f, err := figureConcurrency(g, cat, tier, &report.Input{})

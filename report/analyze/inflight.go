@@ -31,24 +31,27 @@ type inflight struct {
 	lastKey  int64
 	last     *secPage
 	spill    map[int64]*secCell // the seconds past maxSecPages, one by one
-	any      bool
-	minS     int64 // the first and last second with an event
-	maxS     int64
-	inner    bool  // some interval starts inside a second
-	maxDur   int64 // the longest duration counted, microseconds
-	ivs      ivStore
+	// wide holds what a second's cell carried out of its 16-bit counts (carry), in 64 bits; a
+	// second's counts are its cell's (in its page, or spilled) plus its wide entry.
+	wide   map[int64]*secSum
+	any    bool
+	minS   int64 // the first and last second with an event
+	maxS   int64
+	inner  bool  // some interval starts inside a second
+	maxDur int64 // the longest duration counted, microseconds
+	ivs    ivStore
 	// held, when set, gives the intervals (start, duration) of the requests the source holds as rows,
 	// which add was told not to keep in ivs: a live source's held rows are those intervals already
 	// (12 bytes a request, 60 MB for the bench month, not written twice).
 	held    func(fn func(ts int64, dur uint32)) error
 	c429    map[int64]int64 // concurrency 429s (status 429, X-Rate-Limit-Limit: 0) per second
 	clients [][]clientRow   // in chunks of ivChunk
-	// slab is where the pages and the clients' chunks come from: a month's pages are 32 MiB a
+	// slab is where the pages and the clients' chunks come from: a month's pages are 16 MiB a
 	// worker, in huge-page memory (see huge.go).
 	slab slab
 }
 
-// secPageBits sets the seconds in a page (1,024: 12 KiB); maxSecPages bounds the pages (96 MiB, 97
+// secPageBits sets the seconds in a page (1,024: 6 KiB); maxSecPages bounds the pages (48 MiB, 97
 // days of traffic at every second).
 const (
 	secPageBits = 10
@@ -58,7 +61,17 @@ const (
 
 var maxSecPages = 1 << 13
 
-type secCell struct{ net, bnd, inner int32 }
+// secCell is a second's three counts in 16 bits each (6 bytes: a month of seconds is 16 MB a
+// worker, not 32). A count that reaches ±cellMax is carried into the second's wide entry (carry),
+// which a million requests starting in one second of one worker's share would take 30 times.
+type secCell struct{ net, bnd, inner int16 }
+
+// secSum is a second's counts in 64 bits.
+type secSum struct{ net, bnd, inner int64 }
+
+// cellMax is the magnitude at which a secCell count is carried (a variable so that tests can carry
+// often). Each add moves a count by one, so it meets ±cellMax before it could overflow.
+var cellMax int16 = math.MaxInt16
 
 type secPage [secPageLen]secCell
 
@@ -67,7 +80,7 @@ type secPage [secPageLen]secCell
 const maxDurMicros = 1<<32 - 1
 
 func newInflight() *inflight {
-	return &inflight{pages: map[int64]*secPage{}, spill: map[int64]*secCell{}, c429: map[int64]int64{}}
+	return &inflight{pages: map[int64]*secPage{}, spill: map[int64]*secCell{}, wide: map[int64]*secSum{}, c429: map[int64]int64{}}
 }
 
 // Row flags, packed in rowBatch.flags: the client-limited endpoint (classify.ClientEndpoint, 0 for
@@ -111,7 +124,13 @@ func (g *inflight) add(ts, dur int64, flags uint8, rowHeld bool) {
 		if end == e*secMicros {
 			ce.bnd--
 		}
+		if ce.net == -cellMax || ce.bnd == -cellMax {
+			g.carry(e, ce)
+		}
 	} // else the interval starts and ends inside s (not at its first instant: dur > 0): net unchanged
+	if cs.net == cellMax || cs.bnd == cellMax || cs.inner == cellMax {
+		g.carry(s, cs)
+	}
 	if !g.any {
 		g.any, g.minS, g.maxS = true, s, e
 	}
@@ -144,6 +163,42 @@ func (g *inflight) cell(s int64) *secCell {
 	return &p[s&(secPageLen-1)]
 }
 
+// carry moves second s's cell c into its wide entry, leaving c zero.
+func (g *inflight) carry(s int64, c *secCell) {
+	w := g.wide[s]
+	if w == nil {
+		w = &secSum{}
+		g.wide[s] = w
+	}
+	w.add(c.sum())
+	*c = secCell{}
+}
+
+// sum is c in 64 bits.
+func (c secCell) sum() secSum { return secSum{int64(c.net), int64(c.bnd), int64(c.inner)} }
+
+func (w *secSum) add(o secSum) { w.net, w.bnd, w.inner = w.net+o.net, w.bnd+o.bnd, w.inner+o.inner }
+
+// addSum adds o to second s's counts: into its cell when each count stays under cellMax, else
+// into its wide entry.
+func (g *inflight) addSum(s int64, o secSum) {
+	c := g.cell(s)
+	t := c.sum()
+	t.add(o)
+	m := int64(cellMax)
+	if -m < t.net && t.net < m && -m < t.bnd && t.bnd < m && -m < t.inner && t.inner < m {
+		*c = secCell{int16(t.net), int16(t.bnd), int16(t.inner)}
+		return
+	}
+	*c = secCell{}
+	w := g.wide[s]
+	if w == nil {
+		w = &secSum{}
+		g.wide[s] = w
+	}
+	w.add(t)
+}
+
 // eachSecond calls fn, in time order, for every second from the first to the last with an event
 // that has a request in flight or starting, with the requests in flight at its first instant (open)
 // and the intervals starting inside it. The seconds between those with counts (pages not made,
@@ -156,21 +211,37 @@ func (g *inflight) eachSecondTo(last int64, fn func(s int64, open, inner int64))
 	if !g.any {
 		return
 	}
-	// The seconds with counts, in order: every page's, and the spilled ones.
+	// The seconds with counts, in order: every page's, and the others (spilled, or carried out of
+	// a cell: wide), each counted once with its parts added.
 	keys := make([]int64, 0, len(g.pages))
 	for k := range g.pages {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	spilled := make([]int64, 0, len(g.spill))
+	others := make([]int64, 0, len(g.spill)+len(g.wide))
 	for s := range g.spill {
-		spilled = append(spilled, s)
+		others = append(others, s)
 	}
-	slices.Sort(spilled)
+	for s := range g.wide {
+		if _, ok := g.spill[s]; !ok && g.pages[s>>secPageBits] == nil {
+			others = append(others, s)
+		}
+	}
+	slices.Sort(others)
+	other := func(s int64) secSum {
+		var t secSum
+		if c := g.spill[s]; c != nil {
+			t = c.sum()
+		}
+		if w := g.wide[s]; w != nil {
+			t.add(*w)
+		}
+		return t
+	}
 	var run int64 // Σ net of the seconds before
 	next := int64(0)
 	done := false
-	visit := func(s int64, c secCell) {
+	visit := func(s int64, c secSum) {
 		if s > last {
 			if run != 0 {
 				for k := next; k <= last; k++ {
@@ -186,28 +257,34 @@ func (g *inflight) eachSecondTo(last int64, fn func(s int64, open, inner int64))
 			}
 		}
 		next = s + 1
-		open := run + int64(c.bnd)
+		open := run + c.bnd
 		if open != 0 || c.inner != 0 {
-			fn(s, open, int64(c.inner))
+			fn(s, open, c.inner)
 		}
-		run += int64(c.net)
+		run += c.net
 	}
 	j := 0
 	for _, k := range keys {
 		p := g.pages[k]
 		base := k << secPageBits
-		for ; j < len(spilled) && spilled[j] < base && !done; j++ {
-			visit(spilled[j], *g.spill[spilled[j]])
+		for ; j < len(others) && others[j] < base && !done; j++ {
+			visit(others[j], other(others[j]))
 		}
 		for i := 0; i < len(p) && !done; i++ {
-			visit(base+int64(i), p[i])
+			c := p[i].sum()
+			if len(g.wide) > 0 {
+				if w := g.wide[base+int64(i)]; w != nil {
+					c.add(*w)
+				}
+			}
+			visit(base+int64(i), c)
 		}
 		if done {
 			return
 		}
 	}
-	for ; j < len(spilled) && !done; j++ {
-		visit(spilled[j], *g.spill[spilled[j]])
+	for ; j < len(others) && !done; j++ {
+		visit(others[j], other(others[j]))
 	}
 }
 
@@ -453,12 +530,19 @@ func (g *inflight) merge(o *inflight) {
 		}
 		for i := range p {
 			if c := p[i]; c != (secCell{}) {
-				g.cell(key<<secPageBits | int64(i)).addCell(c)
+				g.addSum(key<<secPageBits|int64(i), c.sum())
 			}
 		}
 	}
 	for s, c := range o.spill {
-		g.cell(s).addCell(*c)
+		g.addSum(s, c.sum())
+	}
+	for s, w := range o.wide {
+		if gw := g.wide[s]; gw != nil {
+			gw.add(*w)
+		} else {
+			g.wide[s] = w
+		}
 	}
 	g.last = nil // the cache may name a page merged into: look it up again
 	if o.any {
@@ -474,8 +558,4 @@ func (g *inflight) merge(o *inflight) {
 		g.c429[s] += n
 	}
 	g.clients = append(g.clients, o.clients...)
-}
-
-func (c *secCell) addCell(o secCell) {
-	c.net, c.bnd, c.inner = c.net+o.net, c.bnd+o.bnd, c.inner+o.inner
 }
