@@ -49,27 +49,3 @@ func TestSlabSlices(t *testing.T) {
 		}
 	}
 }
-
-// TestHeldChunk fills a held chunk to its capacity, as tally.add does, and checks every column.
-func TestHeldChunk(t *testing.T) {
-	var s slab
-	chunks := []rowChunk{heldChunk(&s), heldChunk(&s), heldChunk(&s)}
-	for k := range chunks {
-		c := &chunks[k]
-		for i := range batchRows {
-			v := uint64(k*batchRows + i)
-			c.add(int64(v), uint8(v), v*3, uint32(v*5), v*7, uint32(v*11))
-		}
-		if cap(c.ts) != batchRows || c.len() != batchRows {
-			t.Fatalf("chunk %d: %d rows, capacity %d", k, c.len(), cap(c.ts))
-		}
-	}
-	for k, c := range chunks {
-		for i := range batchRows {
-			v := uint64(k*batchRows + i)
-			if c.ts[i] != int64(v) || c.cls[i] != uint8(v) || c.client[i] != v*3 || c.prin[i] != uint32(v*5) || c.ids[i] != v*7 || c.dur[i] != uint32(v*11) {
-				t.Fatalf("chunk %d, row %d: overwritten", k, i)
-			}
-		}
-	}
-}

@@ -23,7 +23,7 @@ import (
 // rows come (prinCounts). Requests to public metadata, outside the catalog and of unknown method
 // are counted and not held.
 //
-// After its analysis a live source lets its rows go (on the bench month, 130 MiB sooner free), unless
+// After its analysis a live source lets its rows go (on the bench month, 52 MiB sooner free), unless
 // it was made to keep them for a second analysis (against learned limits), which may need the
 // requests of other minutes.
 type live struct {
@@ -36,18 +36,20 @@ type live struct {
 	// picked is the rows the last load picked (every request of the minutes the analysis needs).
 	picked []rowChunk
 	// mu guards held, heldRows and spill, which the workers' shards add chunks to (hold).
-	mu       sync.Mutex
-	held     []rowChunk
-	heldRows int
-	spill    *rowSpill // the rows held past heldRowsMax, or nil
-	slab     slab      // where held chunks come from (live.hold)
-	keep     bool      // keep the held rows after an analysis
-	released bool      // the held rows were let go after the first analysis
-	unknown  []report.MethodUnknown
+	mu        sync.Mutex
+	held      []packedChunk // (see packed.go)
+	heldRows  int
+	heldBytes int       // of the held chunks' data
+	spill     *rowSpill // the rows held past heldRowsMax, or nil
+	slab      slab      // where held chunks' data come from (live.hold)
+	keep      bool      // keep the held rows after an analysis
+	released  bool      // the held rows were let go after the first analysis
+	unknown   []report.MethodUnknown
 }
 
-// heldRowsMax bounds the rows held in memory (33 bytes each: 198 MiB), a month of 6 M requests; the
-// rest go to a spill file as they come, and memory stays bounded on any input.
+// heldRowsMax bounds the rows held in memory (packed, at most 33 bytes each: 198 MiB; the bench
+// month's pack into 12), a month of 6 M requests; the rest go to a spill file as they come, and
+// memory stays bounded on any input.
 var heldRowsMax = 6 << 20
 
 // keptRows is the size of the batches of needed rows loaded after filtering (tests make it small).
@@ -67,18 +69,14 @@ func (l *live) heldIntervals(fn func(ts int64, dur uint32)) error {
 	if err := l.flush(); err != nil {
 		return err
 	}
-	var back *rowChunk // the spilled chunks, read back one after the other (made when there are some)
-	get := func() *rowChunk {
-		if back == nil {
-			c := newRowChunk()
-			back = &c
+	var back packedChunk // the spilled chunks, read back one after the other
+	return l.eachHeld(func() *packedChunk { return &back }, func(p *packedChunk, _ bool) error {
+		if d := p.cols[pcDur]; d.width == 0 && d.base == 0 {
+			return nil // no duration logged
 		}
-		return back
-	}
-	return l.eachHeld(get, func(c *rowChunk, _ bool) error {
-		for k, d := range c.dur {
-			if d > 0 {
-				fn(c.ts[k], d)
+		for k := range p.n {
+			if d := uint32(p.at(pcDur, k)); d > 0 {
+				fn(p.ts(k), d)
 			}
 		}
 		return nil
@@ -87,7 +85,7 @@ func (l *live) heldIntervals(fn func(ts int64, dur uint32)) error {
 
 // eachHeld hands every held chunk to fn, in memory first, then the spilled ones, each read back into
 // a chunk from get (spilled true: the caller may give it back to get).
-func (l *live) eachHeld(get func() *rowChunk, fn func(c *rowChunk, spilled bool) error) error {
+func (l *live) eachHeld(get func() *packedChunk, fn func(p *packedChunk, spilled bool) error) error {
 	for i := range l.held {
 		if err := fn(&l.held[i], false); err != nil {
 			return err
@@ -96,7 +94,7 @@ func (l *live) eachHeld(get func() *rowChunk, fn func(c *rowChunk, spilled bool)
 	if l.spill == nil {
 		return nil
 	}
-	return l.spill.each(get, func(c *rowChunk) error { return fn(c, true) })
+	return l.spill.each(get, func(p *packedChunk) error { return fn(p, true) })
 }
 
 // add counts a batch of rows (one class column) and holds those of rate-limited buckets. The batch's
@@ -107,12 +105,13 @@ func (l *live) add(r *rowBatch) error { return l.tally.addRows(l, r) }
 // their minutes (counts), their intervals and client-limited requests (fl, for the concurrency
 // analysis, less the intervals of the rows it holds: inflight.held), the minutes of those with a
 // principal (prin), and the rows of rate-limited buckets until they fill a batch of batchRows (pend)
-// and are held.
+// and are packed (pk) to be held.
 type tally struct {
 	counts *minuteCounts
 	fl     *inflight
 	prin   prinCounts
 	pend   rowChunk
+	pk     packer
 }
 
 // newTally makes a tally whose pending rows go in pend.
@@ -133,7 +132,7 @@ func (t *tally) add(l *live, ts int64, cl uint8, status uint16, src uint8, rl in
 	}
 	t.pend.add(ts, cl, client, prin, packIDs(agent, path), heldDur(dur))
 	if t.pend.len() == batchRows {
-		return l.hold(&t.pend)
+		return l.hold(&t.pend, &t.pk)
 	}
 	return nil
 }
@@ -155,20 +154,26 @@ func (t *tally) addRows(l *live, r *rowBatch) error {
 func packIDs(agent, path uint32) uint64 { return uint64(agent)<<32 | uint64(path) }
 
 // flush moves the pending rows to the held ones.
-func (l *live) flush() error { return l.hold(&l.pend) }
+func (l *live) flush() error { return l.hold(&l.pend, &l.pk) }
 
-// hold moves the rows of pend to the held ones, or to the spill file past heldRowsMax, leaving pend
-// empty. The workers' shards call it concurrently.
-func (l *live) hold(pend *rowChunk) error {
+// hold packs the rows of pend with pk and moves them to the held ones, or to the spill file past
+// heldRowsMax, leaving pend empty. The workers' shards call it concurrently, each with its own pend
+// and pk.
+func (l *live) hold(pend *rowChunk, pk *packer) error {
 	if pend.len() == 0 {
 		return nil
 	}
+	p := pk.pack(pend)
+	pend.reset()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.heldRows+pend.len() <= heldRowsMax {
-		l.held = append(l.held, *pend)
-		l.heldRows += pend.len()
-		*pend = heldChunk(&l.slab)
+	if l.heldRows+p.n <= heldRowsMax {
+		data := slabSlice[byte](&l.slab, len(p.data))[:len(p.data)]
+		copy(data, p.data)
+		p.data = data
+		l.held = append(l.held, p)
+		l.heldRows += p.n
+		l.heldBytes += len(data)
 		return nil
 	}
 	if l.spill == nil {
@@ -178,9 +183,7 @@ func (l *live) hold(pend *rowChunk) error {
 		}
 		l.spill = s
 	}
-	err := l.spill.write(pend)
-	pend.reset()
-	return err
+	return l.spill.write(&p)
 }
 
 // liveShard is a worker's part of a live source: its own tally; full chunks of rows go to the live
@@ -192,10 +195,7 @@ type liveShard struct {
 }
 
 func (l *live) newShard() shard {
-	l.mu.Lock()
-	pend := heldChunk(&l.slab) // held as it is once full
-	l.mu.Unlock()
-	s := &liveShard{l: l, tally: newTally(pend)}
+	s := &liveShard{l: l, tally: newTally(newRowChunk())}
 	s.fl.ivs.budget = &l.fl.ivs.shared
 	return s
 }
@@ -206,7 +206,7 @@ func (s *liveShard) add(r *rowBatch) error { return s.tally.addRows(s.l, r) }
 func (l *live) gather(shards []shard) error {
 	for _, x := range shards {
 		s := x.(*liveShard)
-		if err := l.hold(&s.pend); err != nil {
+		if err := l.hold(&s.pend, &s.pk); err != nil {
 			return err
 		}
 		l.counts.merge(s.counts)
@@ -276,25 +276,24 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 	roll := l.roll // set by rollFrom: the filters also keep the rolling peak's requests
 	kept := make(chan rowChunk, workers)
 	type job struct {
-		c       *rowChunk
-		spilled bool // c is one of the spill's, to hand back
+		p       *packedChunk
+		spilled bool // p is one of the spill's, to hand back
 	}
 	next := make(chan job, workers)
-	reuse := make(chan *rowChunk, 2*workers)
+	reuse := make(chan *packedChunk, 2*workers)
 	var readErr error
 	go func() {
 		defer close(next)
 		made := 0
-		get := func() *rowChunk {
+		get := func() *packedChunk {
 			if made < cap(reuse) {
 				made++
-				c := newRowChunk()
-				return &c
+				return &packedChunk{}
 			}
 			return <-reuse
 		}
-		readErr = l.eachHeld(get, func(c *rowChunk, spilled bool) error {
-			next <- job{c: c, spilled: spilled}
+		readErr = l.eachHeld(get, func(p *packedChunk, spilled bool) error {
+			next <- job{p: p, spilled: spilled}
 			return nil
 		})
 	}()
@@ -306,23 +305,24 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 			out := newRowChunk()
 			var rolled []rollRow
 			for j := range next { // out goes by value: the receiver owns the arrays sent
-				c := j.c
-				for k, ts := range c.ts {
+				p := j.p
+				for k := range p.n {
+					ts, cl := p.ts(k), uint8(p.at(pcCls, k))
 					m := floorDiv(ts, minuteMicros)
-					if !need.has(c.cls[k], m) { // principals are counted (prinCounts)
+					if !need.has(cl, m) { // principals are counted (prinCounts)
 						continue
 					}
-					if roll != nil && roll.minutes.has(c.cls[k], m) {
-						rolled = append(rolled, rollRow{ts: ts, cl: c.cls[k]})
+					if roll != nil && roll.minutes.has(cl, m) {
+						rolled = append(rolled, rollRow{ts: ts, cl: cl})
 					}
-					out.add(ts, c.cls[k], c.client[k], c.prin[k], c.ids[k], c.dur[k])
+					out.add(ts, cl, p.at(pcClient, k), uint32(p.at(pcPrin, k)), p.at(pcAgent, k)<<32|p.at(pcPath, k), uint32(p.at(pcDur, k)))
 					if out.len() == keptRows {
 						kept <- out
 						out = newRowChunk()
 					}
 				}
 				if j.spilled {
-					reuse <- c
+					reuse <- p
 				}
 			}
 			kept <- out
@@ -345,7 +345,7 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 		}
 	}
 	if tracing {
-		trace(fmt.Sprintf("loading %d of %d held rows", loaded, held))
+		trace(fmt.Sprintf("loading %d of %d held rows (%.1f MiB packed in memory)", loaded, held, float64(l.heldBytes)/(1<<20)))
 	}
 	return readErr
 }
@@ -353,7 +353,7 @@ func (l *live) load(ctx context.Context, need *minuteSet) error {
 // release lets the held rows and the counts go, closes the spill file, and hands the memory back to
 // the system: the report is about to need memory.
 func (l *live) release() {
-	l.held, l.heldRows, l.counts, l.released, l.slab = nil, 0, nil, true, slab{}
+	l.held, l.heldRows, l.heldBytes, l.counts, l.released, l.slab = nil, 0, 0, nil, true, slab{}
 	l.fl.close()
 	if l.spill != nil {
 		l.spill.close()
@@ -389,14 +389,6 @@ func newRowChunk() rowChunk {
 	return rowChunk{ts: make([]int64, 0, batchRows), cls: make([]uint8, 0, batchRows),
 		client: make([]uint64, 0, batchRows), ids: make([]uint64, 0, batchRows), prin: make([]uint32, 0, batchRows),
 		dur: make([]uint32, 0, batchRows)}
-}
-
-// heldChunk returns an empty chunk with room for batchRows rows, from s: the held rows are most of
-// the memory a run fills (see huge.go).
-func heldChunk(s *slab) rowChunk {
-	const n = batchRows
-	return rowChunk{ts: slabSlice[int64](s, n), cls: slabSlice[uint8](s, n), client: slabSlice[uint64](s, n),
-		ids: slabSlice[uint64](s, n), prin: slabSlice[uint32](s, n), dur: slabSlice[uint32](s, n)}
 }
 
 func (c *rowChunk) len() int { return len(c.ts) }

@@ -19,12 +19,14 @@ func TestRowSpillRoundTrip(t *testing.T) {
 	defer s.close()
 	rng := rand.New(rand.NewPCG(1, 2))
 	var want []rowChunk
+	var pk packer
 	for _, n := range []int{batchRows, 1, batchRows, 777} {
 		c := newRowChunk()
 		for range n {
 			c.add(rng.Int64()-rng.Int64(), uint8(rng.Uint32()), rng.Uint64(), rng.Uint32(), rng.Uint64(), rng.Uint32())
 		}
-		if err := s.write(&c); err != nil {
+		p := pk.pack(&c)
+		if err := s.write(&p); err != nil {
 			t.Fatal(err)
 		}
 		want = append(want, c)
@@ -33,9 +35,12 @@ func TestRowSpillRoundTrip(t *testing.T) {
 		t.Fatalf("rows = %d", s.rows)
 	}
 	for range 2 { // read twice: a second analysis reads the spill again
-		scratch, i := newRowChunk(), 0
-		err := s.each(func() *rowChunk { return &scratch }, func(c *rowChunk) error {
-			if !reflect.DeepEqual(*c, want[i]) {
+		var scratch packedChunk
+		i := 0
+		err := s.each(func() *packedChunk { return &scratch }, func(p *packedChunk) error {
+			got := newRowChunk()
+			p.unpack(&got)
+			if !reflect.DeepEqual(got, want[i]) {
 				t.Fatalf("chunk %d came back different", i)
 			}
 			i++
