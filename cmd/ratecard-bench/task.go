@@ -113,21 +113,28 @@ func ratecardTask(key, name, bin string, files, flags, env []string) *task {
 			return s, err
 		}
 		defer os.RemoveAll(out)
+		exe, err := os.Executable()
+		if err != nil {
+			return s, err
+		}
 		cmd := exec.Command(bin, append(append([]string{"analyze", "--out", out}, flags...), files...)...)
 		cmd.Env = append(os.Environ(), env...)
 		cmd.Stdout = io.Discard
 		var stderr limitedBuffer
 		cmd.Stderr = &stderr
-		t0 := time.Now()
+		report, err := launched(exe, cmd)
+		if err != nil {
+			return s, err
+		}
 		err = cmd.Run()
-		s.wall = time.Since(t0)
+		rep, repErr := report()
 		if err != nil {
 			return s, fmt.Errorf("%v: %s", err, stderr.b)
 		}
-		s.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			s.rss = ru.Maxrss * 1024 // Linux reports KiB
+		if repErr != nil {
+			return s, repErr
 		}
+		s.wall, s.cpu, s.rss = rep.Wall, rep.User+rep.Sys, rep.MaxRSS
 		var sum struct {
 			Input struct {
 				Lines    int64 `json:"lines"`
