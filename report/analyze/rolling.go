@@ -57,6 +57,7 @@ var rollingPeakSQL string
 type goStarts struct {
 	cands []candidate
 	lb    [256]int64
+	prune int // the length of cands at which the candidates that can no longer reach lb go
 }
 
 // candidate is a candidate minute and the upper bound of the spans starting in each of its
@@ -87,7 +88,28 @@ func (s *goStarts) add(cl uint8, m int64, c, next *minuteCell, peak int64) {
 		cd.ub[j] = n - p + q[j+1]
 		p += int64(c.steps[j])
 	}
+	// lb only grows, and starts keeps the steps whose ub reaches the last lb: a candidate below
+	// the lb of now is never kept, and need not be held.
+	if cd.top() < s.lb[cl] {
+		return
+	}
 	s.cands = append(s.cands, cd)
+	if len(s.cands) >= s.prune {
+		k := 0
+		for _, x := range s.cands {
+			if x.top() >= s.lb[x.cl] {
+				s.cands[k] = x
+				k++
+			}
+		}
+		s.cands = s.cands[:k]
+		s.prune = max(2*k, 1024)
+	}
+}
+
+// top is the largest upper bound of the candidate's steps.
+func (cd *candidate) top() int64 {
+	return max(cd.ub[0], cd.ub[1], cd.ub[2], cd.ub[3], cd.ub[4], cd.ub[5])
 }
 
 // startList is the starts as columns: the class, the minute m and the ten-second step's index

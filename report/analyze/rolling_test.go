@@ -53,12 +53,13 @@ func bruteMinutePeak(ts []int64) (peak int64, minute int64) {
 // TestRollingMatchesBruteForce checks the rolling peak, which DuckDB evaluates only where Go's bounds say it may start,
 // against the definition on random traffic shaped to defeat shortcuts: bursts across minute
 // boundaries, many requests at one instant, flat traffic where every minute ties, busy plateaus
-// with bursts at ten-second edges, instants before 1970, and sub-second precision.
+// with bursts at ten-second edges, a slow ramp over a day, instants before 1970, and sub-second
+// precision.
 func TestRollingMatchesBruteForce(t *testing.T) {
 	cat := classify.Seed()
 	rng := rand.New(rand.NewPCG(7, 11))
 	const minute = 60_000_000
-	for round := range 50 {
+	for round := range 60 {
 		var rq requestsOf
 		byClass := map[classify.Class][]int64{}
 		nClasses := 1 + rng.IntN(4)
@@ -66,7 +67,7 @@ func TestRollingMatchesBruteForce(t *testing.T) {
 			cl := classify.Class(c * 3)
 			var ts []int64
 			base := int64(rng.IntN(2000)-1000) * minute // around 1970, on both sides
-			switch round % 5 {
+			switch round % 6 {
 			case 0: // uniform over an hour, sub-second
 				for range 200 + rng.IntN(800) {
 					ts = append(ts, base+rng.Int64N(60*minute))
@@ -105,6 +106,19 @@ func TestRollingMatchesBruteForce(t *testing.T) {
 					edge := base + int64(rng.IntN(720))*10_000_000
 					for range 5 + rng.IntN(20) {
 						ts = append(ts, edge-5_000_000+rng.Int64N(10_000_000))
+					}
+				}
+			case 5: // over a day: a slow ramp, so that the candidates of its start are let go on the
+				// way, or every minute alike, so that the earliest of many ties must be kept
+				for m := range int64(1500) {
+					if round%12 == 11 {
+						for k := range int64(3) {
+							ts = append(ts, base+m*minute+k*20_000_000)
+						}
+						continue
+					}
+					for range 1 + m/100 + int64(rng.IntN(2)) {
+						ts = append(ts, base+m*minute+rng.Int64N(minute))
 					}
 				}
 			}
