@@ -160,22 +160,35 @@ func (l *live) flush() error { return l.hold(&l.pend, &l.pk) }
 // heldRowsMax, leaving pend empty. The workers' shards call it concurrently, each with its own pend
 // and pk.
 func (l *live) hold(pend *rowChunk, pk *packer) error {
-	if pend.len() == 0 {
+	n := pend.len()
+	if n == 0 {
+		return nil
+	}
+	l.mu.Lock()
+	inMemory := l.heldRows+n <= heldRowsMax
+	if inMemory {
+		l.heldRows += n // counted now, held below
+	}
+	l.mu.Unlock()
+	if inMemory {
+		// Packed straight into the slab, outside the lock (only the slab's cut takes it); nothing
+		// reads the held chunks before the workers are done.
+		p := pk.packInto(pend, func(size int) []byte {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			return slabSlice[byte](&l.slab, size)
+		})
+		pend.reset()
+		l.mu.Lock()
+		l.held = append(l.held, p)
+		l.heldBytes += len(p.data)
+		l.mu.Unlock()
 		return nil
 	}
 	p := pk.pack(pend)
 	pend.reset()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.heldRows+p.n <= heldRowsMax {
-		data := slabSlice[byte](&l.slab, len(p.data))[:len(p.data)]
-		copy(data, p.data)
-		p.data = data
-		l.held = append(l.held, p)
-		l.heldRows += p.n
-		l.heldBytes += len(data)
-		return nil
-	}
 	if l.spill == nil {
 		s, err := newRowSpill()
 		if err != nil {

@@ -63,8 +63,8 @@ func (p *packedChunk) at(col, k int) uint64 {
 // ts returns row k's instant.
 func (p *packedChunk) ts(k int) int64 { return int64(p.at(pcTS, k)) }
 
-// packer packs rowChunks. It keeps the bytes of the last packed chunk between calls, so that a
-// worker packs without allocating.
+// packer packs rowChunks. It keeps the bytes of the last chunk packed into its own buffer between
+// calls, so that a worker packs without allocating.
 type packer struct {
 	buf  []byte
 	none [8]byte
@@ -73,6 +73,14 @@ type packer struct {
 // pack packs c into pk.buf and returns the packedChunk whose data is pk.buf (valid until the next
 // pack).
 func (pk *packer) pack(c *rowChunk) packedChunk {
+	return pk.packInto(c, func(size int) []byte {
+		pk.buf = resize(pk.buf, uint64(size))
+		return pk.buf
+	})
+}
+
+// packInto packs c into the size bytes that alloc returns.
+func (pk *packer) packInto(c *rowChunk, alloc func(size int) []byte) packedChunk {
 	n := c.len()
 	p := packedChunk{n: n}
 	lo, hi := rowRanges(c)
@@ -82,13 +90,12 @@ func (pk *packer) pack(c *rowChunk) packedChunk {
 		p.cols[i] = packedCol{base: lo[i], off: size, width: w, mask: widthMask(w)}
 		size += n*w + packSlack
 	}
-	pk.buf = resize(pk.buf, uint64(size))
+	p.data = alloc(size)[:size]
 	pk.putRows(c, &p)
-	p.data = pk.buf
 	return p
 }
 
-// putRows writes the rows of c into pk.buf as the columns of p, in one pass over the rows: each
+// putRows writes the rows of c into p.data as the columns of p, in one pass over the rows: each
 // value less its column's base, in its column's width. A column of width 0 is written over and
 // over to pk.none, where nothing reads it.
 func (pk *packer) putRows(c *rowChunk, p *packedChunk) {
@@ -98,7 +105,7 @@ func (pk *packer) putRows(c *rowChunk, p *packedChunk) {
 	}
 	var dst [pcCount][]byte
 	for i, pc := range p.cols {
-		dst[i] = pk.buf[pc.off : pc.off+n*pc.width+packSlack]
+		dst[i] = p.data[pc.off : pc.off+n*pc.width+packSlack]
 		if pc.width == 0 {
 			dst[i] = pk.none[:]
 		}
