@@ -56,3 +56,28 @@ func TestEachTask(t *testing.T) {
 		}
 	}
 }
+
+// TestParseWorkers: a worker a part, up to the workers; a file cut into chunks as it is decompressed
+// takes every worker but the one its decompression keeps busy.
+func TestParseWorkers(t *testing.T) {
+	plain, chunked := &part{}, &part{chunked: true}
+	for _, c := range []struct {
+		parts   []*part
+		workers int
+		want    int
+	}{
+		{nil, 4, 0},
+		{[]*part{plain}, 4, 1},
+		{[]*part{plain, plain, plain}, 2, 2},
+		{[]*part{chunked}, 1, 1},
+		{[]*part{chunked}, 2, 1},
+		{[]*part{chunked}, 16, 15},
+		{[]*part{plain, chunked}, 4, 3},
+		{[]*part{chunked, chunked, chunked, chunked, chunked, chunked, chunked, chunked}, 2, 2},
+		{[]*part{chunked, chunked, chunked, chunked, chunked, chunked, chunked, chunked}, 16, 15},
+	} {
+		if got := parseWorkers(c.parts, c.workers); got != c.want {
+			t.Errorf("%d parts, %d workers: %d parsers, want %d", len(c.parts), c.workers, got, c.want)
+		}
+	}
+}
