@@ -310,7 +310,7 @@ func (p *part) close() {
 // openParts opens every file (so a bad path fails before anything is read) as parts that can be
 // parsed in parallel: ingest.OpenParts cuts a large plain file into line-aligned parts, one per
 // worker, and a compressed file of independent lines is marked to be cut into chunks as it is
-// decompressed (part.chunked). A file that cannot be opened (missing, unreadable, a directory, an
+// decompressed (part.chunked) when there are fewer parts than workers. A file that cannot be opened (missing, unreadable, a directory, an
 // unknown format) is an error when strict; otherwise it becomes a part with no reader and its error,
 // reported with the results. formats[i] is the format of paths[i].
 func openParts(paths []string, iopt ingest.Options, workers int, strict bool) (parts []*part, formats []string, err error) {
@@ -338,6 +338,15 @@ func openParts(paths []string, iopt ingest.Options, workers int, strict bool) (p
 			// A compressed file's lines go to the workers in chunks, when there are workers to share them.
 			chunked := workers >= 2 && len(rs) == 1 && r.Chunkable()
 			parts = append(parts, &part{file: i, path: path, format: formats[i], start: r.Offset(), r: r, chunked: chunked})
+		}
+	}
+	// With a part for every worker, the compressed files are not cut into chunks: each worker then
+	// decompresses its own files, side by side, where the chunks of one file after another would
+	// wait on one decompression at a time (8 gzip files of the bench month: 2.76–2.86 s in chunks,
+	// 2.07–2.22 s and a third less memory whole).
+	if len(parts) >= workers {
+		for _, p := range parts {
+			p.chunked = false
 		}
 	}
 	return parts, formats, nil

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -105,6 +106,27 @@ func TestSplitMatchesSequential(t *testing.T) {
 	parts, _, err := openParts([]string{gz}, ingest.Options{}, 4, true)
 	if err != nil || len(parts) != 1 || !parts[0].chunked {
 		t.Fatalf("openParts of a gzip file for 4 workers: %d parts, chunked %v, err %v", len(parts), len(parts) > 0 && parts[0].chunked, err)
+	}
+	parts[0].close()
+	// With a part for every worker, compressed files are read whole, each by one worker.
+	for _, c := range []struct {
+		files, workers int
+		chunked        bool
+	}{{1, 2, true}, {2, 2, false}, {3, 2, false}, {3, 4, true}, {4, 4, false}} {
+		ps, _, err := openParts(slices.Repeat([]string{gz}, c.files), ingest.Options{}, c.workers, true)
+		if err != nil || len(ps) != c.files {
+			t.Fatalf("openParts of %d gzip files: %d parts, %v", c.files, len(ps), err)
+		}
+		for _, p := range ps {
+			if p.chunked != c.chunked {
+				t.Errorf("%d gzip files, %d workers: chunked %v, want %v", c.files, c.workers, p.chunked, c.chunked)
+			}
+			p.close()
+		}
+	}
+	parts, _, err = openParts([]string{gz}, ingest.Options{}, 4, true)
+	if err != nil {
+		t.Fatal(err)
 	}
 	jobs := make(chan *part)
 	go func() {
