@@ -35,7 +35,8 @@ type live struct {
 	roll  *rollSpan // the rolling peak's requests, collected by the next load (rolling_go.go)
 	// picked is the rows the last load picked (every request of the minutes the analysis needs).
 	picked []rowChunk
-	// mu guards held, heldRows and spill, which the workers' shards add chunks to (hold).
+	// mu guards held, heldRows, heldBytes, spill and slab, which the workers' shards add chunks to
+	// (hold).
 	mu        sync.Mutex
 	held      []packedChunk // (see packed.go)
 	heldRows  int

@@ -20,7 +20,7 @@ import (
 // were not logged in none. A value is read back in place from its column (packedChunk.at), so
 // picking the needed rows unpacks only their values.
 
-// The columns of a packedChunk, in the order of rowChunk's fields (ids in its two halves).
+// The columns of a packedChunk: a rowChunk's, its ids (agent<<32 | path) in their two halves.
 const (
 	pcTS = iota
 	pcCls
