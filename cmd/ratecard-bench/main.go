@@ -31,11 +31,10 @@
 // Each case's wall time is the median (or with -stat best, the minimum) of its -runs runs; CPU time
 // (user+sys) is taken the same way, and peak RSS is the largest of any run (the kernel's maximum
 // resident set of the case's process, as a launcher reports it: see launch.go; in-process baselines
-// have none). Ratios divide those wall
-// times; two rows without a target give the CPU-time ratios behind the scaling and durations ones,
-// so that a reader sees how much of each is work and how much the host. Lines and requests are the
-// ones ratecard reports in summary.json, checked against wc -l and against the baselines' own
-// counts: a run whose counts disagree prints the table and then fails.
+// have none). Ratios divide those wall times; two rows without a target give the CPU-time ratios
+// behind the scaling and durations ones, so that a reader sees how much of each is work and how much
+// the host. Lines and requests are the ones ratecard reports in summary.json, checked against wc -l
+// and against the baselines' own counts: a run whose counts disagree prints the table and then fails.
 //
 // Usage:
 //

@@ -309,10 +309,11 @@ func (p *part) close() {
 
 // openParts opens every file (so a bad path fails before anything is read) as parts that can be
 // parsed in parallel: ingest.OpenParts cuts a large plain file into line-aligned parts, one per
-// worker, and a compressed file of independent lines is marked to be cut into chunks as it is
-// decompressed (part.chunked) when there are fewer parts than workers. A file that cannot be opened (missing, unreadable, a directory, an
-// unknown format) is an error when strict; otherwise it becomes a part with no reader and its error,
-// reported with the results. formats[i] is the format of paths[i].
+// worker, and, when there are fewer parts than workers, a compressed file of independent lines is
+// marked to be cut into chunks as it is decompressed (part.chunked). A file that cannot be opened
+// (missing, unreadable, a directory, an unknown format) is an error when strict; otherwise it
+// becomes a part with no reader and its error, reported with the results. formats[i] is the format
+// of paths[i].
 func openParts(paths []string, iopt ingest.Options, workers int, strict bool) (parts []*part, formats []string, err error) {
 	formats = make([]string, len(paths))
 	for i, path := range paths {
