@@ -341,11 +341,17 @@ func openParts(paths []string, iopt ingest.Options, workers int, strict bool) (p
 			parts = append(parts, &part{file: i, path: path, format: formats[i], start: r.Offset(), r: r, chunked: chunked})
 		}
 	}
-	// With a part for every worker, the compressed files are not cut into chunks: each worker then
-	// decompresses its own files, side by side, where the chunks of one file after another would
-	// wait on one decompression at a time (8 gzip files of the bench month: 2.76–2.86 s in chunks,
-	// 2.07–2.22 s and a third less memory whole).
-	if len(parts) >= workers {
+	// With a part to read for every worker, the compressed files are not cut into chunks: each
+	// worker then decompresses its own files, side by side, where the chunks of one file after
+	// another would wait on one decompression at a time (8 gzip files of the bench month: 2.76–2.86
+	// s in chunks, 2.07–2.22 s and a third less memory whole).
+	readable := 0
+	for _, p := range parts {
+		if p.r != nil {
+			readable++
+		}
+	}
+	if readable >= workers {
 		for _, p := range parts {
 			p.chunked = false
 		}

@@ -124,6 +124,12 @@ func TestSplitMatchesSequential(t *testing.T) {
 			p.close()
 		}
 	}
+	// A file that cannot be opened is no part to read.
+	ps, _, err := openParts([]string{gz, filepath.Join(t.TempDir(), "missing.log")}, ingest.Options{}, 2, false)
+	if err != nil || len(ps) != 2 || !ps[0].chunked || ps[1].r != nil {
+		t.Fatalf("a gzip file and a missing one for 2 workers: %d parts, %v", len(ps), err)
+	}
+	ps[0].close()
 	parts, _, err = openParts([]string{gz}, ingest.Options{}, 4, true)
 	if err != nil {
 		t.Fatal(err)
