@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"syscall"
 	"time"
 )
@@ -59,7 +60,10 @@ func launch(args []string, report io.Writer) int {
 	}
 	r := launchReport{Wall: wall, User: cmd.ProcessState.UserTime(), Sys: cmd.ProcessState.SystemTime(), Exit: cmd.ProcessState.ExitCode()}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.MaxRSS = int64(ru.Maxrss) * 1024 // Linux reports KiB
+		r.MaxRSS = int64(ru.Maxrss) * 1024 // KiB on Linux and the BSDs
+		if runtime.GOOS == "darwin" {
+			r.MaxRSS = int64(ru.Maxrss) // bytes on macOS
+		}
 	}
 	if err := json.NewEncoder(report).Encode(r); err != nil {
 		fmt.Fprintln(os.Stderr, "ratecard-bench: launcher report:", err)
