@@ -165,13 +165,17 @@ func (g *inflight) cell(s int64) *secCell {
 
 // carry moves second s's cell c into its wide entry, leaving c zero.
 func (g *inflight) carry(s int64, c *secCell) {
-	w := g.wide[s]
-	if w == nil {
-		w = &secSum{}
-		g.wide[s] = w
-	}
-	w.add(c.sum())
+	g.addWide(s, c.sum())
 	*c = secCell{}
+}
+
+// addWide adds t to second s's wide entry, making it when new.
+func (g *inflight) addWide(s int64, t secSum) {
+	if w := g.wide[s]; w != nil {
+		w.add(t)
+		return
+	}
+	g.wide[s] = &t
 }
 
 // sum is c in 64 bits.
@@ -191,12 +195,7 @@ func (g *inflight) addSum(s int64, o secSum) {
 		return
 	}
 	*c = secCell{}
-	w := g.wide[s]
-	if w == nil {
-		w = &secSum{}
-		g.wide[s] = w
-	}
-	w.add(t)
+	g.addWide(s, t)
 }
 
 // eachSecond calls fn, in time order, for every second from the first to the last with an event
@@ -538,11 +537,7 @@ func (g *inflight) merge(o *inflight) {
 		g.addSum(s, c.sum())
 	}
 	for s, w := range o.wide {
-		if gw := g.wide[s]; gw != nil {
-			gw.add(*w)
-		} else {
-			g.wide[s] = w
-		}
+		g.addWide(s, *w)
 	}
 	g.last = nil // the cache may name a page merged into: look it up again
 	if o.any {

@@ -8,9 +8,9 @@ import (
 )
 
 // rowSpill is where a live source puts the rows it holds past heldRowsMax: a temporary file of whole
-// chunks, packed (packedChunk.writeTo), written once as the rows
-// come and read back by each analysis, which picks only the rows it needs, and by the concurrency
-// analysis for their intervals (see live.go).
+// chunks, packed (packedChunk.writeTo), written once as the rows come and read back by each
+// analysis, which picks only the rows it needs, and by the concurrency analysis for their
+// intervals (see live.go).
 // Loading every request of a large input into DuckDB instead would make DuckDB spill its requests
 // table under its memory limit, from two threads contending for one file: on 50 M lines most of the
 // run's CPU time went to the kernel copying and locking for those writes.
