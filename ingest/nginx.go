@@ -89,6 +89,9 @@ type LogFormat struct {
 	// uaThenLast: after that head come only $http_user_agent, a literal starting with '"', and one
 	// last variable running to the end of the line (nginx's combined with " $request_time").
 	uaThenLast bool
+	// combinedLast: uaThenLast, and the last variable is $request_time, $upstream_response_time or
+	// one ingest ignores (parseCombinedLast).
+	combinedLast bool
 }
 
 type nginxStep struct {
@@ -187,6 +190,12 @@ func CompileLogFormat(format string) (*LogFormat, error) {
 	f.combinedHead = f.hasCombinedHead()
 	f.uaThenLast = f.combinedHead && len(f.steps) == combinedHeadSteps+2 && f.steps[combinedHeadSteps].name == "http_user_agent" &&
 		f.steps[combinedHeadSteps].lit[0] == '"' && len(f.steps[combinedHeadSteps+1].lit) == 0
+	if f.uaThenLast {
+		switch f.steps[combinedHeadSteps+1].kind {
+		case nvRequestTime, nvUpstreamTime, nvIgnored:
+			f.combinedLast = true
+		}
+	}
 	if !f.has[nvTimeLocal] && !f.has[nvTimeISO] && !f.has[nvMsec] {
 		return nil, fmt.Errorf("log format %q has no time variable ($time_local, $time_iso8601 or $msec)", format)
 	}
@@ -265,6 +274,9 @@ func (f *LogFormat) parseWith(line []byte, rec *Record, ps *nginxFileParser) str
 	var tc *clfTimeCache
 	if ps != nil {
 		tc = &ps.tc
+	}
+	if f.combinedLast && f.parseCombinedLast(line, rec, tc) {
+		return ""
 	}
 	if !bytes.HasPrefix(line, f.prefix) {
 		return ReasonMalformed
@@ -413,6 +425,54 @@ func (f *LogFormat) parseWith(line []byte, rec *Record, ps *nginxFileParser) str
 	return ""
 }
 
+// parseCombinedLast reads a line of a combinedLast format (nginx's combined and one variable more,
+// as " $request_time") in straight-line code, without the value slots of parseWith. It handles only
+// lines parseWith accepts, and sets rec exactly as parseWith would; on any other line it returns
+// false, leaving rec untouched, and parseWith reads the line (and says what is wrong with it).
+func (f *LogFormat) parseCombinedLast(line []byte, rec *Record, tc *clfTimeCache) bool {
+	var h headValues
+	pos, ok := matchHead(line, &h, tc)
+	if !ok {
+		return false
+	}
+	// $http_user_agent runs to its literal, which starts at the first '"' after it (uaThenLast).
+	ua, last := &f.steps[combinedHeadSteps], &f.steps[combinedHeadSteps+1]
+	q := bytes.IndexByte(line[pos:], '"')
+	if q < 0 || !litAt(line, pos+q, ua.lit) {
+		return false
+	}
+	agent, val := line[pos:pos+q], line[pos+q+len(ua.lit):]
+	st, ok := parseStatus(h.status)
+	if !ok {
+		return false
+	}
+	t := h.t
+	var dur int64
+	hasDur := false
+	switch last.kind {
+	case nvRequestTime:
+		dur, hasDur = nginxDuration(val, nil)
+	case nvUpstreamTime:
+		dur, hasDur = nginxDuration(nil, val)
+	}
+	if hasDur {
+		t -= dur - dur%1_000_000 // $time_local has whole seconds: the duration's whole seconds only
+	}
+	method, target, ok := splitRequestFast(h.req)
+	if !ok || len(target) == 0 || isDash(method) || !isMethod(aliasString(method)) {
+		return false
+	}
+	client := h.addr
+	if isDash(client) {
+		client = nil
+	}
+	rec.setRequest(t, method, target, st, aliasString(client), agent)
+	if hasDur {
+		rec.setDuration(dur)
+	}
+	return true
+}
+
 // combinedHeadSteps is how many steps of nginx's combined log_format matchCombinedHead matches: up
 // to $http_referer and the `" "` after it.
 const combinedHeadSteps = 7
@@ -443,6 +503,21 @@ var combinedHead = [combinedHeadSteps][2]string{{"remote_addr", " - "}, {"remote
 // returns the position after the quote that opens $http_user_agent, where each step of the general
 // loop would have stopped too; on any other line it returns false, leaving v untouched.
 func matchCombinedHead(line []byte, v *[nvCount][]byte, tc *clfTimeCache) (int, bool) {
+	var h headValues
+	p, ok := matchHead(line, &h, tc)
+	if ok {
+		v[nvRemoteAddr], v[nvTimeLocal], v[nvRequest], v[nvStatus] = h.addr, h.ts, h.req, h.status // the others are not read
+	}
+	return p, ok
+}
+
+// headValues are the values matchHead reads.
+type headValues struct {
+	addr, ts, req, status []byte
+	t                     int64 // ts parsed
+}
+
+func matchHead(line []byte, h *headValues, tc *clfTimeCache) (int, bool) {
 	n := len(line)
 	// $remote_addr up to the first " - ", which starts at the first space; no ", " before it.
 	i := bytes.IndexByte(line, ' ')
@@ -456,7 +531,11 @@ func matchCombinedHead(line []byte, v *[nvCount][]byte, tc *clfTimeCache) (int, 
 		return 0, false
 	}
 	p += 3
-	if p+29 > n || line[p+26] != ']' || line[p+27] != ' ' || line[p+28] != '"' || !timeOK(line[p:p+26], tc) {
+	if p+29 > n || line[p+26] != ']' || line[p+27] != ' ' || line[p+28] != '"' {
+		return 0, false
+	}
+	t, ok := parseCLFTimeCached(line[p:p+26], tc)
+	if !ok {
 		return 0, false
 	}
 	ts := line[p : p+26]
@@ -492,7 +571,7 @@ func matchCombinedHead(line []byte, v *[nvCount][]byte, tc *clfTimeCache) (int, 
 	if p+r+3 > n || line[p+r+1] != ' ' || line[p+r+2] != '"' {
 		return 0, false
 	}
-	v[nvRemoteAddr], v[nvTimeLocal], v[nvRequest], v[nvStatus] = addr, ts, req, status // the others are not read
+	h.addr, h.ts, h.req, h.status, h.t = addr, ts, req, status, t
 	return p + r + 3, true
 }
 

@@ -235,17 +235,24 @@ func TestNginxMatchesReference(t *testing.T) {
 			t.Fatalf("%q: %v", format, err)
 		}
 		fp := newNginxFileParser(f)
-		head := 0
+		head, last := 0, 0
 		for _, l := range seeds {
 			checkNginxFast(t, f, fp, l)
 			var v [nvCount][]byte
 			if _, ok := matchCombinedHead(l, &v, nil); ok {
 				head++
 			}
+			var rec Record
+			if f.combinedLast && f.parseCombinedLast(l, &rec, nil) {
+				last++
+			}
 		}
-		// The shortcut must be taken, not only be right when it is.
+		// The shortcuts must be taken, not only be right when they are.
 		if f.combinedHead && head < len(seeds)/4 {
 			t.Errorf("%q: matchCombinedHead matched %d of %d seed lines", format, head, len(seeds))
+		}
+		if f.combinedLast && last < len(seeds)/8 {
+			t.Errorf("%q: parseCombinedLast read %d of %d seed lines", format, last, len(seeds))
 		}
 		for range n / len(nginxRefFormats) {
 			checkNginxFast(t, f, fp, mutateLine(rng, seeds[rng.IntN(len(seeds))]))
@@ -275,7 +282,8 @@ func FuzzNginxMatchesReference(f *testing.F) {
 }
 
 // TestCombinedHead: combinedHead is nginxCombined's first steps, and the formats that start with
-// them (and only those) match their head with matchCombinedHead.
+// them (and only those) match their head with matchCombinedHead; those with one variable more
+// that the record does not need beyond a duration are read by parseCombinedLast.
 func TestCombinedHead(t *testing.T) {
 	c, err := CompileLogFormat(nginxCombined + " $request_time")
 	if err != nil {
@@ -287,22 +295,26 @@ func TestCombinedHead(t *testing.T) {
 		}
 	}
 	for _, tt := range []struct {
-		format string
-		head   bool
+		format     string
+		head, last bool
 	}{
-		{nginxCombined + " $request_time", true},
-		{nginxCombined + ` "$http_x_forwarded_for"`, true},
-		{nginxCombined, true},
-		{`$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer"`, false}, // the head and nothing after
-		{"x" + nginxCombined + " $request_time", false},
-		{`$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_user_agent" $request_time`, false},
+		{nginxCombined + " $request_time", true, true},
+		{nginxCombined + " $upstream_response_time", true, true},
+		{nginxCombined + " $connection", true, true}, // a variable ingest does not read
+		{nginxCombined + " $http_x_forwarded_for", true, false},
+		{nginxCombined + " $request_time $upstream_response_time", true, false},
+		{nginxCombined + ` "$http_x_forwarded_for"`, true, false},
+		{nginxCombined, true, false},
+		{`$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer"`, false, false}, // the head and nothing after
+		{"x" + nginxCombined + " $request_time", false, false},
+		{`$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_user_agent" $request_time`, false, false},
 	} {
 		f, err := CompileLogFormat(tt.format)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f.combinedHead != tt.head {
-			t.Errorf("%q: combinedHead = %v, want %v", tt.format, f.combinedHead, tt.head)
+		if f.combinedHead != tt.head || f.combinedLast != tt.last {
+			t.Errorf("%q: combinedHead, combinedLast = %v, %v, want %v, %v", tt.format, f.combinedHead, f.combinedLast, tt.head, tt.last)
 		}
 	}
 }
