@@ -1,10 +1,12 @@
 package analyze
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -44,8 +46,10 @@ func bruteSecondMax(ivs []bruteInterval, sec int64) (int64, int64) {
 // seconds over every tier's limit, the chart's series, and the in-flight count at each 429. Random
 // intervals of whole and partial seconds, meeting at equal instants, zero and long durations, with
 // the held intervals spilled to a file and the seconds past the page bound counted one by one in
-// some rounds; in others the 16-bit cells carry at a few counts, and the requests are counted in
-// up to four shards merged at the end, as a run's workers do.
+// some rounds; in others the 16-bit cells carry at a few counts (and no count is left at or past
+// the bound), the requests come in time order as in a log, or densely with those that start
+// inside a second ending in it; they are counted in up to four shards merged at the end, as a
+// run's workers do.
 func TestConcurrencyBruteForce(t *testing.T) {
 	cat := classify.Seed()
 	defer func(h, p int, c int16) { maxHeldIntervals, maxSecPages, cellMax = h, p, c }(maxHeldIntervals, maxSecPages, cellMax)
@@ -70,7 +74,19 @@ func TestConcurrencyBruteForce(t *testing.T) {
 		n := 200 + rng.IntN(2500)
 		span := int64(30 + rng.IntN(3000)) // seconds: from dense to sparse
 		whole := round%5 == 0              // a log of whole seconds only
+		// A dense log whose requests starting inside a second end in it: only their own second's
+		// inner count (and the shard's inner flag) says that they were there.
+		short := round%8 == 5
+		if short {
+			span = int64(5 + rng.IntN(20))
+		}
 		conc := map[int64]int64{}
+		type add struct {
+			g     *inflight
+			s, d  int64
+			flags uint8
+		}
+		var adds []add
 		for range n {
 			s := base + rng.Int64N(span)*secMicros
 			if !whole && rng.IntN(3) != 0 {
@@ -87,6 +103,9 @@ func TestConcurrencyBruteForce(t *testing.T) {
 			default:
 				d = rng.Int64N(8) * 250_000
 			}
+			if short && s%secMicros != 0 {
+				d = min(d, secMicros-s%secMicros-1)
+			}
 			flags := uint8(0)
 			if rng.IntN(40) == 0 {
 				flags = flagConc429
@@ -94,13 +113,26 @@ func TestConcurrencyBruteForce(t *testing.T) {
 			}
 			g := shards[rng.IntN(len(shards))]
 			if rng.IntN(7) == 0 {
-				g.add(s, -1, flags, false) // no duration
-				continue
+				d = -1 // no duration
 			}
-			g.add(s, d, flags, false)
+			adds = append(adds, add{g, s, d, flags})
 			if d > 0 {
 				ivs = append(ivs, bruteInterval{s, s + d})
 			}
+		}
+		if round%3 != 0 { // in time order, as a log is
+			slices.SortStableFunc(adds, func(a, b add) int { return cmp.Compare(a.s, b.s) })
+		}
+		inner := map[*inflight]bool{} // by shard: some interval starts inside a second
+		for _, a := range adds {
+			a.g.add(a.s, a.d, a.flags, false)
+			inner[a.g] = inner[a.g] || a.d > 0 && a.s%secMicros != 0
+		}
+		for _, sh := range shards {
+			if sh.inner != inner[sh] {
+				t.Fatalf("round %d: a shard's inner is %v, want %v", round, sh.inner, inner[sh])
+			}
+			checkCarried(t, round, sh)
 		}
 		g := shards[0]
 		for _, o := range shards[1:] {
@@ -178,6 +210,25 @@ func TestConcurrencyBruteForce(t *testing.T) {
 			t.Fatalf("round %d: %d concurrency 429s, want %d", round, res.Throttled.Count, want)
 		}
 		g.close()
+	}
+}
+
+// checkCarried fails unless every count of g's cells is below cellMax in magnitude: each one that
+// met it was carried into the wide counts.
+func checkCarried(t *testing.T, round int, g *inflight) {
+	t.Helper()
+	check := func(c secCell) {
+		if max(c.net, -c.net, c.bnd, -c.bnd, c.inner, -c.inner) >= cellMax {
+			t.Fatalf("round %d: a cell %+v was not carried at %d", round, c, cellMax)
+		}
+	}
+	for _, p := range g.pages {
+		for _, c := range p {
+			check(c)
+		}
+	}
+	for _, c := range g.spill {
+		check(*c)
 	}
 }
 
