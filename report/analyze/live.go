@@ -23,7 +23,7 @@ import (
 // rows come (prinCounts). Requests to public metadata, outside the catalog and of unknown method
 // are counted and not held.
 //
-// After its analysis a live source lets its rows go (on the bench month, 52 MiB sooner free), unless
+// After its analysis a live source lets its rows go (on the bench month, 42 MiB sooner free), unless
 // it was made to keep them for a second analysis (against learned limits), which may need the
 // requests of other minutes.
 type live struct {

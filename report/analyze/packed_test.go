@@ -49,6 +49,18 @@ func TestPackRoundTrip(t *testing.T) {
 		if round == 7 && n > 1 { // the extremes of an instant
 			c.ts[0], c.ts[1] = math.MinInt64, math.MaxInt64
 		}
+		// Instants and durations in whole seconds or milliseconds, as most logs have them, in some
+		// rounds: all of them (or all but one row, in every fourth such round).
+		if u := []int64{1, 1_000, 1_000_000}[round%3]; u > 1 {
+			for k := range n {
+				if round%4 != 3 || k != n/2 {
+					c.ts[k] -= c.ts[k] % u
+					if round%2 == 0 {
+						c.dur[k] -= c.dur[k] % uint32(u)
+					}
+				}
+			}
+		}
 		p := pk.pack(&c)
 		// The narrowest width, by brute force: the fewest bytes that tell every two values apart
 		// as differences from the least (an instant's as a signed number).
@@ -66,9 +78,33 @@ func TestPackRoundTrip(t *testing.T) {
 				}
 			}
 		}
+		// The unit, by brute force: the largest of 1e6, 1e3 and 1 that divides every value of an
+		// instant's or a duration's column (as a uint64).
+		var units [pcCount]int64
+		for col := range units {
+			units[col] = 1
+			if col != pcTS && col != pcDur || n == 0 {
+				continue
+			}
+			for _, u := range []int64{1_000_000, 1_000} {
+				all := true
+				for k := range n {
+					v := uint64(c.ts[k])
+					if col == pcDur {
+						v = uint64(c.dur[k])
+					}
+					all = all && v%uint64(u) == 0
+				}
+				if all {
+					units[col] = u
+					break
+				}
+			}
+		}
 		for col, pc := range p.cols {
-			if want := (new(big.Int).Sub(&hi[col], &lo[col]).BitLen() + 7) / 8; pc.width != want {
-				t.Fatalf("round %d: column %d packed %d bytes wide, want %d", round, col, pc.width, want)
+			span := new(big.Int).Sub(&hi[col], &lo[col])
+			if want := (span.Div(span, big.NewInt(units[col])).BitLen() + 7) / 8; pc.width != want || int64(pc.unit) != units[col] {
+				t.Fatalf("round %d: column %d packed %d bytes wide in units of %d, want %d in units of %d", round, col, pc.width, pc.unit, want, units[col])
 			}
 		}
 		for k := range n {
@@ -97,6 +133,80 @@ func TestPackRoundTrip(t *testing.T) {
 	}
 }
 
+// TestUnitDivider: for each unit of packUnits, the shift and multiplier of unitDivider give x/unit
+// for multiples x of unit across the whole uint64 range.
+func TestUnitDivider(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, unit := range packUnits {
+		if unit == 0 {
+			continue
+		}
+		shift, inv := unitDivider(unit)
+		for i := range 10_000 {
+			q := rng.Uint64() / unit // any quotient whose multiple fits a uint64
+			if i < 2 {
+				q = []uint64{0, math.MaxUint64 / unit}[i]
+			}
+			if got := (q * unit >> shift) * inv; got != q {
+				t.Fatalf("unit %d: %d / %d = %d, want %d", unit, q*unit, unit, got, q)
+			}
+		}
+	}
+}
+
+// TestAllMultiples: allMultiples and unitOf agree with the remainder, on every instant from 0 to
+// 3,000,000, near the ends of the uint64 range, at random, and on durations; and one value that is
+// not a multiple, anywhere in a column, settles a no.
+func TestAllMultiples(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 1))
+	for _, unit := range []uint64{1_000, 1_000_000} {
+		check := func(x uint64) {
+			if got := allMultiples([]int64{int64(x)}, unit); got != (x%unit == 0) {
+				t.Fatalf("allMultiples(%d, %d) = %v", x, unit, got)
+			}
+		}
+		for x := range uint64(3_000_000) {
+			check(x)
+			check(math.MaxUint64 - x)
+		}
+		for range 100_000 {
+			check(rng.Uint64())
+			check(rng.Uint64() / unit * unit)
+		}
+		for range 1000 {
+			d := uint32(rng.Uint64N(1<<32) / unit * unit)
+			if !allMultiples([]uint32{d, d + uint32(unit)}, unit) || allMultiples([]uint32{d, d + 1}, unit) {
+				t.Fatalf("allMultiples of the durations %d and the next ones, in units of %d", d, unit)
+			}
+		}
+		col := make([]int64, 1000)
+		for i := range col {
+			col[i] = int64(i) * int64(unit) * 7
+		}
+		if !allMultiples(col, unit) {
+			t.Fatalf("a column of multiples of %d", unit)
+		}
+		col[rng.IntN(len(col))]++
+		if allMultiples(col, unit) {
+			t.Fatalf("a column of multiples of %d but one", unit)
+		}
+	}
+	for _, tt := range []struct {
+		vals []int64
+		want uint64
+	}{
+		{[]int64{1_790_000_000_000_000, 1_790_000_001_000_000}, 1_000_000},
+		{[]int64{1_790_000_000_000_000, 1_790_000_000_001_000}, 1_000},
+		{[]int64{1_790_000_000_000_000, 1_790_000_000_000_001}, 1},
+		{[]int64{-1_000_000}, 1}, // a negative instant, as a uint64, is no multiple
+		{[]int64{0}, 1_000_000},
+	} {
+		if got := unitOf(tt.vals); got != tt.want {
+			t.Errorf("unitOf(%v) = %d, want %d", tt.vals, got, tt.want)
+		}
+	}
+}
+
 // FuzzReadPacked: readPacked never panics on any bytes, and what it accepts reads in place.
 func FuzzReadPacked(f *testing.F) {
 	var pk packer
@@ -121,27 +231,39 @@ func FuzzReadPacked(f *testing.F) {
 	})
 }
 
-// BenchmarkPack packs and reads back a chunk of the bench month's shape (instants a second apart, IPv4
-// clients, a few hundred agents and paths, a principal on one request in ten, durations of up to 2 s).
+// BenchmarkPack packs a chunk of about the bench month's shape (two requests an instant, IPv4
+// clients, a few hundred agents and paths, a principal on one request in ten, durations of up to
+// 2 s): instants 0.6 s apart with durations in microseconds, and whole seconds with durations in
+// milliseconds, which are stored in those units.
 func BenchmarkPack(b *testing.B) {
-	rng := rand.New(rand.NewPCG(7, 8))
-	c := newRowChunk()
-	for k := range batchRows {
-		prin := uint32(0)
-		if rng.IntN(10) == 0 {
-			prin = uint32(rng.IntN(300))
-		}
-		c.add(1_790_000_000_000_000+int64(k)*600_000, uint8(rng.IntN(14)), ipv4Flag|uint64(rng.Uint32()), prin,
-			uint64(rng.IntN(400))<<32|uint64(rng.IntN(3000)), uint32(rng.IntN(2_000_000)))
+	for _, tc := range []struct {
+		name       string
+		step, unit int64 // between two rows' instants; of the durations
+	}{
+		{"600ms", 600_000, 1},               // the instants in milliseconds, the durations in microseconds
+		{"whole-seconds", 1_000_000, 1_000}, // as nginx's $time_local and $request_time
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(7, 8))
+			c := newRowChunk()
+			for k := range batchRows {
+				prin := uint32(0)
+				if rng.IntN(10) == 0 {
+					prin = uint32(rng.IntN(300))
+				}
+				c.add(1_790_000_000_000_000+int64(k)/2*tc.step, uint8(rng.IntN(14)), ipv4Flag|uint64(rng.Uint32()), prin,
+					uint64(rng.IntN(400))<<32|uint64(rng.IntN(3000)), uint32(rng.Int64N(2_000_000)/tc.unit*tc.unit))
+			}
+			var pk packer
+			var p packedChunk
+			b.ReportAllocs()
+			for b.Loop() {
+				p = pk.pack(&c)
+			}
+			b.ReportMetric(float64(batchRows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+			b.ReportMetric(float64(len(p.data))/batchRows, "bytes/row")
+		})
 	}
-	var pk packer
-	var p packedChunk
-	b.ReportAllocs()
-	for b.Loop() {
-		p = pk.pack(&c)
-	}
-	b.ReportMetric(float64(batchRows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-	b.ReportMetric(float64(len(p.data))/batchRows, "bytes/row")
 }
 
 // unpack appends the rows of p to c.
