@@ -114,8 +114,8 @@ func (pk *packer) packInto(c *rowChunk, alloc func(size int) []byte) packedChunk
 }
 
 // putRows writes the rows of c into p.data as the columns of p, in one pass over the rows: each
-// value less its column's base, divided by its unit, in its column's width. A column of width 0 is written over and
-// over to pk.none, where nothing reads it.
+// value less its column's base, divided by its unit, in its column's width. A column of width 0 is
+// written over and over to pk.none, where nothing reads it.
 func (pk *packer) putRows(c *rowChunk, p *packedChunk) {
 	n := c.len()
 	if n == 0 {
@@ -148,9 +148,9 @@ func (pk *packer) putRows(c *rowChunk, p *packedChunk) {
 }
 
 // rowRanges returns the least and the greatest value of each column of c (an instant's compared as
-// a signed number; the difference of two int64 instants fits a uint64), and the unit each column may
-// be stored in (the largest of packUnits that divides every value of an instant's or a duration's
-// column, as a uint64; 1 for the others), in one pass over its rows.
+// a signed number; the difference of two int64 instants fits a uint64), and the unit each column is
+// stored in (for instants and durations, the largest of packUnits that divides every value's
+// difference from the least; 1 for the others).
 func rowRanges(c *rowChunk) (lo, hi, units [pcCount]uint64) {
 	for i := range units {
 		units[i] = 1
@@ -178,29 +178,30 @@ func rowRanges(c *rowChunk) (lo, hi, units [pcCount]uint64) {
 	}
 	lo = [pcCount]uint64{uint64(tl), uint64(cl), kl, uint64(pl), uint64(al), uint64(xl), uint64(dl)}
 	hi = [pcCount]uint64{uint64(th), uint64(ch), kh, uint64(ph), uint64(ah), uint64(xh), uint64(dh)}
-	units[pcTS], units[pcDur] = unitOf(ts), unitOf(dur)
+	units[pcTS], units[pcDur] = unitOf(ts, lo[pcTS]), unitOf(dur, lo[pcDur])
 	return lo, hi, units
 }
 
-// unitOf returns the largest of 1,000,000 and 1,000 that divides every value of vals (not empty;
-// as a uint64), or 1.
-func unitOf[T int64 | uint32](vals []T) uint64 {
+// unitOf returns the largest of 1,000,000 and 1,000 that divides every value of vals less base (the
+// least of them, as a uint64, so that each difference is the true one), or 1.
+func unitOf[T int64 | uint32](vals []T, base uint64) uint64 {
 	for _, u := range [...]uint64{1_000_000, 1_000} {
-		if allMultiples(vals, u) {
+		if allMultiples(vals, base, u) {
 			return u
 		}
 	}
 	return 1
 }
 
-// allMultiples reports whether unit divides every value of vals (as a uint64). With unit = 2^s·q, q
-// odd, x is a multiple when its low s bits are 0 and (x>>s)·q⁻¹ mod 2^64 is at most (2^64-1)/q (one
-// multiplication a value rather than a division); a log's first value usually settles a no.
-func allMultiples[T int64 | uint32](vals []T, unit uint64) bool {
+// allMultiples reports whether unit divides every value of vals less base (as uint64s, modulo 2^64).
+// With unit = 2^s·q, q odd, x is a multiple when its low s bits are 0 and (x>>s)·q⁻¹ mod 2^64 is at
+// most (2^64-1)/q (one multiplication a value rather than a division); a log's first values usually
+// settle a no.
+func allMultiples[T int64 | uint32](vals []T, base, unit uint64) bool {
 	shift, inv := unitDivider(unit)
 	low, lim := uint64(1)<<shift-1, ^uint64(0)/(unit>>shift)
 	for _, v := range vals {
-		if x := uint64(v); x&low != 0 || (x>>shift)*inv > lim {
+		if x := uint64(v) - base; x&low != 0 || (x>>shift)*inv > lim {
 			return false
 		}
 	}

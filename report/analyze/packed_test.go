@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -49,6 +50,9 @@ func TestPackRoundTrip(t *testing.T) {
 		if round == 7 && n > 1 { // the extremes of an instant
 			c.ts[0], c.ts[1] = math.MinInt64, math.MaxInt64
 		}
+		if round%6 == 2 && n > 1 { // instants of both signs, each a multiple of 1e6 as a uint64
+			c.ts[0], c.ts[1] = -551_616, 1_790_000_000_000_000 // 2^64 - 551,616 = 18,446,744,073,709,000,000
+		}
 		// Instants and durations in whole seconds or milliseconds, as most logs have them, in some
 		// rounds: all of them (or all but one row, in every fourth such round).
 		if u := []int64{1, 1_000, 1_000_000}[round%3]; u > 1 {
@@ -78,8 +82,8 @@ func TestPackRoundTrip(t *testing.T) {
 				}
 			}
 		}
-		// The unit, by brute force: the largest of 1e6, 1e3 and 1 that divides every value of an
-		// instant's or a duration's column (as a uint64).
+		// The unit, by brute force: the largest of 1e6, 1e3 and 1 that divides the difference of
+		// every value of an instant's or a duration's column from the column's least.
 		var units [pcCount]int64
 		for col := range units {
 			units[col] = 1
@@ -89,11 +93,11 @@ func TestPackRoundTrip(t *testing.T) {
 			for _, u := range []int64{1_000_000, 1_000} {
 				all := true
 				for k := range n {
-					v := uint64(c.ts[k])
+					v := big.NewInt(c.ts[k])
 					if col == pcDur {
-						v = uint64(c.dur[k])
+						v.SetUint64(uint64(c.dur[k]))
 					}
-					all = all && v%uint64(u) == 0
+					all = all && new(big.Int).Mod(v.Sub(v, &lo[col]), big.NewInt(u)).Sign() == 0
 				}
 				if all {
 					units[col] = u
@@ -154,14 +158,14 @@ func TestUnitDivider(t *testing.T) {
 	}
 }
 
-// TestAllMultiples: allMultiples and unitOf agree with the remainder, on every instant from 0 to
-// 3,000,000, near the ends of the uint64 range, at random, and on durations; and one value that is
-// not a multiple, anywhere in a column, settles a no.
+// TestAllMultiples: allMultiples agrees with the remainder on every value from 0 to 3,000,000, near
+// the end of the uint64 range, at random, and on durations; one value that is not a multiple,
+// anywhere in a column, settles a no; and unitOf takes the differences from the least value.
 func TestAllMultiples(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 1))
 	for _, unit := range []uint64{1_000, 1_000_000} {
 		check := func(x uint64) {
-			if got := allMultiples([]int64{int64(x)}, unit); got != (x%unit == 0) {
+			if got := allMultiples([]int64{int64(x)}, 0, unit); got != (x%unit == 0) {
 				t.Fatalf("allMultiples(%d, %d) = %v", x, unit, got)
 			}
 		}
@@ -175,7 +179,7 @@ func TestAllMultiples(t *testing.T) {
 		}
 		for range 1000 {
 			d := uint32(rng.Uint64N(1<<32) / unit * unit)
-			if !allMultiples([]uint32{d, d + uint32(unit)}, unit) || allMultiples([]uint32{d, d + 1}, unit) {
+			if !allMultiples([]uint32{d, d + uint32(unit)}, 0, unit) || allMultiples([]uint32{d, d + 1}, 0, unit) {
 				t.Fatalf("allMultiples of the durations %d and the next ones, in units of %d", d, unit)
 			}
 		}
@@ -183,11 +187,11 @@ func TestAllMultiples(t *testing.T) {
 		for i := range col {
 			col[i] = int64(i) * int64(unit) * 7
 		}
-		if !allMultiples(col, unit) {
+		if !allMultiples(col, 0, unit) {
 			t.Fatalf("a column of multiples of %d", unit)
 		}
 		col[rng.IntN(len(col))]++
-		if allMultiples(col, unit) {
+		if allMultiples(col, 0, unit) {
 			t.Fatalf("a column of multiples of %d but one", unit)
 		}
 	}
@@ -198,10 +202,12 @@ func TestAllMultiples(t *testing.T) {
 		{[]int64{1_790_000_000_000_000, 1_790_000_001_000_000}, 1_000_000},
 		{[]int64{1_790_000_000_000_000, 1_790_000_000_001_000}, 1_000},
 		{[]int64{1_790_000_000_000_000, 1_790_000_000_000_001}, 1},
-		{[]int64{-1_000_000}, 1}, // a negative instant, as a uint64, is no multiple
+		{[]int64{1_790_000_000_000_500, 1_790_000_001_000_500}, 1_000_000}, // differences from the least
+		{[]int64{-551_616, 1_790_000_000_000_000}, 1},                      // each a multiple as a uint64, not their difference
+		{[]int64{-1_000_000, 1_000_000}, 1_000_000},
 		{[]int64{0}, 1_000_000},
 	} {
-		if got := unitOf(tt.vals); got != tt.want {
+		if got := unitOf(tt.vals, uint64(slices.Min(tt.vals))); got != tt.want {
 			t.Errorf("unitOf(%v) = %d, want %d", tt.vals, got, tt.want)
 		}
 	}
