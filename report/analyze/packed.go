@@ -13,13 +13,13 @@ import (
 // they would take 33 bytes each, and on the bench VM writing fresh memory costs more than the writes
 // themselves. So a worker fills one rowChunk again and again, and each full one is packed
 // (packer.pack) into a packedChunk: every column's values less the column's least, each in the
-// fewest whole bytes that hold the largest difference, and instants and durations that are all
-// whole seconds or whole milliseconds (most logs') in that unit (packedCol.unit). A chunk's instants
-// then fit in 3 bytes (5 in microseconds), its classes in 1, the ids of its clients, agents, paths
-// and principals in 1 to 4, logged durations in 2 and durations that were not logged in none: the
-// bench month's 4.5 M held requests take 42 MiB (10 bytes a request; 51 MiB with `$request_time`)
-// rather than 142. A value is read back in place from its column (packedChunk.at), so picking the
-// needed rows unpacks only their values.
+// fewest whole bytes that hold the largest difference, and instants and durations whose
+// differences are all whole seconds or whole milliseconds (most logs') in that unit
+// (packedCol.unit). A chunk's instants then fit in 3 bytes (5 in microseconds), its classes in 1,
+// the ids of its clients, agents, paths and principals in 1 to 4, logged durations in 2 and
+// durations that were not logged in none: the bench month's 4.5 M held requests take 42 MiB (10
+// bytes a request; 51 MiB with `$request_time`) rather than 142. A value is read back in place from
+// its column (packedChunk.at), so picking the needed rows unpacks only their values.
 
 // The columns of a packedChunk: a rowChunk's, its ids (agent<<32 | path) in their two halves.
 const (
