@@ -517,6 +517,8 @@ type headValues struct {
 	t                     int64 // ts parsed
 }
 
+// matchHead is matchCombinedHead with the values in h, and the timestamp it parsed (through tc) in
+// h.t, so that a caller need not parse it again; on a line it does not match it leaves h untouched.
 func matchHead(line []byte, h *headValues, tc *clfTimeCache) (int, bool) {
 	n := len(line)
 	// $remote_addr up to the first " - ", which starts at the first space; no ", " before it.

@@ -49,7 +49,7 @@ type live struct {
 }
 
 // heldRowsMax bounds the rows held in memory (packed, at most 33 bytes each: 198 MiB; the bench
-// month's pack into 12), a month of 6 M requests; the rest go to a spill file as they come, and
+// month's pack into about 10), a month of 6 M requests; the rest go to a spill file as they come, and
 // memory stays bounded on any input.
 var heldRowsMax = 6 << 20
 
